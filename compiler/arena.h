@@ -1,0 +1,40 @@
+/* arena.h - one allocator per compilation.
+ *
+ * Everything a compilation builds (loaded documents, the model, rendered
+ * trees, diagnostics) lives in one arena and is freed at once.  Allocation
+ * failure is fatal: like git's xmalloc, we print a message and exit 2, so
+ * callers never see NULL from these functions.
+ */
+#ifndef ASBGEN_ARENA_H
+#define ASBGEN_ARENA_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+struct arena;
+
+struct arena *arena_new(void);
+void arena_free(struct arena *a);
+
+/* Zero-filled, aligned for any type. */
+void *arena_alloc(struct arena *a, size_t size);
+/* Grow an arena block; the old block is abandoned (arena memory is never
+ * freed one by one), so use it for small arrays, or prefer xrealloc. */
+void *arena_realloc(struct arena *a, void *old, size_t old_size, size_t new_size);
+char *arena_strdup(struct arena *a, const char *s);
+char *arena_strndup(struct arena *a, const char *s, size_t n);
+char *arena_printf(struct arena *a, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+char *arena_vprintf(struct arena *a, const char *fmt, va_list ap);
+
+/* Bytes handed out so far (for the benchmark's memory figure). */
+size_t arena_used(const struct arena *a);
+
+/* Checked heap allocation for buffers that outlive or outgrow an arena. */
+void *xmalloc(size_t size);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t size);
+char *xstrdup(const char *s);
+void die_oom(void) __attribute__((noreturn));
+
+#endif

@@ -1,0 +1,26 @@
+/* buf.h - growable byte buffer for emitted text. */
+#ifndef ASBGEN_BUF_H
+#define ASBGEN_BUF_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+struct buf {
+	char *data; /* always NUL-terminated when len > 0 or after buf_cstr */
+	size_t len, cap;
+};
+
+#define BUF_INIT { NULL, 0, 0 }
+
+void buf_grow(struct buf *b, size_t extra);
+void buf_add(struct buf *b, const void *p, size_t n);
+void buf_puts(struct buf *b, const char *s);
+void buf_putc(struct buf *b, char c);
+void buf_indent(struct buf *b, int n); /* n spaces */
+void buf_printf(struct buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+const char *buf_cstr(struct buf *b);
+void buf_reset(struct buf *b);
+void buf_free(struct buf *b);
+
+#endif

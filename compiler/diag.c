@@ -1,0 +1,262 @@
+/* diag.c - collecting, sorting and printing diagnostics. */
+#include "diag.h"
+#include "arena.h"
+#include "buf.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+void diags_init(struct diags *d, struct arena *a)
+{
+	memset(d, 0, sizeof *d);
+	d->arena = a;
+}
+
+void diags_free(struct diags *d)
+{
+	free(d->items);
+	free(d->sources);
+	d->items = NULL;
+	d->sources = NULL;
+	d->n = d->cap = d->nsources = d->sources_cap = 0;
+}
+
+static void diag_vadd(struct diags *d, enum severity sev, const char *file, int line, int col,
+		      const char *id, const char *hint, const char *fmt, va_list ap)
+{
+	if (d->n == d->cap) {
+		d->cap = d->cap ? d->cap * 2 : 16;
+		d->items = xrealloc(d->items, d->cap * sizeof *d->items);
+	}
+	struct diag *g = &d->items[d->n];
+	g->file = file;
+	g->line = line;
+	g->col = col;
+	g->sev = sev;
+	g->id = id ? id : "error";
+	g->msg = arena_vprintf(d->arena, fmt, ap);
+	g->hint = hint ? arena_strdup(d->arena, hint) : NULL;
+	g->seq = d->n++;
+	if (sev == SEV_ERROR)
+		d->nerrors++;
+	else if (sev == SEV_WARNING)
+		d->nwarnings++;
+}
+
+void diag_at(struct diags *d, enum severity sev, const struct mark *m,
+	     const char *id, const char *hint, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	diag_vadd(d, sev, m ? m->file : NULL, m ? m->line : 0, m ? m->col : 0, id, hint, fmt, ap);
+	va_end(ap);
+}
+
+void diag_pos(struct diags *d, enum severity sev, const char *file, int line, int col,
+	      const char *id, const char *hint, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	diag_vadd(d, sev, file, line, col, id, hint, fmt, ap);
+	va_end(ap);
+}
+
+void diags_add_source(struct diags *d, const char *path, const char *text, size_t len)
+{
+	if (d->nsources == d->sources_cap) {
+		d->sources_cap = d->sources_cap ? d->sources_cap * 2 : 8;
+		d->sources = xrealloc(d->sources, d->sources_cap * sizeof *d->sources);
+	}
+	d->sources[d->nsources].path = path;
+	d->sources[d->nsources].text = text;
+	d->sources[d->nsources].len = len;
+	d->nsources++;
+}
+
+const struct source *diags_find_source(const struct diags *d, const char *path)
+{
+	if (!path)
+		return NULL;
+	for (size_t i = d->nsources; i-- > 0;)
+		if (d->sources[i].path == path || strcmp(d->sources[i].path, path) == 0)
+			return &d->sources[i];
+	return NULL;
+}
+
+static int diag_cmp(const void *pa, const void *pb)
+{
+	const struct diag *a = pa, *b = pb;
+	/* Diagnostics without a file (usage, I/O) come first. */
+	if (!a->file != !b->file)
+		return a->file ? 1 : -1;
+	if (a->file && b->file) {
+		int c = strcmp(a->file, b->file);
+		if (c)
+			return c;
+	}
+	if (a->line != b->line)
+		return a->line < b->line ? -1 : 1;
+	if (a->col != b->col)
+		return a->col < b->col ? -1 : 1;
+	return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+void diags_sort(struct diags *d)
+{
+	if (d->n > 1)
+		qsort(d->items, d->n, sizeof *d->items, diag_cmp);
+}
+
+bool diag_want_color(FILE *fp)
+{
+	const char *nc = getenv("NO_COLOR");
+	if (nc && *nc)
+		return false;
+	return isatty(fileno(fp));
+}
+
+static const char *sev_name(enum severity s)
+{
+	return s == SEV_ERROR ? "error" : s == SEV_WARNING ? "warning" : "note";
+}
+
+/* The source line `line` (1-based) of a loaded file, without newline. */
+static bool source_line(const struct source *src, int line, const char **start, size_t *len)
+{
+	if (!src || line < 1)
+		return false;
+	const char *p = src->text, *end = src->text + src->len;
+	for (int l = 1; l < line; l++) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		if (!nl)
+			return false;
+		p = nl + 1;
+	}
+	const char *nl = memchr(p, '\n', (size_t)(end - p));
+	*start = p;
+	*len = nl ? (size_t)(nl - p) : (size_t)(end - p);
+	if (*len && (*start)[*len - 1] == '\r')
+		(*len)--;
+	return true;
+}
+
+static void print_text(FILE *fp, const struct diags *d, const struct diag *g, bool color)
+{
+	const char *bold = color ? "\033[1m" : "", *reset = color ? "\033[0m" : "";
+	const char *sevc = !color ? "" : g->sev == SEV_ERROR ? "\033[1;31m"
+				       : g->sev == SEV_WARNING ? "\033[1;35m" : "\033[1;36m";
+	if (g->file) {
+		fprintf(fp, "%s%s", bold, g->file);
+		if (g->line > 0)
+			fprintf(fp, ":%d:%d", g->line, g->col > 0 ? g->col : 1);
+		fprintf(fp, ":%s ", reset);
+	} else {
+		fputs("asbgen: ", fp);
+	}
+	fprintf(fp, "%s%s:%s %s [%s]\n", sevc, sev_name(g->sev), reset, g->msg, g->id);
+	const char *ls;
+	size_t ll;
+	if (g->line > 0 && source_line(diags_find_source(d, g->file), g->line, &ls, &ll)) {
+		fprintf(fp, "  %5d | %.*s\n        | ", g->line, (int)ll, ls);
+		/* Tabs in the line are kept so the caret lines up. */
+		for (int c = 1; c < g->col && (size_t)(c - 1) < ll; c++)
+			fputc(ls[c - 1] == '\t' ? '\t' : ' ', fp);
+		fprintf(fp, "%s^%s\n", color ? "\033[1;32m" : "", reset);
+	}
+	if (g->hint)
+		fprintf(fp, "  hint: %s\n", g->hint);
+}
+
+static void json_str(struct buf *b, const char *s)
+{
+	buf_putc(b, '"');
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		switch (*p) {
+		case '"': buf_puts(b, "\\\""); break;
+		case '\\': buf_puts(b, "\\\\"); break;
+		case '\n': buf_puts(b, "\\n"); break;
+		case '\r': buf_puts(b, "\\r"); break;
+		case '\t': buf_puts(b, "\\t"); break;
+		default:
+			if (*p < 0x20)
+				buf_printf(b, "\\u%04x", *p);
+			else
+				buf_putc(b, (char)*p);
+		}
+	}
+	buf_putc(b, '"');
+}
+
+/* GitHub workflow commands need %, CR and LF escaped in the message, and
+ * also ',' and ':' in properties. */
+static void gh_escape(FILE *fp, const char *s, bool property)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case '%': fputs("%25", fp); break;
+		case '\r': fputs("%0D", fp); break;
+		case '\n': fputs("%0A", fp); break;
+		case ':': fputs(property ? "%3A" : ":", fp); break;
+		case ',': fputs(property ? "%2C" : ",", fp); break;
+		default: fputc(*s, fp);
+		}
+	}
+}
+
+void diags_print(FILE *fp, const struct diags *d, enum diag_format fmt, bool color)
+{
+	if (fmt == DIAG_JSON) {
+		struct buf b = BUF_INIT;
+		buf_puts(&b, "[");
+		for (size_t i = 0; i < d->n; i++) {
+			const struct diag *g = &d->items[i];
+			buf_puts(&b, i ? ",\n  {" : "\n  {");
+			buf_puts(&b, "\"file\": ");
+			if (g->file)
+				json_str(&b, g->file);
+			else
+				buf_puts(&b, "null");
+			buf_printf(&b, ", \"line\": %d, \"column\": %d, \"severity\": \"%s\", \"id\": ",
+				   g->line, g->col, sev_name(g->sev));
+			json_str(&b, g->id);
+			buf_puts(&b, ", \"message\": ");
+			json_str(&b, g->msg);
+			buf_puts(&b, ", \"hint\": ");
+			if (g->hint)
+				json_str(&b, g->hint);
+			else
+				buf_puts(&b, "null");
+			buf_puts(&b, "}");
+		}
+		buf_puts(&b, d->n ? "\n]\n" : "]\n");
+		fputs(buf_cstr(&b), fp);
+		buf_free(&b);
+		return;
+	}
+	for (size_t i = 0; i < d->n; i++) {
+		const struct diag *g = &d->items[i];
+		if (fmt == DIAG_GITHUB) {
+			fprintf(fp, "::%s ", g->sev == SEV_ERROR ? "error" : g->sev == SEV_WARNING ? "warning" : "notice");
+			if (g->file) {
+				fputs("file=", fp);
+				gh_escape(fp, g->file, true);
+				if (g->line > 0)
+					fprintf(fp, ",line=%d,col=%d", g->line, g->col > 0 ? g->col : 1);
+				fputs(",", fp);
+			}
+			fputs("title=", fp);
+			gh_escape(fp, g->id, true);
+			fputs("::", fp);
+			gh_escape(fp, g->msg, false);
+			if (g->hint) {
+				fputs("%0Ahint: ", fp);
+				gh_escape(fp, g->hint, false);
+			}
+			fputc('\n', fp);
+		} else {
+			print_text(fp, d, g, color);
+		}
+	}
+}

@@ -1,0 +1,73 @@
+/* diag.h - the one diagnostics type.
+ *
+ * Every phase reports problems the same way: a position (file, line,
+ * column), a severity, a stable rule id, a message saying what is wrong and
+ * a hint saying how to fix it.  Diagnostics are collected, not printed on
+ * the spot, so a run reports every problem, sorted, in the format asked for.
+ */
+#ifndef ASBGEN_DIAG_H
+#define ASBGEN_DIAG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "value.h"
+
+struct arena;
+
+enum severity { SEV_ERROR, SEV_WARNING, SEV_NOTE };
+
+struct diag {
+	const char *file; /* NULL: not tied to a file (usage, I/O) */
+	int line, col;
+	enum severity sev;
+	const char *id;   /* stable rule id, e.g. "yaml-syntax", "schema-type" */
+	const char *msg;
+	const char *hint; /* may be NULL */
+	size_t seq;       /* insertion order, keeps sorting stable */
+};
+
+/* Source texts of loaded files, for the quoted line under a diagnostic. */
+struct source {
+	const char *path;
+	const char *text;
+	size_t len;
+};
+
+struct diags {
+	struct arena *arena;
+	struct diag *items;
+	size_t n, cap;
+	size_t nerrors, nwarnings;
+	struct source *sources;
+	size_t nsources, sources_cap;
+};
+
+void diags_init(struct diags *d, struct arena *a);
+void diags_free(struct diags *d); /* frees the arrays, not the arena */
+
+/* Report at a node's mark (m may be NULL).  hint may be NULL. */
+void diag_at(struct diags *d, enum severity sev, const struct mark *m,
+	     const char *id, const char *hint, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+/* Report at an explicit position (file may be NULL, line/col 0). */
+void diag_pos(struct diags *d, enum severity sev, const char *file, int line, int col,
+	      const char *id, const char *hint, const char *fmt, ...)
+	__attribute__((format(printf, 8, 9)));
+
+void diags_add_source(struct diags *d, const char *path, const char *text, size_t len);
+const struct source *diags_find_source(const struct diags *d, const char *path);
+
+/* Sort by file, line, column, then insertion order. */
+void diags_sort(struct diags *d);
+
+enum diag_format { DIAG_TEXT, DIAG_JSON, DIAG_GITHUB };
+
+/* Print all diagnostics.  color: use ANSI colours (text format only). */
+void diags_print(FILE *fp, const struct diags *d, enum diag_format fmt, bool color);
+
+/* Should we colour output on this stream?  (a terminal, and NO_COLOR unset) */
+bool diag_want_color(FILE *fp);
+
+#endif

@@ -1,0 +1,95 @@
+/* value.h - the one tree type of asbgen.
+ *
+ * Loaded YAML/JSON documents, the resolved model, and rendered outputs are
+ * all trees of struct value, allocated in the compilation's arena.  Every
+ * node remembers where it came from (file, line, column) so that any later
+ * phase can point a diagnostic at the source that caused it.
+ *
+ * Mappings keep insertion order (output must be deterministic and follow the
+ * template's order).  Keys are string values, so they carry marks too.
+ * A node may be shared by several parents (YAML aliases, template
+ * substitution); trees are never mutated after a phase hands them on.
+ */
+#ifndef ASBGEN_VALUE_H
+#define ASBGEN_VALUE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct arena;
+
+enum vkind { V_NULL, V_BOOL, V_INT, V_FLOAT, V_STRING, V_SEQ, V_MAP };
+
+struct mark {
+	const char *file; /* NULL when synthesized by code */
+	int line, col;    /* 1-based; 0 when unknown */
+};
+
+/* flags */
+#define VF_QUOTED 0x1   /* scalar was quoted or a block scalar in the source */
+#define VF_MERGED 0x2   /* map entry came from a YAML merge key (<<) */
+
+struct pair {
+	struct value *key; /* V_STRING */
+	struct value *val;
+};
+
+struct value {
+	enum vkind kind;
+	unsigned flags;
+	struct mark mark;
+	union {
+		bool b;
+		long long i;
+		double f;
+		struct {
+			const char *s; /* NUL-terminated; may contain NUL only if len says so */
+			size_t len;
+		} str;
+		struct {
+			struct value **items;
+			size_t n, cap;
+		} seq;
+		struct {
+			struct pair *items;
+			size_t n, cap;
+		} map;
+	};
+};
+
+const char *vkind_name(enum vkind k); /* "null", "boolean", "integer", ... */
+
+/* Constructors.  m may be NULL (no source position). */
+struct value *v_null(struct arena *a, const struct mark *m);
+struct value *v_bool(struct arena *a, const struct mark *m, bool b);
+struct value *v_int(struct arena *a, const struct mark *m, long long i);
+struct value *v_float(struct arena *a, const struct mark *m, double f);
+struct value *v_str(struct arena *a, const struct mark *m, const char *s); /* copies */
+struct value *v_strn(struct arena *a, const struct mark *m, const char *s, size_t n);
+struct value *v_strf(struct arena *a, const struct mark *m, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+struct value *v_seq(struct arena *a, const struct mark *m);
+struct value *v_map(struct arena *a, const struct mark *m);
+
+void seq_push(struct arena *a, struct value *seq, struct value *item);
+/* Appends; does not check for duplicates (see map_get). */
+void map_put(struct arena *a, struct value *map, struct value *key, struct value *val);
+/* Convenience: key given as a C string (copied), key mark = val's mark. */
+void map_set(struct arena *a, struct value *map, const char *key, struct value *val);
+
+/* Lookup; NULL when absent or when v is not a mapping. */
+struct value *map_get(const struct value *map, const char *key);
+const struct pair *map_get_pair(const struct value *map, const char *key);
+/* Path lookup "a.b.c" through mappings only. */
+struct value *v_path(const struct value *root, const char *dotted);
+
+/* Typed accessors with fallbacks for absent or wrongly typed nodes. */
+const char *v_as_str(const struct value *v, const char *dflt);
+long long v_as_int(const struct value *v, long long dflt);
+bool v_as_bool(const struct value *v, bool dflt);
+
+bool v_is_scalar(const struct value *v);
+bool v_equal(const struct value *a, const struct value *b); /* deep, ignores marks */
+struct value *v_copy(struct arena *a, const struct value *v); /* deep */
+
+#endif

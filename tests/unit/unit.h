@@ -1,0 +1,29 @@
+/* unit.h - the smallest test harness that reports what tests/run.sh counts.
+ *
+ * Each check prints "ok - NAME" or "not ok - NAME: why"; main() returns 1
+ * when any check failed.  tests/run.sh adds the counts of every program.
+ */
+#ifndef ASBGEN_UNIT_H
+#define ASBGEN_UNIT_H
+
+#include <stdio.h>
+#include <string.h>
+
+static int unit_failed, unit_passed;
+
+#define CHECK(name, cond) do { \
+	if (cond) { unit_passed++; printf("ok - %s\n", (name)); } \
+	else { unit_failed++; printf("not ok - %s (%s:%d: %s)\n", (name), __FILE__, __LINE__, #cond); } \
+} while (0)
+
+/* Compare two strings and show both when they differ. */
+#define CHECK_STR(name, got, want) do { \
+	const char *g_ = (got), *w_ = (want); \
+	if (g_ && w_ && strcmp(g_, w_) == 0) { unit_passed++; printf("ok - %s\n", (name)); } \
+	else { unit_failed++; printf("not ok - %s (%s:%d)\n--- want\n%s\n--- got\n%s\n---\n", (name), \
+		__FILE__, __LINE__, w_ ? w_ : "(null)", g_ ? g_ : "(null)"); } \
+} while (0)
+
+#define UNIT_DONE() (printf("# %d passed, %d failed\n", unit_passed, unit_failed), unit_failed ? 1 : 0)
+
+#endif
