@@ -142,6 +142,19 @@ static bool source_line(const struct source *src, int line, const char **start, 
 	return true;
 }
 
+/* Length of a valid multi-byte UTF-8 sequence at s, else 1. */
+static size_t utf8_len(const char *s, size_t avail)
+{
+	unsigned char c = (unsigned char)s[0];
+	size_t n = (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 1;
+	if (n == 1 || n > avail || (n == 2 && c < 0xC2))
+		return 1;
+	for (size_t k = 1; k < n; k++)
+		if (((unsigned char)s[k] >> 6) != 2)
+			return 1;
+	return n;
+}
+
 static void print_text(FILE *fp, const struct diags *d, const struct diag *g, bool color)
 {
 	const char *bold = color ? "\033[1m" : "", *reset = color ? "\033[0m" : "";
@@ -159,10 +172,28 @@ static void print_text(FILE *fp, const struct diags *d, const struct diag *g, bo
 	const char *ls;
 	size_t ll;
 	if (g->line > 0 && source_line(diags_find_source(d, g->file), g->line, &ls, &ll)) {
-		fprintf(fp, "  %5d | %.*s\n        | ", g->line, (int)ll, ls);
-		/* Tabs in the line are kept so the caret lines up. */
-		for (int c = 1; c < g->col && (size_t)(c - 1) < ll; c++)
-			fputc(ls[c - 1] == '\t' ? '\t' : ' ', fp);
+		/* Show at most 100 bytes around the column; unprintable bytes
+		 * become '?' so binary input cannot garble the terminal. */
+		size_t col = g->col > 0 ? (size_t)g->col - 1 : 0, from = 0;
+		if (col > ll)
+			col = ll;
+		if (col > 70)
+			from = col - 60;
+		size_t to = from + 100 < ll ? from + 100 : ll;
+		fprintf(fp, "  %5d | %s", g->line, from ? "..." : "");
+		for (size_t i = from; i < to; i++) {
+			unsigned char c = (unsigned char)ls[i];
+			size_t n = utf8_len(ls + i, to - i);
+			if (n > 1) {
+				fwrite(ls + i, 1, n, fp);
+				i += n - 1;
+			} else {
+				fputc(c == '\t' || (c >= 0x20 && c < 0x7f) ? c : '?', fp);
+			}
+		}
+		fprintf(fp, "%s\n        | %s", to < ll ? "..." : "", from ? "   " : "");
+		for (size_t i = from; i < col; i++)
+			fputc(ls[i] == '\t' ? '\t' : ' ', fp);
 		fprintf(fp, "%s^%s\n", color ? "\033[1;32m" : "", reset);
 	}
 	if (g->hint)

@@ -1,0 +1,669 @@
+/* load.c - libfyaml events into value trees.
+ *
+ * One pass over the event stream with an explicit stack (no recursion, so a
+ * deeply nested input cannot overflow the C stack).  Each node's fully
+ * expanded size is tracked so that alias bombs are rejected here, once,
+ * instead of making every later tree walk explode.
+ */
+#include "load.h"
+#include "arena.h"
+#include "diag.h"
+
+#include <errno.h>
+#include <libfyaml.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+char *load_file_text(struct arena *a, struct diags *d, const char *path, size_t *len)
+{
+	FILE *fp = fopen(path, "rb");
+	if (!fp) {
+		diag_pos(d, SEV_ERROR, path, 0, 0, "io", "check the path and its permissions",
+			 "cannot open: %s", strerror(errno));
+		return NULL;
+	}
+	struct stat st;
+	if (fstat(fileno(fp), &st) != 0 || !S_ISREG(st.st_mode)) {
+		diag_pos(d, SEV_ERROR, path, 0, 0, "io", "give the path of a regular file",
+			 "not a regular file");
+		fclose(fp);
+		return NULL;
+	}
+	if ((unsigned long long)st.st_size > LOAD_MAX_FILE) {
+		diag_pos(d, SEV_ERROR, path, 0, 0, "io", NULL,
+			 "file is %lld bytes; the limit is %u", (long long)st.st_size, LOAD_MAX_FILE);
+		fclose(fp);
+		return NULL;
+	}
+	size_t n = (size_t)st.st_size;
+	char *text = arena_alloc(a, n + 1);
+	if (n && fread(text, 1, n, fp) != n) {
+		diag_pos(d, SEV_ERROR, path, 0, 0, "io", NULL, "read error: %s", strerror(errno));
+		fclose(fp);
+		return NULL;
+	}
+	fclose(fp);
+	text[n] = '\0';
+	diags_add_source(d, path, text, n);
+	if (len)
+		*len = n;
+	return text;
+}
+
+/* ---- scalar typing (YAML 1.2 core schema) ---- */
+
+static bool all_digits(const char *s, const char *end, int base)
+{
+	if (s == end)
+		return false;
+	for (; s < end; s++) {
+		int c = (unsigned char)*s;
+		bool ok = base == 8 ? (c >= '0' && c <= '7')
+			: base == 16 ? ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))
+			: (c >= '0' && c <= '9');
+		if (!ok)
+			return false;
+	}
+	return true;
+}
+
+static bool is_core_float(const char *s, size_t n)
+{
+	const char *p = s, *end = s + n;
+	if (p < end && (*p == '-' || *p == '+'))
+		p++;
+	size_t rest = (size_t)(end - p);
+	if (rest == 4 && (!memcmp(p, ".inf", 4) || !memcmp(p, ".Inf", 4) || !memcmp(p, ".INF", 4)))
+		return true;
+	if (n == 4 && (!memcmp(s, ".nan", 4) || !memcmp(s, ".NaN", 4) || !memcmp(s, ".NAN", 4)))
+		return true;
+	const char *q = p;
+	while (q < end && *q >= '0' && *q <= '9')
+		q++;
+	bool int_digits = q > p;
+	bool frac_digits = false;
+	if (q < end && *q == '.') {
+		q++;
+		const char *f = q;
+		while (q < end && *q >= '0' && *q <= '9')
+			q++;
+		frac_digits = q > f;
+	}
+	if (!int_digits && !frac_digits)
+		return false;
+	if (q < end && (*q == 'e' || *q == 'E')) {
+		q++;
+		if (q < end && (*q == '-' || *q == '+'))
+			q++;
+		const char *e = q;
+		while (q < end && *q >= '0' && *q <= '9')
+			q++;
+		if (q == e)
+			return false;
+	}
+	return q == end;
+}
+
+struct loader {
+	struct arena *a;
+	struct diags *d;
+	const char *path;
+	size_t nodes;      /* expanded node count of the current document */
+	bool failed;
+	/* anchors: open-addressing hash from name to (node, expanded size) */
+	struct anchor { const char *name; size_t len; struct value *v; size_t size; } *anchors;
+	size_t anchors_cap, anchors_n;
+};
+
+static struct mark mark_of(struct loader *L, struct fy_event *ev)
+{
+	struct mark m = { L->path, 0, 0 };
+	const struct fy_mark *fm = fy_event_start_mark(ev);
+	if (fm) {
+		m.line = fm->line + 1;
+		m.col = fm->column + 1;
+	}
+	return m;
+}
+
+static uint64_t hash_bytes(const char *s, size_t n)
+{
+	uint64_t h = 1469598103934665603ull;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+	return h;
+}
+
+static void anchor_put(struct loader *L, const char *name, size_t len, struct value *v, size_t size)
+{
+	if ((L->anchors_n + 1) * 2 > L->anchors_cap) {
+		size_t cap = L->anchors_cap ? L->anchors_cap * 2 : 64;
+		struct anchor *t = xcalloc(cap, sizeof *t);
+		for (size_t i = 0; i < L->anchors_cap; i++) {
+			if (!L->anchors[i].name)
+				continue;
+			size_t j = hash_bytes(L->anchors[i].name, L->anchors[i].len) & (cap - 1);
+			while (t[j].name)
+				j = (j + 1) & (cap - 1);
+			t[j] = L->anchors[i];
+		}
+		free(L->anchors);
+		L->anchors = t;
+		L->anchors_cap = cap;
+	}
+	size_t j = hash_bytes(name, len) & (L->anchors_cap - 1);
+	while (L->anchors[j].name) {
+		/* A redefined anchor replaces the old one for later aliases. */
+		if (L->anchors[j].len == len && !memcmp(L->anchors[j].name, name, len)) {
+			L->anchors[j].v = v;
+			L->anchors[j].size = size;
+			return;
+		}
+		j = (j + 1) & (L->anchors_cap - 1);
+	}
+	L->anchors[j] = (struct anchor){ arena_strndup(L->a, name, len), len, v, size };
+	L->anchors_n++;
+}
+
+static struct anchor *anchor_get(struct loader *L, const char *name, size_t len)
+{
+	if (!L->anchors_cap)
+		return NULL;
+	size_t j = hash_bytes(name, len) & (L->anchors_cap - 1);
+	while (L->anchors[j].name) {
+		if (L->anchors[j].len == len && !memcmp(L->anchors[j].name, name, len))
+			return &L->anchors[j];
+		j = (j + 1) & (L->anchors_cap - 1);
+	}
+	return NULL;
+}
+
+static const char *tag_of(struct fy_token *tag, size_t *len)
+{
+	if (!tag)
+		return NULL;
+	const char *t = fy_token_get_text(tag, len);
+	return t;
+}
+
+static bool tag_is(const char *t, size_t n, const char *name)
+{
+	/* "!!str" arrives resolved as "tag:yaml.org,2002:str". */
+	static const char prefix[] = "tag:yaml.org,2002:";
+	size_t pl = sizeof prefix - 1, nl = strlen(name);
+	return t && n == pl + nl && !memcmp(t, prefix, pl) && !memcmp(t + pl, name, nl);
+}
+
+/* Build a scalar node from its text, style and tag. */
+static struct value *make_scalar(struct loader *L, const struct mark *m, const char *s, size_t n,
+				 enum fy_scalar_style style, struct fy_token *tag)
+{
+	size_t tl = 0;
+	const char *t = tag_of(tag, &tl);
+	bool plain = style == FYSS_PLAIN;
+	if (t && !(tl == 1 && t[0] == '!')) {
+		if (tag_is(t, tl, "str")) {
+			plain = false;
+		} else if (tag_is(t, tl, "int") || tag_is(t, tl, "float") || tag_is(t, tl, "bool") ||
+			   tag_is(t, tl, "null")) {
+			plain = true; /* resolve as if plain; checked below */
+		} else {
+			diag_at(L->d, SEV_ERROR, m, "yaml-tag", "remove the tag; asbgen reads plain YAML",
+				"unsupported tag '%.*s'", (int)tl, t);
+			L->failed = true;
+			return v_null(L->a, m);
+		}
+	}
+	struct value *v = NULL;
+	if (plain) {
+		if (n == 0 || (n == 1 && s[0] == '~') || (n == 4 && (!memcmp(s, "null", 4) ||
+			!memcmp(s, "Null", 4) || !memcmp(s, "NULL", 4)))) {
+			v = v_null(L->a, m);
+		} else if ((n == 4 && (!memcmp(s, "true", 4) || !memcmp(s, "True", 4) || !memcmp(s, "TRUE", 4)))) {
+			v = v_bool(L->a, m, true);
+		} else if (n == 5 && (!memcmp(s, "false", 5) || !memcmp(s, "False", 5) || !memcmp(s, "FALSE", 5))) {
+			v = v_bool(L->a, m, false);
+		} else {
+			const char *p = s, *end = s + n;
+			int base = 10;
+			bool neg = false;
+			if (n > 2 && s[0] == '0' && (s[1] == 'o' || s[1] == 'x')) {
+				base = s[1] == 'o' ? 8 : 16;
+				p += 2;
+			} else if (p < end && (*p == '-' || *p == '+')) {
+				neg = *p == '-';
+				p++;
+			}
+			if (all_digits(p, end, base)) {
+				char tmp[72];
+				size_t dl = (size_t)(end - p);
+				if (dl >= sizeof tmp - 2) {
+					errno = ERANGE;
+				} else {
+					tmp[0] = neg ? '-' : '+';
+					memcpy(tmp + 1, p, dl);
+					tmp[dl + 1] = '\0';
+					errno = 0;
+				}
+				long long i = errno ? 0 : strtoll(tmp, NULL, base);
+				if (errno == ERANGE) {
+					diag_at(L->d, SEV_ERROR, m, "yaml-int-range",
+						"quote it if it is meant as text",
+						"integer %.*s does not fit in 64 bits", (int)(n > 40 ? 40 : n), s);
+					L->failed = true;
+					return v_null(L->a, m);
+				}
+				v = v_int(L->a, m, i);
+			} else if (is_core_float(s, n)) {
+				char *tmp = arena_strndup(L->a, s, n);
+				const char *q = tmp + (tmp[0] == '-' || tmp[0] == '+');
+				double f;
+				if (q[0] == '.' && (q[1] == 'i' || q[1] == 'I'))
+					f = tmp[0] == '-' ? -INFINITY : INFINITY;
+				else if (tmp[0] == '.' && (tmp[1] == 'n' || tmp[1] == 'N'))
+					f = NAN;
+				else
+					f = strtod(tmp, NULL);
+				v = v_float(L->a, m, f);
+			}
+		}
+		if (!v && t && !tag_is(t, tl, "str")) {
+			diag_at(L->d, SEV_ERROR, m, "yaml-tag", "make the value match its tag",
+				"'%.*s' is not a valid value for tag '%.*s'", (int)n, s, (int)tl, t);
+			L->failed = true;
+		}
+	}
+	if (!v) {
+		v = v_strn(L->a, m, s, n);
+		if (style != FYSS_PLAIN)
+			v->flags |= VF_QUOTED;
+	}
+	return v;
+}
+
+/* An open collection on the stack. */
+struct frame {
+	struct value *v;
+	size_t size;               /* expanded node count so far */
+	const char *anchor;        /* anchor to register when it closes */
+	size_t anchor_len;
+	struct value *key;         /* mapping: pending key (NULL: expecting a key) */
+	bool key_is_merge;
+	struct value **merges;     /* mapping: merged mappings, in order */
+	size_t nmerges, merges_cap;
+};
+
+static void frame_add_merge(struct loader *L, struct frame *f, struct value *src, const struct mark *at)
+{
+	if (src->kind == V_SEQ) {
+		for (size_t i = 0; i < src->seq.n; i++)
+			frame_add_merge(L, f, src->seq.items[i], at);
+		return;
+	}
+	if (src->kind != V_MAP) {
+		diag_at(L->d, SEV_ERROR, &src->mark, "yaml-merge",
+			"merge keys take an alias of a mapping, or a list of them: '<<: *defaults'",
+			"the value of a merge key (<<) must be a mapping, not a %s", vkind_name(src->kind));
+		L->failed = true;
+		return;
+	}
+	(void)at;
+	if (f->nmerges == f->merges_cap) {
+		f->merges_cap = f->merges_cap ? f->merges_cap * 2 : 4;
+		f->merges = arena_realloc(L->a, f->merges, f->nmerges * sizeof *f->merges,
+					  f->merges_cap * sizeof *f->merges);
+	}
+	f->merges[f->nmerges++] = src;
+}
+
+static int key_cmp(const void *pa, const void *pb)
+{
+	const struct pair *a = *(const struct pair *const *)pa, *b = *(const struct pair *const *)pb;
+	size_t n = a->key->str.len < b->key->str.len ? a->key->str.len : b->key->str.len;
+	int c = memcmp(a->key->str.s, b->key->str.s, n);
+	if (c)
+		return c;
+	if (a->key->str.len != b->key->str.len)
+		return a->key->str.len < b->key->str.len ? -1 : 1;
+	return a < b ? -1 : a > b; /* earlier entry first */
+}
+
+static void report_dup(struct loader *L, const struct pair *first, const struct pair *again)
+{
+	diag_at(L->d, SEV_ERROR, &again->key->mark, "yaml-duplicate-key",
+		"remove one of them; YAML mappings cannot repeat a key",
+		"duplicate key '%s' (first set at line %d)", again->key->str.s, first->key->mark.line);
+	L->failed = true;
+}
+
+/* Close a mapping: reject duplicate keys, then apply merge keys. */
+static void finish_map(struct loader *L, struct frame *f)
+{
+	struct value *m = f->v;
+	size_t n = m->map.n;
+	if (n <= 16) {
+		for (size_t i = 1; i < n; i++)
+			for (size_t j = 0; j < i; j++)
+				if (m->map.items[i].key->str.len == m->map.items[j].key->str.len &&
+				    !memcmp(m->map.items[i].key->str.s, m->map.items[j].key->str.s,
+					    m->map.items[i].key->str.len)) {
+					report_dup(L, &m->map.items[j], &m->map.items[i]);
+					break;
+				}
+	} else {
+		const struct pair **idx = xmalloc(n * sizeof *idx);
+		for (size_t i = 0; i < n; i++)
+			idx[i] = &m->map.items[i];
+		qsort(idx, n, sizeof *idx, key_cmp);
+		for (size_t i = 1; i < n; i++)
+			if (idx[i]->key->str.len == idx[i - 1]->key->str.len &&
+			    !memcmp(idx[i]->key->str.s, idx[i - 1]->key->str.s, idx[i]->key->str.len))
+				report_dup(L, idx[i - 1], idx[i]);
+		free(idx);
+	}
+	/* Merged entries never override explicit ones; earlier merges win. */
+	for (size_t k = 0; k < f->nmerges; k++) {
+		const struct value *src = f->merges[k];
+		for (size_t i = 0; i < src->map.n; i++) {
+			if (map_get_pair(m, src->map.items[i].key->str.s))
+				continue;
+			map_put(L->a, m, src->map.items[i].key, src->map.items[i].val);
+		}
+	}
+}
+
+static void report_fy_errors(struct loader *L, struct fy_diag *diag)
+{
+	void *iter = NULL;
+	struct fy_diag_error *err;
+	bool any = false;
+	while ((err = fy_diag_errors_iterate(diag, &iter)) != NULL) {
+		if (err->type != FYET_ERROR)
+			continue;
+		const char *msg = err->msg ? err->msg : "syntax error";
+		diag_pos(L->d, SEV_ERROR, L->path, err->line > 0 ? err->line : 1,
+			 err->column > 0 ? err->column : 1, "yaml-syntax",
+			 "fix the YAML syntax at this position", "%s", msg);
+		any = true;
+	}
+	if (!any)
+		diag_pos(L->d, SEV_ERROR, L->path, 0, 0, "yaml-syntax", NULL, "invalid YAML");
+	L->failed = true;
+}
+
+/* Reject text that is not UTF-8 before the parser sees it: binary junk
+ * should get one clear message, not a parser's guess. */
+static bool check_text(struct loader *L, const char *s, size_t n)
+{
+	int line = 1, col = 1;
+	for (size_t i = 0; i < n;) {
+		unsigned char c = (unsigned char)s[i];
+		size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+		bool ok = len && i + len <= n;
+		for (size_t k = 1; ok && k < len; k++)
+			ok = ((unsigned char)s[i + k] >> 6) == 2;
+		if (ok && len == 2 && c < 0xC2)
+			ok = false; /* overlong */
+		if (!ok || c == 0) {
+			diag_pos(L->d, SEV_ERROR, L->path, line, col, "yaml-encoding",
+				 "spec files are UTF-8 text; is this a binary file?",
+				 c == 0 ? "NUL byte in input" : "invalid UTF-8 byte 0x%02x", c);
+			return false;
+		}
+		if (c == '\n') {
+			line++;
+			col = 1;
+		} else {
+			col++;
+		}
+		i += len;
+	}
+	return true;
+}
+
+int load_yaml_stream(struct arena *a, struct diags *d, const char *path,
+		     const char *text, size_t len, struct value ***docs_out)
+{
+	struct loader L = { .a = a, .d = d, .path = path };
+	*docs_out = NULL;
+	if (!check_text(&L, text, len))
+		return -1;
+
+	struct fy_diag_cfg dcfg;
+	fy_diag_cfg_default(&dcfg);
+	dcfg.fp = NULL;
+	dcfg.colorize = false;
+	struct fy_diag *diag = fy_diag_create(&dcfg);
+	if (!diag)
+		die_oom();
+	fy_diag_set_collect_errors(diag, true);
+	struct fy_parse_cfg cfg = {
+		.flags = FYPCF_QUIET | FYPCF_COLLECT_DIAG | FYPCF_DEFAULT_VERSION_1_2 |
+			 FYPCF_DISABLE_RECYCLING | FYPCF_ALLOW_DUPLICATE_KEYS,
+		.diag = diag,
+	};
+	struct fy_parser *fyp = fy_parser_create(&cfg);
+	if (!fyp)
+		die_oom();
+	if (fy_parser_set_string(fyp, text, len) != 0)
+		die_oom();
+
+	struct frame *stack = NULL;
+	size_t depth = 0, stack_cap = 0;
+	struct value **docs = NULL;
+	size_t ndocs = 0, docs_cap = 0;
+	struct value *root = NULL;
+	struct fy_event *ev;
+
+	while (!L.failed && (ev = fy_parser_parse(fyp)) != NULL) {
+		struct mark m = mark_of(&L, ev);
+		struct value *node = NULL; /* a finished node to attach */
+		size_t node_size = 0;
+		struct fy_token *anchor_tok = NULL;
+
+		switch (ev->type) {
+		case FYET_DOCUMENT_START:
+			root = NULL;
+			L.nodes = 0;
+			break;
+		case FYET_DOCUMENT_END:
+			if (root) {
+				if (ndocs == docs_cap) {
+					docs_cap = docs_cap ? docs_cap * 2 : 4;
+					docs = arena_realloc(a, docs, ndocs * sizeof *docs, docs_cap * sizeof *docs);
+				}
+				docs[ndocs++] = root;
+			}
+			break;
+		case FYET_SCALAR: {
+			size_t n = 0;
+			const char *s = fy_token_get_text(ev->scalar.value, &n);
+			if (!s) {
+				s = "";
+				n = 0;
+			}
+			node = make_scalar(&L, &m, s, n, fy_token_scalar_style(ev->scalar.value), ev->scalar.tag);
+			node_size = 1;
+			anchor_tok = ev->scalar.anchor;
+			break;
+		}
+		case FYET_ALIAS: {
+			size_t n = 0;
+			const char *name = fy_token_get_text(ev->alias.anchor, &n);
+			struct anchor *an = name ? anchor_get(&L, name, n) : NULL;
+			if (!an) {
+				diag_at(d, SEV_ERROR, &m, "yaml-alias", "define the anchor (&name) before using it",
+					"unknown anchor '*%.*s'", (int)n, name ? name : "");
+				L.failed = true;
+				break;
+			}
+			node = an->v;
+			node_size = an->size;
+			break;
+		}
+		case FYET_SEQUENCE_START:
+		case FYET_MAPPING_START: {
+			bool is_map = ev->type == FYET_MAPPING_START;
+			if (depth >= LOAD_MAX_DEPTH) {
+				diag_at(d, SEV_ERROR, &m, "yaml-depth", "flatten the structure",
+					"nesting deeper than %d levels", LOAD_MAX_DEPTH);
+				L.failed = true;
+				break;
+			}
+			struct fy_token *tag = is_map ? ev->mapping_start.tag : ev->sequence_start.tag;
+			size_t tl = 0;
+			const char *t = tag_of(tag, &tl);
+			if (t && !(tl == 1 && t[0] == '!') && !tag_is(t, tl, is_map ? "map" : "seq")) {
+				diag_at(d, SEV_ERROR, &m, "yaml-tag", "remove the tag; asbgen reads plain YAML",
+					"unsupported tag '%.*s'", (int)tl, t);
+				L.failed = true;
+				break;
+			}
+			if (depth == stack_cap) {
+				stack_cap = stack_cap ? stack_cap * 2 : 16;
+				stack = xrealloc(stack, stack_cap * sizeof *stack);
+			}
+			struct frame *f = &stack[depth++];
+			memset(f, 0, sizeof *f);
+			f->v = is_map ? v_map(a, &m) : v_seq(a, &m);
+			f->size = 1;
+			struct fy_token *at = is_map ? ev->mapping_start.anchor : ev->sequence_start.anchor;
+			if (at) {
+				size_t al = 0;
+				const char *an = fy_token_get_text(at, &al);
+				f->anchor = an ? arena_strndup(a, an, al) : NULL;
+				f->anchor_len = al;
+			}
+			break;
+		}
+		case FYET_SEQUENCE_END:
+		case FYET_MAPPING_END: {
+			struct frame *f = &stack[depth - 1];
+			if (ev->type == FYET_MAPPING_END)
+				finish_map(&L, f);
+			node = f->v;
+			node_size = f->size;
+			if (f->anchor)
+				anchor_put(&L, f->anchor, f->anchor_len, node, node_size);
+			depth--;
+			break;
+		}
+		default:
+			break;
+		}
+
+		if (node && anchor_tok) {
+			size_t al = 0;
+			const char *an = fy_token_get_text(anchor_tok, &al);
+			if (an)
+				anchor_put(&L, an, al, node, node_size);
+		}
+		fy_parser_event_free(fyp, ev);
+		if (!node || L.failed)
+			continue;
+
+		/* Count expanded nodes: bounds every later walk of the tree. */
+		L.nodes += node_size;
+		if (node_size > LOAD_MAX_NODES || L.nodes > LOAD_MAX_NODES * 4) {
+			diag_at(d, SEV_ERROR, &node->mark, "yaml-too-large",
+				"reduce the number of aliases to large nodes",
+				"document expands to more than %u nodes (alias expansion?)", LOAD_MAX_NODES);
+			L.failed = true;
+			continue;
+		}
+		if (depth == 0) {
+			root = node;
+			continue;
+		}
+		struct frame *p = &stack[depth - 1];
+		if (p->size + node_size > LOAD_MAX_NODES) {
+			diag_at(d, SEV_ERROR, &node->mark, "yaml-too-large",
+				"reduce the number of aliases to large nodes",
+				"document expands to more than %u nodes (alias expansion?)", LOAD_MAX_NODES);
+			L.failed = true;
+			continue;
+		}
+		p->size += node_size;
+		if (p->v->kind == V_SEQ) {
+			seq_push(a, p->v, node);
+		} else if (!p->key) {
+			if (!v_is_scalar(node)) {
+				diag_at(d, SEV_ERROR, &node->mark, "yaml-complex-key",
+					"use a plain string as the key",
+					"a %s cannot be a mapping key", vkind_name(node->kind));
+				L.failed = true;
+				continue;
+			}
+			/* Keys are always strings: "1: x" has key "1". */
+			p->key_is_merge = node->kind == V_STRING && !(node->flags & VF_QUOTED) &&
+					  node->str.len == 2 && !memcmp(node->str.s, "<<", 2);
+			p->key = node->kind == V_STRING ? node : NULL;
+			if (!p->key) {
+				/* A typed key (1, true, ~) stands for its text. */
+				const char *txt = node->kind == V_NULL ? "" : NULL;
+				char tmp[64];
+				if (node->kind == V_BOOL)
+					txt = node->b ? "true" : "false";
+				else if (node->kind == V_INT) {
+					snprintf(tmp, sizeof tmp, "%lld", node->i);
+					txt = tmp;
+				} else if (node->kind == V_FLOAT) {
+					snprintf(tmp, sizeof tmp, "%.17g", node->f);
+					txt = tmp;
+				}
+				p->key = v_str(a, &node->mark, txt ? txt : "");
+			}
+		} else {
+			if (p->key_is_merge)
+				frame_add_merge(&L, p, node, &p->key->mark);
+			else
+				map_put(a, p->v, p->key, node);
+			p->key = NULL;
+			p->key_is_merge = false;
+		}
+	}
+	if (!L.failed && fy_parser_get_stream_error(fyp))
+		report_fy_errors(&L, diag);
+	fy_parser_destroy(fyp);
+	fy_diag_destroy(diag);
+	free(stack);
+	free(L.anchors);
+	if (L.failed)
+		return -1;
+	*docs_out = docs;
+	return (int)ndocs;
+}
+
+struct value *load_yaml_string(struct arena *a, struct diags *d, const char *path,
+			       const char *text, size_t len)
+{
+	struct value **docs;
+	int n = load_yaml_stream(a, d, path, text, len, &docs);
+	if (n < 0)
+		return NULL;
+	if (n == 0 || (n == 1 && docs[0]->kind == V_NULL && len == 0)) {
+		diag_pos(d, SEV_ERROR, path, 1, 1, "yaml-empty", "write the environment spec in this file",
+			 "the file is empty");
+		return NULL;
+	}
+	if (n > 1) {
+		diag_at(d, SEV_ERROR, &docs[1]->mark, "yaml-multiple-documents",
+			"keep one document per file (remove the second '---')",
+			"expected one YAML document, found %d", n);
+		return NULL;
+	}
+	return docs[0];
+}
+
+struct value *load_yaml_file(struct arena *a, struct diags *d, const char *path)
+{
+	size_t len;
+	char *text = load_file_text(a, d, path, &len);
+	if (!text)
+		return NULL;
+	return load_yaml_string(a, d, path, text, len);
+}
