@@ -1,0 +1,1216 @@
+/* template.c - compiling and instantiating templates; the index of a set.
+ *
+ * A template tree is compiled once into a tree of tnodes: scalars with
+ * "${" become parsed expressions or interpolations, mappings and
+ * sequences get their directives ($if, $else, $for) resolved, and
+ * subtrees without any of these are marked static so instantiation
+ * returns the template's own node (no copy).  Instantiation then walks the
+ * tnodes with a scope (loop variables, then the model).
+ *
+ * templates_render works in two passes: pass 1 expands the index
+ * (files.yaml: for, if, path) into the list of outputs, so that files()
+ * knows every path; pass 2 instantiates each output's template.
+ */
+#include "template.h"
+#include "arena.h"
+#include "buf.h"
+#include "diag.h"
+#include "expr.h"
+#include "load.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* ---------------------------------------------------------------- compiled form */
+
+enum tkind { TN_STATIC, TN_EXPR, TN_INTERP, TN_MAP, TN_SEQ, TN_BAD };
+enum ekind { EN_PLAIN, EN_IF, EN_FOR };
+
+struct tpart {
+	const char *lit; /* literal text, or NULL for an expression */
+	size_t len;
+	struct expr *e;
+};
+
+struct tnode;
+
+/* An entry of a mapping or an item of a sequence. */
+struct tent {
+	enum ekind kind;
+	const struct value *src; /* mapping key, or sequence item */
+	struct tnode *key;       /* EN_PLAIN in a mapping */
+	struct tnode *val;       /* value, item, or directive body */
+	struct tnode *els;       /* EN_IF: the $else body, or NULL */
+	struct expr_site *site;  /* EN_IF/EN_FOR: the directive's text */
+	struct expr *e;          /* condition or collection */
+	const char *v1, *v2;     /* EN_FOR: variables (v2 NULL for one) */
+};
+
+struct tnode {
+	enum tkind kind;
+	const struct value *src; /* template node (TN_STATIC: the output) */
+	struct expr_site *site;  /* TN_EXPR, TN_INTERP */
+	struct expr *e;          /* TN_EXPR */
+	struct tpart *parts;     /* TN_INTERP */
+	size_t nparts;
+	struct tent *ents;       /* TN_MAP, TN_SEQ */
+	size_t nents;
+};
+
+/* A template file of the set, loaded and compiled at most once. */
+struct tfile {
+	const char *rel, *full;
+	struct tnode *root; /* NULL when it could not be loaded */
+	bool loaded, missing, busy;
+};
+
+/* One output found by pass 1. */
+struct orec {
+	const char *path;
+	struct tfile *tf;
+	const struct value *pathnode;
+	const char *names[2];
+	const struct value *vals[2];
+	int nb;
+};
+
+/* Set of byte strings (keys not copied), open addressing. */
+struct sset {
+	struct sslot { const char *s; size_t n; } *t;
+	size_t cap, n;
+};
+
+struct ctx {
+	struct expr_env env; /* first member: hooks get &env */
+	const char *dir;
+	struct tfile **tfs;
+	size_t ntfs, captfs;
+	struct orec *outs;
+	size_t nouts, capouts;
+	size_t current;      /* output being rendered (files() excludes it) */
+	bool have_index;     /* files() available */
+	int depth;           /* include() nesting */
+	struct buf sb;       /* scratch for interpolation */
+	struct sset reported; /* positions of duplicate-key errors */
+};
+
+/* ---------------------------------------------------------------- helpers */
+
+static uint64_t hash_bytes(const char *s, size_t n)
+{
+	uint64_t h = 1469598103934665603ull;
+	for (size_t i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 1099511628211ull;
+	}
+	return h;
+}
+
+/* Adds s[0..n); false when it was there already. */
+static bool sset_add(struct sset *st, const char *s, size_t n)
+{
+	if (2 * (st->n + 1) > st->cap) {
+		struct sset o = *st;
+		st->cap = o.cap ? o.cap * 2 : 64;
+		st->t = xcalloc(st->cap, sizeof *st->t);
+		st->n = 0;
+		for (size_t i = 0; i < o.cap; i++)
+			if (o.t[i].s)
+				sset_add(st, o.t[i].s, o.t[i].n);
+		free(o.t);
+	}
+	size_t i = (size_t)hash_bytes(s, n) & (st->cap - 1);
+	for (; st->t[i].s; i = (i + 1) & (st->cap - 1))
+		if (st->t[i].n == n && memcmp(st->t[i].s, s, n) == 0)
+			return false;
+	st->t[i].s = s;
+	st->t[i].n = n;
+	st->n++;
+	return true;
+}
+
+static void sset_free(struct sset *st)
+{
+	free(st->t);
+	memset(st, 0, sizeof *st);
+}
+
+static void terr(struct ctx *c, const struct mark *m, const char *id, const char *hint,
+		 const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static void terr(struct ctx *c, const struct mark *m, const char *id, const char *hint,
+		 const char *fmt, ...)
+{
+	c->env.failed = true;
+	va_list ap;
+	va_start(ap, fmt);
+	char *msg = arena_vprintf(c->env.a, fmt, ap);
+	va_end(ap);
+	diag_at(c->env.d, SEV_ERROR, m, id, hint, "%s", msg);
+}
+
+/* An evaluation-time error at a site, reported once per site. */
+static void site_err(struct ctx *c, struct expr_site *site, size_t off, const char *id,
+		     const char *hint, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
+static void site_err(struct ctx *c, struct expr_site *site, size_t off, const char *id,
+		     const char *hint, const char *fmt, ...)
+{
+	c->env.failed = true;
+	if (site->reported)
+		return;
+	site->reported = true;
+	va_list ap;
+	va_start(ap, fmt);
+	char *msg = arena_vprintf(c->env.a, fmt, ap);
+	va_end(ap);
+	expr_error(c->env.d, site, off, id, hint, "%s", msg);
+}
+
+static struct expr_site *mk_site(struct ctx *c, const struct value *v)
+{
+	struct expr_site *s = arena_alloc(c->env.a, sizeof *s);
+	s->mark = v->mark;
+	s->text = v->str.s;
+	s->len = v->str.len;
+	s->flags = v->flags;
+	return s;
+}
+
+int tmpl_path_ok(const char *p, size_t n)
+{
+	if (!p || n == 0 || strlen(p) != n || p[0] == '/')
+		return 0;
+	size_t start = 0;
+	for (size_t i = 0; i <= n; i++) {
+		if (i < n && ((unsigned char)p[i] < 0x20 || p[i] == 0x7f || p[i] == '\\'))
+			return 0;
+		if (i == n || p[i] == '/') {
+			size_t len = i - start;
+			if (len == 0 || (len == 1 && p[start] == '.') ||
+			    (len == 2 && p[start] == '.' && p[start + 1] == '.'))
+				return 0;
+			start = i + 1;
+		}
+	}
+	return 1;
+}
+
+/* ---------------------------------------------------------------- compiling */
+
+static struct tnode *tnode_new(struct ctx *c, enum tkind k, const struct value *src)
+{
+	struct tnode *t = arena_alloc(c->env.a, sizeof *t);
+	t->kind = k;
+	t->src = src;
+	return t;
+}
+
+static struct tnode *compile(struct ctx *c, const struct value *v);
+
+static bool has_expr(const char *s, size_t n)
+{
+	for (size_t i = 0; i + 1 < n; i++)
+		if (s[i] == '$' && s[i + 1] == '{')
+			return true;
+	return false;
+}
+
+static struct tnode *compile_scalar(struct ctx *c, const struct value *v)
+{
+	struct tnode *t = tnode_new(c, TN_STATIC, v);
+	if (v->kind != V_STRING || !has_expr(v->str.s, v->str.len))
+		return t;
+	const char *s = v->str.s;
+	size_t n = v->str.len;
+	struct expr_site *site = mk_site(c, v);
+	struct tpart parts[64], *pp = parts;
+	size_t np = 0, cap = 64;
+	struct buf lit = BUF_INIT;
+	bool bad = false;
+	for (size_t i = 0; i < n;) {
+		bool esc = s[i] == '$' && s[i + 1] == '$' && i + 2 < n && s[i + 2] == '{';
+		bool ex = s[i] == '$' && s[i + 1] == '{';
+		if (!esc && !ex) {
+			buf_putc(&lit, s[i++]);
+			continue;
+		}
+		if (esc) {
+			buf_add(&lit, "${", 2);
+			i += 3;
+			continue;
+		}
+		if (np + 2 > cap) { /* room for a literal and an expression */
+			struct tpart *q = xmalloc(2 * cap * sizeof *q);
+			memcpy(q, pp, np * sizeof *q);
+			if (pp != parts)
+				free(pp);
+			pp = q;
+			cap *= 2;
+		}
+		if (lit.len) {
+			pp[np++] = (struct tpart){ arena_strndup(c->env.a, lit.data, lit.len), lit.len, NULL };
+			buf_reset(&lit);
+		}
+		size_t pos = i + 2;
+		struct expr *e = expr_parse(c->env.a, c->env.d, site, &pos, true);
+		if (!e) {
+			bad = true;
+			break;
+		}
+		pp[np++] = (struct tpart){ NULL, 0, e };
+		i = pos;
+	}
+	if (!bad && lit.len) {
+		if (np == cap) {
+			struct tpart *q = xmalloc(2 * cap * sizeof *q);
+			memcpy(q, pp, np * sizeof *q);
+			if (pp != parts)
+				free(pp);
+			pp = q;
+		}
+		pp[np++] = (struct tpart){ arena_strndup(c->env.a, lit.data, lit.len), lit.len, NULL };
+	}
+	buf_free(&lit);
+	if (bad) {
+		c->env.failed = true;
+		t->kind = TN_BAD;
+	} else if (np == 1 && pp[0].e && s[0] == '$' && s[1] == '{') {
+		t->kind = TN_EXPR;
+		t->site = site;
+		t->e = pp[0].e;
+	} else if (np == 1 && !pp[0].e) {
+		/* Only $${ escapes: a static string. */
+		struct value *lv = v_strn(c->env.a, &v->mark, pp[0].lit, pp[0].len);
+		lv->flags = v->flags;
+		t->src = lv;
+	} else if (np == 0) {
+		t->src = v_str(c->env.a, &v->mark, "");
+	} else {
+		t->kind = TN_INTERP;
+		t->site = site;
+		t->nparts = np;
+		t->parts = arena_alloc(c->env.a, np * sizeof *t->parts);
+		memcpy(t->parts, pp, np * sizeof *pp);
+	}
+	if (pp != parts)
+		free(pp);
+	return t;
+}
+
+static bool is_directive(const struct value *key)
+{
+	const char *s = key->str.s;
+	return key->str.len >= 1 && s[0] == '$' && s[1] != '{' && s[1] != '$';
+}
+
+static bool word_is(const char *s, size_t n, const char *w)
+{
+	size_t wl = strlen(w);
+	return n >= wl && memcmp(s, w, wl) == 0 && (n == wl || s[wl] == ' ' || s[wl] == '\t');
+}
+
+static size_t skip_ws(const char *s, size_t n, size_t i)
+{
+	while (i < n && (s[i] == ' ' || s[i] == '\t'))
+		i++;
+	return i;
+}
+
+static size_t ident_end(const char *s, size_t n, size_t i)
+{
+	while (i < n && (s[i] == '_' || (s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+			 (s[i] >= '0' && s[i] <= '9')))
+		i++;
+	return i;
+}
+
+/* "VAR in EXPR" or "I, VAR in EXPR" from site->text at pos. */
+static bool parse_for(struct ctx *c, struct expr_site *site, size_t pos, const char *what,
+		      const char **v1, const char **v2, struct expr **e)
+{
+	const char *s = site->text;
+	size_t n = site->len, i = skip_ws(s, n, pos), j = ident_end(s, n, i);
+	*v2 = NULL;
+	if (!expr_is_varname(s + i, j - i))
+		goto bad;
+	*v1 = arena_strndup(c->env.a, s + i, j - i);
+	i = skip_ws(s, n, j);
+	if (i < n && s[i] == ',') {
+		i = skip_ws(s, n, i + 1);
+		j = ident_end(s, n, i);
+		if (!expr_is_varname(s + i, j - i))
+			goto bad;
+		*v2 = arena_strndup(c->env.a, s + i, j - i);
+		if (strcmp(*v1, *v2) == 0)
+			goto bad;
+		i = skip_ws(s, n, j);
+	}
+	if (!word_is(s + i, n - i, "in"))
+		goto bad;
+	i += 2;
+	*e = expr_parse(c->env.a, c->env.d, site, &i, false);
+	if (!*e)
+		c->env.failed = true;
+	return *e != NULL;
+bad:
+	c->env.failed = true;
+	expr_error(c->env.d, site, 0, "tmpl-directive",
+		   arena_printf(c->env.a, "write %sVAR in EXPR or %sI, VAR in EXPR (I: index or key)",
+				what, what),
+		   "malformed '%.*s': expected a variable, 'in' and an expression", (int)site->len,
+		   site->text);
+	return false;
+}
+
+static void unknown_directive(struct ctx *c, const struct value *key)
+{
+	const char *s = key->str.s;
+	size_t n = 1;
+	while (n < key->str.len && s[n] != ' ' && s[n] != '\t')
+		n++;
+	static const char *const dirs[] = { "$if", "$else", "$for" };
+	const char *hint = expr_suggest(c->env.a, s, n, dirs, 3);
+	terr(c, &key->mark, "tmpl-directive",
+	     hint ? hint : "directives are '$if EXPR', '$else' and '$for VAR in EXPR'; "
+			   "for a key that starts with '$', write ${'$key'}",
+	     "unknown directive '%.*s'", (int)n, s);
+}
+
+/* The text of an expression, without surrounding blanks. */
+static void trimmed(const char *s, size_t n, const char **ts, size_t *tn)
+{
+	while (n && (*s == ' ' || *s == '\t')) {
+		s++;
+		n--;
+	}
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--;
+	*ts = s;
+	*tn = n;
+}
+
+/* Is key an "$else" (optionally repeating the $if's expression) for `ifkey`? */
+static bool is_else_for(struct ctx *c, const struct value *key, const struct value *ifkey,
+			bool *mismatch)
+{
+	*mismatch = false;
+	const char *s = key->str.s;
+	size_t n = key->str.len;
+	if (!word_is(s, n, "$else"))
+		return false;
+	const char *a, *b;
+	size_t an, bn;
+	trimmed(s + 5, n - 5, &a, &an);
+	if (an == 0)
+		return true;
+	trimmed(ifkey->str.s + 3, ifkey->str.len - 3, &b, &bn);
+	if (an != bn || memcmp(a, b, an) != 0) {
+		*mismatch = true;
+		terr(c, &key->mark, "tmpl-directive",
+		     arena_printf(c->env.a, "write '$else' or '$else %.*s'", (int)bn, b),
+		     "'%.*s' does not repeat the expression of the '$if' before it", (int)n, s);
+	}
+	return true;
+}
+
+/* Compile directive `key` (with body `val`) into en.  For a mapping body,
+ * the body must be a mapping.  Returns false after reporting. */
+static bool compile_directive(struct ctx *c, struct tent *en, const struct value *key,
+			      const struct value *val, bool in_seq)
+{
+	const char *s = key->str.s;
+	size_t n = key->str.len;
+	en->src = key;
+	if (word_is(s, n, "$if") && n > 3) {
+		en->kind = EN_IF;
+		en->site = mk_site(c, key);
+		size_t pos = 3;
+		en->e = expr_parse(c->env.a, c->env.d, en->site, &pos, false);
+		if (!en->e) {
+			c->env.failed = true;
+			return false;
+		}
+	} else if (word_is(s, n, "$for") && n > 4) {
+		en->kind = EN_FOR;
+		en->site = mk_site(c, key);
+		if (!parse_for(c, en->site, 4, "$for ", &en->v1, &en->v2, &en->e))
+			return false;
+	} else if (word_is(s, n, "$else")) {
+		terr(c, &key->mark, "tmpl-directive",
+		     in_seq ? "'- $else: ...' must be the item right after '- $if EXPR: ...'"
+			    : "'$else' must be the key right after '$if EXPR' in the same mapping",
+		     "'$else' without '$if' before it");
+		return false;
+	} else if ((word_is(s, n, "$if") || word_is(s, n, "$for"))) {
+		terr(c, &key->mark, "tmpl-directive",
+		     s[1] == 'i' ? "write '$if EXPR'" : "write '$for VAR in EXPR'",
+		     "'%.*s' needs an expression", (int)n, s);
+		return false;
+	} else {
+		unknown_directive(c, key);
+		return false;
+	}
+	if (!in_seq && val->kind != V_MAP) {
+		terr(c, &val->mark, "tmpl-directive",
+		     "its entries are inserted into the enclosing mapping; to set one key write "
+		     "'key: ${...}'",
+		     "the value of '%.*s' must be a mapping, not %s", (int)n, s, vkind_name(val->kind));
+		return false;
+	}
+	en->val = compile(c, val);
+	return true;
+}
+
+static struct tnode *compile_map(struct ctx *c, const struct value *v)
+{
+	struct tnode *t = tnode_new(c, TN_MAP, v);
+	t->ents = arena_alloc(c->env.a, (v->map.n ? v->map.n : 1) * sizeof *t->ents);
+	bool dynamic = false;
+	for (size_t i = 0; i < v->map.n; i++) {
+		const struct value *key = v->map.items[i].key, *val = v->map.items[i].val;
+		struct tent *en = &t->ents[t->nents];
+		if (is_directive(key)) {
+			dynamic = true;
+			if (!compile_directive(c, en, key, val, false))
+				continue;
+			bool mismatch;
+			if (en->kind == EN_IF && i + 1 < v->map.n &&
+			    is_else_for(c, v->map.items[i + 1].key, key, &mismatch)) {
+				i++;
+				const struct value *ev = v->map.items[i].val;
+				if (ev->kind != V_MAP)
+					terr(c, &ev->mark, "tmpl-directive",
+					     "its entries are inserted into the enclosing mapping",
+					     "the value of '$else' must be a mapping, not %s",
+					     vkind_name(ev->kind));
+				else if (!mismatch)
+					en->els = compile(c, ev);
+			}
+			t->nents++;
+			continue;
+		}
+		en->kind = EN_PLAIN;
+		en->src = key;
+		en->key = compile_scalar(c, key);
+		en->val = compile(c, val);
+		if (en->key->kind != TN_STATIC || en->val->kind != TN_STATIC)
+			dynamic = true;
+		t->nents++;
+	}
+	if (!dynamic)
+		t->kind = TN_STATIC;
+	return t;
+}
+
+/* A sequence item that is a directive: a mapping with one key "$...". */
+static const struct value *item_directive(const struct value *item)
+{
+	if (item->kind != V_MAP || item->map.n != 1 || !is_directive(item->map.items[0].key))
+		return NULL;
+	return item->map.items[0].key;
+}
+
+static struct tnode *compile_seq(struct ctx *c, const struct value *v)
+{
+	struct tnode *t = tnode_new(c, TN_SEQ, v);
+	t->ents = arena_alloc(c->env.a, (v->seq.n ? v->seq.n : 1) * sizeof *t->ents);
+	bool dynamic = false;
+	for (size_t i = 0; i < v->seq.n; i++) {
+		const struct value *item = v->seq.items[i], *key = item_directive(item);
+		struct tent *en = &t->ents[t->nents];
+		if (key) {
+			dynamic = true;
+			if (!compile_directive(c, en, key, item->map.items[0].val, true))
+				continue;
+			const struct value *next = i + 1 < v->seq.n ? v->seq.items[i + 1] : NULL;
+			const struct value *nk = next ? item_directive(next) : NULL;
+			bool mismatch;
+			if (en->kind == EN_IF && nk && is_else_for(c, nk, key, &mismatch)) {
+				i++;
+				if (!mismatch)
+					en->els = compile(c, next->map.items[0].val);
+			}
+			t->nents++;
+			continue;
+		}
+		en->kind = EN_PLAIN;
+		en->src = item;
+		en->val = compile(c, item);
+		if (en->val->kind != TN_STATIC)
+			dynamic = true;
+		t->nents++;
+	}
+	if (!dynamic)
+		t->kind = TN_STATIC;
+	return t;
+}
+
+static struct tnode *compile(struct ctx *c, const struct value *v)
+{
+	if (v->kind == V_MAP)
+		return compile_map(c, v);
+	if (v->kind == V_SEQ)
+		return compile_seq(c, v);
+	return compile_scalar(c, v);
+}
+
+/* ---------------------------------------------------------------- instantiating */
+
+static struct value *inst(struct ctx *c, const struct tnode *t, const struct scope *sc);
+static void inst_map_into(struct ctx *c, const struct tnode *t, const struct scope *sc,
+			  struct value *out);
+static void inst_seq_into(struct ctx *c, const struct tnode *t, const struct scope *sc,
+			  struct value *out);
+
+static struct value *interpolate(struct ctx *c, const struct tnode *t, const struct scope *sc)
+{
+	size_t base = c->sb.len;
+	bool ok = true;
+	for (size_t i = 0; i < t->nparts; i++) {
+		const struct tpart *p = &t->parts[i];
+		if (p->lit) {
+			buf_add(&c->sb, p->lit, p->len);
+			continue;
+		}
+		struct value *v = expr_eval(&c->env, t->site, p->e, sc);
+		if (!v) {
+			ok = false;
+		} else if (!expr_scalar_text(&c->sb, v)) {
+			ok = false;
+			site_err(c, t->site, expr_offset(p->e), "tmpl-type",
+				 v->kind == V_NULL ? "use default(x, '') for an optional value"
+						   : "only scalars can be part of a text; a scalar that is "
+						     "only ${...} inserts any value",
+				 "cannot interpolate %s into text", v->kind == V_NULL ? "null" :
+				 v->kind == V_SEQ ? "a sequence" : "a mapping");
+		}
+	}
+	struct value *r = NULL;
+	if (ok)
+		r = v_strn(c->env.a, &t->src->mark, c->sb.data + base, c->sb.len - base);
+	c->sb.len = base;
+	if (c->sb.data)
+		c->sb.data[base] = '\0';
+	return r;
+}
+
+/* A key: always a string node marked at the template's key. */
+static struct value *inst_key(struct ctx *c, const struct tnode *k, const struct scope *sc)
+{
+	switch (k->kind) {
+	case TN_STATIC:
+		return (struct value *)k->src;
+	case TN_INTERP:
+		return interpolate(c, k, sc);
+	case TN_EXPR: {
+		struct value *v = expr_eval(&c->env, k->site, k->e, sc);
+		if (!v)
+			return NULL;
+		struct value *key = v_str(c->env.a, &k->src->mark, "");
+		if (v->kind == V_STRING) {
+			key->str = v->str;
+			return key;
+		}
+		size_t base = c->sb.len;
+		if (!expr_scalar_text(&c->sb, v)) {
+			site_err(c, k->site, expr_offset(k->e), "tmpl-type", NULL,
+				 "a key must be a scalar, not %s", vkind_name(v->kind));
+			return NULL;
+		}
+		key->str.s = arena_strndup(c->env.a, c->sb.data + base, c->sb.len - base);
+		key->str.len = c->sb.len - base;
+		c->sb.len = base;
+		return key;
+	}
+	default:
+		c->env.failed = true;
+		return NULL;
+	}
+}
+
+typedef void (*body_fn)(struct ctx *c, const void *body, const struct scope *sc,
+			struct value *out);
+
+/* Run body once per element of en's collection. */
+static void iterate(struct ctx *c, struct expr_site *site, const struct expr *e, const char *v1,
+		    const char *v2, const struct scope *sc, body_fn fn, const void *body,
+		    struct value *out)
+{
+	struct value *coll = expr_eval(&c->env, site, e, sc);
+	if (!coll)
+		return;
+	struct scope s1 = { v1, NULL, sc }, s2 = { v2, NULL, &s1 };
+	const struct scope *inner = v2 ? &s2 : &s1;
+	if (coll->kind == V_SEQ) {
+		for (size_t i = 0; i < coll->seq.n; i++) {
+			if (v2) {
+				s1.val = v_int(c->env.a, &site->mark, (long long)i);
+				s2.val = coll->seq.items[i];
+			} else {
+				s1.val = coll->seq.items[i];
+			}
+			fn(c, body, inner, out);
+		}
+	} else if (coll->kind == V_MAP) {
+		for (size_t i = 0; i < coll->map.n; i++) {
+			s1.val = coll->map.items[i].key;
+			s2.val = coll->map.items[i].val;
+			fn(c, body, inner, out);
+		}
+	} else if (coll->kind != V_NULL) {
+		site_err(c, site, expr_offset(e), "tmpl-type",
+			 "'for' needs a sequence or a mapping (null: no iteration)",
+			 "cannot iterate over %s", vkind_name(coll->kind));
+	}
+}
+
+static void body_map(struct ctx *c, const void *body, const struct scope *sc, struct value *out)
+{
+	inst_map_into(c, body, sc, out);
+}
+
+/* A directive body in a sequence: a sequence is spliced, anything else is one item. */
+static void body_seq(struct ctx *c, const void *body, const struct scope *sc, struct value *out)
+{
+	const struct tnode *t = body;
+	if (t->src->kind == V_SEQ)
+		inst_seq_into(c, t, sc, out);
+	else
+		seq_push(c->env.a, out, inst(c, t, sc));
+}
+
+static bool cond_true(struct ctx *c, const struct tent *en, const struct scope *sc, bool *ok)
+{
+	struct value *v = expr_eval(&c->env, en->site, en->e, sc);
+	*ok = v != NULL;
+	return v && expr_truthy(v);
+}
+
+static void inst_map_into(struct ctx *c, const struct tnode *t, const struct scope *sc,
+			  struct value *out)
+{
+	struct arena *a = c->env.a;
+	if (t->kind == TN_STATIC) {
+		for (size_t i = 0; i < t->src->map.n; i++)
+			map_put(a, out, t->src->map.items[i].key, t->src->map.items[i].val);
+		return;
+	}
+	for (size_t i = 0; i < t->nents; i++) {
+		const struct tent *en = &t->ents[i];
+		bool ok;
+		switch (en->kind) {
+		case EN_PLAIN: {
+			struct value *k = inst_key(c, en->key, sc);
+			if (k)
+				map_put(a, out, k, inst(c, en->val, sc));
+			break;
+		}
+		case EN_IF:
+			if (cond_true(c, en, sc, &ok))
+				inst_map_into(c, en->val, sc, out);
+			else if (ok && en->els)
+				inst_map_into(c, en->els, sc, out);
+			break;
+		case EN_FOR:
+			iterate(c, en->site, en->e, en->v1, en->v2, sc, body_map, en->val, out);
+			break;
+		}
+	}
+}
+
+static void inst_seq_into(struct ctx *c, const struct tnode *t, const struct scope *sc,
+			  struct value *out)
+{
+	struct arena *a = c->env.a;
+	if (t->kind == TN_STATIC) {
+		for (size_t i = 0; i < t->src->seq.n; i++)
+			seq_push(a, out, t->src->seq.items[i]);
+		return;
+	}
+	for (size_t i = 0; i < t->nents; i++) {
+		const struct tent *en = &t->ents[i];
+		bool ok;
+		switch (en->kind) {
+		case EN_PLAIN:
+			seq_push(a, out, inst(c, en->val, sc));
+			break;
+		case EN_IF:
+			if (cond_true(c, en, sc, &ok))
+				body_seq(c, en->val, sc, out);
+			else if (ok && en->els)
+				body_seq(c, en->els, sc, out);
+			break;
+		case EN_FOR:
+			iterate(c, en->site, en->e, en->v1, en->v2, sc, body_seq, en->val, out);
+			break;
+		}
+	}
+}
+
+static void report_dup(struct ctx *c, const struct value *first, const struct value *dup)
+{
+	c->env.failed = true;
+	/* Once per template position, however many outputs repeat it. */
+	const char *pos = arena_printf(c->env.a, "%p:%d:%d", (const void *)dup->mark.file,
+				       dup->mark.line, dup->mark.col);
+	if (!sset_add(&c->reported, pos, strlen(pos)))
+		return;
+	const char *hint;
+	if (first->mark.line == dup->mark.line && first->mark.col == dup->mark.col &&
+	    first->mark.file == dup->mark.file)
+		hint = "a loop produces this key twice: make the key depend on the loop variable";
+	else
+		hint = arena_printf(c->env.a, "the first one is produced at line %d, column %d",
+				    first->mark.line, first->mark.col);
+	diag_at(c->env.d, SEV_ERROR, &dup->mark, "tmpl-duplicate-key", hint,
+		"duplicate key '%s' in the output mapping", dup->str.s);
+}
+
+/* Drop (and report) entries whose key an earlier entry has. */
+static void check_dups(struct ctx *c, struct value *m)
+{
+	size_t n = m->map.n, w = 0;
+	if (n < 2)
+		return;
+	struct pair *it = m->map.items;
+	if (n <= 16) {
+		for (size_t i = 0; i < n; i++) {
+			size_t j;
+			for (j = 0; j < w; j++)
+				if (it[j].key->str.len == it[i].key->str.len &&
+				    memcmp(it[j].key->str.s, it[i].key->str.s, it[i].key->str.len) == 0)
+					break;
+			if (j < w)
+				report_dup(c, it[j].key, it[i].key);
+			else
+				it[w++] = it[i];
+		}
+	} else {
+		struct sset st = { 0 };
+		for (size_t i = 0; i < n; i++) {
+			if (sset_add(&st, it[i].key->str.s, it[i].key->str.len)) {
+				it[w++] = it[i];
+				continue;
+			}
+			for (size_t j = 0; j < w; j++)
+				if (it[j].key->str.len == it[i].key->str.len &&
+				    memcmp(it[j].key->str.s, it[i].key->str.s, it[i].key->str.len) == 0) {
+					report_dup(c, it[j].key, it[i].key);
+					break;
+				}
+		}
+		sset_free(&st);
+	}
+	m->map.n = w;
+}
+
+static struct value *inst(struct ctx *c, const struct tnode *t, const struct scope *sc)
+{
+	struct value *v;
+	switch (t->kind) {
+	case TN_STATIC:
+		return (struct value *)t->src;
+	case TN_EXPR:
+		v = expr_eval(&c->env, t->site, t->e, sc);
+		break;
+	case TN_INTERP:
+		v = interpolate(c, t, sc);
+		break;
+	case TN_MAP:
+		v = v_map(c->env.a, &t->src->mark);
+		/* Sized for the template's entries: most mappings never grow. */
+		v->map.cap = t->nents;
+		v->map.items = arena_alloc(c->env.a, t->nents * sizeof *v->map.items);
+		inst_map_into(c, t, sc, v);
+		check_dups(c, v);
+		return v;
+	case TN_SEQ:
+		v = v_seq(c->env.a, &t->src->mark);
+		v->seq.cap = t->nents;
+		v->seq.items = arena_alloc(c->env.a, t->nents * sizeof *v->seq.items);
+		inst_seq_into(c, t, sc, v);
+		return v;
+	default:
+		c->env.failed = true;
+		v = NULL;
+		break;
+	}
+	return v ? v : v_null(c->env.a, &t->src->mark);
+}
+
+/* ---------------------------------------------------------------- files and hooks */
+
+static struct tfile *get_tfile(struct ctx *c, const char *rel)
+{
+	for (size_t i = 0; i < c->ntfs; i++)
+		if (strcmp(c->tfs[i]->rel, rel) == 0)
+			return c->tfs[i];
+	if (c->ntfs == c->captfs) {
+		c->captfs = c->captfs ? 2 * c->captfs : 16;
+		c->tfs = xrealloc(c->tfs, c->captfs * sizeof *c->tfs);
+	}
+	struct tfile *tf = arena_alloc(c->env.a, sizeof *tf);
+	tf->rel = arena_strdup(c->env.a, rel);
+	tf->full = c->dir ? arena_printf(c->env.a, "%s/%s", c->dir, rel) : tf->rel;
+	c->tfs[c->ntfs++] = tf;
+	return tf;
+}
+
+/* Load and compile once.  false when missing (tf->missing, not reported)
+ * or when loading failed (reported by the loader). */
+static bool tf_load(struct ctx *c, struct tfile *tf)
+{
+	if (tf->loaded)
+		return tf->root != NULL;
+	tf->loaded = true;
+	if (access(tf->full, R_OK) != 0) {
+		tf->missing = true;
+		c->env.failed = true;
+		return false;
+	}
+	struct value *doc = load_yaml_file(c->env.a, c->env.d, tf->full);
+	if (!doc) {
+		c->env.failed = true;
+		return false;
+	}
+	tf->root = compile(c, doc);
+	return true;
+}
+
+static struct value *hook_include(struct expr_env *env, const char *path, const struct scope *sc,
+				  struct expr_site *site, size_t off)
+{
+	struct ctx *c = (struct ctx *)env;
+	if (!c->dir) {
+		site_err(c, site, off, "tmpl-include", NULL,
+			 "include() needs a template directory");
+		return NULL;
+	}
+	if (!tmpl_path_ok(path, strlen(path))) {
+		site_err(c, site, off, "tmpl-include",
+			 "give a relative path inside the template directory, without '..'",
+			 "include('%s'): not a safe relative path", path);
+		return NULL;
+	}
+	struct tfile *tf = get_tfile(c, path);
+	bool first = !tf->loaded;
+	if (!tf_load(c, tf)) {
+		if (first && tf->missing)
+			site_err(c, site, off, "tmpl-include", NULL,
+				 "include('%s'): there is no file %s", path, tf->full);
+		c->env.failed = true;
+		return NULL;
+	}
+	if (tf->busy || c->depth >= TMPL_MAX_INCLUDE_DEPTH) {
+		site_err(c, site, off, "tmpl-include", "a template cannot include itself, even indirectly",
+			 tf->busy ? "include('%s'): include cycle" : "include('%s'): nested too deeply",
+			 path);
+		return NULL;
+	}
+	tf->busy = true;
+	c->depth++;
+	struct value *v = inst(c, tf->root, sc);
+	c->depth--;
+	tf->busy = false;
+	return v;
+}
+
+static struct value *hook_files(struct expr_env *env, const char *prefix, struct expr_site *site,
+				size_t off)
+{
+	struct ctx *c = (struct ctx *)env;
+	if (!c->have_index) {
+		site_err(c, site, off, "tmpl-type", "files() lists the outputs of files.yaml",
+			 "files() is only available in templates rendered from an index");
+		return NULL;
+	}
+	size_t pl = strlen(prefix);
+	struct value *r = v_seq(c->env.a, &site->mark);
+	for (size_t i = 0; i < c->nouts; i++) {
+		const char *p = c->outs[i].path;
+		if (i != c->current && strncmp(p, prefix, pl) == 0 && p[pl])
+			seq_push(c->env.a, r, v_str(c->env.a, &site->mark, p + pl));
+	}
+	return r;
+}
+
+static const struct expr_hooks hooks = { hook_include, hook_files };
+
+static void ctx_init(struct ctx *c, struct arena *a, struct diags *d, const char *dir,
+		     const struct value *model)
+{
+	memset(c, 0, sizeof *c);
+	c->env.a = a;
+	c->env.d = d;
+	c->env.model = model;
+	c->env.hooks = &hooks;
+	c->dir = dir;
+	c->current = (size_t)-1;
+}
+
+static void ctx_free(struct ctx *c)
+{
+	free(c->tfs);
+	free(c->outs);
+	buf_free(&c->sb);
+	sset_free(&c->reported);
+}
+
+/* ---------------------------------------------------------------- public API */
+
+struct value *tmpl_instantiate(struct arena *a, struct diags *d, const char *dir,
+			       const struct value *tmpl, const struct value *model)
+{
+	struct ctx c;
+	ctx_init(&c, a, d, dir, model);
+	struct value *v = inst(&c, compile(&c, tmpl), NULL);
+	bool failed = c.env.failed;
+	ctx_free(&c);
+	return failed ? NULL : v;
+}
+
+struct value *expr_eval_string(struct arena *a, struct diags *d, const char *src,
+			       const struct mark *at, const struct value *model)
+{
+	struct expr_site *site = arena_alloc(a, sizeof *site);
+	if (at)
+		site->mark = *at;
+	site->text = arena_strdup(a, src);
+	site->len = strlen(src);
+	site->exact = true;
+	size_t pos = 0;
+	struct expr *e = expr_parse(a, d, site, &pos, false);
+	if (!e)
+		return NULL;
+	struct expr_env env = { .a = a, .d = d, .model = model };
+	return expr_eval(&env, site, e, NULL);
+}
+
+/* ---- the index */
+
+struct ientry {
+	const struct value *node, *path, *tmpl, *forv, *ifv;
+	struct tnode *pt;        /* compiled path */
+	struct tfile *tf;
+	struct expr_site *fsite, *isite;
+	struct expr *fe, *ie;
+	const char *v1, *v2;
+};
+
+static void add_output(struct ctx *c, const struct ientry *ie, const struct scope *sc)
+{
+	if (ie->ifv) {
+		bool t;
+		if (ie->ie) {
+			struct value *v = expr_eval(&c->env, ie->isite, ie->ie, sc);
+			if (!v)
+				return;
+			t = expr_truthy(v);
+		} else {
+			t = expr_truthy(ie->ifv);
+		}
+		if (!t)
+			return;
+	}
+	bool before = c->env.failed;
+	c->env.failed = false;
+	struct value *pv = inst(c, ie->pt, sc);
+	bool failed = c->env.failed;
+	c->env.failed = before || failed;
+	if (failed)
+		return;
+	const char *path;
+	if (pv->kind == V_STRING) {
+		path = pv->str.s;
+		if (strlen(path) != pv->str.len)
+			path = "\\0"; /* rejected as unsafe below */
+	} else {
+		size_t base = c->sb.len;
+		if (!expr_scalar_text(&c->sb, pv)) {
+			site_err(c, ie->pt->site, 0, "tmpl-index", NULL,
+				 "an output path must be a string, not %s", vkind_name(pv->kind));
+			return;
+		}
+		path = arena_strndup(c->env.a, c->sb.data + base, c->sb.len - base);
+		c->sb.len = base;
+	}
+	if (c->nouts == c->capouts) {
+		c->capouts = c->capouts ? 2 * c->capouts : 64;
+		c->outs = xrealloc(c->outs, c->capouts * sizeof *c->outs);
+	}
+	struct orec *o = &c->outs[c->nouts++];
+	memset(o, 0, sizeof *o);
+	o->path = path;
+	o->tf = ie->tf;
+	o->pathnode = ie->path;
+	/* Bindings, outermost first. */
+	int nb = 0;
+	const struct scope *chain[2] = { NULL, NULL };
+	for (const struct scope *s = sc; s && nb < 2; s = s->up)
+		chain[nb++] = s;
+	for (int i = 0; i < nb; i++) {
+		o->names[i] = chain[nb - 1 - i]->name;
+		o->vals[i] = chain[nb - 1 - i]->val;
+	}
+	o->nb = nb;
+}
+
+static void body_output(struct ctx *c, const void *entry, const struct scope *sc,
+			struct value *out)
+{
+	(void)out;
+	add_output(c, entry, sc);
+}
+
+static void index_entry(struct ctx *c, const struct value *node)
+{
+	struct arena *a = c->env.a;
+	struct ientry ie = { .node = node };
+	if (node->kind != V_MAP) {
+		terr(c, &node->mark, "tmpl-index", "write '- path: ...' and 'template: ...'",
+		     "an index entry must be a mapping, not %s", vkind_name(node->kind));
+		return;
+	}
+	bool bad = false;
+	for (size_t i = 0; i < node->map.n; i++) {
+		const struct value *k = node->map.items[i].key, *v = node->map.items[i].val;
+		const char *ks = k->str.s;
+		if (!strcmp(ks, "path"))
+			ie.path = v;
+		else if (!strcmp(ks, "template"))
+			ie.tmpl = v;
+		else if (!strcmp(ks, "for"))
+			ie.forv = v;
+		else if (!strcmp(ks, "if"))
+			ie.ifv = v;
+		else {
+			static const char *const names[] = { "path", "template", "for", "if" };
+			const char *h = expr_suggest(a, ks, k->str.len, names, 4);
+			terr(c, &k->mark, "tmpl-index", h ? h : "the keys are path, template, for and if",
+			     "unknown key '%s' in an index entry", ks);
+			bad = true;
+		}
+	}
+	if (!ie.path || ie.path->kind != V_STRING) {
+		terr(c, ie.path ? &ie.path->mark : &node->mark, "tmpl-index",
+		     "write 'path: relative/output.yaml'", "an index entry needs a string 'path'");
+		bad = true;
+	}
+	if (!ie.tmpl || ie.tmpl->kind != V_STRING) {
+		terr(c, ie.tmpl ? &ie.tmpl->mark : &node->mark, "tmpl-index",
+		     "write 'template: file.yaml' (relative to the template directory)",
+		     "an index entry needs a string 'template'");
+		bad = true;
+	} else if (!tmpl_path_ok(ie.tmpl->str.s, ie.tmpl->str.len)) {
+		terr(c, &ie.tmpl->mark, "tmpl-index", "give a path relative to the template directory",
+		     "template '%s' is not a safe relative path", ie.tmpl->str.s);
+		bad = true;
+	} else {
+		ie.tf = get_tfile(c, ie.tmpl->str.s);
+		bool first = !ie.tf->loaded;
+		if (!tf_load(c, ie.tf) && first && ie.tf->missing)
+			terr(c, &ie.tmpl->mark, "tmpl-index", NULL, "there is no template file %s",
+			     ie.tf->full);
+	}
+	if (ie.forv) {
+		if (ie.forv->kind != V_STRING) {
+			terr(c, &ie.forv->mark, "tmpl-index", "write 'for: VAR in EXPR'",
+			     "'for' must be a string");
+			bad = true;
+		} else {
+			ie.fsite = mk_site(c, ie.forv);
+			if (!parse_for(c, ie.fsite, 0, "for: ", &ie.v1, &ie.v2, &ie.fe))
+				bad = true;
+		}
+	}
+	if (ie.ifv) {
+		if (ie.ifv->kind == V_STRING) {
+			ie.isite = mk_site(c, ie.ifv);
+			size_t pos = 0;
+			if (!(ie.ie = expr_parse(a, c->env.d, ie.isite, &pos, false))) {
+				c->env.failed = true;
+				bad = true;
+			}
+		} else if (!v_is_scalar(ie.ifv)) {
+			terr(c, &ie.ifv->mark, "tmpl-index", NULL, "'if' must be an expression");
+			bad = true;
+		}
+	}
+	if (bad)
+		return;
+	ie.pt = compile_scalar(c, ie.path);
+	if (ie.pt->kind == TN_BAD)
+		return;
+	if (ie.forv)
+		iterate(c, ie.fsite, ie.fe, ie.v1, ie.v2, NULL, body_output,
+			&ie, NULL);
+	else
+		add_output(c, &ie, NULL);
+}
+
+int templates_render(struct arena *a, struct diags *d, const char *dir,
+		     const struct value *model, struct tmpl_set *out)
+{
+	struct ctx c;
+	ctx_init(&c, a, d, dir, model);
+	out->items = NULL;
+	out->n = 0;
+	const char *ipath = arena_printf(a, "%s/%s", dir, TMPL_INDEX);
+	struct value *idx = load_yaml_file(a, d, ipath);
+	if (!idx) {
+		ctx_free(&c);
+		return -1;
+	}
+	/* Pass 1: the list of outputs. */
+	if (idx->kind == V_SEQ) {
+		for (size_t i = 0; i < idx->seq.n; i++)
+			index_entry(&c, idx->seq.items[i]);
+	} else if (idx->kind != V_NULL) {
+		terr(&c, &idx->mark, "tmpl-index", "write a sequence of '- path: ...' entries",
+		     "the index must be a sequence, not %s", vkind_name(idx->kind));
+	}
+	struct sset paths = { 0 };
+	for (size_t i = 0; i < c.nouts; i++) {
+		struct orec *o = &c.outs[i];
+		if (!tmpl_path_ok(o->path, strlen(o->path))) {
+			terr(&c, &o->pathnode->mark, "tmpl-path",
+			     "output paths are relative to the output directory, without '..', '.', "
+			     "empty components, a leading '/', backslashes or control characters",
+			     "output path '%s' is not a safe relative path", o->path);
+			o->tf = NULL;
+		} else if (!sset_add(&paths, o->path, strlen(o->path))) {
+			terr(&c, &o->pathnode->mark, "tmpl-path",
+			     "make the path depend on the loop variable (or the 'if' exclusive)",
+			     "two outputs have the path '%s'", o->path);
+			o->tf = NULL;
+		}
+	}
+	sset_free(&paths);
+	/* Pass 2: instantiate. */
+	c.have_index = true;
+	out->items = arena_alloc(a, (c.nouts ? c.nouts : 1) * sizeof *out->items);
+	for (size_t i = 0; i < c.nouts; i++) {
+		struct orec *o = &c.outs[i];
+		struct tmpl_output *t = &out->items[out->n++];
+		t->path = o->path;
+		t->template_path = o->tf ? o->tf->full : NULL;
+		if (!o->tf || !o->tf->root)
+			continue;
+		struct scope s[2];
+		const struct scope *sc = NULL;
+		for (int j = 0; j < o->nb; j++) {
+			s[j] = (struct scope){ o->names[j], o->vals[j], sc };
+			sc = &s[j];
+		}
+		c.current = i;
+		t->doc = inst(&c, o->tf->root, sc);
+	}
+	bool failed = c.env.failed;
+	ctx_free(&c);
+	return failed ? -1 : 0;
+}

@@ -1,0 +1,59 @@
+/* template.h - instantiating templates against the model.
+ *
+ * A template set is a directory: DIR/files.yaml lists the outputs, each a
+ * template file (one YAML document: the shape of the output) with an
+ * output path.  Instantiation walks the template tree and builds a new tree,
+ * substituting nodes (never pasting text), so output is well-formed
+ * whatever the values.  The language is described in templates/README.md.
+ *
+ * Each template file is loaded and compiled (expressions parsed) once per
+ * render, however many outputs or include() calls use it.  Output trees
+ * share nodes with the template (static parts keep its marks) and with the
+ * model (substituted subtrees keep the spec's marks); they are immutable.
+ */
+#ifndef ASBGEN_TEMPLATE_H
+#define ASBGEN_TEMPLATE_H
+
+#include <stddef.h>
+
+#include "value.h"
+
+struct arena;
+struct diags;
+
+#define TMPL_INDEX "files.yaml"
+#define TMPL_MAX_INCLUDE_DEPTH 16
+
+struct tmpl_output {
+	const char *path;          /* relative output path */
+	const char *template_path; /* template file (as loaded, i.e. DIR/...) */
+	struct value *doc;         /* instantiated tree, ready for an emitter */
+};
+
+struct tmpl_set {
+	struct tmpl_output *items; /* in the arena */
+	size_t n;
+};
+
+/* Render every output listed in dir/files.yaml against model.
+ * Returns 0, or -1 after reporting diagnostics (out is then still filled
+ * with what could be rendered; docs of failed outputs may be NULL). */
+int templates_render(struct arena *a, struct diags *d, const char *dir,
+		     const struct value *model, struct tmpl_set *out);
+
+/* Instantiate one template tree in the model's scope (dir: for include();
+ * may be NULL when include() is not needed).  files() is not available.
+ * Returns NULL after reporting diagnostics. */
+struct value *tmpl_instantiate(struct arena *a, struct diags *d, const char *dir,
+			       const struct value *tmpl, const struct value *model);
+
+/* Evaluate one expression (for tests and for `for`/`if` fields).  `at` is
+ * the position of src's first character.  Returns NULL after reporting. */
+struct value *expr_eval_string(struct arena *a, struct diags *d, const char *src,
+			       const struct mark *at, const struct value *model);
+
+/* Is p a safe relative path: not empty, not absolute, no empty, "." or
+ * ".." components, no backslash or control characters? */
+int tmpl_path_ok(const char *p, size_t n);
+
+#endif
