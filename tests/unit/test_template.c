@@ -493,6 +493,65 @@ static void test_truthiness(void)
 	}
 }
 
+/* The examples of templates/README.md. */
+static void test_readme_examples(void)
+{
+	struct value *saved = model;
+	reset();
+	model = yaml("model.yaml",
+		     "kafka: {name: alerts, debug: false, bootstrapHost: b.example.org,\n"
+		     "        brokers: [{host: k0.example.org}, {host: k1.example.org}],\n"
+		     "        tls: {enabled: true, issuer: letsencrypt, duration: null}}\n"
+		     "user: {name: alice, acls: [{topic: alerts, operations: [Read]}]}\n");
+	CHECK_STR("README: KafkaUser",
+		  render("kind: KafkaUser\nmetadata:\n  name: ${user.name}\n"
+			 "  labels: ${include('shared/labels.yaml')}\n"
+			 "spec:\n  authorization:\n    type: simple\n    acls:\n"
+			 "      - $for acl in user.acls:\n"
+			 "          resource: {type: topic, name: '${acl.topic}', patternType: literal}\n"
+			 "          operations: ${acl.operations}\n"
+			 "      - resource: {type: group, name: '${user.name}', patternType: prefix}\n"
+			 "        operations: [Read]\n"),
+		  "{kind: \"KafkaUser\", metadata: {name: \"alice\", labels: {app: \"alerts\"}}, spec: "
+		  "{authorization: {type: \"simple\", acls: [{resource: {type: \"topic\", name: \"alerts\", "
+		  "patternType: \"literal\"}, operations: [\"Read\"]}, {resource: {type: \"group\", name: "
+		  "\"alice\", patternType: \"prefix\"}, operations: [\"Read\"]}]}}}");
+	CHECK_STR("README: Certificate",
+		  render("spec:\n  secretName: ${kafka.name}-tls\n"
+			 "  issuerRef: {name: '${kafka.tls.issuer}', kind: ClusterIssuer}\n"
+			 "  dnsNames:\n    - ${kafka.bootstrapHost}\n    - $for b in kafka.brokers: ${b.host}\n"
+			 "  $if kafka.tls.duration:\n    duration: ${kafka.tls.duration}\n"),
+		  "{spec: {secretName: \"alerts-tls\", issuerRef: {name: \"letsencrypt\", kind: "
+		  "\"ClusterIssuer\"}, dnsNames: [\"b.example.org\", \"k0.example.org\", \"k1.example.org\"]}}");
+	CHECK_STR("README: conditionals",
+		  render("spec:\n  $if kafka.tls.enabled:\n    tls: {secretName: '${kafka.name}-tls'}\n"
+			 "    port: 9093\n  $else:\n    port: 9092\n"
+			 "args:\n  - --verbose\n  - $if kafka.debug: [--log-level, debug]\n  - $else: --quiet\n"
+			 "note: \"$${NOT_EXPANDED}\"\n"),
+		  "{spec: {tls: {secretName: \"alerts-tls\"}, port: 9093}, args: [\"--verbose\", \"--quiet\"], "
+		  "note: \"${NOT_EXPANDED}\"}");
+	model = saved;
+}
+
+static void test_more_errors(void)
+{
+	CHECK_STR("orphan $else in a sequence", render("- 1\n- $else: 2\n"), "FAIL");
+	CHECK_STR("orphan $else in a sequence: message", diags_str(),
+		  "t.yaml:2:3: tmpl-directive: '$else' without '$if' before it | '- $else: ...' must be the "
+		  "item right after '- $if EXPR: ...'");
+	CHECK_STR("$for in a mapping needs a mapping", render("$for n in names: ${n}\n"), "FAIL");
+	CHECK_STR("$for in a mapping needs a mapping: message", diags_str(),
+		  "t.yaml:1:18: tmpl-directive: the value of '$for n in names' must be a mapping, not "
+		  "string | its entries are inserted into the enclosing mapping; to set one key write "
+		  "'key: ${...}'");
+	CHECK_STR("bad loop variable", render("- $for true in names: 1\n"), "FAIL");
+	CHECK_STR("$if with an empty expression", render("$if  :\n  a: 1\n"), "FAIL");
+	CHECK_STR("tmpl_path_ok", (tmpl_path_ok("a/b.yaml", 8) && !tmpl_path_ok("a/", 2) &&
+				   !tmpl_path_ok("..", 2) && !tmpl_path_ok("", 0) &&
+				   !tmpl_path_ok("a/./b", 5) && !tmpl_path_ok("a\tb", 3) &&
+				   tmpl_path_ok("...", 3) && tmpl_path_ok(".hidden", 7)) ? "ok" : "bad", "ok");
+}
+
 static const struct tmpl_output *find_out(const struct tmpl_set *s, const char *path)
 {
 	for (size_t i = 0; i < s->n; i++)
@@ -689,6 +748,8 @@ int main(void)
 	test_operators();
 	test_functions();
 	test_truthiness();
+	test_readme_examples();
+	test_more_errors();
 	test_index();
 	test_index_errors();
 	bench();
