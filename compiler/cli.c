@@ -2,6 +2,7 @@
 #include "cli.h"
 #include "arena.h"
 #include "load.h"
+#include "schema.h"
 
 #include <limits.h>
 #include <stdlib.h>
@@ -20,6 +21,8 @@ void ctx_init(struct ctx *c)
 
 void ctx_free(struct ctx *c)
 {
+	if (c->schema)
+		schema_free(c->schema);
 	diags_free(&c->diags);
 	arena_free(c->arena);
 }

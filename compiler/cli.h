@@ -8,6 +8,8 @@
 
 #include "diag.h"
 
+struct schema;
+
 /* Exit codes (documented in the README). */
 #define EXIT_OK 0
 #define EXIT_INVALID 1   /* invalid input, or differences found */
@@ -20,6 +22,7 @@ struct ctx {
 	struct diags diags;
 	enum diag_format format;
 	bool color;
+	struct schema *schema; /* the environment schema, loaded once */
 };
 
 void ctx_init(struct ctx *c);
