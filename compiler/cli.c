@@ -43,6 +43,9 @@ static bool is_dir(const char *p)
 
 const char *data_path(struct ctx *c, const char *what)
 {
+	const char *env = getenv("ASBGEN_DATA");
+	if (env && *env)
+		return arena_printf(c->arena, "%s/%s", env, what);
 	char exe[PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
 	if (n > 0) {
