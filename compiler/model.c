@@ -203,10 +203,9 @@ static void build_pool(struct mb *m, struct value *kafka, const char *key, const
 	put(m, storage, "deleteClaim", B(m, sbool(spec_pool, "storage.deleteClaim", false)));
 	put(m, pool, "storage", storage);
 	put(m, pool, "resources", or_default((struct value *)sget(spec_pool, "resources"), N(m)));
-	put(m, pool, "affinity", sbool(spec_pool, "antiAffinity", true) ? anti_affinity(m, cluster, pool_name) : N(m));
+	struct value *affinity = sbool(spec_pool, "antiAffinity", true) ? anti_affinity(m, cluster, pool_name) : NULL;
 	/* Pods tolerate the dedicated node pool's taint, and select its label. */
 	struct value *tolerations = L(m);
-	struct value *selector = M(m);
 	const struct value *taint = map_get(platform, "taint");
 	if (taint && taint->kind == V_MAP && sbool(spec_pool, "dedicatedNodes", true)) {
 		struct value *t = M(m);
@@ -216,12 +215,30 @@ static void build_pool(struct mb *m, struct value *kafka, const char *key, const
 		put(m, t, "effect", map_get(taint, "effect"));
 		push(m, tolerations, t);
 	}
+	/* Strimzi's pod template has no nodeSelector: require the node pool's
+	 * labels through node affinity instead. */
 	const struct value *labels = map_get(platform, "nodeLabels");
-	if (labels && labels->kind == V_MAP && sbool(spec_pool, "dedicatedNodes", true))
-		for (size_t i = 0; i < labels->map.n; i++)
-			map_put(m->a, selector, labels->map.items[i].key, labels->map.items[i].val);
+	if (labels && labels->kind == V_MAP && labels->map.n && sbool(spec_pool, "dedicatedNodes", true)) {
+		struct value *exprs = L(m);
+		for (size_t i = 0; i < labels->map.n; i++) {
+			struct value *e = M(m), *vals = L(m);
+			put(m, e, "key", labels->map.items[i].key);
+			put(m, e, "operator", S(m, "In"));
+			push(m, vals, labels->map.items[i].val);
+			put(m, e, "values", vals);
+			push(m, exprs, e);
+		}
+		struct value *term = M(m), *terms = L(m), *req = M(m), *na = M(m);
+		put(m, term, "matchExpressions", exprs);
+		push(m, terms, term);
+		put(m, req, "nodeSelectorTerms", terms);
+		put(m, na, "requiredDuringSchedulingIgnoredDuringExecution", req);
+		if (!affinity)
+			affinity = M(m);
+		put(m, affinity, "nodeAffinity", na);
+	}
+	put(m, pool, "affinity", affinity ? affinity : N(m));
 	put(m, pool, "tolerations", tolerations);
-	put(m, pool, "nodeSelector", selector);
 	struct value *ann = M(m);
 	if (sbool(m->spec, "kafka.metrics.prometheusScraping", false))
 		put(m, ann, "prometheus.io/scrape", S(m, "true"));
