@@ -127,12 +127,16 @@ char *arena_strdup(struct arena *a, const char *s)
 
 char *arena_vprintf(struct arena *a, const char *fmt, va_list ap)
 {
+	/* Most strings fit the stack buffer: one formatting pass. */
+	char tmp[256];
 	va_list ap2;
 	va_copy(ap2, ap);
-	int n = vsnprintf(NULL, 0, fmt, ap2);
+	int n = vsnprintf(tmp, sizeof tmp, fmt, ap2);
 	va_end(ap2);
 	if (n < 0)
 		return arena_strdup(a, "(format error)");
+	if ((size_t)n < sizeof tmp)
+		return arena_strndup(a, tmp, (size_t)n);
 	char *p = arena_alloc(a, (size_t)n + 1);
 	vsnprintf(p, (size_t)n + 1, fmt, ap);
 	return p;

@@ -486,7 +486,12 @@ int load_yaml_stream(struct arena *a, struct diags *d, const char *path,
 				s = "";
 				n = 0;
 			}
-			node = make_scalar(&L, &m, s, n, fy_token_scalar_style(ev->scalar.value), ev->scalar.tag);
+			enum fy_scalar_style style = fy_token_scalar_style(ev->scalar.value);
+			/* libfyaml marks a quoted scalar after its opening quote;
+			 * point at the quote, where the user sees the value start. */
+			if ((style == FYSS_SINGLE_QUOTED || style == FYSS_DOUBLE_QUOTED) && m.col > 1)
+				m.col--;
+			node = make_scalar(&L, &m, s, n, style, ev->scalar.tag);
 			node_size = 1;
 			anchor_tok = ev->scalar.anchor;
 			break;

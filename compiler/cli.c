@@ -1,0 +1,101 @@
+/* cli.c - helpers shared by the subcommands. */
+#include "cli.h"
+#include "arena.h"
+#include "load.h"
+#include "schema.h"
+
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+void ctx_init(struct ctx *c)
+{
+	memset(c, 0, sizeof *c);
+	c->arena = arena_new();
+	diags_init(&c->diags, c->arena);
+	c->format = DIAG_TEXT;
+	c->color = diag_want_color(stderr);
+}
+
+void ctx_free(struct ctx *c)
+{
+	if (c->schema)
+		schema_free(c->schema);
+	diags_free(&c->diags);
+	arena_free(c->arena);
+}
+
+void ctx_report(struct ctx *c)
+{
+	diags_sort(&c->diags);
+	if (c->format == DIAG_JSON || c->diags.n)
+		diags_print(c->format == DIAG_JSON ? stdout : stderr, &c->diags, c->format,
+			    c->format == DIAG_TEXT && c->color);
+}
+
+static bool is_dir(const char *p)
+{
+	struct stat st;
+	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+const char *data_path(struct ctx *c, const char *what)
+{
+	const char *env = getenv("ASBGEN_DATA");
+	if (env && *env)
+		return arena_printf(c->arena, "%s/%s", env, what);
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		char *slash = strrchr(exe, '/');
+		if (slash) {
+			*slash = '\0';
+			/* In a checkout the binary sits at the top, or in build/. */
+			const char *cands[] = { "%s/%s", "%s/../%s", "%s/../share/asbgen/%s" };
+			for (size_t i = 0; i < sizeof cands / sizeof cands[0]; i++) {
+				char *p = arena_printf(c->arena, cands[i], exe, what);
+				if (is_dir(p)) {
+					char real[PATH_MAX];
+					return realpath(p, real) ? arena_strdup(c->arena, real) : p;
+				}
+			}
+		}
+	}
+	return what; /* relative to the working directory, as a last resort */
+}
+
+int opt_value(int argc, char **argv, int *i, const char *name, const char **val)
+{
+	size_t n = strlen(name);
+	const char *a = argv[*i];
+	if (strncmp(a, name, n) != 0)
+		return 0;
+	if (a[n] == '=') {
+		*val = a + n + 1;
+		return 1;
+	}
+	if (a[n] != '\0')
+		return 0;
+	if (*i + 1 >= argc) {
+		fprintf(stderr, "asbgen: option %s needs a value\n", name);
+		return -1;
+	}
+	*val = argv[++*i];
+	return 1;
+}
+
+bool parse_format(const char *s, enum diag_format *f)
+{
+	if (!strcmp(s, "text"))
+		*f = DIAG_TEXT;
+	else if (!strcmp(s, "json"))
+		*f = DIAG_JSON;
+	else if (!strcmp(s, "github"))
+		*f = DIAG_GITHUB;
+	else
+		return false;
+	return true;
+}

@@ -1,0 +1,55 @@
+/* cli.h - what the subcommands share: the compilation context, option
+ * parsing helpers, where templates and schemas live, and exit codes. */
+#ifndef ASBGEN_CLI_H
+#define ASBGEN_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "diag.h"
+
+struct schema;
+
+/* Exit codes (documented in the README). */
+#define EXIT_OK 0
+#define EXIT_INVALID 1   /* invalid input, or differences found */
+#define EXIT_USAGE 2     /* usage or I/O error */
+#define EXIT_DANGER 3    /* diff: a dangerous change */
+
+/* One compilation: an arena and its diagnostics. */
+struct ctx {
+	struct arena *arena;
+	struct diags diags;
+	enum diag_format format;
+	bool color;
+	struct schema *schema; /* the environment schema, loaded once */
+};
+
+void ctx_init(struct ctx *c);
+void ctx_free(struct ctx *c);
+/* Print collected diagnostics (sorted) to stderr in the chosen format. */
+void ctx_report(struct ctx *c);
+
+/* The installed or in-tree data directory for "templates" or "schemas":
+ * next to the binary (a source checkout), else ../share/asbgen/. */
+const char *data_path(struct ctx *c, const char *what);
+
+/* Does argv[i] match "--name" or "--name=value"?  Sets *val for the latter
+ * or takes the next argument; prints a usage error and returns -1 if the
+ * value is missing. */
+int opt_value(int argc, char **argv, int *i, const char *name, const char **val);
+
+/* Parse "--format text|json|github". */
+bool parse_format(const char *s, enum diag_format *f);
+
+struct value;
+/* Load a spec and check it against the environment schema (and, where
+ * the semantic checks exist, those).  NULL when it is not valid. */
+struct value *spec_load(struct ctx *c, const char *path);
+
+int cmd_render(int argc, char **argv);
+int cmd_validate(int argc, char **argv);
+int cmd_model(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+
+#endif

@@ -1,0 +1,65 @@
+/* cmd_validate.c - `asbgen validate`: every problem in the specs, at its line. */
+#include "arena.h"
+#include "cli.h"
+
+#include <string.h>
+
+static const char help[] =
+	"usage: asbgen validate SPEC... [--format text|json|github] [--strict]\n"
+	"\n"
+	"Check environment specs: YAML syntax, then the environment schema\n"
+	"(schemas/environment.schema.json).  Reports every problem of every file,\n"
+	"sorted by file and line, as file:line:column with a hint.\n"
+	"\n"
+	"  --format FMT   text (default; colour on a terminal unless NO_COLOR is set),\n"
+	"                 json (an array of diagnostics, see schemas/diagnostics.schema.json)\n"
+	"                 or github (workflow commands that annotate pull requests)\n"
+	"  --strict       warnings fail too\n"
+	"\n"
+	"exit: 0 valid, 1 errors (or warnings with --strict), 2 usage or I/O error\n";
+
+int cmd_validate(int argc, char **argv)
+{
+	struct ctx c;
+	ctx_init(&c);
+	bool strict = false;
+	const char **specs = arena_alloc(c.arena, (size_t)argc * sizeof *specs);
+	size_t n = 0;
+	for (int i = 1; i < argc; i++) {
+		const char *v;
+		int r;
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			fputs(help, stdout);
+			ctx_free(&c);
+			return EXIT_OK;
+		} else if (!strcmp(argv[i], "--strict")) {
+			strict = true;
+		} else if ((r = opt_value(argc, argv, &i, "--format", &v)) != 0) {
+			if (r < 0 || !parse_format(v, &c.format)) {
+				if (r > 0)
+					fprintf(stderr, "asbgen validate: unknown format '%s'\n", v);
+				goto usage;
+			}
+		} else if (argv[i][0] == '-' && argv[i][1]) {
+			fprintf(stderr, "asbgen validate: unknown option '%s'\n", argv[i]);
+			goto usage;
+		} else {
+			specs[n++] = argv[i];
+		}
+	}
+	if (!n)
+		goto usage;
+	for (size_t i = 0; i < n; i++)
+		spec_load(&c, specs[i]);
+	ctx_report(&c);
+	int rc = c.diags.nerrors || (strict && c.diags.nwarnings) ? EXIT_INVALID : EXIT_OK;
+	for (size_t i = 0; i < c.diags.n; i++)
+		if (!strcmp(c.diags.items[i].id, "io") || !strcmp(c.diags.items[i].id, "schema-load"))
+			rc = EXIT_USAGE;
+	ctx_free(&c);
+	return rc;
+usage:
+	fputs(help, stderr);
+	ctx_free(&c);
+	return EXIT_USAGE;
+}

@@ -1,0 +1,906 @@
+/* model.c - spec to model: defaults, derived values, ACLs, names. */
+#include "model.h"
+#include "arena.h"
+#include "diag.h"
+#include "strimzi.h"
+#include "version.h"
+
+#include <ctype.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Builder state for one model. */
+struct mb {
+	struct arena *a;
+	struct diags *d;
+	const struct value *spec;
+	bool failed;
+};
+
+/* ---- reading the spec (already schema-checked; still defensive) ---- */
+
+static const struct value *sget(const struct value *v, const char *path)
+{
+	return v_path(v, path);
+}
+
+static const char *sstr(const struct value *v, const char *path, const char *dflt)
+{
+	const struct value *x = sget(v, path);
+	return x && x->kind == V_STRING ? x->str.s : dflt;
+}
+
+static long long sint(const struct value *v, const char *path, long long dflt)
+{
+	const struct value *x = sget(v, path);
+	return x && x->kind == V_INT ? x->i : dflt;
+}
+
+static bool sbool(const struct value *v, const char *path, bool dflt)
+{
+	const struct value *x = sget(v, path);
+	return x && x->kind == V_BOOL ? x->b : dflt;
+}
+
+/* ---- building the model ---- */
+
+static struct value *S(struct mb *m, const char *s) { return s ? v_str(m->a, NULL, s) : v_null(m->a, NULL); }
+static struct value *I(struct mb *m, long long i) { return v_int(m->a, NULL, i); }
+static struct value *B(struct mb *m, bool b) { return v_bool(m->a, NULL, b); }
+static struct value *N(struct mb *m) { return v_null(m->a, NULL); }
+static struct value *M(struct mb *m) { return v_map(m->a, NULL); }
+static struct value *L(struct mb *m) { return v_seq(m->a, NULL); }
+static void put(struct mb *m, struct value *map, const char *k, struct value *v) { map_set(m->a, map, k, v); }
+static void push(struct mb *m, struct value *seq, struct value *v) { seq_push(m->a, seq, v); }
+static struct value *F(struct mb *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static struct value *F(struct mb *m, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *s = arena_vprintf(m->a, fmt, ap);
+	va_end(ap);
+	return v_str(m->a, NULL, s);
+}
+
+/* A spec node, or a default when absent. */
+static struct value *or_default(struct value *spec_node, struct value *dflt)
+{
+	return spec_node && spec_node->kind != V_NULL ? spec_node : dflt;
+}
+
+/* Copy of a mapping (or an empty one), so entries can be added. */
+static struct value *map_or_empty(struct mb *m, const struct value *v)
+{
+	struct value *c = M(m);
+	if (v && v->kind == V_MAP)
+		for (size_t i = 0; i < v->map.n; i++)
+			map_put(m->a, c, v->map.items[i].key, v->map.items[i].val);
+	return c;
+}
+
+/* Set key unless the mapping already has it (user overrides win). */
+static void put_default(struct mb *m, struct value *map, const char *k, struct value *v)
+{
+	if (!map_get(map, k))
+		put(m, map, k, v);
+}
+
+/* "[6-11]" / "[0, 2, 5-7]": Strimzi's next-node-ids syntax. */
+static struct value *id_ranges(struct mb *m, const long long *ids, size_t n)
+{
+	char buf[4096];
+	size_t len = 0;
+	buf[len++] = '[';
+	for (size_t i = 0; i < n && len < sizeof buf - 48;) {
+		size_t j = i;
+		while (j + 1 < n && ids[j + 1] == ids[j] + 1)
+			j++;
+		if (i)
+			len += (size_t)snprintf(buf + len, sizeof buf - len, ", ");
+		if (j > i)
+			len += (size_t)snprintf(buf + len, sizeof buf - len, "%lld-%lld", ids[i], ids[j]);
+		else
+			len += (size_t)snprintf(buf + len, sizeof buf - len, "%lld", ids[i]);
+		i = j + 1;
+	}
+	buf[len++] = ']';
+	buf[len] = '\0';
+	return S(m, buf);
+}
+
+static int ll_cmp(const void *a, const void *b)
+{
+	long long x = *(const long long *)a, y = *(const long long *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* Node ids of a pool: explicit `nodeIds`, else `count` ids from `first`. */
+static struct value *pool_ids(struct mb *m, const struct value *pool, long long dflt_count,
+			      long long first, struct value *out_pool)
+{
+	const struct value *ids = sget(pool, "nodeIds");
+	size_t n = 0;
+	long long *arr;
+	if (ids && ids->kind == V_SEQ && ids->seq.n) {
+		n = ids->seq.n;
+		arr = arena_alloc(m->a, n * sizeof *arr);
+		for (size_t i = 0; i < n; i++)
+			arr[i] = v_as_int(ids->seq.items[i], 0);
+	} else {
+		long long c = sint(pool, "count", dflt_count);
+		n = c > 0 ? (size_t)c : 0;
+		arr = arena_alloc(m->a, (n ? n : 1) * sizeof *arr);
+		for (size_t i = 0; i < n; i++)
+			arr[i] = first + (long long)i;
+	}
+	qsort(arr, n, sizeof *arr, ll_cmp);
+	struct value *seq = L(m);
+	for (size_t i = 0; i < n; i++)
+		push(m, seq, I(m, arr[i]));
+	put(m, out_pool, "replicas", I(m, (long long)n));
+	put(m, out_pool, "nodeIds", seq);
+	put(m, out_pool, "nodeIdRanges", id_ranges(m, arr, n));
+	return seq;
+}
+
+/* Pod anti-affinity: one pod of the pool per node. */
+static struct value *anti_affinity(struct mb *m, const char *cluster, const char *pool)
+{
+	struct value *expr = M(m);
+	put(m, expr, "key", S(m, "strimzi.io/pool-name"));
+	put(m, expr, "operator", S(m, "In"));
+	struct value *vals = L(m);
+	push(m, vals, S(m, pool));
+	put(m, expr, "values", vals);
+	struct value *exprs = L(m);
+	push(m, exprs, expr);
+	struct value *cl = M(m);
+	put(m, cl, "key", S(m, "strimzi.io/cluster"));
+	put(m, cl, "operator", S(m, "In"));
+	struct value *cvals = L(m);
+	push(m, cvals, S(m, cluster));
+	put(m, cl, "values", cvals);
+	push(m, exprs, cl);
+	struct value *sel = M(m);
+	put(m, sel, "matchExpressions", exprs);
+	struct value *term = M(m);
+	put(m, term, "labelSelector", sel);
+	put(m, term, "topologyKey", S(m, "kubernetes.io/hostname"));
+	struct value *terms = L(m);
+	push(m, terms, term);
+	struct value *paa = M(m);
+	put(m, paa, "requiredDuringSchedulingIgnoredDuringExecution", terms);
+	struct value *aff = M(m);
+	put(m, aff, "podAntiAffinity", paa);
+	return aff;
+}
+
+/* GKE taint effects are spelled differently in Kubernetes and Terraform. */
+static const char *tf_effect(const char *k8s)
+{
+	if (!strcmp(k8s, "NoSchedule")) return "NO_SCHEDULE";
+	if (!strcmp(k8s, "PreferNoSchedule")) return "PREFER_NO_SCHEDULE";
+	if (!strcmp(k8s, "NoExecute")) return "NO_EXECUTE";
+	return k8s;
+}
+
+static void build_pool(struct mb *m, struct value *kafka, const char *key, const char *pool_name,
+		       const char *role, long long dflt_count, long long first_id,
+		       const char *dflt_size, struct value *platform)
+{
+	const struct value *spec_pool = sget(m->spec, arena_printf(m->a, "kafka.%s", key));
+	const char *cluster = v_as_str(map_get(kafka, "clusterName"), "alert-broker");
+	struct value *pool = M(m);
+	put(m, pool, "name", S(m, pool_name));
+	put(m, pool, "role", S(m, role));
+	pool_ids(m, spec_pool, dflt_count, first_id, pool);
+	struct value *storage = M(m);
+	put(m, storage, "size", S(m, sstr(spec_pool, "storage.size", dflt_size)));
+	const char *cls = sstr(spec_pool, "storage.class", v_as_str(map_get(platform, "storageClass"), NULL));
+	put(m, storage, "class", S(m, cls));
+	put(m, storage, "deleteClaim", B(m, sbool(spec_pool, "storage.deleteClaim", false)));
+	put(m, pool, "storage", storage);
+	put(m, pool, "resources", or_default((struct value *)sget(spec_pool, "resources"), N(m)));
+	struct value *affinity = sbool(spec_pool, "antiAffinity", true) ? anti_affinity(m, cluster, pool_name) : NULL;
+	/* Pods tolerate the dedicated node pool's taint, and select its label. */
+	struct value *tolerations = L(m);
+	const struct value *taint = map_get(platform, "taint");
+	if (taint && taint->kind == V_MAP && sbool(spec_pool, "dedicatedNodes", true)) {
+		struct value *t = M(m);
+		put(m, t, "key", map_get(taint, "key"));
+		put(m, t, "operator", S(m, "Equal"));
+		put(m, t, "value", map_get(taint, "value"));
+		put(m, t, "effect", map_get(taint, "effect"));
+		push(m, tolerations, t);
+	}
+	/* Strimzi's pod template has no nodeSelector: require the node pool's
+	 * labels through node affinity instead. */
+	const struct value *labels = map_get(platform, "nodeLabels");
+	if (labels && labels->kind == V_MAP && labels->map.n && sbool(spec_pool, "dedicatedNodes", true)) {
+		struct value *exprs = L(m);
+		for (size_t i = 0; i < labels->map.n; i++) {
+			struct value *e = M(m), *vals = L(m);
+			put(m, e, "key", labels->map.items[i].key);
+			put(m, e, "operator", S(m, "In"));
+			push(m, vals, labels->map.items[i].val);
+			put(m, e, "values", vals);
+			push(m, exprs, e);
+		}
+		struct value *term = M(m), *terms = L(m), *req = M(m), *na = M(m);
+		put(m, term, "matchExpressions", exprs);
+		push(m, terms, term);
+		put(m, req, "nodeSelectorTerms", terms);
+		put(m, na, "requiredDuringSchedulingIgnoredDuringExecution", req);
+		if (!affinity)
+			affinity = M(m);
+		put(m, affinity, "nodeAffinity", na);
+	}
+	put(m, pool, "affinity", affinity ? affinity : N(m));
+	put(m, pool, "tolerations", tolerations);
+	struct value *ann = M(m);
+	if (sbool(m->spec, "kafka.metrics.prometheusScraping", false))
+		put(m, ann, "prometheus.io/scrape", S(m, "true"));
+	put(m, pool, "podAnnotations", ann);
+	put(m, kafka, key, pool);
+}
+
+static void build_platform(struct mb *m, struct value *model)
+{
+	struct value *p = M(m);
+	const char *type = sstr(m->spec, "platform.type", "bare-metal");
+	bool gke = !strcmp(type, "gke");
+	put(m, p, "type", S(m, type));
+	put(m, p, "gke", B(m, gke));
+	put(m, p, "bareMetal", B(m, !gke));
+	if (gke) {
+		const struct value *g = sget(m->spec, "platform.gke");
+		put(m, p, "project", S(m, sstr(g, "project", NULL)));
+		const char *region = sstr(g, "region", "us-central1");
+		put(m, p, "region", S(m, region));
+		put(m, p, "zone", S(m, sstr(g, "zone", arena_printf(m->a, "%s-b", region))));
+		struct value *np = M(m);
+		const struct value *snp = sget(g, "nodePool");
+		const char *npname = sstr(snp, "name", "kafka-pool");
+		put(m, np, "name", S(m, npname));
+		put(m, np, "machineType", S(m, sstr(snp, "machineType", "n2-standard-8")));
+		put(m, np, "diskSizeGb", I(m, sint(snp, "diskSizeGb", 500)));
+		put(m, np, "diskType", S(m, sstr(snp, "diskType", "pd-standard")));
+		put(m, np, "imageType", S(m, sstr(snp, "imageType", "cos_containerd")));
+		long long minn = sint(snp, "minNodes", 1);
+		put(m, np, "minNodes", I(m, minn));
+		put(m, np, "maxNodes", I(m, sint(snp, "maxNodes", 10)));
+		put(m, np, "initialNodes", I(m, sint(snp, "initialNodes", minn)));
+		put(m, np, "autoscaling", B(m, sint(snp, "maxNodes", 10) > minn));
+		put(m, np, "preemptible", B(m, sbool(snp, "preemptible", false)));
+		/* Label and taint default to "<pool's last word>: ok", as the
+		 * IDF kafka-pool does (kafka = "ok"). */
+		struct value *labels = (struct value *)sget(snp, "labels");
+		if (!labels) {
+			labels = M(m);
+			put(m, labels, "kafka", S(m, "ok"));
+		}
+		put(m, np, "labels", labels);
+		const struct value *st = sget(snp, "taint");
+		struct value *taint = N(m);
+		if (!st || st->kind == V_MAP) {
+			taint = M(m);
+			put(m, taint, "key", S(m, sstr(st, "key", "kafka")));
+			put(m, taint, "value", S(m, sstr(st, "value", "ok")));
+			const char *eff = sstr(st, "effect", "NoSchedule");
+			put(m, taint, "effect", S(m, eff));
+			put(m, taint, "terraformEffect", S(m, tf_effect(eff)));
+		}
+		put(m, np, "taint", taint);
+		put(m, p, "nodePool", np);
+		put(m, p, "taint", taint);
+		put(m, p, "nodeLabels", labels);
+		put(m, p, "storageClass", S(m, sstr(g, "storageClass", "standard-rwo")));
+		put(m, p, "addressPool", N(m));
+		put(m, p, "addressRange", N(m));
+		put(m, p, "s3Endpoint", N(m));
+	} else {
+		const struct value *bm = sget(m->spec, "platform.bareMetal");
+		put(m, p, "addressPool", S(m, sstr(bm, "addressPool", NULL)));
+		put(m, p, "addressRange", S(m, sstr(bm, "addressRange", NULL)));
+		put(m, p, "storageClass", S(m, sstr(bm, "storageClass", NULL)));
+		put(m, p, "s3Endpoint", S(m, sstr(bm, "s3Endpoint", NULL)));
+		put(m, p, "taint", N(m));
+		put(m, p, "nodeLabels", M(m));
+		put(m, p, "project", N(m));
+		put(m, p, "region", N(m));
+		put(m, p, "zone", N(m));
+		put(m, p, "nodePool", N(m));
+	}
+	put(m, model, "platform", p);
+}
+
+static bool build_strimzi(struct mb *m, struct value *model)
+{
+	const char *ver = sstr(m->spec, "strimzi.version", STRIMZI_DEFAULT_VERSION);
+	const struct strimzi_release *r = strimzi_find(ver);
+	if (!r) {
+		/* The schema's enum normally catches this first. */
+		diag_at(m->d, SEV_ERROR, sget(m->spec, "strimzi.version") ? &sget(m->spec, "strimzi.version")->mark : NULL,
+			"strimzi-version", "use one of the versions listed in the README",
+			"unknown Strimzi version '%s'", ver);
+		return false;
+	}
+	struct value *s = M(m);
+	put(m, s, "version", S(m, ver));
+	/* Prefer v1 where served: Strimzi 1.0 serves nothing else. */
+	const char *api = sstr(m->spec, "strimzi.apiVersion", NULL);
+	if (!api || !strimzi_serves_api(r, api))
+		api = strimzi_serves_api(r, "v1") ? "v1" : "v1beta2";
+	put(m, s, "api", S(m, api));
+	put(m, s, "apiVersion", F(m, "kafka.strimzi.io/%s", api));
+	/* Strimzi before 0.48 needs these annotations to run KRaft with node
+	 * pools; later releases ignore them. */
+	put(m, s, "kraftAnnotations", B(m, version_cmp(ver, "0.48.0") < 0));
+	/* strimzi-registry-operator looks Kafka users up with this API. */
+	put(m, s, "registryApi", S(m, strimzi_serves_api(r, "v1beta2") ? "v1beta2" : "v1"));
+	struct value *kv = L(m);
+	char buf[64];
+	for (const char *p = r->kafka; *p;) {
+		const char *e = strchr(p, ' ');
+		size_t l = e ? (size_t)(e - p) : strlen(p);
+		snprintf(buf, sizeof buf, "%.*s", (int)l, p);
+		push(m, kv, S(m, buf));
+		p += l + (e ? 1 : 0);
+	}
+	put(m, s, "kafkaVersions", kv);
+	strimzi_default_kafka(r, buf, sizeof buf);
+	put(m, s, "defaultKafkaVersion", S(m, buf));
+	put(m, model, "strimzi", s);
+	return true;
+}
+
+/* Kafka broker config: derived safe defaults under the user's overrides. */
+static struct value *build_config(struct mb *m, long long brokers)
+{
+	struct value *c = map_or_empty(m, sget(m->spec, "kafka.config"));
+	long long rf = brokers < 3 ? (brokers > 0 ? brokers : 1) : 3;
+	long long isr = rf > 1 ? rf - 1 : 1;
+	if (isr > 2)
+		isr = 2;
+	put_default(m, c, "offsets.topic.replication.factor", I(m, rf));
+	put_default(m, c, "transaction.state.log.replication.factor", I(m, rf));
+	put_default(m, c, "transaction.state.log.min.isr", I(m, isr));
+	put_default(m, c, "default.replication.factor", I(m, rf));
+	put_default(m, c, "auto.create.topics.enable", B(m, false));
+	return c;
+}
+
+static void build_kafka(struct mb *m, struct value *model)
+{
+	struct value *k = M(m);
+	struct value *strimzi = map_get(model, "strimzi");
+	struct value *platform = map_get(model, "platform");
+	const char *cluster = sstr(m->spec, "kafka.clusterName", "alert-broker");
+	put(m, k, "clusterName", S(m, cluster));
+	put(m, k, "version", S(m, sstr(m->spec, "kafka.version",
+				      v_as_str(map_get(strimzi, "defaultKafkaVersion"), NULL))));
+	put(m, k, "bootstrapInternal", F(m, "%s-kafka-bootstrap:9092", cluster));
+	put(m, k, "bootstrapTls", F(m, "%s-kafka-bootstrap:9093", cluster));
+	put(m, k, "clusterCaSecret", F(m, "%s-cluster-ca-cert", cluster));
+	build_pool(m, k, "brokers", sstr(m->spec, "kafka.brokers.poolName", "kafka"), "broker", 3, 0, "1000Gi", platform);
+	build_pool(m, k, "controllers", sstr(m->spec, "kafka.controllers.poolName", "controller"), "controller", 3, 100, "20Gi", platform);
+	long long nb = v_as_int(v_path(k, "brokers.replicas"), 3);
+	put(m, k, "config", build_config(m, nb));
+	struct value *ex = M(m);
+	put(m, ex, "enabled", B(m, sbool(m->spec, "kafka.metrics.exporter.enabled", false)));
+	put(m, ex, "groupRegex", S(m, sstr(m->spec, "kafka.metrics.exporter.groupRegex", ".*")));
+	put(m, ex, "topicRegex", S(m, sstr(m->spec, "kafka.metrics.exporter.topicRegex", ".*")));
+	put(m, ex, "saramaLogging", B(m, sbool(m->spec, "kafka.metrics.exporter.saramaLogging", false)));
+	put(m, ex, "logLevel", S(m, sstr(m->spec, "kafka.metrics.exporter.logLevel", "warning")));
+	put(m, k, "exporter", ex);
+	put(m, k, "prometheusScraping", B(m, sbool(m->spec, "kafka.metrics.prometheusScraping", false)));
+	put(m, model, "kafka", k);
+}
+
+/* Service annotations that pin a load balancer address on bare metal. */
+static struct value *lb_annotations(struct mb *m, const struct value *platform, const char *ip)
+{
+	struct value *a = M(m);
+	if (v_as_bool(map_get(platform, "bareMetal"), false)) {
+		put(m, a, "metallb.io/address-pool", map_get(platform, "addressPool"));
+		if (ip)
+			put(m, a, "metallb.io/loadBalancerIPs", S(m, ip));
+	}
+	return a;
+}
+
+static void build_external(struct mb *m, struct value *model)
+{
+	struct value *e = M(m);
+	struct value *platform = map_get(model, "platform");
+	struct value *kafka = map_get(model, "kafka");
+	const char *cluster = v_as_str(map_get(kafka, "clusterName"), "alert-broker");
+	bool gke = v_as_bool(map_get(platform, "gke"), false);
+	bool tls = sbool(m->spec, "external.tls.enabled", false);
+	put(m, e, "tls", B(m, tls));
+	put(m, e, "port", I(m, 9094));
+	put(m, e, "issuer", S(m, sstr(m->spec, "external.tls.issuer", "letsencrypt-dns")));
+	put(m, e, "organization", S(m, sstr(m->spec, "external.tls.organization", "Vera C. Rubin Observatory")));
+	put(m, e, "certificateName", F(m, "%s-external-tls", cluster));
+	/* MetalLB answers for the service IP itself; node ports are useless
+	 * there.  GKE's load balancers need them. */
+	put(m, e, "allocateNodePorts", B(m, gke));
+
+	const char *bhost = sstr(m->spec, "external.bootstrap.host", NULL);
+	const char *bip = sstr(m->spec, "external.bootstrap.ip", NULL);
+	struct value *b = M(m);
+	put(m, b, "host", S(m, bhost));
+	put(m, b, "ip", S(m, bip));
+	put(m, b, "annotations", lb_annotations(m, platform, bip));
+	put(m, b, "loadBalancerIP", gke && bip ? S(m, bip) : N(m));
+	put(m, e, "bootstrap", b);
+
+	struct value *dns = L(m);
+	struct value *records = L(m);
+	if (bhost) {
+		push(m, dns, S(m, bhost));
+		if (bip) {
+			struct value *r = M(m);
+			put(m, r, "name", S(m, bhost));
+			put(m, r, "ip", S(m, bip));
+			put(m, r, "service", F(m, "%s-kafka-external-bootstrap", cluster));
+			push(m, records, r);
+		}
+	}
+	struct value *brokers = L(m);
+	const struct value *sb = sget(m->spec, "external.brokers");
+	for (size_t i = 0; sb && sb->kind == V_SEQ && i < sb->seq.n; i++) {
+		const struct value *x = sb->seq.items[i];
+		const char *host = sstr(x, "host", NULL), *ip = sstr(x, "ip", NULL);
+		long long id = sint(x, "nodeId", 0);
+		struct value *o = M(m);
+		put(m, o, "nodeId", I(m, id));
+		put(m, o, "host", S(m, host));
+		put(m, o, "ip", S(m, ip));
+		put(m, o, "annotations", lb_annotations(m, platform, ip));
+		put(m, o, "loadBalancerIP", gke && ip ? S(m, ip) : N(m));
+		push(m, brokers, o);
+		if (host) {
+			push(m, dns, S(m, host));
+			if (ip) {
+				struct value *r = M(m);
+				put(m, r, "name", S(m, host));
+				put(m, r, "ip", S(m, ip));
+				put(m, r, "service", F(m, "%s-kafka-%lld", cluster, id));
+				push(m, records, r);
+			}
+		}
+	}
+	put(m, e, "brokers", brokers);
+	put(m, e, "dnsNames", dns);
+	put(m, e, "dnsRecords", records);
+	/* What clients outside the cluster put in bootstrap.servers. */
+	const char *addr = bhost ? bhost : bip;
+	put(m, e, "bootstrapServers", addr ? F(m, "%s:9094", addr) : N(m));
+	put(m, e, "securityProtocol", S(m, tls ? "SASL_SSL" : "SASL_PLAINTEXT"));
+	put(m, model, "external", e);
+}
+
+/* Kubernetes object names are DNS-1123 subdomains. */
+static bool is_dns_subdomain(const char *s)
+{
+	size_t n = strlen(s);
+	if (n == 0 || n > 253)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.'))
+			return false;
+	}
+	return isalnum((unsigned char)s[0]) && isalnum((unsigned char)s[n - 1]);
+}
+
+const char *topic_object_name(struct arena *a, const char *topic)
+{
+	if (is_dns_subdomain(topic))
+		return topic;
+	/* Sanitise, then add a hash of the real name so that "a_b" and "a-b"
+	 * cannot end up as the same object. */
+	size_t n = strlen(topic);
+	char *s = arena_alloc(a, n + 16);
+	size_t o = 0;
+	for (size_t i = 0; i < n && o < 200; i++) {
+		char c = (char)tolower((unsigned char)topic[i]);
+		s[o++] = (isalnum((unsigned char)c) || c == '.') ? c : '-';
+	}
+	while (o && !isalnum((unsigned char)s[o - 1]))
+		o--;
+	size_t start = 0;
+	while (start < o && !isalnum((unsigned char)s[start]))
+		start++;
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)topic[i]) * 16777619u;
+	s[o] = '\0';
+	return arena_printf(a, "%s%s%08x", s + start, o > start ? "-" : "t-", h);
+}
+
+/* Topic config from the topic, the topic defaults and derived values. */
+static struct value *topic_entry(struct mb *m, const char *name, const struct value *t,
+				 const struct value *dflt, long long dflt_replicas, long long dflt_partitions)
+{
+	struct value *o = M(m);
+	const char *obj = topic_object_name(m->a, name);
+	put(m, o, "name", S(m, name));
+	put(m, o, "objectName", S(m, obj));
+	put(m, o, "needsTopicName", B(m, strcmp(obj, name) != 0));
+	long long partitions = sint(t, "partitions", sint(dflt, "partitions", dflt_partitions));
+	long long replicas = sint(t, "replicas", sint(dflt, "replicas", dflt_replicas));
+	put(m, o, "partitions", I(m, partitions));
+	put(m, o, "replicas", I(m, replicas));
+	struct value *c = map_or_empty(m, sget(t, "config"));
+	const struct value *dc = sget(dflt, "config");
+	for (size_t i = 0; dc && dc->kind == V_MAP && i < dc->map.n; i++)
+		if (!map_get(c, dc->map.items[i].key->str.s))
+			map_put(m->a, c, dc->map.items[i].key, dc->map.items[i].val);
+	const char *cleanup = sstr(t, "cleanupPolicy", sstr(dflt, "cleanupPolicy", "delete"));
+	put_default(m, c, "cleanup.policy", S(m, cleanup));
+	const struct value *ms = sget(t, "retention.ms") ? sget(t, "retention.ms") : sget(dflt, "retention.ms");
+	const struct value *bytes = sget(t, "retention.bytes") ? sget(t, "retention.bytes") : sget(dflt, "retention.bytes");
+	if (ms)
+		put_default(m, c, "retention.ms", (struct value *)ms);
+	if (bytes)
+		put_default(m, c, "retention.bytes", (struct value *)bytes);
+	const char *comp = sstr(t, "compression", sstr(dflt, "compression", NULL));
+	if (comp)
+		put_default(m, c, "compression.type", S(m, comp));
+	const char *ts = sstr(t, "timestampType", sstr(dflt, "timestampType", NULL));
+	if (ts)
+		put_default(m, c, "message.timestamp.type", S(m, ts));
+	/* With three or more replicas, acks=all producers should survive
+	 * one broker loss but not silently write to a single copy. */
+	if (replicas >= 3)
+		put_default(m, c, "min.insync.replicas", I(m, 2));
+	put(m, o, "config", c);
+	/* Bytes the topic may hold on disk, all replicas (for capacity checks). */
+	long long rb = bytes && bytes->kind == V_INT ? bytes->i : -1;
+	put(m, o, "retentionBytesTotal", rb >= 0 ? I(m, rb * partitions * replicas) : N(m));
+	return o;
+}
+
+static struct value *acl(struct mb *m, const char *type, const char *name, const char *pattern,
+			 const char *ops)
+{
+	struct value *r = M(m);
+	put(m, r, "type", S(m, type));
+	put(m, r, "name", S(m, name));
+	put(m, r, "patternType", S(m, pattern));
+	struct value *o = M(m);
+	put(m, o, "resource", r);
+	struct value *list = L(m);
+	char buf[64];
+	for (const char *p = ops; *p;) {
+		const char *e = strchr(p, ' ');
+		size_t l = e ? (size_t)(e - p) : strlen(p);
+		snprintf(buf, sizeof buf, "%.*s", (int)l, p);
+		push(m, list, S(m, buf));
+		p += l + (e ? 1 : 0);
+	}
+	put(m, o, "operations", list);
+	put(m, o, "host", S(m, "*"));
+	return o;
+}
+
+static void build_topics_users(struct mb *m, struct value *model)
+{
+	const struct value *dflt = sget(m->spec, "topicDefaults");
+	long long nb = v_as_int(v_path(model, "kafka.brokers.replicas"), 3);
+	long long dr = nb < 3 ? nb : 3;
+	struct value *topics = L(m);
+	const struct value *st = sget(m->spec, "topics");
+	for (size_t i = 0; st && st->kind == V_SEQ && i < st->seq.n; i++) {
+		const struct value *t = st->seq.items[i];
+		push(m, topics, topic_entry(m, sstr(t, "name", ""), t, dflt, dr, 1));
+	}
+
+	/* The simulator's topics, when it runs. */
+	const struct value *sim = sget(m->spec, "simulator");
+	struct value *simm = M(m);
+	bool sim_on = sbool(sim, "enabled", false);
+	put(m, simm, "enabled", B(m, sim_on));
+	const char *static_topic = sstr(sim, "staticTopic", "alerts-static");
+	const char *replay_topic = sstr(sim, "replayTopic", "alerts-simulated");
+	put(m, simm, "name", S(m, "alert-stream-simulator"));
+	put(m, simm, "image", S(m, sstr(sim, "image", "lsstdm/alert-stream-simulator:v1.2.1")));
+	put(m, simm, "staticTopic", S(m, static_topic));
+	put(m, simm, "replayTopic", S(m, replay_topic));
+	put(m, simm, "repeatInterval", I(m, sint(sim, "repeatInterval", 37)));
+	put(m, simm, "user", S(m, "alert-stream-simulator"));
+	if (sim_on) {
+		struct value *stt = M(m), *stc = M(m), *rpc = M(m);
+		put(m, stc, "retention.ms", I(m, -1)); /* one visit, kept for good */
+		put(m, stt, "partitions", I(m, 1));
+		put(m, stt, "config", stc);
+		push(m, topics, topic_entry(m, static_topic, stt, NULL, dr, 1));
+		struct value *rpt = M(m);
+		put(m, rpt, "partitions", I(m, sint(sim, "replayPartitions", 8)));
+		struct value *ret = M(m);
+		put(m, ret, "ms", I(m, sint(sim, "retentionMs", 604800000)));
+		put(m, ret, "bytes", I(m, sint(sim, "retentionBytes", 24000000000LL)));
+		put(m, rpt, "retention", ret);
+		put(m, rpt, "config", rpc);
+		push(m, topics, topic_entry(m, replay_topic, rpt, dflt, dr, 8));
+		struct value *acls = L(m);
+		push(m, acls, acl(m, "topic", static_topic, "literal", "Read Write Describe Create"));
+		push(m, acls, acl(m, "topic", replay_topic, "literal", "Write Describe Create"));
+		push(m, acls, acl(m, "group", "alert-stream-simulator", "prefix", "All"));
+		put(m, simm, "acls", acls);
+	} else {
+		put(m, simm, "acls", L(m));
+	}
+	put(m, model, "topics", topics);
+
+	const char *secret = "alert-stream-broker-secrets";
+	struct value *supers = L(m);
+	const struct value *ss = sget(m->spec, "superusers");
+	if (!ss) {
+		struct value *admin = L(m);
+		push(m, admin, S(m, "kafka-admin"));
+		ss = admin;
+	}
+	for (size_t i = 0; ss->kind == V_SEQ && i < ss->seq.n; i++) {
+		const char *name = v_as_str(ss->seq.items[i], "");
+		struct value *u = M(m);
+		put(m, u, "name", S(m, name));
+		put(m, u, "secretKey", F(m, "%s-password", name));
+		struct value *acls = L(m);
+		push(m, acls, acl(m, "topic", "*", "literal", "All"));
+		put(m, u, "acls", acls);
+		push(m, supers, u);
+	}
+	put(m, model, "superusers", supers);
+
+	struct value *users = L(m);
+	const struct value *su = sget(m->spec, "users");
+	for (size_t i = 0; su && su->kind == V_SEQ && i < su->seq.n; i++) {
+		const struct value *x = su->seq.items[i];
+		const char *name = sstr(x, "name", "");
+		struct value *u = M(m);
+		put(m, u, "name", S(m, name));
+		put(m, u, "secretKey", F(m, "%s-password", name));
+		struct value *acls = L(m);
+		struct value *tl = L(m);
+		const struct value *ut = sget(x, "topics");
+		for (size_t j = 0; ut && ut->kind == V_SEQ && j < ut->seq.n; j++) {
+			const char *t = v_as_str(ut->seq.items[j], "");
+			push(m, tl, S(m, t));
+			push(m, acls, acl(m, "topic", t, "literal", "Read Describe DescribeConfigs"));
+		}
+		struct value *gl = L(m);
+		const struct value *ug = sget(x, "groups");
+		if (!ug || ug->kind != V_SEQ || !ug->seq.n) {
+			/* Without groups a consumer cannot commit offsets: default
+			 * to the user's own name as the prefix. */
+			push(m, gl, S(m, name));
+		} else {
+			for (size_t j = 0; j < ug->seq.n; j++)
+				push(m, gl, S(m, v_as_str(ug->seq.items[j], "")));
+		}
+		for (size_t j = 0; j < gl->seq.n; j++)
+			push(m, acls, acl(m, "group", gl->seq.items[j]->str.s, "prefix", "All"));
+		put(m, u, "topics", tl);
+		put(m, u, "groups", gl);
+		put(m, u, "groupId", gl->seq.items[0]);
+		put(m, u, "acls", acls);
+		push(m, users, u);
+	}
+	put(m, model, "users", users);
+
+	struct value *sec = M(m);
+	put(m, sec, "name", S(m, secret));
+	put(m, sec, "vaultPath", S(m, sstr(m->spec, "secrets.vaultPath", NULL)));
+	put(m, model, "secrets", sec);
+	put(m, model, "simulator", simm);
+}
+
+static void build_registry(struct mb *m, struct value *model)
+{
+	const struct value *r = sget(m->spec, "registry");
+	struct value *o = M(m);
+	const char *host = sstr(r, "hostname", NULL);
+	bool tls = sbool(r, "tls", false);
+	put(m, o, "name", S(m, "alert-schema-registry"));
+	put(m, o, "hostname", S(m, host));
+	put(m, o, "tls", B(m, tls));
+	put(m, o, "tlsSecret", S(m, "alert-schema-registry-tls"));
+	put(m, o, "issuer", S(m, sstr(r, "issuer", sstr(m->spec, "external.tls.issuer", "letsencrypt-dns"))));
+	/* The registry's ingress serves HTTPS whether or not the ingress
+	 * terminates TLS itself (USDF's does at the edge), so clients use https. */
+	put(m, o, "url", host ? F(m, "https://%s", host) : N(m));
+	put(m, o, "internalUrl", S(m, "http://alert-schema-registry:8081"));
+	put(m, o, "port", I(m, 8081));
+	put(m, o, "compatibility", S(m, sstr(r, "compatibility", "none")));
+	const char *topic = sstr(r, "schemaTopic", "registry-schemas");
+	put(m, o, "schemaTopic", S(m, topic));
+	put(m, o, "schemaTopicObject", S(m, topic_object_name(m->a, topic)));
+	put(m, o, "listener", S(m, "tls"));
+	put(m, o, "ingressClass", S(m, sstr(r, "ingressClass", "nginx")));
+	long long nb = v_as_int(v_path(model, "kafka.brokers.replicas"), 3);
+	put(m, o, "topicReplicas", I(m, nb < 3 ? nb : 3));
+	struct value *schemas = L(m);
+	const struct value *sv = sget(r, "schemas");
+	for (size_t i = 0; sv && sv->kind == V_SEQ && i < sv->seq.n; i++) {
+		const char *v = v_as_str(sv->seq.items[i], "0.0");
+		long maj = strtol(v, NULL, 10);
+		const char *dot = strchr(v, '.');
+		long min = dot ? strtol(dot + 1, NULL, 10) : 0;
+		struct value *s = M(m);
+		put(m, s, "version", S(m, v));
+		put(m, s, "id", I(m, maj * 100 + min));
+		put(m, s, "topic", F(m, "lsst-alerts-v%s", v));
+		put(m, s, "subject", F(m, "lsst-alerts-v%s-value", v));
+		push(m, schemas, s);
+	}
+	put(m, o, "schemas", schemas);
+	struct value *sync = M(m);
+	put(m, sync, "image", S(m, sstr(r, "sync.image", "lsstdm/lsst_alert_packet:main")));
+	put(m, sync, "subject", S(m, sstr(r, "sync.subject", "alert-packet")));
+	put(m, sync, "pullPolicy", S(m, "Always"));
+	put(m, o, "sync", sync);
+	struct value *acls = L(m);
+	push(m, acls, acl(m, "topic", topic, "literal", "Read Write DescribeConfigs"));
+	push(m, acls, acl(m, "group", "schema-registry", "prefix", "All"));
+	push(m, acls, acl(m, "topic", "__consumer_offsets", "literal", "Describe"));
+	put(m, o, "acls", acls);
+	put(m, model, "registry", o);
+
+	/* The simulator stamps alerts with the schema id of a served version. */
+	struct value *sim = map_get(model, "simulator");
+	const char *sver = sstr(m->spec, "simulator.schemaVersion", NULL);
+	long long sid = 0;
+	if (sver) {
+		const char *dot = strchr(sver, '.');
+		sid = strtol(sver, NULL, 10) * 100 + (dot ? strtol(dot + 1, NULL, 10) : 0);
+	} else if (schemas->seq.n) {
+		sid = v_as_int(map_get(schemas->seq.items[schemas->seq.n - 1], "id"), 1);
+	}
+	put(m, sim, "schemaId", I(m, sid ? sid : 1));
+}
+
+static void build_alertdb(struct mb *m, struct value *model)
+{
+	const struct value *a = sget(m->spec, "alertDatabase");
+	struct value *o = M(m);
+	struct value *platform = map_get(model, "platform");
+	bool gke = v_as_bool(map_get(platform, "gke"), false);
+	put(m, o, "enabled", B(m, sbool(a, "enabled", true)));
+	put(m, o, "backend", S(m, gke ? "gcs" : "s3"));
+	put(m, o, "gcs", B(m, gke));
+	put(m, o, "s3", B(m, !gke));
+	const char *env = sstr(m->spec, "name", "env");
+	const char *alert_bucket = sstr(a, gke ? "gcs.alertBucket" : "s3.alertBucket",
+					arena_printf(m->a, "rubin-alertdb-%s-packets", env));
+	const char *schema_bucket = sstr(a, gke ? "gcs.schemaBucket" : "s3.schemaBucket",
+					 arena_printf(m->a, "rubin-alertdb-%s-schemas", env));
+	put(m, o, "alertBucket", S(m, alert_bucket));
+	put(m, o, "schemaBucket", S(m, schema_bucket));
+	struct value *buckets = L(m);
+	push(m, buckets, S(m, alert_bucket));
+	if (strcmp(alert_bucket, schema_bucket) != 0)
+		push(m, buckets, S(m, schema_bucket));
+	put(m, o, "buckets", buckets);
+	put(m, o, "project", gke ? map_get(platform, "project") : N(m));
+	put(m, o, "endpoint", gke ? N(m) : S(m, sstr(a, "s3.endpoint", v_as_str(map_get(platform, "s3Endpoint"), NULL))));
+	put(m, o, "accessKeyIdKey", S(m, sstr(a, "s3.accessKeyIdKey", "AWS_ACCESS_KEY_ID")));
+	put(m, o, "secretAccessKeyKey", S(m, sstr(a, "s3.secretAccessKeyKey", "AWS_SECRET_ACCESS_KEY")));
+	put(m, o, "retentionDays", I(m, sint(a, "retentionDays", 28)));
+	const char *project = v_as_str(map_get(platform, "project"), NULL);
+
+	struct value *ing = M(m);
+	const char *wsa = sstr(a, "ingester.serviceAccount", "alert-database-writer");
+	put(m, ing, "name", S(m, "alert-database-ingester"));
+	put(m, ing, "image", S(m, sstr(a, "ingester.image", "lsstdm/alert_database_ingester:v3.0.0")));
+	put(m, ing, "replicas", I(m, sint(a, "ingester.replicas", 1)));
+	put(m, ing, "serviceAccount", S(m, wsa));
+	put(m, ing, "gcpServiceAccount", gke && project ? F(m, "alertdb-writer@%s.iam.gserviceaccount.com", project) : N(m));
+	put(m, ing, "logLevel", S(m, sstr(a, "ingester.logLevel", "verbose")));
+	put(m, ing, "user", S(m, "alert-database-ingester"));
+	struct value *topics = L(m), *acls = L(m);
+	const struct value *it = sget(a, "ingester.topics");
+	for (size_t i = 0; it && it->kind == V_SEQ && i < it->seq.n; i++) {
+		const char *t = v_as_str(it->seq.items[i], "");
+		push(m, topics, S(m, t));
+		push(m, acls, acl(m, "topic", t, "literal", "Read Describe"));
+	}
+	push(m, acls, acl(m, "topic", "__consumer_offsets", "literal", "All"));
+	push(m, acls, acl(m, "group", "*", "literal", "Read Describe"));
+	put(m, ing, "topics", topics);
+	struct buf_join { char s[8192]; } *jb = arena_alloc(m->a, sizeof *jb);
+	size_t jl = 0;
+	for (size_t i = 0; i < topics->seq.n && jl < sizeof jb->s - 260; i++)
+		jl += (size_t)snprintf(jb->s + jl, sizeof jb->s - jl, "%s%s", i ? "," : "", topics->seq.items[i]->str.s);
+	put(m, ing, "topicList", S(m, jb->s));
+	put(m, ing, "acls", acls);
+	put(m, o, "ingester", ing);
+
+	struct value *srv = M(m);
+	put(m, srv, "name", S(m, "alert-database-server"));
+	put(m, srv, "image", S(m, sstr(a, "server.image", "lsstdm/alert_database_server:v4.0.0")));
+	put(m, srv, "replicas", I(m, sint(a, "server.replicas", 1)));
+	put(m, srv, "serviceAccount", S(m, sstr(a, "server.serviceAccount", "alert-database-reader")));
+	put(m, srv, "gcpServiceAccount", gke && project ? F(m, "alertdb-reader@%s.iam.gserviceaccount.com", project) : N(m));
+	put(m, srv, "logLevel", S(m, sstr(a, "server.logLevel", "verbose")));
+	put(m, srv, "port", I(m, 3000));
+	put(m, o, "server", srv);
+	put(m, o, "serviceName", S(m, "alert-stream-broker-alert-database"));
+
+	struct value *ingress = M(m);
+	put(m, ingress, "enabled", B(m, sbool(a, "ingress.enabled", false)));
+	put(m, ingress, "host", S(m, sstr(a, "ingress.host", NULL)));
+	put(m, ingress, "path", S(m, sstr(a, "ingress.path", "/alertdb")));
+	put(m, ingress, "className", S(m, sstr(a, "ingress.className", "nginx")));
+	put(m, o, "ingress", ingress);
+	put(m, model, "alertDatabase", o);
+}
+
+/* Every key the application's secret must hold, for the Phalanx secrets
+ * declaration and for documentation. */
+static void build_secret_keys(struct mb *m, struct value *model)
+{
+	struct value *keys = L(m);
+	struct value *groups[] = { map_get(model, "superusers"), map_get(model, "users") };
+	for (size_t g = 0; g < 2; g++)
+		for (size_t i = 0; groups[g] && i < groups[g]->seq.n; i++) {
+			struct value *k = M(m);
+			const char *name = v_as_str(map_get(groups[g]->seq.items[i], "name"), "");
+			put(m, k, "key", map_get(groups[g]->seq.items[i], "secretKey"));
+			put(m, k, "description", F(m, "SCRAM-SHA-512 password of the Kafka user %s%s.", name,
+						   g == 0 ? " (superuser)" : ""));
+			push(m, keys, k);
+		}
+	struct value *adb = map_get(model, "alertDatabase");
+	if (v_as_bool(map_get(adb, "enabled"), false) && v_as_bool(map_get(adb, "s3"), false)) {
+		struct value *k1 = M(m), *k2 = M(m);
+		put(m, k1, "key", map_get(adb, "accessKeyIdKey"));
+		put(m, k1, "description", S(m, "S3 access key ID of the alert database."));
+		put(m, k2, "key", map_get(adb, "secretAccessKeyKey"));
+		put(m, k2, "description", S(m, "S3 secret access key of the alert database."));
+		push(m, keys, k1);
+		push(m, keys, k2);
+	}
+	put(m, map_get(model, "secrets"), "keys", keys);
+}
+
+struct value *model_build(struct arena *a, struct diags *d, const struct value *spec,
+			  const char *spec_name)
+{
+	struct mb mb = { .a = a, .d = d, .spec = spec }, *m = &mb;
+	struct value *model = M(m);
+
+	struct value *gen = M(m);
+	put(m, gen, "tool", S(m, "asbgen"));
+	put(m, gen, "version", S(m, ASBGEN_VERSION));
+	put(m, gen, "spec", S(m, spec_name));
+	put(m, model, "generator", gen);
+
+	struct value *env = M(m);
+	const char *name = sstr(spec, "name", "env");
+	const char *ns = sstr(spec, "namespace", "alert-stream-broker");
+	put(m, env, "name", S(m, name));
+	put(m, env, "namespace", S(m, ns));
+	put(m, model, "env", env);
+
+	struct value *labels = M(m);
+	put(m, labels, "app.kubernetes.io/managed-by", S(m, "asbgen"));
+	put(m, labels, "app.kubernetes.io/part-of", S(m, "alert-stream-broker"));
+	put(m, labels, "asbgen.lsst.io/environment", S(m, name));
+	put(m, model, "labels", labels);
+
+	build_platform(m, model);
+	if (!build_strimzi(m, model))
+		return NULL;
+	build_kafka(m, model);
+	build_external(m, model);
+	build_topics_users(m, model);
+	build_registry(m, model);
+	build_alertdb(m, model);
+	build_secret_keys(m, model);
+	return mb.failed ? NULL : model;
+}

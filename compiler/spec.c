@@ -1,0 +1,24 @@
+/* spec.c - load an environment spec and check it against the schema.
+ * (The deep semantic checks of issue #3 plug in after the schema check.) */
+#include "arena.h"
+#include "cli.h"
+#include "load.h"
+#include "schema.h"
+
+#define SPEC_SCHEMA "environment.schema.json"
+
+struct value *spec_load(struct ctx *c, const char *path)
+{
+	size_t before = c->diags.nerrors;
+	struct value *spec = load_yaml_file(c->arena, &c->diags, path);
+	if (!spec || c->diags.nerrors > before)
+		return NULL;
+	if (!c->schema) {
+		const char *sp = arena_printf(c->arena, "%s/%s", data_path(c, "schemas"), SPEC_SCHEMA);
+		c->schema = schema_load(c->arena, &c->diags, sp);
+		if (!c->schema)
+			return NULL;
+	}
+	schema_validate(&c->diags, c->schema, spec);
+	return c->diags.nerrors > before ? NULL : spec;
+}

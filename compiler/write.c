@@ -1,0 +1,250 @@
+/* write.c - atomic writes, the record of written files, pruning. */
+#include "write.h"
+#include "arena.h"
+#include "buf.h"
+#include "diag.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Read a file if it exists; NULL otherwise. */
+static char *read_all(struct arena *a, const char *path, size_t *len)
+{
+	FILE *fp = fopen(path, "rb");
+	if (!fp)
+		return NULL;
+	struct buf b = BUF_INIT;
+	char tmp[65536];
+	size_t n;
+	while ((n = fread(tmp, 1, sizeof tmp, fp)) > 0)
+		buf_add(&b, tmp, n);
+	bool err = ferror(fp);
+	fclose(fp);
+	if (err) {
+		buf_free(&b);
+		return NULL;
+	}
+	char *s = arena_strndup(a, b.data ? b.data : "", b.len);
+	*len = b.len;
+	buf_free(&b);
+	return s;
+}
+
+static int str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The record: one path per line after '#' comment lines. */
+static const char **read_record(struct arena *a, const char *dir, size_t *n)
+{
+	size_t len;
+	char *text = read_all(a, arena_printf(a, "%s/%s", dir, RECORD_NAME), &len);
+	*n = 0;
+	if (!text)
+		return NULL;
+	size_t cap = 16;
+	const char **paths = arena_alloc(a, cap * sizeof *paths);
+	for (char *line = text; *line;) {
+		char *nl = strchr(line, '\n');
+		if (nl)
+			*nl = '\0';
+		/* Only plain relative paths; a hand-edited record must not make
+		 * us delete anything outside the environment's directory. */
+		if (*line && *line != '#' && line[0] != '/' && !strstr(line, "..")) {
+			if (*n == cap) {
+				paths = arena_realloc(a, paths, cap * sizeof *paths, cap * 2 * sizeof *paths);
+				cap *= 2;
+			}
+			paths[(*n)++] = line;
+		}
+		if (!nl)
+			break;
+		line = nl + 1;
+	}
+	return paths;
+}
+
+static bool produced(const struct out_set *s, const char *path)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (!strcmp(s->files[i].path, path))
+			return true;
+	return false;
+}
+
+static char *record_text(struct arena *a, const struct out_set *s, size_t *len)
+{
+	const char **paths = arena_alloc(a, (s->n + 1) * sizeof *paths);
+	for (size_t i = 0; i < s->n; i++)
+		paths[i] = s->files[i].path;
+	qsort(paths, s->n, sizeof *paths, str_cmp);
+	struct buf b = BUF_INIT;
+	buf_printf(&b, "# Files written by asbgen render from %s.\n"
+		       "# A later render removes the listed files it no longer produces,\n"
+		       "# and never touches anything else in this directory.\n", s->spec);
+	for (size_t i = 0; i < s->n; i++)
+		buf_printf(&b, "%s\n", paths[i]);
+	char *t = arena_strndup(a, b.data, b.len);
+	*len = b.len;
+	buf_free(&b);
+	return t;
+}
+
+static enum file_state state_of(struct arena *a, const char *dir, const struct out_file *f)
+{
+	size_t len;
+	char *old = read_all(a, arena_printf(a, "%s/%s", dir, f->path), &len);
+	if (!old)
+		return FILE_NEW;
+	return len == f->len && memcmp(old, f->data, len) == 0 ? FILE_SAME : FILE_CHANGED;
+}
+
+size_t out_compare(struct arena *a, const struct out_set *s, change_fn fn, void *ctx)
+{
+	size_t diffs = 0;
+	for (size_t i = 0; i < s->n; i++) {
+		enum file_state st = state_of(a, s->dir, &s->files[i]);
+		if (st != FILE_SAME) {
+			diffs++;
+			if (fn)
+				fn(ctx, s->dir, s->files[i].path, st);
+		}
+	}
+	size_t nrec;
+	const char **rec = read_record(a, s->dir, &nrec);
+	for (size_t i = 0; i < nrec; i++) {
+		if (produced(s, rec[i]))
+			continue;
+		if (access(arena_printf(a, "%s/%s", s->dir, rec[i]), F_OK) == 0) {
+			diffs++;
+			if (fn)
+				fn(ctx, s->dir, rec[i], FILE_STALE);
+		}
+	}
+	/* The record itself is part of the output. */
+	struct out_file r = { RECORD_NAME, NULL, 0 };
+	r.data = record_text(a, s, &r.len);
+	if (state_of(a, s->dir, &r) != FILE_SAME) {
+		diffs++;
+		if (fn)
+			fn(ctx, s->dir, RECORD_NAME, state_of(a, s->dir, &r));
+	}
+	return diffs;
+}
+
+/* mkdir -p for the directories of path. */
+static int make_parents(struct arena *a, const char *path)
+{
+	char *p = arena_strdup(a, path);
+	for (char *s = p + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(p, 0777) != 0 && errno != EEXIST)
+			return -1;
+		*s = '/';
+	}
+	return 0;
+}
+
+static int write_tmp(const char *tmp, const char *data, size_t len)
+{
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0666);
+	if (fd < 0)
+		return -1;
+	size_t off = 0;
+	while (off < len) {
+		ssize_t w = write(fd, data + off, len - off);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			close(fd);
+			return -1;
+		}
+		off += (size_t)w;
+	}
+	if (fsync(fd) != 0 || close(fd) != 0)
+		return -1;
+	return 0;
+}
+
+int out_write(struct arena *a, struct diags *d, const struct out_set *s, change_fn fn, void *ctx)
+{
+	/* The old record, before the new one replaces it. */
+	size_t nrec;
+	const char **rec = read_record(a, s->dir, &nrec);
+
+	size_t n = s->n + 1;
+	struct out_file *all = arena_alloc(a, n * sizeof *all);
+	memcpy(all, s->files, s->n * sizeof *all);
+	all[s->n].path = RECORD_NAME;
+	all[s->n].data = record_text(a, s, &all[s->n].len);
+
+	/* Phase 1: every changed file to a temporary beside its destination. */
+	const char **tmps = arena_alloc(a, n * sizeof *tmps);
+	enum file_state *states = arena_alloc(a, n * sizeof *states);
+	int failed = 0;
+	for (size_t i = 0; i < n && !failed; i++) {
+		states[i] = state_of(a, s->dir, &all[i]);
+		if (states[i] == FILE_SAME)
+			continue;
+		const char *dst = arena_printf(a, "%s/%s", s->dir, all[i].path);
+		const char *slash = strrchr(dst, '/');
+		tmps[i] = arena_printf(a, "%.*s/.%s.asbgen-tmp.%ld", (int)(slash - dst), dst, slash + 1,
+				       (long)getpid());
+		if (make_parents(a, dst) != 0 || write_tmp(tmps[i], all[i].data, all[i].len) != 0) {
+			diag_pos(d, SEV_ERROR, dst, 0, 0, "io", "check free space and permissions",
+				 "cannot write: %s; nothing was changed", strerror(errno));
+			failed = 1;
+		}
+	}
+	if (failed) {
+		for (size_t i = 0; i < n; i++)
+			if (tmps[i])
+				unlink(tmps[i]);
+		return -1;
+	}
+	/* Phase 2: rename into place (atomic per file). */
+	for (size_t i = 0; i < n; i++) {
+		if (!tmps[i])
+			continue;
+		const char *dst = arena_printf(a, "%s/%s", s->dir, all[i].path);
+		if (rename(tmps[i], dst) != 0) {
+			diag_pos(d, SEV_ERROR, dst, 0, 0, "io", NULL, "cannot rename into place: %s",
+				 strerror(errno));
+			unlink(tmps[i]);
+			failed = 1;
+			continue;
+		}
+		if (fn && i < s->n)
+			fn(ctx, s->dir, all[i].path, states[i]);
+	}
+	/* Phase 3: remove what an earlier render wrote and this one did not. */
+	for (size_t i = 0; !failed && i < nrec; i++) {
+		if (produced(s, rec[i]) || !strcmp(rec[i], RECORD_NAME))
+			continue;
+		char *p = arena_printf(a, "%s/%s", s->dir, rec[i]);
+		if (unlink(p) == 0) {
+			if (fn)
+				fn(ctx, s->dir, rec[i], FILE_STALE);
+			/* Drop directories the removal left empty (rmdir refuses
+			 * non-empty ones), up to the environment's directory. */
+			for (char *slash; (slash = strrchr(p, '/')) && slash > p + strlen(s->dir);) {
+				*slash = '\0';
+				if (rmdir(p) != 0)
+					break;
+			}
+		} else if (errno != ENOENT) {
+			diag_pos(d, SEV_ERROR, p, 0, 0, "io", NULL, "cannot remove stale file: %s",
+				 strerror(errno));
+			failed = 1;
+		}
+	}
+	return failed ? -1 : 0;
+}

@@ -1,0 +1,47 @@
+/* write.h - putting rendered files on disk, all or nothing.
+ *
+ * A render first produces every file in memory.  Writing then puts each
+ * changed file next to its destination as a temporary file; only when all
+ * of them are written does it rename them into place, so an error (a full
+ * disk, a permission) leaves the old tree as it was.  A record of the files
+ * asbgen wrote (RECORD_NAME) lets the next render remove the files it no
+ * longer produces, and never anything else.
+ */
+#ifndef ASBGEN_WRITE_H
+#define ASBGEN_WRITE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct arena;
+struct diags;
+
+#define RECORD_NAME ".asbgen-files"
+
+struct out_file {
+	const char *path;   /* relative to the environment's directory */
+	const char *data;
+	size_t len;
+};
+
+struct out_set {
+	const char *dir;    /* out/<environment> */
+	const char *spec;   /* the spec's name, for the record's header */
+	struct out_file *files;
+	size_t n;
+};
+
+enum file_state { FILE_SAME, FILE_CHANGED, FILE_NEW, FILE_STALE };
+
+/* Callback for each file that is not FILE_SAME (path relative to dir). */
+typedef void (*change_fn)(void *ctx, const char *dir, const char *path, enum file_state st);
+
+/* Compare with the disk.  Returns the number of files that differ, are
+ * missing or are stale (recorded but no longer produced). */
+size_t out_compare(struct arena *a, const struct out_set *s, change_fn fn, void *ctx);
+
+/* Write changed files, update the record, remove stale recorded files.
+ * Returns 0, or -1 after reporting (id "io"). */
+int out_write(struct arena *a, struct diags *d, const struct out_set *s, change_fn fn, void *ctx);
+
+#endif
