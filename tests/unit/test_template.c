@@ -189,7 +189,7 @@ static void test_substitution(void)
 		  "be part of a text; a scalar that is only ${...} inserts any value");
 	CHECK_STR("interpolating null fails", render("b: \"x ${kafka.nothing}\"\n"), "FAIL");
 	CHECK_STR("interpolating null: message", diags_str(),
-		  "t.yaml:1:5: tmpl-type: cannot interpolate null into text | use default(x, '') for "
+		  "t.yaml:1:4: tmpl-type: cannot interpolate null into text | use default(x, '') for "
 		  "an optional value");
 	CHECK_STR("a key must be a scalar", render("${kafka.list}: 1\n"), "FAIL");
 	CHECK_STR("a key must be a scalar: message", diags_str(),
@@ -302,7 +302,7 @@ static void test_missing(void)
 		  "port, mode, ratio, enabled, cfg, list, exporter, bootstrap, nothing");
 	CHECK_STR("missing key in interpolation", render("a: \"x-${kafka.exportr.enabled}\"\n"), "FAIL");
 	CHECK_STR("missing key in interpolation: suggestion", diags_str(),
-		  "t.yaml:1:5: tmpl-missing: the model has no 'exportr' in 'kafka.exportr' | did you "
+		  "t.yaml:1:4: tmpl-missing: the model has no 'exportr' in 'kafka.exportr' | did you "
 		  "mean 'exporter'?");
 	CHECK_STR("missing variable", render("a: x ${ kafak.port }\n"), "FAIL");
 	CHECK_STR("missing variable: message", diags_str(),
@@ -329,7 +329,7 @@ static void test_missing(void)
 	CHECK_STR("quoted: exact column, then scalar start when escapes shift it", diags_str(),
 		  "q.yaml:2:10: tmpl-missing: the model has no 'nope' in 'kafka.nope' | 'kafka' has: "
 		  "name, port, mode, ratio, enabled, cfg, list, exporter, bootstrap, nothing\n"
-		  "q.yaml:3:6: tmpl-missing: the model has no 'nope' in 'kafka.nope' | 'kafka' has: "
+		  "q.yaml:3:5: tmpl-missing: the model has no 'nope' in 'kafka.nope' | 'kafka' has: "
 		  "name, port, mode, ratio, enabled, cfg, list, exporter, bootstrap, nothing");
 	CHECK_STR("one report per site in a loop", render("- $for u in users: ${u.nope}\n"), "FAIL");
 	CHECK("one report per site in a loop: count", D.n == 1);
