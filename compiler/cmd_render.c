@@ -58,7 +58,7 @@ static int render_one(struct ctx *c, const char *spec_path, const char *tdir, co
 		const struct tmpl_output *o = &ts.items[i];
 		emit_fn emit = emit_for_path(o->path);
 		if (!emit) {
-			diag_pos(&c->diags, SEV_ERROR, o->template_path, 0, 0, "template-output",
+			diag_pos(&c->diags, SEV_ERROR, o->template_path, 0, 0, "tmpl-output",
 				 "name outputs .yaml, .json, .tfvars or .properties",
 				 "no emitter for the output '%s'", o->path);
 			continue;
