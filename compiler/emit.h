@@ -1,0 +1,46 @@
+/* emit.h - value trees to output text: YAML, JSON, HCL (.tfvars), Java .properties.
+ *
+ * Each emitter writes straight into a buf (no YAML library on this path: a
+ * direct writer is several times faster than libfyaml's general emitter).
+ * Each appends text to out and returns 0, or returns -1 after reporting to d
+ * at the offending node's mark; on error out is restored to its length on
+ * entry.  Output is deterministic: same tree, same bytes.
+ *
+ * Rule ids reported: emit-utf8 (a string is not valid UTF-8), emit-depth
+ * (nesting deeper than EMIT_MAX_DEPTH), emit-json-number (inf/nan in JSON),
+ * emit-hcl-top (tfvars document not a mapping), emit-hcl-name (attribute name
+ * not an identifier), emit-hcl-number, emit-properties-top,
+ * emit-properties-type (sequence or null in .properties),
+ * emit-properties-number, emit-properties-duplicate (two entries flatten to
+ * the same key).
+ */
+#ifndef ASBGEN_EMIT_H
+#define ASBGEN_EMIT_H
+
+#include "buf.h"
+#include "diag.h"
+#include "value.h"
+
+#define EMIT_MAX_DEPTH 1000
+
+/* One document, no leading '---'.  Block style, 2-space indentation; strings
+ * are quoted whenever a YAML 1.1 or 1.2 parser could read them as anything
+ * but the same string. */
+int emit_yaml(struct buf *out, const struct value *doc, struct diags *d);
+/* 2-space indent, final newline. */
+int emit_json(struct buf *out, const struct value *doc, struct diags *d);
+/* doc must be a mapping: a .tfvars file, laid out as `terraform fmt` would. */
+int emit_hcl(struct buf *out, const struct value *doc, struct diags *d);
+/* Java .properties; nested mappings flattened with '.'. */
+int emit_properties(struct buf *out, const struct value *doc, struct diags *d);
+
+/* Pick by file name extension: .yaml/.yml, .json, .tfvars/.hcl, .properties;
+ * NULL if unknown. */
+typedef int (*emit_fn)(struct buf *, const struct value *, struct diags *);
+emit_fn emit_for_path(const char *path);
+
+/* The comment syntax to prefix a "generated" header, or NULL (JSON has none,
+ * nor has an unknown extension).  "# " for yaml, tfvars/hcl, properties. */
+const char *emit_comment_prefix(const char *path);
+
+#endif

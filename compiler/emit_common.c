@@ -1,0 +1,163 @@
+/* emit_common.c - scalar helpers shared by the emitters, and emitter choice. */
+#include "emit_common.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+int utf8_decode(const unsigned char *s, size_t n, unsigned *cp)
+{
+	unsigned c = s[0];
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	}
+	int len;
+	unsigned min;
+	if (c >= 0xC2 && c <= 0xDF) {
+		len = 2, min = 0x80, c &= 0x1F;
+	} else if (c >= 0xE0 && c <= 0xEF) {
+		len = 3, min = 0x800, c &= 0x0F;
+	} else if (c >= 0xF0 && c <= 0xF4) {
+		len = 4, min = 0x10000, c &= 0x07;
+	} else {
+		return 0;
+	}
+	if ((size_t)len > n)
+		return 0;
+	for (int k = 1; k < len; k++) {
+		if ((s[k] & 0xC0) != 0x80)
+			return 0;
+		c = (c << 6) | (s[k] & 0x3F);
+	}
+	if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
+		return 0;
+	*cp = c;
+	return len;
+}
+
+size_t utf8_check(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0;
+	while (i < n) {
+		if (p[i] < 0x80) {
+			i++;
+			continue;
+		}
+		unsigned cp;
+		int l = utf8_decode(p + i, n - i, &cp);
+		if (!l)
+			return i;
+		i += (size_t)l;
+	}
+	return n;
+}
+
+int emit_err_utf8(struct diags *d, const struct value *v, size_t off)
+{
+	diag_at(d, SEV_ERROR, &v->mark, "emit-utf8",
+		"output files are UTF-8; check the encoding of the input that produced this value",
+		"string is not valid UTF-8 (bad byte 0x%02X at offset %zu)",
+		(unsigned)(unsigned char)v->str.s[off], off);
+	return -1;
+}
+
+int emit_err_depth(struct diags *d, const struct value *v)
+{
+	diag_at(d, SEV_ERROR, &v->mark, "emit-depth",
+		"flatten the structure, or check the template for runaway recursion",
+		"value nested deeper than %d levels", EMIT_MAX_DEPTH);
+	return -1;
+}
+
+size_t emit_fmt_int(char *buf, long long i)
+{
+	char tmp[EMIT_NUM_MAX];
+	size_t n = 0, k = 0;
+	unsigned long long u = i < 0 ? 0ULL - (unsigned long long)i : (unsigned long long)i;
+	do {
+		tmp[n++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (i < 0)
+		buf[k++] = '-';
+	while (n)
+		buf[k++] = tmp[--n];
+	buf[k] = '\0';
+	return k;
+}
+
+size_t emit_fmt_float(char *buf, double f, bool yaml_style)
+{
+	char tmp[EMIT_NUM_MAX];
+	int len = 0;
+	for (int prec = 1; prec <= 17; prec++) {
+		len = snprintf(tmp, sizeof tmp, "%.*g", prec, f);
+		if (strtod(tmp, NULL) == f)
+			break;
+	}
+	/* Now tmp is like 1, -0, 1.5, 1e+300, 1.5e-07: give it a '.'. */
+	const char *e = strchr(tmp, 'e');
+	bool dot = strchr(tmp, '.') != NULL;
+	size_t k = 0;
+	if (dot || (e && !yaml_style)) {
+		memcpy(buf, tmp, (size_t)len + 1);
+		return (size_t)len;
+	}
+	size_t mant = e ? (size_t)(e - tmp) : (size_t)len;
+	memcpy(buf, tmp, mant);
+	k = mant;
+	buf[k++] = '.';
+	buf[k++] = '0';
+	if (e) {
+		size_t rest = (size_t)len - mant;
+		memcpy(buf + k, e, rest);
+		k += rest;
+	}
+	buf[k] = '\0';
+	return k;
+}
+
+void emit_repeat(struct buf *b, char c, size_t n)
+{
+	if (!n)
+		return;
+	buf_grow(b, n);
+	memset(b->data + b->len, c, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+}
+
+static const char *path_ext(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	const char *base = slash ? slash + 1 : path;
+	const char *dot = strrchr(base, '.');
+	return dot && dot != base ? dot + 1 : NULL;
+}
+
+emit_fn emit_for_path(const char *path)
+{
+	const char *ext = path ? path_ext(path) : NULL;
+	if (!ext)
+		return NULL;
+	if (!strcasecmp(ext, "yaml") || !strcasecmp(ext, "yml"))
+		return emit_yaml;
+	if (!strcasecmp(ext, "json"))
+		return emit_json;
+	if (!strcasecmp(ext, "tfvars") || !strcasecmp(ext, "hcl"))
+		return emit_hcl;
+	if (!strcasecmp(ext, "properties"))
+		return emit_properties;
+	return NULL;
+}
+
+const char *emit_comment_prefix(const char *path)
+{
+	emit_fn f = emit_for_path(path);
+	if (!f || f == emit_json)
+		return NULL;
+	return "# ";
+}

@@ -1,0 +1,36 @@
+/* emit_common.h - scalar helpers shared by the emitters (internal). */
+#ifndef ASBGEN_EMIT_COMMON_H
+#define ASBGEN_EMIT_COMMON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "emit.h"
+
+/* Decode one UTF-8 sequence at s[0..n).  Returns its length (1-4) and sets
+ * *cp, or 0 when malformed (truncated, overlong, surrogate, > U+10FFFF). */
+int utf8_decode(const unsigned char *s, size_t n, unsigned *cp);
+
+/* Offset of the first malformed byte in s[0..n), or n when all valid. */
+size_t utf8_check(const char *s, size_t n);
+
+/* Report a string that is not valid UTF-8 (rule emit-utf8).  Returns -1. */
+int emit_err_utf8(struct diags *d, const struct value *v, size_t off);
+/* Report nesting deeper than EMIT_MAX_DEPTH (rule emit-depth).  Returns -1. */
+int emit_err_depth(struct diags *d, const struct value *v);
+
+#define EMIT_NUM_MAX 40
+
+/* Decimal integer; returns the length.  buf needs EMIT_NUM_MAX bytes. */
+size_t emit_fmt_int(char *buf, long long i);
+
+/* Shortest "%.Ng" that reads back as the same double, always containing '.'
+ * or 'e' so it is not read back as an integer.  With yaml_style the mantissa
+ * always has a '.' (1.0e+300: YAML 1.1 resolvers want it).  f must be finite.
+ * Returns the length; buf needs EMIT_NUM_MAX bytes. */
+size_t emit_fmt_float(char *buf, double f, bool yaml_style);
+
+/* Append n bytes of c. */
+void emit_repeat(struct buf *b, char c, size_t n);
+
+#endif
