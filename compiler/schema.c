@@ -1049,6 +1049,30 @@ struct schema *schema_from_json(struct arena *a, json_t *root, const char *name)
 	return schema_new(a, root, name, "");
 }
 
+/* Default fetch hook of schema_load: other local files, by file: URI. */
+static json_t *fetch_file(const char *uri, void *ctx)
+{
+	(void)ctx;
+	if (strncmp(uri, "file://", 7) != 0)
+		return NULL;
+	const char *path = uri + 7;
+	char *dec = xmalloc(strlen(path) + 1), *w = dec;
+	for (const char *p = path; *p; p++) {
+		int h1, h2;
+		if (*p == '%' && (h1 = hexval((unsigned char)p[1])) >= 0 && (h2 = hexval((unsigned char)p[2])) >= 0) {
+			*w++ = (char)(h1 * 16 + h2);
+			p += 2;
+		} else {
+			*w++ = *p;
+		}
+	}
+	*w = '\0';
+	json_error_t err;
+	json_t *j = json_load_file(dec, JSON_ALLOW_NUL, &err);
+	free(dec);
+	return j;
+}
+
 struct schema *schema_load(struct arena *a, struct diags *d, const char *path)
 {
 	json_error_t err;
@@ -1072,7 +1096,9 @@ struct schema *schema_load(struct arena *a, struct diags *d, const char *path)
 		base = getcwd(cwd, sizeof cwd) ? arena_printf(a, "file://%s/%s", cwd, path)
 					       : arena_printf(a, "file:%s", path);
 	}
-	return schema_new(a, root, arena_strdup(a, path), base);
+	struct schema *s = schema_new(a, root, arena_strdup(a, path), base);
+	s->fetch = fetch_file;
+	return s;
 }
 
 void schema_set_fetch(struct schema *s, schema_fetch_fn fn, void *ctx)
@@ -1458,6 +1484,24 @@ static void report_(struct ev *e, const struct value *v, const char *id, const c
 	diag_at(e->d, SEV_ERROR, v ? &v->mark : NULL, id, hint, "%s", msg);
 }
 
+/* Shortest "%g" text that reads back as f. */
+static const char *fmt_double(struct arena *a, double f)
+{
+	if (isnan(f))
+		return ".nan";
+	if (isinf(f))
+		return f > 0 ? ".inf" : "-.inf";
+	char tmp[40];
+	for (int prec = 15; prec <= 17; prec++) {
+		snprintf(tmp, sizeof tmp, "%.*g", prec, f);
+		if (strtod(tmp, NULL) == f)
+			break;
+	}
+	if (!strpbrk(tmp, ".eEn")) /* keep it visibly a float: 1.0, not 1 */
+		strcat(tmp, ".0");
+	return arena_strdup(a, tmp);
+}
+
 /* Short rendering of a scalar: 'text', 35, true; collections by kind. */
 static const char *vrepr(struct arena *a, const struct value *v)
 {
@@ -1465,7 +1509,7 @@ static const char *vrepr(struct arena *a, const struct value *v)
 	case V_NULL: return "null";
 	case V_BOOL: return v->b ? "true" : "false";
 	case V_INT: return arena_printf(a, "%lld", v->i);
-	case V_FLOAT: return arena_printf(a, "%.17g", v->f);
+	case V_FLOAT: return fmt_double(a, v->f);
 	case V_STRING:
 		if (utf8_len(v->str.s, v->str.len) > 60) {
 			size_t cut = 57;
@@ -1487,11 +1531,7 @@ static const char *vdescribe(struct arena *a, const struct value *v)
 	case V_NULL: case V_SEQ: case V_MAP:
 		return vrepr(a, v);
 	case V_FLOAT:
-		if (isnan(v->f))
-			return "number .nan";
-		if (isinf(v->f))
-			return v->f > 0 ? "number .inf" : "number -.inf";
-		return arena_printf(a, "number %.17g", v->f);
+		return arena_printf(a, "number %s", fmt_double(a, v->f));
 	default:
 		return arena_printf(a, "%s %s", vkind_name(v->kind), vrepr(a, v));
 	}
@@ -1650,6 +1690,57 @@ static struct cnode *branch_node(struct ev *e, const json_t *sch, const char *ba
 	return c;
 }
 
+/* YAML typing surprises, said in operator terms; else the description. */
+static const char *type_hint(struct ev *e, unsigned want, const struct value *v, const char *desc)
+{
+	if (!e->d)
+		return NULL;
+	if ((want & T_STR) && (v->kind == V_INT || v->kind == V_FLOAT || v->kind == V_BOOL))
+		return arena_printf(e->a, "YAML reads this as a %s; quote it to pass a string: \"%s\"",
+				    vkind_name(v->kind), vrepr(e->a, v));
+	if (v->kind == V_NULL && !(want & T_NULL))
+		return desc ? arena_printf(e->a, "the value is empty; %s", desc) : "the value is empty";
+	if (v->kind == V_STRING && (want & T_BOOL)) {
+		static const char *const yaml11[] = { "yes", "no", "on", "off", "y", "n", "true", "false", NULL };
+		for (int i = 0; yaml11[i]; i++)
+			if (ci_cmp(v->str.s, v->str.len, yaml11[i], strlen(yaml11[i])) == 0)
+				return "write true or false, unquoted (yes/no/on/off are strings in YAML 1.2)";
+	}
+	if (v->kind == V_STRING && (want & (T_INT | T_NUM)) && v->str.len) {
+		char *end;
+		strtod(v->str.s, &end);
+		if (*end == '\0' && end != v->str.s)
+			return "remove the quotes to pass a number";
+	}
+	return desc;
+}
+
+/* Does v fail a const/enum that branch c puts on one of v's keys (as in
+ * {"properties": {"kind": {"const": "gke"}}})?  Then c is not the branch
+ * the author meant, whatever else it says. */
+static bool discriminator_mismatch(struct ev *e, struct cnode *c, const struct value *v)
+{
+	if (v->kind != V_MAP || !c->properties)
+		return false;
+	for (size_t i = 0; i < v->map.n; i++) {
+		const struct value *k = v->map.items[i].key;
+		const json_t *ps = json_object_getn(c->properties, k->str.s, k->str.len);
+		struct cnode *pc = ps ? branch_node(e, ps, c->base) : NULL;
+		if (!pc || !(pc->const_ || pc->enum_))
+			continue;
+		if (pc->const_ && !veq_json(v->map.items[i].val, pc->const_))
+			return true;
+		if (pc->enum_) {
+			bool any = false;
+			for (size_t j = 0; j < json_array_size(pc->enum_) && !any; j++)
+				any = veq_json(v->map.items[i].val, json_array_get(pc->enum_, j));
+			if (!any)
+				return true;
+		}
+	}
+	return false;
+}
+
 /* anyOf / oneOf that no branch matched: say something useful. */
 static void report_alternatives(struct ev *e, const json_t *arr, const char *base, const struct value *v,
 				const struct pframe *p, const char *id, const char *kw)
@@ -1666,7 +1757,7 @@ static void report_alternatives(struct ev *e, const json_t *arr, const char *bas
 			want |= c->types;
 			continue; /* wrong kind of value for this branch */
 		}
-		if (json_is_false(b))
+		if (json_is_false(b) || (c && discriminator_mismatch(e, c, v)))
 			continue;
 		ncand++;
 		struct diags sd;
@@ -1683,8 +1774,8 @@ static void report_alternatives(struct ev *e, const json_t *arr, const char *bas
 	}
 	const char *ps = at(e, p);
 	if (ncand == 0) {
-		rep(e, v, "schema-type", NULL, "%sexpected %s, got %s", ps, types_text(e->a, want),
-		    vdescribe(e->a, v));
+		rep(e, v, "schema-type", type_hint(e, want, v, NULL), "%sexpected %s, got %s", ps,
+		    types_text(e->a, want), vdescribe(e->a, v));
 	} else if (ncand == 1 && have_best && best_d.n > 0) {
 		replay(e, &best_d); /* the only branch that fits the kind of value: its errors are precise */
 	} else if (have_best) {
@@ -1750,7 +1841,7 @@ static bool ev_object(struct ev *e, struct cnode *c, const struct value *v, cons
 			const char *hint = NULL;
 			const json_t *ps = c->properties ? json_object_get(c->properties, json_string_value(r)) : NULL;
 			const json_t *pd = json_is_object(ps) ? json_object_get(ps, "description") : NULL;
-			if (json_is_string(pd))
+			if (e->d && json_is_string(pd))
 				hint = arena_printf(e->a, "%s: %s", json_string_value(r), json_string_value(pd));
 			rep(e, v, "schema-required", hint, "missing required key '%s'%s", json_string_value(r), in(e, p));
 			FAIL();
@@ -1783,11 +1874,13 @@ static bool ev_object(struct ev *e, struct cnode *c, const struct value *v, cons
 		struct pframe kf = { p, key->str.s, key->str.len, 0 };
 		bool matched = false;
 		if (c->property_names && !probe(e, c->property_names, c->base, key, &kf)) {
-			struct diags sd;
-			ev_scratch(e, &sd, c->property_names, c->base, key, &kf);
-			rep(e, key, "schema-properties", sd.n ? sd.items[0].msg : NULL,
-			    "key '%s' is not an allowed name%s", key->str.s, in(e, p));
-			diags_free(&sd);
+			if (e->d) {
+				struct diags sd;
+				ev_scratch(e, &sd, c->property_names, c->base, key, &kf);
+				rep(e, key, "schema-properties", sd.n ? sd.items[0].msg : NULL,
+				    "key '%s' is not an allowed name%s", key->str.s, in(e, p));
+				diags_free(&sd);
+			}
 			FAIL();
 		}
 		if (c->properties) {
@@ -1799,8 +1892,18 @@ static bool ev_object(struct ev *e, struct cnode *c, const struct value *v, cons
 			}
 		}
 		for (size_t k = 0; k < c->npp; k++) {
-			const struct rx *r = c->pp[k].rx;
-			if (r->st != RX_OK || regexec(&r->re, key->str.s, 0, NULL, 0) == 0) {
+			struct rx *r = c->pp[k].rx;
+			if (r->st != RX_OK) {
+				/* Cannot tell: the key is not "additional", and its
+				 * value is not checked against this entry. */
+				matched = true;
+				if (e->d && !r->warned) {
+					r->warned = true;
+					diag_pos(e->d, SEV_WARNING, e->s->name, 0, 0, "schema-regex",
+						 "keys are not checked against this pattern",
+						 "schema patternProperties '%s' cannot be checked: %s", r->src, r->why);
+				}
+			} else if (regexec(&r->re, key->str.s, 0, NULL, 0) == 0) {
 				matched = true;
 				if (!ev(e, c->pp[k].sub, c->base, kv->val, &kf))
 					FAIL();
@@ -1810,7 +1913,7 @@ static bool ev_object(struct ev *e, struct cnode *c, const struct value *v, cons
 			continue;
 		if (json_is_false(c->additional_props)) {
 			const char *hint = NULL;
-			if (c->properties && json_object_size(c->properties)) {
+			if (e->d && c->properties && json_object_size(c->properties)) {
 				size_t np = json_object_size(c->properties), j = 0;
 				const char **names = xmalloc(np * sizeof *names);
 				const char *pk;
@@ -2019,8 +2122,8 @@ static bool ev_node(struct ev *e, struct cnode *c, const struct value *v, const 
 	bool ok = true;
 	unsigned vt = vtypes(v);
 	if (c->has_type && !(c->types & vt)) {
-		rep(e, v, "schema-type", c->description, "%sexpected %s, got %s", at(e, p),
-		    types_text(e->a, c->types), vdescribe(e->a, v));
+		rep(e, v, "schema-type", type_hint(e, c->types, v, c->description), "%sexpected %s, got %s",
+		    at(e, p), types_text(e->a, c->types), vdescribe(e->a, v));
 		return false; /* the other keywords would only repeat this */
 	}
 	if (c->enum_ && !ev_enum(e, c, v, p))
@@ -2143,6 +2246,8 @@ static bool run(struct diags *d, const struct schema *cs, const struct value *v,
 
 int schema_validate(struct diags *d, const struct schema *s, const struct value *instance)
 {
+	if (!s || !instance)
+		return 0;
 	size_t before = d->nerrors;
 	run(d, s, instance, d->arena);
 	return (int)(d->nerrors - before);
@@ -2150,5 +2255,7 @@ int schema_validate(struct diags *d, const struct schema *s, const struct value 
 
 bool schema_is_valid(const struct schema *s, const struct value *instance)
 {
+	if (!s || !instance)
+		return true;
 	return run(NULL, s, instance, s->a);
 }

@@ -24,8 +24,20 @@
  * translated to POSIX extended regexes (\d \w \s \D \W \S, (?:, lazy
  * quantifiers, escapes in classes) and compiled once, when the schema is
  * loaded.  Constructs POSIX cannot express (lookaround, \p{..}, non-ASCII
- * in classes) make the pattern match everything; schema_validate reports
- * that once per pattern as a warning (id schema-regex).
+ * in classes) make a pattern match everything (and a patternProperties
+ * entry cover every key without checking its value); schema_validate
+ * reports that once per pattern as a warning (id schema-regex).
+ *
+ * Probing branches (anyOf, oneOf, not, if, contains, propertyNames) reports
+ * nothing.  When no anyOf/oneOf branch matches, the branches that cannot
+ * apply (wrong type, or a const/enum "discriminator" property that differs)
+ * are set aside; if one branch is left its own errors are reported, if none
+ * a type error naming the accepted types, otherwise one schema-anyof /
+ * schema-oneof error whose hint quotes the closest branch's first problem.
+ * Hints: did-you-mean for unknown keys and enum values (edit distance <= 2,
+ * case, prefix), the allowed values of an enum, YAML typing surprises
+ * (unquoted 4.1 where a string is expected, yes/no for a boolean), else the
+ * schema's description.
  *
  * $ref resolves JSON pointers (~0 ~1 and %-escapes) and $id-based URIs
  * inside the documents the schema knows.  Other URIs are asked of the fetch
@@ -53,8 +65,9 @@ struct schema;
 
 /* Load a schema file.  JSON syntax errors are reported with file:line:col
  * (id schema-load); returns NULL then.  The schema's base URI is the
- * document's $id, else "file://<absolute path>".  Strings are kept in `a`,
- * which must outlive the schema. */
+ * document's $id, else "file://<absolute path>", and its fetch hook loads
+ * other local files by file: URI, so "$ref": "common.json#/x" next to the
+ * schema works.  Strings are kept in `a`, which must outlive the schema. */
 struct schema *schema_load(struct arena *a, struct diags *d, const char *path);
 
 /* Wrap a document already in memory; takes over the reference to root.

@@ -152,6 +152,21 @@ static void test_messages(void)
 	CHECK_STR("top level: no path prefix", msg(0), "expected a mapping, got a sequence");
 }
 
+static void test_type_hints(void)
+{
+	struct schema *s = S("{'properties':{'version':{'type':'string'},'tls':{'type':'boolean'},"
+			     "'count':{'type':'integer','description':'how many'},'size':{'type':'number'}}}");
+	V(s, T("{'version':4.1,'tls':'yes','count':null,'size':'35'}"));
+	CHECK_STR("float shown short", msg(0), "version: expected a string, got number 4.1");
+	CHECK_STR("quote hint", hint(0), "YAML reads this as a number; quote it to pass a string: \"4.1\"");
+	CHECK_STR("yes/no hint", hint(1), "write true or false, unquoted (yes/no/on/off are strings in YAML 1.2)");
+	CHECK_STR("empty value message", msg(2), "count: expected an integer, got null");
+	CHECK_STR("empty value hint", hint(2), "the value is empty; how many");
+	CHECK_STR("quoted number hint", hint(3), "remove the quotes to pass a number");
+	V(s, T("{'version':1.0}"));
+	CHECK_STR("float 1.0 stays visibly a float", msg(0), "version: expected a string, got number 1.0");
+}
+
 static void test_keywords_messages(void)
 {
 	struct schema *s = S("{'properties':{"
@@ -204,6 +219,12 @@ static void test_alternatives(void)
 	CHECK_STR("anyOf, several fit: id", id(0), "schema-anyof");
 	CHECK_STR("anyOf, several fit: closest", hint(0), "closest is alternative 1 of 2: missing required key 'a'");
 	CHECK("anyOf: one diagnostic", D.n == 1);
+
+	s = S("{'oneOf':[{'properties':{'type':{'const':'gke'},'gke':{'type':'object'}},'required':['gke']},"
+	      "{'properties':{'type':{'enum':['bare-metal']},'bareMetal':{'type':'object'}},'required':['bareMetal']}]}");
+	V(s, T("{'type':'bare-metal'}"));
+	CHECK_STR("oneOf, discriminator picks the branch", msg(0), "missing required key 'bareMetal'");
+	CHECK("oneOf, discriminator: one diagnostic", D.n == 1);
 
 	s = S("{'oneOf':[{'type':'integer'},{'minimum':2}]}");
 	V(s, T("3"));
@@ -353,6 +374,10 @@ static void test_regex(void)
 	V(s, T("{'a':'y'}"));
 	CHECK("unsupported regex: warned only once", D.nwarnings == 0);
 	schema_free(s);
+	s = schema_from_json(A, jparse("{'patternProperties':{'^(?!x)':{'type':'integer'}},'additionalProperties':false}"), "t");
+	V(s, T("{'a':'s'}"));
+	CHECK("unsupported patternProperties: key covered, value unchecked", D.nerrors == 0 && D.nwarnings == 1);
+	schema_free(s);
 	CHECK("regex format: \\Z invalid", !schema_regex_syntax_ok("^a\\Z"));
 	CHECK("regex format: lookahead valid", schema_regex_syntax_ok("^(?=a)"));
 	CHECK("regex format: unbalanced invalid", !schema_regex_syntax_ok("(a"));
@@ -419,8 +444,14 @@ static void test_load_and_convert(void)
 	CHECK("bad schema: line 3", line(0) == 3 && D.items[0].col > 0);
 	CHECK("bad schema: file", D.n && strcmp(D.items[0].file, path) == 0);
 
+	char other[] = "/tmp/asbgen-schema-other-XXXXXX";
+	fd = mkstemp(other);
+	const char *otext = "{\"definitions\":{\"s\":{\"type\":\"string\"}}}";
+	CHECK("write other schema", fd >= 0 && write(fd, otext, strlen(otext)) == (ssize_t)strlen(otext));
+	close(fd);
 	FILE *fp = fopen(path, "w");
-	fputs("{\"definitions\":{\"n\":{\"type\":\"integer\"}},\"properties\":{\"x\":{\"$ref\":\"#/definitions/n\"}}}", fp);
+	fprintf(fp, "{\"definitions\":{\"n\":{\"type\":\"integer\"}},\"properties\":{\"x\":{\"$ref\":\"#/definitions/n\"},"
+		"\"y\":{\"$ref\":\"%s#/definitions/s\"}}}", strrchr(other, '/') + 1);
 	fclose(fp);
 	diags_free(&D);
 	diags_init(&D, A);
@@ -428,8 +459,11 @@ static void test_load_and_convert(void)
 	CHECK("schema_load ok", s && D.n == 0);
 	CHECK("loaded schema: valid", s && schema_is_valid(s, T("{'x':1}")));
 	CHECK("loaded schema: invalid", s && !schema_is_valid(s, T("{'x':'a'}")));
+	CHECK("ref to a sibling file: valid", s && schema_is_valid(s, T("{'y':'a'}")));
+	CHECK("ref to a sibling file: invalid", s && !schema_is_valid(s, T("{'y':1}")));
 	schema_free(s);
 	unlink(path);
+	unlink(other);
 
 	json_t *j = jparse("{'a':[1,2.5,'x',true,null,{'b':{}}],'c':-7}");
 	struct value *v = value_from_json(A, j, "f.json");
@@ -458,6 +492,7 @@ int main(void)
 	diags_init(&D, A);
 	test_messages();
 	test_keywords_messages();
+	test_type_hints();
 	test_alternatives();
 	test_refs();
 	test_numbers_and_equality();

@@ -15,6 +15,8 @@
  * /usr/share/json-schema-test-suite (Debian package json-schema-test-suite).
  */
 #include <glob.h>
+#include <libgen.h>
+#include <unistd.h>
 #include <stdlib.h>
 
 #include "arena.h"
@@ -79,14 +81,15 @@ static json_t *fetch(const char *uri, void *ctx)
 	if (strncmp(uri, remote, strlen(remote)) == 0) {
 		snprintf(path, sizeof path, "%s/remotes/%s", suite_dir, uri + strlen(remote));
 	} else if (strcmp(uri, "http://json-schema.org/draft-07/schema") == 0) {
-		char dir[1024];
-		snprintf(dir, sizeof dir, "%s", __FILE__);
-		char *slash = strrchr(dir, '/');
-		if (slash)
-			*slash = '\0';
-		else
-			snprintf(dir, sizeof dir, ".");
-		snprintf(path, sizeof path, "%s/data/json-schema-draft-07.json", dir);
+		/* tests/unit/data, from the source tree root (where tests run) or
+		 * from the binary's place, <build>/tests/. */
+		snprintf(path, sizeof path, "tests/unit/data/json-schema-draft-07.json");
+		char exe[2048];
+		ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+		if (access(path, R_OK) != 0 && n > 0) {
+			exe[n] = '\0';
+			snprintf(path, sizeof path, "%s/../../tests/unit/data/json-schema-draft-07.json", dirname(exe));
+		}
 	} else {
 		return NULL;
 	}
