@@ -1,0 +1,2261 @@
+/* schema.c - JSON Schema draft-07 validation of value trees.
+ *
+ * Loading indexes the document once: every schema object reachable through
+ * the keywords that hold schemas (and unknown keywords whose value is an
+ * object, which $ref may point into) is "compiled" into a struct cnode that
+ * holds its keywords, its base URI and its compiled regexes.  The nodes are
+ * found again by json_t pointer through a hash table, so validation does one
+ * lookup per schema visited and allocates nothing while the instance is
+ * valid.  Paths for messages are a chain of frames on the C stack, turned
+ * into text only when something is reported.
+ */
+#include "schema.h"
+#include "arena.h"
+#include "buf.h"
+#include "diag.h"
+
+#include <float.h>
+#include <limits.h>
+#include <math.h>
+#include <regex.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define EV_MAX_DEPTH 1000 /* nested schema evaluations */
+
+/* ------------------------------------------------------------------ */
+/* Pointer-keyed hash table */
+
+struct pmap {
+	const void **keys;
+	void **vals;
+	size_t cap, n; /* cap is a power of two */
+};
+
+static size_t phash(const void *p, size_t cap)
+{
+	uint64_t x = (uint64_t)(uintptr_t)p;
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= x >> 33;
+	return (size_t)x & (cap - 1);
+}
+
+static void *pmap_get(const struct pmap *m, const void *k)
+{
+	if (!m->cap)
+		return NULL;
+	for (size_t i = phash(k, m->cap);; i = (i + 1) & (m->cap - 1)) {
+		if (m->keys[i] == k)
+			return m->vals[i];
+		if (!m->keys[i])
+			return NULL;
+	}
+}
+
+static void pmap_put(struct pmap *m, const void *k, void *v);
+
+static void pmap_grow(struct pmap *m)
+{
+	struct pmap old = *m;
+	m->cap = old.cap ? old.cap * 2 : 64;
+	m->n = 0;
+	m->keys = xcalloc(m->cap, sizeof *m->keys);
+	m->vals = xcalloc(m->cap, sizeof *m->vals);
+	for (size_t i = 0; i < old.cap; i++)
+		if (old.keys[i])
+			pmap_put(m, old.keys[i], old.vals[i]);
+	free(old.keys);
+	free(old.vals);
+}
+
+static void pmap_put(struct pmap *m, const void *k, void *v)
+{
+	if ((m->n + 1) * 2 > m->cap)
+		pmap_grow(m);
+	size_t i = phash(k, m->cap);
+	while (m->keys[i] && m->keys[i] != k)
+		i = (i + 1) & (m->cap - 1);
+	if (!m->keys[i])
+		m->n++;
+	m->keys[i] = k;
+	m->vals[i] = v;
+}
+
+static void pmap_free(struct pmap *m)
+{
+	free(m->keys);
+	free(m->vals);
+	memset(m, 0, sizeof *m);
+}
+
+/* ------------------------------------------------------------------ */
+/* Schema state */
+
+enum { T_NULL = 1, T_BOOL = 2, T_INT = 4, T_NUM = 8, T_STR = 16, T_ARR = 32, T_OBJ = 64 };
+
+enum rx_state { RX_OK, RX_UNSUPPORTED, RX_INVALID };
+
+struct rx {
+	regex_t re;
+	enum rx_state st;
+	const char *src;
+	const char *why; /* for RX_UNSUPPORTED / RX_INVALID */
+	bool compiled;   /* re must be regfree'd */
+	bool warned;
+	struct rx *next; /* list of all, for schema_free */
+};
+
+struct pprop {
+	const char *key;
+	struct rx *rx;
+	const json_t *sub;
+};
+
+struct cnode {
+	const json_t *j;
+	const char *base; /* base URI in effect for this node */
+	const char *description;
+	const json_t *ref; /* string; when set, other keywords are ignored */
+	const json_t *ref_target;
+	const char *ref_base;
+	const char *ref_error; /* resolution failed */
+	bool ref_resolved;
+	bool has_type;
+	unsigned types;
+	const json_t *enum_, *const_;
+	const json_t *properties, *additional_props, *property_names, *required, *dependencies;
+	struct pprop *pp;
+	size_t npp;
+	const json_t *items, *additional_items, *contains;
+	long long min_items, max_items, min_props, max_props, min_len, max_len; /* -1: absent */
+	bool unique;
+	const json_t *minimum, *maximum, *ex_minimum, *ex_maximum, *multiple_of;
+	struct rx *pattern;
+	const char *format;
+	const json_t *all_of, *any_of, *one_of, *not_, *if_, *then_, *else_;
+};
+
+struct resource {
+	const char *uri; /* absolute, with "#name" for location-independent ids */
+	const json_t *node;
+	const char *base;
+};
+
+struct schema {
+	struct arena *a;
+	json_t *root;
+	const char *name;
+	const char *base;
+	struct pmap nodes; /* json_t* -> struct cnode* */
+	struct resource *res;
+	size_t nres, res_cap;
+	json_t **docs; /* fetched documents, owned */
+	size_t ndocs, docs_cap;
+	const char **failed; /* URIs the fetch hook could not give */
+	size_t nfailed, failed_cap;
+	struct rx *rxs;
+	schema_fetch_fn fetch;
+	void *fetch_ctx;
+};
+
+/* ------------------------------------------------------------------ */
+/* ECMA 262 regex -> POSIX ERE */
+
+static bool special_ere(int c)
+{
+	return c && strchr(".[]()*+?{}|^$\\", c) != NULL;
+}
+
+static void put_lit(struct buf *b, int c)
+{
+	if (special_ere(c))
+		buf_putc(b, '\\');
+	buf_putc(b, (char)c);
+}
+
+static int hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+static int read_hex(const char *p, int n)
+{
+	int v = 0;
+	for (int i = 0; i < n; i++) {
+		int h = hexval((unsigned char)p[i]);
+		if (h < 0)
+			return -1;
+		v = v * 16 + h;
+	}
+	return v;
+}
+
+static void put_utf8(struct buf *b, unsigned cp)
+{
+	if (cp < 0x80) {
+		put_lit(b, (int)cp);
+	} else if (cp < 0x800) {
+		buf_putc(b, (char)(0xC0 | (cp >> 6)));
+		buf_putc(b, (char)(0x80 | (cp & 0x3F)));
+	} else {
+		buf_putc(b, (char)(0xE0 | (cp >> 12)));
+		buf_putc(b, (char)(0x80 | ((cp >> 6) & 0x3F)));
+		buf_putc(b, (char)(0x80 | (cp & 0x3F)));
+	}
+}
+
+static void set_range(bool *set, int lo, int hi)
+{
+	for (int c = lo; c <= hi; c++)
+		set[c] = true;
+}
+
+static void set_word(bool *set)
+{
+	set_range(set, 'a', 'z');
+	set_range(set, 'A', 'Z');
+	set_range(set, '0', '9');
+	set['_'] = true;
+}
+
+static void set_space(bool *set)
+{
+	set[' '] = set['\t'] = set['\n'] = set['\v'] = set['\f'] = set['\r'] = true;
+}
+
+/* One class atom after '\' inside [...] or a plain char; returns the char
+ * (0-127), -2 for a set already applied (\d \w \s), -3 unsupported,
+ * -4 invalid.  *pp is advanced past the atom. */
+static int class_atom(const char **pp, bool *set, const char **why)
+{
+	const char *p = *pp;
+	int c = (unsigned char)*p;
+	if (c >= 0x80) {
+		*why = "non-ASCII characters in a character class";
+		return -3;
+	}
+	if (c != '\\') {
+		*pp = p + 1;
+		return c;
+	}
+	p++;
+	c = (unsigned char)*p;
+	*pp = p + 1;
+	switch (c) {
+	case 'd': set_range(set, '0', '9'); return -2;
+	case 'w': set_word(set); return -2;
+	case 's': set_space(set); return -2;
+	case 'D': case 'W': case 'S':
+		*why = "negated escapes (\\D, \\W, \\S) inside a character class";
+		return -3;
+	case 'n': return '\n';
+	case 't': return '\t';
+	case 'r': return '\r';
+	case 'f': return '\f';
+	case 'v': return '\v';
+	case 'b': return '\b';
+	case '0':
+		*why = "NUL in a character class";
+		return -3;
+	case 'x': {
+		int v = read_hex(p + 1, 2);
+		if (v < 0)
+			return -4;
+		*pp = p + 3;
+		if (v >= 0x80) {
+			*why = "non-ASCII characters in a character class";
+			return -3;
+		}
+		return v;
+	}
+	case 'u': {
+		int v = read_hex(p + 1, 4);
+		if (v < 0)
+			return -4;
+		*pp = p + 5;
+		if (v >= 0x80) {
+			*why = "non-ASCII characters in a character class";
+			return -3;
+		}
+		return v;
+	}
+	case 'c': {
+		int l = (unsigned char)p[1];
+		if (!((l >= 'a' && l <= 'z') || (l >= 'A' && l <= 'Z')))
+			return -4;
+		*pp = p + 2;
+		return l % 32;
+	}
+	case 'p': case 'P':
+		*why = "Unicode property escapes (\\p{...})";
+		return -3;
+	case '\0':
+		return -4;
+	default:
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
+			return -4;
+		if (c >= 0x80) {
+			*why = "non-ASCII characters in a character class";
+			return -3;
+		}
+		return c;
+	}
+}
+
+/* Parse an ECMA class starting after '['; emit the POSIX equivalent. */
+static enum rx_state translate_class(const char **pp, struct buf *out, const char **why)
+{
+	const char *p = *pp;
+	bool neg = false, set[128] = { false };
+	if (*p == '^') {
+		neg = true;
+		p++;
+	}
+	for (;;) {
+		if (!*p)
+			return RX_INVALID;
+		if (*p == ']')
+			break;
+		int lo = class_atom(&p, set, why);
+		if (lo == -3)
+			return RX_UNSUPPORTED;
+		if (lo == -4)
+			return RX_INVALID;
+		if (lo == -2)
+			continue;
+		if (p[0] == '-' && p[1] && p[1] != ']') {
+			const char *q = p + 1;
+			int hi = class_atom(&q, set, why);
+			if (hi == -3)
+				return RX_UNSUPPORTED;
+			if (hi == -4)
+				return RX_INVALID;
+			if (hi == -2) {
+				/* [a-\d]: '-' is literal in ECMA's annex B; keep it simple */
+				set[lo] = set['-'] = true;
+			} else {
+				if (hi < lo)
+					return RX_INVALID;
+				set_range(set, lo, hi);
+			}
+			p = q;
+		} else {
+			if (lo == 0) {
+				*why = "NUL in a character class";
+				return RX_UNSUPPORTED;
+			}
+			set[lo] = true;
+		}
+	}
+	*pp = p + 1;
+	int count = 0, only = -1;
+	for (int c = 1; c < 128; c++)
+		if (set[c]) {
+			count++;
+			only = c;
+		}
+	if (count == 0) {
+		if (neg) { /* [^] matches any character */
+			buf_putc(out, '.');
+			return RX_OK;
+		}
+		*why = "an empty character class []";
+		return RX_UNSUPPORTED;
+	}
+	if (count == 1 && !neg && only == '^') {
+		buf_puts(out, "\\^");
+		return RX_OK;
+	}
+	buf_putc(out, '[');
+	if (neg)
+		buf_putc(out, '^');
+	bool first = true;
+	if (set[']']) {
+		buf_putc(out, ']');
+		first = false;
+	}
+	for (int c = 1; c < 128; c++) {
+		if (!set[c] || c == ']' || c == '^' || c == '-')
+			continue;
+		int e = c;
+		while (e + 1 < 128 && set[e + 1] && e + 1 != ']' && e + 1 != '^' && e + 1 != '-')
+			e++;
+		if (e - c >= 2) {
+			buf_putc(out, (char)c);
+			buf_putc(out, '-');
+			buf_putc(out, (char)e);
+		} else {
+			for (int k = c; k <= e; k++)
+				buf_putc(out, (char)k);
+		}
+		first = false;
+		c = e;
+	}
+	if (set['^']) {
+		if (first && !neg) {
+			/* only '^' and '-' */
+			buf_putc(out, '-');
+			buf_putc(out, '^');
+			buf_putc(out, ']');
+			return RX_OK;
+		}
+		buf_putc(out, '^');
+	}
+	if (set['-'])
+		buf_putc(out, '-');
+	buf_putc(out, ']');
+	return RX_OK;
+}
+
+/* Is p at a valid {n}, {n,}, {n,m} quantifier?  Returns its length. */
+static size_t quantifier_len(const char *p)
+{
+	const char *q = p + 1;
+	if (*q < '0' || *q > '9')
+		return 0;
+	while (*q >= '0' && *q <= '9')
+		q++;
+	if (*q == ',') {
+		q++;
+		while (*q >= '0' && *q <= '9')
+			q++;
+	}
+	return *q == '}' ? (size_t)(q - p + 1) : 0;
+}
+
+static enum rx_state rx_translate(const char *src, struct buf *out, const char **why)
+{
+	const char *p = src;
+	int depth = 0;
+	bool can_quantify = false;
+	while (*p) {
+		int c = (unsigned char)*p;
+		switch (c) {
+		case '\\': {
+			int e = (unsigned char)p[1];
+			p += 2;
+			can_quantify = true;
+			switch (e) {
+			case 'd': buf_puts(out, "[0-9]"); break;
+			case 'D': buf_puts(out, "[^0-9]"); break;
+			case 'w': buf_puts(out, "[A-Za-z0-9_]"); break;
+			case 'W': buf_puts(out, "[^A-Za-z0-9_]"); break;
+			case 's': buf_puts(out, "[ \t\n\v\f\r]"); break;
+			case 'S': buf_puts(out, "[^ \t\n\v\f\r]"); break;
+			case 'b': buf_puts(out, "\\b"); can_quantify = false; break;
+			case 'B': buf_puts(out, "\\B"); can_quantify = false; break;
+			case 'n': buf_putc(out, '\n'); break;
+			case 't': buf_putc(out, '\t'); break;
+			case 'r': buf_putc(out, '\r'); break;
+			case 'f': buf_putc(out, '\f'); break;
+			case 'v': buf_putc(out, '\v'); break;
+			case '0':
+				*why = "NUL characters";
+				return RX_UNSUPPORTED;
+			case 'x': case 'u': {
+				int n = e == 'x' ? 2 : 4;
+				if (e == 'u' && p[0] == '{') {
+					*why = "\\u{...} escapes";
+					return RX_UNSUPPORTED;
+				}
+				int v = read_hex(p, n);
+				if (v < 0)
+					return RX_INVALID;
+				if (v == 0) {
+					*why = "NUL characters";
+					return RX_UNSUPPORTED;
+				}
+				p += n;
+				if (v >= 0xD800 && v <= 0xDFFF) {
+					*why = "surrogate escapes";
+					return RX_UNSUPPORTED;
+				}
+				if (v >= 0x80) {
+					buf_putc(out, '(');
+					put_utf8(out, (unsigned)v);
+					buf_putc(out, ')');
+				} else {
+					put_lit(out, v);
+				}
+				break;
+			}
+			case 'c': {
+				int l = (unsigned char)p[0];
+				if (!((l >= 'a' && l <= 'z') || (l >= 'A' && l <= 'Z')))
+					return RX_INVALID;
+				p++;
+				put_lit(out, l % 32);
+				break;
+			}
+			case 'p': case 'P':
+				*why = "Unicode property escapes (\\p{...})";
+				return RX_UNSUPPORTED;
+			case 'k':
+				*why = "named backreferences";
+				return RX_UNSUPPORTED;
+			case '\0':
+				return RX_INVALID;
+			default:
+				if (e >= '1' && e <= '9') {
+					buf_putc(out, '\\');
+					buf_putc(out, (char)e);
+					if (p[0] >= '0' && p[0] <= '9') {
+						*why = "backreferences above 9";
+						return RX_UNSUPPORTED;
+					}
+				} else if ((e >= 'a' && e <= 'z') || (e >= 'A' && e <= 'Z') || e == '0') {
+					return RX_INVALID; /* \Z, \A, ... are not ECMA */
+				} else if (e >= 0x80) {
+					/* identity escape of a multi-byte character */
+					buf_putc(out, '(');
+					buf_putc(out, (char)e);
+					while ((*p & 0xC0) == 0x80)
+						buf_putc(out, *p++);
+					buf_putc(out, ')');
+				} else {
+					put_lit(out, e);
+				}
+			}
+			break;
+		}
+		case '[': {
+			p++;
+			enum rx_state st = translate_class(&p, out, why);
+			if (st != RX_OK)
+				return st;
+			can_quantify = true;
+			break;
+		}
+		case '(':
+			if (p[1] == '?') {
+				if (p[2] == ':') {
+					p += 3;
+				} else if (p[2] == '=' || p[2] == '!' ||
+					   (p[2] == '<' && (p[3] == '=' || p[3] == '!'))) {
+					*why = "lookahead/lookbehind assertions";
+					return RX_UNSUPPORTED;
+				} else if (p[2] == '<') {
+					const char *q = strchr(p + 3, '>');
+					if (!q)
+						return RX_INVALID;
+					p = q + 1; /* named group: keep the group, drop the name */
+				} else {
+					return RX_INVALID;
+				}
+			} else {
+				p++;
+			}
+			buf_putc(out, '(');
+			depth++;
+			can_quantify = false;
+			break;
+		case ')':
+			if (depth == 0)
+				return RX_INVALID;
+			depth--;
+			buf_putc(out, ')');
+			p++;
+			can_quantify = true;
+			break;
+		case '*': case '+': case '?':
+			if (!can_quantify)
+				return RX_INVALID;
+			buf_putc(out, (char)c);
+			p++;
+			if (*p == '?') /* lazy: the same set of strings matches */
+				p++;
+			can_quantify = false;
+			break;
+		case '{': {
+			size_t n = quantifier_len(p);
+			if (n) {
+				if (!can_quantify)
+					return RX_INVALID;
+				buf_add(out, p, n);
+				p += n;
+				if (*p == '?')
+					p++;
+				can_quantify = false;
+			} else {
+				buf_puts(out, "\\{");
+				p++;
+				can_quantify = true;
+			}
+			break;
+		}
+		case '}':
+			buf_puts(out, "\\}");
+			p++;
+			can_quantify = true;
+			break;
+		case '.':
+			buf_puts(out, "[^\n\r]");
+			p++;
+			can_quantify = true;
+			break;
+		case '|':
+			buf_putc(out, '|');
+			p++;
+			can_quantify = false;
+			break;
+		case '^': case '$':
+			buf_putc(out, (char)c);
+			p++;
+			can_quantify = false;
+			break;
+		default:
+			if (c >= 0x80) {
+				/* group a multi-byte character so a quantifier applies to all of it */
+				buf_putc(out, '(');
+				buf_putc(out, *p++);
+				while ((*p & 0xC0) == 0x80)
+					buf_putc(out, *p++);
+				buf_putc(out, ')');
+			} else {
+				buf_putc(out, *p++);
+			}
+			can_quantify = true;
+		}
+	}
+	if (depth)
+		return RX_INVALID;
+	return RX_OK;
+}
+
+static struct rx *rx_compile(struct schema *s, const char *src)
+{
+	struct rx *r = arena_alloc(s->a, sizeof *r);
+	r->src = src;
+	struct buf b = BUF_INIT;
+	r->st = rx_translate(src, &b, &r->why);
+	if (r->st == RX_OK) {
+		int rc = regcomp(&r->re, buf_cstr(&b), REG_EXTENDED | REG_NOSUB);
+		if (rc == 0) {
+			r->compiled = true;
+		} else {
+			char msg[128];
+			regerror(rc, &r->re, msg, sizeof msg);
+			r->st = RX_INVALID;
+			r->why = arena_printf(s->a, "POSIX regcomp: %s", msg);
+		}
+	} else if (r->st == RX_INVALID && !r->why) {
+		r->why = "not a valid ECMA 262 regular expression";
+	}
+	buf_free(&b);
+	r->next = s->rxs;
+	s->rxs = r;
+	return r;
+}
+
+bool schema_regex_syntax_ok(const char *src)
+{
+	struct buf b = BUF_INIT;
+	const char *why = NULL;
+	enum rx_state st = rx_translate(src, &b, &why);
+	bool ok = st != RX_INVALID;
+	if (st == RX_OK) {
+		regex_t re;
+		ok = regcomp(&re, buf_cstr(&b), REG_EXTENDED | REG_NOSUB) == 0;
+		if (ok)
+			regfree(&re);
+	}
+	buf_free(&b);
+	return ok;
+}
+
+/* ------------------------------------------------------------------ */
+/* URIs (RFC 3986 section 5) */
+
+struct uri {
+	const char *scheme, *auth, *path, *query, *frag;
+	size_t scheme_n, auth_n, path_n, query_n, frag_n;
+	bool has_scheme, has_auth, has_query, has_frag;
+};
+
+static void uri_parse(const char *s, struct uri *u)
+{
+	memset(u, 0, sizeof *u);
+	const char *p = s;
+	const char *q = p;
+	while (*q && *q != ':' && *q != '/' && *q != '?' && *q != '#')
+		q++;
+	if (*q == ':' && q > p) {
+		u->has_scheme = true;
+		u->scheme = p;
+		u->scheme_n = (size_t)(q - p);
+		p = q + 1;
+	}
+	if (p[0] == '/' && p[1] == '/') {
+		p += 2;
+		u->has_auth = true;
+		u->auth = p;
+		while (*p && *p != '/' && *p != '?' && *p != '#')
+			p++;
+		u->auth_n = (size_t)(p - u->auth);
+	}
+	u->path = p;
+	while (*p && *p != '?' && *p != '#')
+		p++;
+	u->path_n = (size_t)(p - u->path);
+	if (*p == '?') {
+		u->has_query = true;
+		u->query = ++p;
+		while (*p && *p != '#')
+			p++;
+		u->query_n = (size_t)(p - u->query);
+	}
+	if (*p == '#') {
+		u->has_frag = true;
+		u->frag = p + 1;
+		u->frag_n = strlen(p + 1);
+	}
+}
+
+/* RFC 3986 5.2.4 */
+static void remove_dots(struct buf *out, const char *in, size_t n)
+{
+	char *tmp = xmalloc(n + 1);
+	memcpy(tmp, in, n);
+	tmp[n] = '\0';
+	const char *p = tmp;
+	size_t start = out->len;
+	while (*p) {
+		if (strncmp(p, "../", 3) == 0) {
+			p += 3;
+		} else if (strncmp(p, "./", 2) == 0) {
+			p += 2;
+		} else if (strncmp(p, "/./", 3) == 0) {
+			p += 2;
+		} else if (strcmp(p, "/.") == 0) {
+			p += 1;
+			buf_putc(out, '/');
+			break;
+		} else if (strncmp(p, "/../", 4) == 0 || strcmp(p, "/..") == 0) {
+			bool last = p[3] == '\0';
+			p += 3;
+			while (out->len > start && out->data[out->len - 1] != '/')
+				out->len--;
+			if (out->len > start)
+				out->len--;
+			if (last) {
+				buf_putc(out, '/');
+				break;
+			}
+		} else if (strcmp(p, ".") == 0 || strcmp(p, "..") == 0) {
+			break;
+		} else {
+			const char *q = p + (*p == '/');
+			while (*q && *q != '/')
+				q++;
+			buf_add(out, p, (size_t)(q - p));
+			p = q;
+		}
+	}
+	free(tmp);
+}
+
+/* Resolve ref against base; the result lives in the arena. */
+static const char *uri_resolve(struct arena *a, const char *base, const char *ref)
+{
+	struct uri b, r;
+	uri_parse(base, &b);
+	uri_parse(ref, &r);
+	struct buf out = BUF_INIT;
+	const struct uri *auth_from, *query_from;
+	const char *scheme = r.has_scheme ? r.scheme : b.scheme;
+	size_t scheme_n = r.has_scheme ? r.scheme_n : b.scheme_n;
+	bool has_scheme = r.has_scheme || b.has_scheme;
+	if (has_scheme) {
+		buf_add(&out, scheme, scheme_n);
+		buf_putc(&out, ':');
+	}
+	if (r.has_scheme || r.has_auth) {
+		auth_from = &r;
+		query_from = &r;
+		if (auth_from->has_auth) {
+			buf_puts(&out, "//");
+			buf_add(&out, r.auth, r.auth_n);
+		}
+		remove_dots(&out, r.path, r.path_n);
+	} else {
+		auth_from = &b;
+		if (b.has_auth) {
+			buf_puts(&out, "//");
+			buf_add(&out, b.auth, b.auth_n);
+		}
+		if (r.path_n == 0) {
+			buf_add(&out, b.path, b.path_n);
+			query_from = r.has_query ? &r : &b;
+		} else {
+			query_from = &r;
+			if (r.path[0] == '/') {
+				remove_dots(&out, r.path, r.path_n);
+			} else {
+				struct buf m = BUF_INIT;
+				if (b.has_auth && b.path_n == 0) {
+					buf_putc(&m, '/');
+				} else {
+					size_t k = b.path_n;
+					while (k > 0 && b.path[k - 1] != '/')
+						k--;
+					buf_add(&m, b.path, k);
+				}
+				buf_add(&m, r.path, r.path_n);
+				remove_dots(&out, m.data, m.len);
+				buf_free(&m);
+			}
+		}
+	}
+	(void)auth_from;
+	if (query_from->has_query) {
+		buf_putc(&out, '?');
+		buf_add(&out, query_from->query, query_from->query_n);
+	}
+	if (r.has_frag) {
+		buf_putc(&out, '#');
+		buf_add(&out, r.frag, r.frag_n);
+	}
+	const char *res = arena_strndup(a, out.data ? out.data : "", out.len);
+	buf_free(&out);
+	return res;
+}
+
+/* ------------------------------------------------------------------ */
+/* Index and compile */
+
+static const char *const data_keywords[] = {
+	"$id", "$schema", "$ref", "$comment", "title", "description", "default", "examples",
+	"enum", "const", "required", "type", "format", "pattern", "multipleOf", "maximum",
+	"minimum", "exclusiveMaximum", "exclusiveMinimum", "maxLength", "minLength",
+	"maxItems", "minItems", "uniqueItems", "maxProperties", "minProperties",
+	"contentMediaType", "contentEncoding", "readOnly", "writeOnly", NULL
+};
+
+static bool is_data_keyword(const char *k)
+{
+	for (int i = 0; data_keywords[i]; i++)
+		if (strcmp(k, data_keywords[i]) == 0)
+			return true;
+	return false;
+}
+
+static void add_resource(struct schema *s, const char *uri, const json_t *node, const char *base)
+{
+	for (size_t i = 0; i < s->nres; i++)
+		if (strcmp(s->res[i].uri, uri) == 0)
+			return; /* first one wins */
+	if (s->nres == s->res_cap) {
+		s->res_cap = s->res_cap ? s->res_cap * 2 : 8;
+		s->res = xrealloc(s->res, s->res_cap * sizeof *s->res);
+	}
+	s->res[s->nres].uri = uri;
+	s->res[s->nres].node = node;
+	s->res[s->nres].base = base;
+	s->nres++;
+}
+
+static long long kw_count(const json_t *o, const char *k)
+{
+	const json_t *v = json_object_get(o, k);
+	if (json_is_integer(v) && json_integer_value(v) >= 0)
+		return json_integer_value(v);
+	if (json_is_real(v) && json_real_value(v) >= 0 && json_real_value(v) < 9e18 &&
+	    json_real_value(v) == floor(json_real_value(v)))
+		return (long long)json_real_value(v);
+	return -1;
+}
+
+static unsigned type_bit(const char *t)
+{
+	static const struct { const char *n; unsigned bit; } names[] = {
+		{ "null", T_NULL }, { "boolean", T_BOOL }, { "integer", T_INT },
+		{ "number", T_NUM | T_INT }, { "string", T_STR }, { "array", T_ARR },
+		{ "object", T_OBJ },
+	};
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (strcmp(t, names[i].n) == 0)
+			return names[i].bit;
+	return 0;
+}
+
+static void walk(struct schema *s, const json_t *n, const char *base);
+
+static void walk_map(struct schema *s, const json_t *o, const char *base)
+{
+	const char *k;
+	json_t *v;
+	if (json_is_object(o))
+		json_object_foreach((json_t *)o, k, v)
+			walk(s, v, base);
+}
+
+static void walk_arr(struct schema *s, const json_t *a, const char *base)
+{
+	if (json_is_array(a))
+		for (size_t i = 0; i < json_array_size(a); i++)
+			walk(s, json_array_get(a, i), base);
+}
+
+static const json_t *schema_kw(const json_t *o, const char *k)
+{
+	const json_t *v = json_object_get(o, k);
+	return v && (json_is_object(v) || json_is_boolean(v)) ? v : NULL;
+}
+
+static void walk(struct schema *s, const json_t *n, const char *base)
+{
+	if (!json_is_object(n) || pmap_get(&s->nodes, n))
+		return;
+	struct cnode *c = arena_alloc(s->a, sizeof *c);
+	c->j = n;
+	const json_t *ref = json_object_get(n, "$ref");
+	if (json_is_string(ref))
+		c->ref = ref;
+	const json_t *id = json_object_get(n, "$id");
+	if (json_is_string(id) && !c->ref) {
+		const char *abs = uri_resolve(s->a, base, json_string_value(id));
+		const char *hash = strchr(abs, '#');
+		if (hash && hash[1] && hash[1] != '/') {
+			add_resource(s, abs, n, base); /* location-independent "#name" */
+		} else {
+			base = hash ? arena_strndup(s->a, abs, (size_t)(hash - abs)) : abs;
+			add_resource(s, base, n, base);
+		}
+	}
+	c->base = base;
+	pmap_put(&s->nodes, n, c);
+
+	const json_t *desc = json_object_get(n, "description");
+	if (json_is_string(desc))
+		c->description = json_string_value(desc);
+	const json_t *t = json_object_get(n, "type");
+	if (json_is_string(t)) {
+		c->has_type = true;
+		c->types = type_bit(json_string_value(t));
+	} else if (json_is_array(t)) {
+		c->has_type = true;
+		for (size_t i = 0; i < json_array_size(t); i++)
+			if (json_is_string(json_array_get(t, i)))
+				c->types |= type_bit(json_string_value(json_array_get(t, i)));
+	}
+	c->enum_ = json_is_array(json_object_get(n, "enum")) ? json_object_get(n, "enum") : NULL;
+	c->const_ = json_object_get(n, "const");
+	c->properties = json_is_object(json_object_get(n, "properties")) ? json_object_get(n, "properties") : NULL;
+	c->additional_props = schema_kw(n, "additionalProperties");
+	c->property_names = schema_kw(n, "propertyNames");
+	c->required = json_is_array(json_object_get(n, "required")) ? json_object_get(n, "required") : NULL;
+	c->dependencies = json_is_object(json_object_get(n, "dependencies")) ? json_object_get(n, "dependencies") : NULL;
+	const json_t *pp = json_object_get(n, "patternProperties");
+	if (json_is_object(pp) && json_object_size(pp)) {
+		c->pp = arena_alloc(s->a, json_object_size(pp) * sizeof *c->pp);
+		const char *k;
+		json_t *v;
+		json_object_foreach((json_t *)pp, k, v) {
+			c->pp[c->npp].key = k;
+			c->pp[c->npp].rx = rx_compile(s, k);
+			c->pp[c->npp].sub = v;
+			c->npp++;
+		}
+	}
+	const json_t *items = json_object_get(n, "items");
+	c->items = json_is_object(items) || json_is_boolean(items) || json_is_array(items) ? items : NULL;
+	c->additional_items = schema_kw(n, "additionalItems");
+	c->contains = schema_kw(n, "contains");
+	c->min_items = kw_count(n, "minItems");
+	c->max_items = kw_count(n, "maxItems");
+	c->min_props = kw_count(n, "minProperties");
+	c->max_props = kw_count(n, "maxProperties");
+	c->min_len = kw_count(n, "minLength");
+	c->max_len = kw_count(n, "maxLength");
+	c->unique = json_is_true(json_object_get(n, "uniqueItems"));
+#define NUMKW(field, name) \
+	c->field = json_is_number(json_object_get(n, name)) ? json_object_get(n, name) : NULL
+	NUMKW(minimum, "minimum");
+	NUMKW(maximum, "maximum");
+	NUMKW(ex_minimum, "exclusiveMinimum");
+	NUMKW(ex_maximum, "exclusiveMaximum");
+	NUMKW(multiple_of, "multipleOf");
+#undef NUMKW
+	if (c->multiple_of && json_number_value(c->multiple_of) <= 0)
+		c->multiple_of = NULL;
+	const json_t *pat = json_object_get(n, "pattern");
+	if (json_is_string(pat))
+		c->pattern = rx_compile(s, json_string_value(pat));
+	const json_t *fmt = json_object_get(n, "format");
+	if (json_is_string(fmt))
+		c->format = json_string_value(fmt);
+	c->all_of = json_is_array(json_object_get(n, "allOf")) ? json_object_get(n, "allOf") : NULL;
+	c->any_of = json_is_array(json_object_get(n, "anyOf")) ? json_object_get(n, "anyOf") : NULL;
+	c->one_of = json_is_array(json_object_get(n, "oneOf")) ? json_object_get(n, "oneOf") : NULL;
+	c->not_ = schema_kw(n, "not");
+	c->if_ = schema_kw(n, "if");
+	c->then_ = schema_kw(n, "then");
+	c->else_ = schema_kw(n, "else");
+
+	/* Sub-schemas, with this node's base. */
+	const char *k;
+	json_t *v;
+	json_object_foreach((json_t *)n, k, v) {
+		if (strcmp(k, "properties") == 0 || strcmp(k, "patternProperties") == 0 ||
+		    strcmp(k, "definitions") == 0 || strcmp(k, "dependencies") == 0)
+			walk_map(s, v, base);
+		else if (strcmp(k, "items") == 0 || strcmp(k, "allOf") == 0 ||
+			 strcmp(k, "anyOf") == 0 || strcmp(k, "oneOf") == 0)
+			json_is_array(v) ? walk_arr(s, v, base) : walk(s, v, base);
+		else if (!is_data_keyword(k))
+			walk(s, v, base); /* additionalProperties, not, if, ... and unknown keywords */
+	}
+}
+
+static struct cnode *cnode_get(struct schema *s, const json_t *n, const char *base)
+{
+	struct cnode *c = pmap_get(&s->nodes, n);
+	if (!c) {
+		walk(s, n, base);
+		c = pmap_get(&s->nodes, n);
+	}
+	return c;
+}
+
+static void index_document(struct schema *s, const json_t *root, const char *uri)
+{
+	add_resource(s, uri, root, uri);
+	walk(s, root, uri);
+}
+
+static struct schema *schema_new(struct arena *a, json_t *root, const char *name, const char *base)
+{
+	struct schema *s = xcalloc(1, sizeof *s);
+	s->a = a;
+	s->root = root;
+	s->name = name;
+	s->base = base ? base : "";
+	index_document(s, root, s->base);
+	return s;
+}
+
+struct schema *schema_from_json(struct arena *a, json_t *root, const char *name)
+{
+	return schema_new(a, root, name, "");
+}
+
+/* Default fetch hook of schema_load: other local files, by file: URI. */
+static json_t *fetch_file(const char *uri, void *ctx)
+{
+	(void)ctx;
+	if (strncmp(uri, "file://", 7) != 0)
+		return NULL;
+	const char *path = uri + 7;
+	char *dec = xmalloc(strlen(path) + 1), *w = dec;
+	for (const char *p = path; *p; p++) {
+		int h1, h2;
+		if (*p == '%' && (h1 = hexval((unsigned char)p[1])) >= 0 && (h2 = hexval((unsigned char)p[2])) >= 0) {
+			*w++ = (char)(h1 * 16 + h2);
+			p += 2;
+		} else {
+			*w++ = *p;
+		}
+	}
+	*w = '\0';
+	json_error_t err;
+	json_t *j = json_load_file(dec, JSON_ALLOW_NUL, &err);
+	free(dec);
+	return j;
+}
+
+struct schema *schema_load(struct arena *a, struct diags *d, const char *path)
+{
+	json_error_t err;
+	json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &err);
+	if (!root) {
+		diag_pos(d, SEV_ERROR, path, err.line > 0 ? err.line : 0, err.column > 0 ? err.column : 0,
+			 "schema-load", NULL, "cannot load schema: %s", err.text);
+		return NULL;
+	}
+	if (!json_is_object(root) && !json_is_boolean(root)) {
+		diag_pos(d, SEV_ERROR, path, 1, 1, "schema-load", "a schema is a JSON object or a boolean",
+			 "cannot load schema: the document is not a JSON object");
+		json_decref(root);
+		return NULL;
+	}
+	const char *base;
+	if (path[0] == '/') {
+		base = arena_printf(a, "file://%s", path);
+	} else {
+		char cwd[4096];
+		base = getcwd(cwd, sizeof cwd) ? arena_printf(a, "file://%s/%s", cwd, path)
+					       : arena_printf(a, "file:%s", path);
+	}
+	struct schema *s = schema_new(a, root, arena_strdup(a, path), base);
+	s->fetch = fetch_file;
+	return s;
+}
+
+void schema_set_fetch(struct schema *s, schema_fetch_fn fn, void *ctx)
+{
+	s->fetch = fn;
+	s->fetch_ctx = ctx;
+}
+
+void schema_free(struct schema *s)
+{
+	if (!s)
+		return;
+	for (struct rx *r = s->rxs; r; r = r->next)
+		if (r->compiled)
+			regfree(&r->re);
+	for (size_t i = 0; i < s->ndocs; i++)
+		json_decref(s->docs[i]);
+	free(s->docs);
+	free(s->failed);
+	free(s->res);
+	pmap_free(&s->nodes);
+	json_decref(s->root);
+	free(s);
+}
+
+/* ------------------------------------------------------------------ */
+/* $ref resolution */
+
+/* Percent-decode then follow a JSON pointer (RFC 6901) from node. */
+static const json_t *json_pointer(const json_t *node, const char *frag)
+{
+	size_t n = strlen(frag);
+	char *dec = xmalloc(n + 1), *w = dec;
+	for (const char *p = frag; *p; p++) {
+		int h1, h2;
+		if (*p == '%' && (h1 = hexval((unsigned char)p[1])) >= 0 && (h2 = hexval((unsigned char)p[2])) >= 0) {
+			*w++ = (char)(h1 * 16 + h2);
+			p += 2;
+		} else {
+			*w++ = *p;
+		}
+	}
+	*w = '\0';
+	const char *p = dec;
+	if (*p && *p != '/')
+		node = NULL;
+	while (node && *p == '/') {
+		p++;
+		char tok[1024];
+		size_t t = 0;
+		while (*p && *p != '/' && t + 1 < sizeof tok) {
+			if (p[0] == '~' && p[1] == '0') {
+				tok[t++] = '~';
+				p += 2;
+			} else if (p[0] == '~' && p[1] == '1') {
+				tok[t++] = '/';
+				p += 2;
+			} else {
+				tok[t++] = *p++;
+			}
+		}
+		tok[t] = '\0';
+		if (json_is_object(node)) {
+			node = json_object_get(node, tok);
+		} else if (json_is_array(node)) {
+			char *end;
+			if (!t || (t > 1 && tok[0] == '0') || tok[0] < '0' || tok[0] > '9') {
+				node = NULL;
+				break;
+			}
+			unsigned long idx = strtoul(tok, &end, 10);
+			node = *end ? NULL : json_array_get(node, idx);
+		} else {
+			node = NULL;
+		}
+	}
+	free(dec);
+	return node;
+}
+
+static const struct resource *find_resource(const struct schema *s, const char *uri, size_t n)
+{
+	for (size_t i = 0; i < s->nres; i++)
+		if (strlen(s->res[i].uri) == n && memcmp(s->res[i].uri, uri, n) == 0)
+			return &s->res[i];
+	return NULL;
+}
+
+static void resolve_ref(struct schema *s, struct cnode *c)
+{
+	c->ref_resolved = true;
+	const char *abs = uri_resolve(s->a, c->base, json_string_value(c->ref));
+	const char *hash = strchr(abs, '#');
+	size_t docn = hash ? (size_t)(hash - abs) : strlen(abs);
+	const char *frag = hash ? hash + 1 : "";
+	const struct resource *r = NULL;
+	if (*frag && *frag != '/') {
+		r = find_resource(s, abs, strlen(abs)); /* "#name" id */
+		if (r) {
+			c->ref_target = r->node;
+			c->ref_base = r->base;
+			return;
+		}
+	}
+	r = find_resource(s, abs, docn);
+	if (!r && s->fetch) {
+		char *doc = arena_strndup(s->a, abs, docn);
+		bool tried = false;
+		for (size_t i = 0; i < s->nfailed; i++)
+			tried |= strcmp(s->failed[i], doc) == 0;
+		json_t *j = tried ? NULL : s->fetch(doc, s->fetch_ctx);
+		if (j) {
+			if (s->ndocs == s->docs_cap) {
+				s->docs_cap = s->docs_cap ? s->docs_cap * 2 : 4;
+				s->docs = xrealloc(s->docs, s->docs_cap * sizeof *s->docs);
+			}
+			s->docs[s->ndocs++] = j;
+			index_document(s, j, doc);
+			r = find_resource(s, abs, docn);
+		} else if (!tried) {
+			if (s->nfailed == s->failed_cap) {
+				s->failed_cap = s->failed_cap ? s->failed_cap * 2 : 4;
+				s->failed = xrealloc(s->failed, s->failed_cap * sizeof *s->failed);
+			}
+			s->failed[s->nfailed++] = doc;
+		}
+	}
+	if (!r) {
+		c->ref_error = arena_printf(s->a, "cannot resolve $ref '%s' (no schema known as '%.*s')",
+					    json_string_value(c->ref), (int)docn, abs);
+		return;
+	}
+	const json_t *t = *frag ? json_pointer(r->node, frag) : r->node;
+	if (!t) {
+		c->ref_error = arena_printf(s->a, "cannot resolve $ref '%s' (no such location)",
+					    json_string_value(c->ref));
+		return;
+	}
+	c->ref_target = t;
+	struct cnode *tc = pmap_get(&s->nodes, t);
+	c->ref_base = tc ? tc->base : r->base;
+}
+
+/* ------------------------------------------------------------------ */
+/* Values and numbers */
+
+static unsigned vtypes(const struct value *v)
+{
+	switch (v->kind) {
+	case V_NULL: return T_NULL;
+	case V_BOOL: return T_BOOL;
+	case V_INT: return T_INT | T_NUM;
+	case V_FLOAT: return isfinite(v->f) && v->f == floor(v->f) ? (T_INT | T_NUM) : T_NUM;
+	case V_STRING: return T_STR;
+	case V_SEQ: return T_ARR;
+	case V_MAP: return T_OBJ;
+	}
+	return 0;
+}
+
+/* -1, 0, 1; 2 when unordered (NaN). */
+static int cmp_ll_d(long long a, double b)
+{
+	if (isnan(b))
+		return 2;
+	long double la = (long double)a, lb = (long double)b;
+	return la < lb ? -1 : la > lb;
+}
+
+static int cmp_num(bool ai, long long a_i, double a_f, bool bi, long long b_i, double b_f)
+{
+	if (ai && bi)
+		return a_i < b_i ? -1 : a_i > b_i;
+	if (ai)
+		return cmp_ll_d(a_i, b_f);
+	if (bi) {
+		int c = cmp_ll_d(b_i, a_f);
+		return c == 2 ? 2 : -c;
+	}
+	if (isnan(a_f) || isnan(b_f))
+		return 2;
+	return a_f < b_f ? -1 : a_f > b_f;
+}
+
+static int cmp_vj(const struct value *v, const json_t *j)
+{
+	return cmp_num(v->kind == V_INT, v->kind == V_INT ? v->i : 0, v->kind == V_FLOAT ? v->f : 0,
+		       json_is_integer(j), json_is_integer(j) ? json_integer_value(j) : 0,
+		       json_is_real(j) ? json_real_value(j) : 0);
+}
+
+static bool is_num(const struct value *v) { return v->kind == V_INT || v->kind == V_FLOAT; }
+
+/* JSON equality of an instance value and a schema value (1 == 1.0). */
+static bool veq_json(const struct value *v, const json_t *j)
+{
+	switch (v->kind) {
+	case V_NULL: return json_is_null(j);
+	case V_BOOL: return json_is_boolean(j) && v->b == json_is_true(j);
+	case V_INT:
+	case V_FLOAT: return json_is_number(j) && cmp_vj(v, j) == 0;
+	case V_STRING:
+		return json_is_string(j) && json_string_length(j) == v->str.len &&
+		       memcmp(json_string_value(j), v->str.s, v->str.len) == 0;
+	case V_SEQ:
+		if (!json_is_array(j) || json_array_size(j) != v->seq.n)
+			return false;
+		for (size_t i = 0; i < v->seq.n; i++)
+			if (!veq_json(v->seq.items[i], json_array_get(j, i)))
+				return false;
+		return true;
+	case V_MAP:
+		if (!json_is_object(j) || json_object_size(j) != v->map.n)
+			return false;
+		for (size_t i = 0; i < v->map.n; i++) {
+			const struct value *k = v->map.items[i].key;
+			const json_t *jv = json_object_getn(j, k->str.s, k->str.len);
+			if (!jv || !veq_json(v->map.items[i].val, jv))
+				return false;
+		}
+		return true;
+	}
+	return false;
+}
+
+/* JSON equality of two instance values (1 == 1.0, key order ignored). */
+static bool veq(const struct value *a, const struct value *b)
+{
+	if (is_num(a) && is_num(b))
+		return cmp_num(a->kind == V_INT, a->kind == V_INT ? a->i : 0, a->kind == V_FLOAT ? a->f : 0,
+			       b->kind == V_INT, b->kind == V_INT ? b->i : 0, b->kind == V_FLOAT ? b->f : 0) == 0;
+	if (a->kind != b->kind)
+		return false;
+	switch (a->kind) {
+	case V_SEQ:
+		if (a->seq.n != b->seq.n)
+			return false;
+		for (size_t i = 0; i < a->seq.n; i++)
+			if (!veq(a->seq.items[i], b->seq.items[i]))
+				return false;
+		return true;
+	case V_MAP:
+		if (a->map.n != b->map.n)
+			return false;
+		for (size_t i = 0; i < a->map.n; i++) {
+			const struct value *k = a->map.items[i].key;
+			const struct value *bv = NULL;
+			for (size_t m = 0; m < b->map.n; m++) {
+				const struct value *bk = b->map.items[m].key;
+				if (bk->str.len == k->str.len && memcmp(bk->str.s, k->str.s, k->str.len) == 0) {
+					bv = b->map.items[m].val;
+					break;
+				}
+			}
+			if (!bv || !veq(a->map.items[i].val, bv))
+				return false;
+		}
+		return true;
+	default:
+		return v_equal(a, b);
+	}
+}
+
+static size_t utf8_len(const char *s, size_t n)
+{
+	size_t cps = 0;
+	for (size_t i = 0; i < n; i++)
+		cps += ((unsigned char)s[i] & 0xC0) != 0x80;
+	return cps;
+}
+
+static bool multiple_ok(const struct value *v, const json_t *m)
+{
+	if (v->kind == V_INT && json_is_integer(m)) {
+		long long d = json_integer_value(m);
+		if (d == -1 || d == 1)
+			return true;
+		return v->i % d == 0;
+	}
+	double x = v->kind == V_INT ? (double)v->i : v->f;
+	double q = x / json_number_value(m);
+	if (!isfinite(q))
+		return false;
+	double r = nearbyint(q);
+	return fabs(q - r) <= 4 * DBL_EPSILON * fmax(1.0, fabs(q));
+}
+
+/* ------------------------------------------------------------------ */
+/* Evaluation */
+
+struct pframe {
+	const struct pframe *up;
+	const char *key; /* NULL: index */
+	size_t klen, idx;
+};
+
+struct refent {
+	const json_t *target;
+	const struct value *v;
+};
+
+struct ev {
+	struct schema *s;
+	struct diags *d; /* NULL while probing */
+	struct arena *a; /* for messages */
+	int depth, nrefs;
+	bool overflow;
+	struct refent refs[EV_MAX_DEPTH];
+};
+
+static bool plain_key(const char *k, size_t n)
+{
+	if (n == 0)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)k[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '_' || c == '-' || c == '/' || c == '$' || c >= 0x80))
+			return false;
+	}
+	return true;
+}
+
+/* "kafka.brokers[0].name"; "" at the top. */
+static const char *path_str(struct arena *a, const struct pframe *p)
+{
+	const struct pframe *fr[EV_MAX_DEPTH + 64];
+	size_t n = 0;
+	for (; p && n < sizeof fr / sizeof fr[0]; p = p->up)
+		fr[n++] = p;
+	struct buf b = BUF_INIT;
+	while (n-- > 0) {
+		const struct pframe *f = fr[n];
+		if (!f->key) {
+			buf_printf(&b, "[%zu]", f->idx);
+		} else if (plain_key(f->key, f->klen)) {
+			if (b.len)
+				buf_putc(&b, '.');
+			buf_add(&b, f->key, f->klen);
+		} else {
+			buf_puts(&b, "[\"");
+			for (size_t i = 0; i < f->klen; i++) {
+				if (f->key[i] == '"' || f->key[i] == '\\')
+					buf_putc(&b, '\\');
+				buf_putc(&b, f->key[i]);
+			}
+			buf_puts(&b, "\"]");
+		}
+	}
+	const char *r = arena_strndup(a, b.data ? b.data : "", b.len);
+	buf_free(&b);
+	return r;
+}
+
+/* "kafka.x: " or "" */
+static const char *at(struct ev *e, const struct pframe *p)
+{
+	const char *ps = path_str(e->a, p);
+	return *ps ? arena_printf(e->a, "%s: ", ps) : "";
+}
+
+/* " in kafka.x" or "" */
+static const char *in(struct ev *e, const struct pframe *p)
+{
+	const char *ps = path_str(e->a, p);
+	return *ps ? arena_printf(e->a, " in %s", ps) : "";
+}
+
+static void report_(struct ev *e, const struct value *v, const char *id, const char *hint,
+		    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* Report an error at v's mark; arguments are not even evaluated while
+ * probing, so building paths and texts costs nothing on that path. */
+#define rep(e, ...) do { if ((e)->d) report_((e), __VA_ARGS__); } while (0)
+
+static void report_(struct ev *e, const struct value *v, const char *id, const char *hint,
+		    const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *msg = arena_vprintf(e->a, fmt, ap);
+	va_end(ap);
+	diag_at(e->d, SEV_ERROR, v ? &v->mark : NULL, id, hint, "%s", msg);
+}
+
+/* Shortest "%g" text that reads back as f. */
+static const char *fmt_double(struct arena *a, double f)
+{
+	if (isnan(f))
+		return ".nan";
+	if (isinf(f))
+		return f > 0 ? ".inf" : "-.inf";
+	char tmp[40];
+	for (int prec = 15; prec <= 17; prec++) {
+		snprintf(tmp, sizeof tmp, "%.*g", prec, f);
+		if (strtod(tmp, NULL) == f)
+			break;
+	}
+	if (!strpbrk(tmp, ".eEn")) /* keep it visibly a float: 1.0, not 1 */
+		strcat(tmp, ".0");
+	return arena_strdup(a, tmp);
+}
+
+/* Short rendering of a scalar: 'text', 35, true; collections by kind. */
+static const char *vrepr(struct arena *a, const struct value *v)
+{
+	switch (v->kind) {
+	case V_NULL: return "null";
+	case V_BOOL: return v->b ? "true" : "false";
+	case V_INT: return arena_printf(a, "%lld", v->i);
+	case V_FLOAT: return fmt_double(a, v->f);
+	case V_STRING:
+		if (utf8_len(v->str.s, v->str.len) > 60) {
+			size_t cut = 57;
+			while (cut > 0 && ((unsigned char)v->str.s[cut] & 0xC0) == 0x80)
+				cut--;
+			return arena_printf(a, "'%.*s...'", (int)cut, v->str.s);
+		}
+		return arena_printf(a, "'%s'", v->str.s);
+	case V_SEQ: return "a sequence";
+	case V_MAP: return "a mapping";
+	}
+	return "?";
+}
+
+/* "integer 35", "string 'x'", "a mapping", "null" */
+static const char *vdescribe(struct arena *a, const struct value *v)
+{
+	switch (v->kind) {
+	case V_NULL: case V_SEQ: case V_MAP:
+		return vrepr(a, v);
+	case V_FLOAT:
+		return arena_printf(a, "number %s", fmt_double(a, v->f));
+	default:
+		return arena_printf(a, "%s %s", vkind_name(v->kind), vrepr(a, v));
+	}
+}
+
+static const char *jrepr(struct arena *a, const json_t *j)
+{
+	if (json_is_string(j))
+		return arena_printf(a, "'%s'", json_string_value(j));
+	char *s = json_dumps(j, JSON_ENCODE_ANY | JSON_COMPACT);
+	const char *r = arena_strdup(a, s ? s : "?");
+	free(s);
+	return r;
+}
+
+static const char *types_text(struct arena *a, unsigned t)
+{
+	static const struct { unsigned bit; const char *text; } names[] = {
+		{ T_STR, "a string" }, { T_INT, "an integer" }, { T_NUM, "a number" },
+		{ T_BOOL, "a boolean" }, { T_OBJ, "a mapping" }, { T_ARR, "a sequence" },
+		{ T_NULL, "null" },
+	};
+	if (t & T_NUM)
+		t &= ~(unsigned)T_INT;
+	const char *out = NULL;
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		if (!(t & names[i].bit))
+			continue;
+		out = out ? arena_printf(a, "%s or %s", out, names[i].text) : names[i].text;
+	}
+	return out ? out : "nothing (no valid type)";
+}
+
+int schema_edit_distance(const char *a, size_t alen, const char *b, size_t blen, int max)
+{
+	if (alen > 64 || blen > 64)
+		return max + 1;
+	if ((alen > blen ? alen - blen : blen - alen) > (size_t)max)
+		return max + 1;
+	int prev[65], cur[65];
+	for (size_t j = 0; j <= blen; j++)
+		prev[j] = (int)j;
+	for (size_t i = 1; i <= alen; i++) {
+		cur[0] = (int)i;
+		int best = cur[0];
+		for (size_t j = 1; j <= blen; j++) {
+			int cost = a[i - 1] != b[j - 1];
+			int v = prev[j - 1] + cost;
+			if (prev[j] + 1 < v)
+				v = prev[j] + 1;
+			if (cur[j - 1] + 1 < v)
+				v = cur[j - 1] + 1;
+			cur[j] = v;
+			if (v < best)
+				best = v;
+		}
+		if (best > max)
+			return max + 1;
+		memcpy(prev, cur, (blen + 1) * sizeof prev[0]);
+	}
+	return prev[blen] > max ? max + 1 : prev[blen];
+}
+
+static int ci_cmp(const char *a, size_t an, const char *b, size_t bn)
+{
+	if (an != bn)
+		return 1;
+	for (size_t i = 0; i < an; i++) {
+		int x = a[i], y = b[i];
+		if (x >= 'A' && x <= 'Z')
+			x += 32;
+		if (y >= 'A' && y <= 'Z')
+			y += 32;
+		if (x != y)
+			return 1;
+	}
+	return 0;
+}
+
+/* Best candidate for a misspelt word: case-insensitive equality, then edit
+ * distance <= 2 (<= 1 for words of 3 characters or fewer), then a prefix
+ * of at least 3 characters either way.  NULL when nothing is close. */
+static const char *did_you_mean(const char *w, size_t wn, const char *const *cands, size_t nc)
+{
+	const char *best = NULL;
+	int best_score = 100;
+	for (size_t i = 0; i < nc; i++) {
+		const char *c = cands[i];
+		size_t cn = strlen(c);
+		int score;
+		if (ci_cmp(w, wn, c, cn) == 0) {
+			score = 0;
+		} else {
+			int max = wn <= 3 || cn <= 3 ? 1 : 2;
+			int dist = schema_edit_distance(w, wn, c, cn, max);
+			if (dist <= max)
+				score = dist;
+			else if ((wn >= 3 && cn > wn && strncmp(c, w, wn) == 0) ||
+				 (cn >= 3 && wn > cn && strncmp(w, c, cn) == 0))
+				score = 3;
+			else
+				continue;
+		}
+		if (score < best_score) {
+			best_score = score;
+			best = c;
+		}
+	}
+	return best;
+}
+
+static bool ev(struct ev *e, const json_t *sch, const char *base, const struct value *v,
+	       const struct pframe *p);
+
+/* Evaluate into a scratch list; the caller reads and frees it. */
+static bool ev_scratch(struct ev *e, struct diags *scratch, const json_t *sch, const char *base,
+		       const struct value *v, const struct pframe *p)
+{
+	diags_init(scratch, e->a);
+	struct diags *saved = e->d;
+	e->d = scratch;
+	bool ok = ev(e, sch, base, v, p);
+	e->d = saved;
+	return ok;
+}
+
+static bool probe(struct ev *e, const json_t *sch, const char *base, const struct value *v,
+		  const struct pframe *p)
+{
+	struct diags *saved = e->d;
+	e->d = NULL;
+	bool ok = ev(e, sch, base, v, p);
+	e->d = saved;
+	return ok;
+}
+
+static void replay(struct ev *e, const struct diags *from)
+{
+	for (size_t i = 0; i < from->n; i++) {
+		const struct diag *g = &from->items[i];
+		diag_pos(e->d, g->sev, g->file, g->line, g->col, g->id, g->hint, "%s", g->msg);
+	}
+}
+
+/* Follow $ref chains (bounded) to the node that says what a branch is. */
+static struct cnode *branch_node(struct ev *e, const json_t *sch, const char *base)
+{
+	struct cnode *c = json_is_object(sch) ? cnode_get(e->s, sch, base) : NULL;
+	for (int hops = 0; c && c->ref && hops < 16; hops++) {
+		if (!c->ref_resolved)
+			resolve_ref(e->s, c);
+		if (!c->ref_target || !json_is_object(c->ref_target))
+			return NULL;
+		c = cnode_get(e->s, c->ref_target, c->ref_base);
+	}
+	return c;
+}
+
+/* YAML typing surprises, said in operator terms; else the description. */
+static const char *type_hint(struct ev *e, unsigned want, const struct value *v, const char *desc)
+{
+	if (!e->d)
+		return NULL;
+	if ((want & T_STR) && (v->kind == V_INT || v->kind == V_FLOAT || v->kind == V_BOOL))
+		return arena_printf(e->a, "YAML reads this as a %s; quote it to pass a string: \"%s\"",
+				    vkind_name(v->kind), vrepr(e->a, v));
+	if (v->kind == V_NULL && !(want & T_NULL))
+		return desc ? arena_printf(e->a, "the value is empty; %s", desc) : "the value is empty";
+	if (v->kind == V_STRING && (want & T_BOOL)) {
+		static const char *const yaml11[] = { "yes", "no", "on", "off", "y", "n", "true", "false", NULL };
+		for (int i = 0; yaml11[i]; i++)
+			if (ci_cmp(v->str.s, v->str.len, yaml11[i], strlen(yaml11[i])) == 0)
+				return "write true or false, unquoted (yes/no/on/off are strings in YAML 1.2)";
+	}
+	if (v->kind == V_STRING && (want & (T_INT | T_NUM)) && v->str.len) {
+		char *end;
+		strtod(v->str.s, &end);
+		if (*end == '\0' && end != v->str.s)
+			return "remove the quotes to pass a number";
+	}
+	return desc;
+}
+
+/* Does v fail a const/enum that branch c puts on one of v's keys (as in
+ * {"properties": {"kind": {"const": "gke"}}})?  Then c is not the branch
+ * the author meant, whatever else it says. */
+static bool discriminator_mismatch(struct ev *e, struct cnode *c, const struct value *v)
+{
+	if (v->kind != V_MAP || !c->properties)
+		return false;
+	for (size_t i = 0; i < v->map.n; i++) {
+		const struct value *k = v->map.items[i].key;
+		const json_t *ps = json_object_getn(c->properties, k->str.s, k->str.len);
+		struct cnode *pc = ps ? branch_node(e, ps, c->base) : NULL;
+		if (!pc || !(pc->const_ || pc->enum_))
+			continue;
+		if (pc->const_ && !veq_json(v->map.items[i].val, pc->const_))
+			return true;
+		if (pc->enum_) {
+			bool any = false;
+			for (size_t j = 0; j < json_array_size(pc->enum_) && !any; j++)
+				any = veq_json(v->map.items[i].val, json_array_get(pc->enum_, j));
+			if (!any)
+				return true;
+		}
+	}
+	return false;
+}
+
+/* anyOf / oneOf that no branch matched: say something useful. */
+static void report_alternatives(struct ev *e, const json_t *arr, const char *base, const struct value *v,
+				const struct pframe *p, const char *id, const char *kw)
+{
+	size_t n = json_array_size(arr);
+	unsigned want = 0;
+	size_t ncand = 0, best = 0;
+	struct diags best_d = { 0 };
+	bool have_best = false;
+	for (size_t i = 0; i < n; i++) {
+		const json_t *b = json_array_get(arr, i);
+		struct cnode *c = branch_node(e, b, base);
+		if (c && c->has_type && !(c->types & vtypes(v))) {
+			want |= c->types;
+			continue; /* wrong kind of value for this branch */
+		}
+		if (json_is_false(b) || (c && discriminator_mismatch(e, c, v)))
+			continue;
+		ncand++;
+		struct diags sd;
+		ev_scratch(e, &sd, b, base, v, p);
+		if (!have_best || sd.nerrors < best_d.nerrors) {
+			if (have_best)
+				diags_free(&best_d);
+			best_d = sd;
+			best = i;
+			have_best = true;
+		} else {
+			diags_free(&sd);
+		}
+	}
+	const char *ps = at(e, p);
+	if (ncand == 0) {
+		rep(e, v, "schema-type", type_hint(e, want, v, NULL), "%sexpected %s, got %s", ps,
+		    types_text(e->a, want), vdescribe(e->a, v));
+	} else if (ncand == 1 && have_best && best_d.n > 0) {
+		replay(e, &best_d); /* the only branch that fits the kind of value: its errors are precise */
+	} else if (have_best) {
+		const char *hint = best_d.n
+			? arena_printf(e->a, "closest is alternative %zu of %zu: %s", best + 1, n, best_d.items[0].msg)
+			: NULL;
+		rep(e, v, id, hint, "%smatches none of the %zu alternatives allowed here (%s)", ps, n, kw);
+	} else {
+		rep(e, v, id, NULL, "%smatches none of the alternatives allowed here (%s)", ps, kw);
+	}
+	if (have_best)
+		diags_free(&best_d);
+}
+
+static bool ev_ref(struct ev *e, struct cnode *c, const struct value *v, const struct pframe *p)
+{
+	if (!c->ref_resolved)
+		resolve_ref(e->s, c);
+	if (!c->ref_target) {
+		rep(e, v, "schema-ref", NULL, "%s%s", at(e, p), c->ref_error);
+		return false;
+	}
+	for (int i = e->nrefs; i-- > 0;) {
+		if (e->refs[i].v != v)
+			break; /* an outer $ref on another node: the instance moved on */
+		if (e->refs[i].target == c->ref_target) {
+			rep(e, v, "schema-ref", "the schema refers to itself without descending into the value",
+			    "%sendless $ref loop at '%s'", at(e, p), json_string_value(c->ref));
+			return false;
+		}
+	}
+	if (e->nrefs >= EV_MAX_DEPTH)
+		return false;
+	e->refs[e->nrefs].target = c->ref_target;
+	e->refs[e->nrefs].v = v;
+	e->nrefs++;
+	bool ok = ev(e, c->ref_target, c->ref_base, v, p);
+	e->nrefs--;
+	return ok;
+}
+
+#define FAIL() do { ok = false; if (!e->d) goto out; } while (0)
+
+static bool ev_object(struct ev *e, struct cnode *c, const struct value *v, const struct pframe *p)
+{
+	bool ok = true;
+	size_t n = v->map.n;
+	if (c->min_props >= 0 && n < (unsigned long long)c->min_props) {
+		rep(e, v, "schema-properties", c->description, "%shas %zu key%s, at least %lld required",
+		    at(e, p), n, n == 1 ? "" : "s", c->min_props);
+		FAIL();
+	}
+	if (c->max_props >= 0 && n > (unsigned long long)c->max_props) {
+		rep(e, v, "schema-properties", c->description, "%shas %zu keys, at most %lld allowed",
+		    at(e, p), n, c->max_props);
+		FAIL();
+	}
+	if (c->required) {
+		for (size_t i = 0; i < json_array_size(c->required); i++) {
+			const json_t *r = json_array_get(c->required, i);
+			if (!json_is_string(r) || map_get_pair(v, json_string_value(r)))
+				continue;
+			const char *hint = NULL;
+			const json_t *ps = c->properties ? json_object_get(c->properties, json_string_value(r)) : NULL;
+			const json_t *pd = json_is_object(ps) ? json_object_get(ps, "description") : NULL;
+			if (e->d && json_is_string(pd))
+				hint = arena_printf(e->a, "%s: %s", json_string_value(r), json_string_value(pd));
+			rep(e, v, "schema-required", hint, "missing required key '%s'%s", json_string_value(r), in(e, p));
+			FAIL();
+		}
+	}
+	if (c->dependencies) {
+		const char *k;
+		json_t *dep;
+		json_object_foreach((json_t *)c->dependencies, k, dep) {
+			const struct pair *kp = map_get_pair(v, k);
+			if (!kp)
+				continue;
+			if (json_is_array(dep)) {
+				for (size_t i = 0; i < json_array_size(dep); i++) {
+					const json_t *r = json_array_get(dep, i);
+					if (!json_is_string(r) || map_get_pair(v, json_string_value(r)))
+						continue;
+					rep(e, kp->key, "schema-dependencies", NULL, "key '%s'%s requires key '%s' as well",
+					    k, in(e, p), json_string_value(r));
+					FAIL();
+				}
+			} else if (!ev(e, dep, c->base, v, p)) {
+				FAIL();
+			}
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct pair *kv = &v->map.items[i];
+		const struct value *key = kv->key;
+		struct pframe kf = { p, key->str.s, key->str.len, 0 };
+		bool matched = false;
+		if (c->property_names && !probe(e, c->property_names, c->base, key, &kf)) {
+			if (e->d) {
+				struct diags sd;
+				ev_scratch(e, &sd, c->property_names, c->base, key, &kf);
+				rep(e, key, "schema-properties", sd.n ? sd.items[0].msg : NULL,
+				    "key '%s' is not an allowed name%s", key->str.s, in(e, p));
+				diags_free(&sd);
+			}
+			FAIL();
+		}
+		if (c->properties) {
+			const json_t *ps = json_object_getn(c->properties, key->str.s, key->str.len);
+			if (ps) {
+				matched = true;
+				if (!ev(e, ps, c->base, kv->val, &kf))
+					FAIL();
+			}
+		}
+		for (size_t k = 0; k < c->npp; k++) {
+			struct rx *r = c->pp[k].rx;
+			if (r->st != RX_OK) {
+				/* Cannot tell: the key is not "additional", and its
+				 * value is not checked against this entry. */
+				matched = true;
+				if (e->d && !r->warned) {
+					r->warned = true;
+					diag_pos(e->d, SEV_WARNING, e->s->name, 0, 0, "schema-regex",
+						 "keys are not checked against this pattern",
+						 "schema patternProperties '%s' cannot be checked: %s", r->src, r->why);
+				}
+			} else if (regexec(&r->re, key->str.s, 0, NULL, 0) == 0) {
+				matched = true;
+				if (!ev(e, c->pp[k].sub, c->base, kv->val, &kf))
+					FAIL();
+			}
+		}
+		if (matched || !c->additional_props)
+			continue;
+		if (json_is_false(c->additional_props)) {
+			const char *hint = NULL;
+			if (e->d && c->properties && json_object_size(c->properties)) {
+				size_t np = json_object_size(c->properties), j = 0;
+				const char **names = xmalloc(np * sizeof *names);
+				const char *pk;
+				json_t *pv;
+				json_object_foreach((json_t *)c->properties, pk, pv)
+					names[j++] = pk;
+				const char *dym = did_you_mean(key->str.s, key->str.len, names, np);
+				if (dym) {
+					hint = arena_printf(e->a, "did you mean '%s'?", dym);
+				} else if (np <= 12) {
+					struct buf b = BUF_INIT;
+					for (j = 0; j < np; j++)
+						buf_printf(&b, "%s%s", j ? ", " : "allowed keys: ", names[j]);
+					hint = arena_strdup(e->a, buf_cstr(&b));
+					buf_free(&b);
+				}
+				free(names);
+			}
+			const char *ps = path_str(e->a, p);
+			rep(e, key, "schema-unknown-key", hint, "unknown key '%s'%s%s", key->str.s,
+			    *ps ? " in " : "", ps);
+			FAIL();
+		} else if (!ev(e, c->additional_props, c->base, kv->val, &kf)) {
+			FAIL();
+		}
+	}
+out:
+	return ok;
+}
+
+static bool ev_array(struct ev *e, struct cnode *c, const struct value *v, const struct pframe *p)
+{
+	bool ok = true;
+	size_t n = v->seq.n;
+	if (c->min_items >= 0 && n < (unsigned long long)c->min_items) {
+		rep(e, v, "schema-items", c->description, "%shas %zu item%s, at least %lld required",
+		    at(e, p), n, n == 1 ? "" : "s", c->min_items);
+		FAIL();
+	}
+	if (c->max_items >= 0 && n > (unsigned long long)c->max_items) {
+		rep(e, v, "schema-items", c->description, "%shas %zu items, at most %lld allowed",
+		    at(e, p), n, c->max_items);
+		FAIL();
+	}
+	if (c->items) {
+		bool tuple = json_is_array(c->items);
+		size_t nt = tuple ? json_array_size(c->items) : 0;
+		for (size_t i = 0; i < n; i++) {
+			struct pframe f = { p, NULL, 0, i };
+			const json_t *is = !tuple ? c->items : i < nt ? json_array_get(c->items, i) : c->additional_items;
+			if (!is)
+				break;
+			if (tuple && i >= nt && json_is_false(is)) {
+				rep(e, v->seq.items[i], "schema-items", NULL, "%sunexpected item: at most %zu item%s allowed",
+				    at(e, &f), nt, nt == 1 ? "" : "s");
+				FAIL();
+				break;
+			}
+			if (!ev(e, is, c->base, v->seq.items[i], &f))
+				FAIL();
+		}
+	}
+	if (c->contains) {
+		bool found = false;
+		for (size_t i = 0; i < n && !found; i++) {
+			struct pframe f = { p, NULL, 0, i };
+			found = probe(e, c->contains, c->base, v->seq.items[i], &f);
+		}
+		if (!found) {
+			const json_t *cd = json_is_object(c->contains) ? json_object_get(c->contains, "description") : NULL;
+			rep(e, v, "schema-items", json_is_string(cd) ? json_string_value(cd) : NULL,
+			    "%sno item matches what the sequence must contain", at(e, p));
+			FAIL();
+		}
+	}
+	if (c->unique) {
+		for (size_t i = 1; i < n; i++) {
+			for (size_t j = 0; j < i; j++) {
+				if (veq(v->seq.items[i], v->seq.items[j])) {
+					struct pframe f = { p, NULL, 0, i };
+					rep(e, v->seq.items[i], "schema-unique", "items must be unique",
+					    "%sduplicate of item [%zu]", at(e, &f), j);
+					FAIL();
+					break;
+				}
+			}
+		}
+	}
+out:
+	return ok;
+}
+
+static bool ev_string(struct ev *e, struct cnode *c, const struct value *v, const struct pframe *p)
+{
+	bool ok = true;
+	if (c->min_len >= 0 || c->max_len >= 0) {
+		size_t n = utf8_len(v->str.s, v->str.len);
+		if (c->min_len >= 0 && n < (unsigned long long)c->min_len) {
+			if (n == 0)
+				rep(e, v, "schema-length", c->description, "%sempty string, at least %lld character%s required",
+				    at(e, p), c->min_len, c->min_len == 1 ? "" : "s");
+			else
+				rep(e, v, "schema-length", c->description, "%sstring is %zu character%s long, at least %lld required",
+				    at(e, p), n, n == 1 ? "" : "s", c->min_len);
+			FAIL();
+		}
+		if (c->max_len >= 0 && n > (unsigned long long)c->max_len) {
+			rep(e, v, "schema-length", c->description, "%sstring is %zu characters long, at most %lld allowed",
+			    at(e, p), n, c->max_len);
+			FAIL();
+		}
+	}
+	if (c->pattern) {
+		struct rx *r = c->pattern;
+		if (r->st == RX_OK) {
+			if (regexec(&r->re, v->str.s, 0, NULL, 0) != 0) {
+				rep(e, v, "schema-pattern", c->description, "%s%s does not match the pattern '%s'",
+				    at(e, p), vrepr(e->a, v), r->src);
+				FAIL();
+			}
+		} else if (e->d && !r->warned) {
+			r->warned = true;
+			diag_pos(e->d, SEV_WARNING, e->s->name, 0, 0, "schema-regex",
+				 "values are not checked against this pattern",
+				 "schema pattern '%s' cannot be checked: %s", r->src, r->why);
+		}
+	}
+	if (c->format) {
+		bool known;
+		if (!schema_format_valid(c->format, v->str.s, v->str.len, &known)) {
+			rep(e, v, "schema-format", c->description, "%s%s is not a valid %s", at(e, p),
+			    vrepr(e->a, v), c->format);
+			FAIL();
+		}
+	}
+out:
+	return ok;
+}
+
+static bool ev_number(struct ev *e, struct cnode *c, const struct value *v, const struct pframe *p)
+{
+	bool ok = true;
+	int r;
+	if (c->minimum && ((r = cmp_vj(v, c->minimum)) < 0 || r == 2)) {
+		rep(e, v, "schema-range", c->description, "%s%s is less than the minimum %s", at(e, p),
+		    vrepr(e->a, v), jrepr(e->a, c->minimum));
+		FAIL();
+	}
+	if (c->maximum && ((r = cmp_vj(v, c->maximum)) > 0)) {
+		rep(e, v, "schema-range", c->description, "%s%s is greater than the maximum %s", at(e, p),
+		    vrepr(e->a, v), jrepr(e->a, c->maximum));
+		FAIL();
+	}
+	if (c->ex_minimum && ((r = cmp_vj(v, c->ex_minimum)) <= 0 || r == 2)) {
+		rep(e, v, "schema-range", c->description, "%s%s must be greater than %s", at(e, p),
+		    vrepr(e->a, v), jrepr(e->a, c->ex_minimum));
+		FAIL();
+	}
+	if (c->ex_maximum && ((r = cmp_vj(v, c->ex_maximum)) >= 0)) {
+		rep(e, v, "schema-range", c->description, "%s%s must be less than %s", at(e, p),
+		    vrepr(e->a, v), jrepr(e->a, c->ex_maximum));
+		FAIL();
+	}
+	if (c->multiple_of && !multiple_ok(v, c->multiple_of)) {
+		rep(e, v, "schema-range", c->description, "%s%s is not a multiple of %s", at(e, p),
+		    vrepr(e->a, v), jrepr(e->a, c->multiple_of));
+		FAIL();
+	}
+out:
+	return ok;
+}
+
+static bool ev_enum(struct ev *e, struct cnode *c, const struct value *v, const struct pframe *p)
+{
+	size_t n = json_array_size(c->enum_);
+	for (size_t i = 0; i < n; i++)
+		if (veq_json(v, json_array_get(c->enum_, i)))
+			return true;
+	if (!e->d)
+		return false;
+	struct buf b = BUF_INIT;
+	const char **strs = xmalloc((n ? n : 1) * sizeof *strs);
+	size_t ns = 0;
+	for (size_t i = 0; i < n; i++) {
+		const json_t *j = json_array_get(c->enum_, i);
+		if (json_is_string(j))
+			strs[ns++] = json_string_value(j);
+	}
+	const char *dym = v->kind == V_STRING ? did_you_mean(v->str.s, v->str.len, strs, ns) : NULL;
+	free(strs);
+	if (dym)
+		buf_printf(&b, "did you mean '%s'? ", dym);
+	buf_puts(&b, "allowed: ");
+	for (size_t i = 0; i < n && i < 20; i++)
+		buf_printf(&b, "%s%s", i ? ", " : "", jrepr(e->a, json_array_get(c->enum_, i)));
+	if (n > 20)
+		buf_printf(&b, ", ... (%zu in all)", n);
+	rep(e, v, "schema-enum", buf_cstr(&b), "%s%s is not one of the allowed values", at(e, p),
+	    vrepr(e->a, v));
+	buf_free(&b);
+	return false;
+}
+
+static bool ev_node(struct ev *e, struct cnode *c, const struct value *v, const struct pframe *p)
+{
+	bool ok = true;
+	unsigned vt = vtypes(v);
+	if (c->has_type && !(c->types & vt)) {
+		rep(e, v, "schema-type", type_hint(e, c->types, v, c->description), "%sexpected %s, got %s",
+		    at(e, p), types_text(e->a, c->types), vdescribe(e->a, v));
+		return false; /* the other keywords would only repeat this */
+	}
+	if (c->enum_ && !ev_enum(e, c, v, p))
+		FAIL();
+	if (c->const_ && !veq_json(v, c->const_)) {
+		rep(e, v, "schema-const", c->description, "%smust be %s, got %s", at(e, p),
+		    jrepr(e->a, c->const_), vrepr(e->a, v));
+		FAIL();
+	}
+	switch (v->kind) {
+	case V_MAP:
+		if (!ev_object(e, c, v, p))
+			FAIL();
+		break;
+	case V_SEQ:
+		if (!ev_array(e, c, v, p))
+			FAIL();
+		break;
+	case V_STRING:
+		if (!ev_string(e, c, v, p))
+			FAIL();
+		break;
+	case V_INT: case V_FLOAT:
+		if (!ev_number(e, c, v, p))
+			FAIL();
+		break;
+	default:
+		break;
+	}
+	if (c->all_of) {
+		for (size_t i = 0; i < json_array_size(c->all_of); i++)
+			if (!ev(e, json_array_get(c->all_of, i), c->base, v, p))
+				FAIL();
+	}
+	if (c->any_of) {
+		bool any = false;
+		for (size_t i = 0; i < json_array_size(c->any_of) && !any; i++)
+			any = probe(e, json_array_get(c->any_of, i), c->base, v, p);
+		if (!any) {
+			if (e->d)
+				report_alternatives(e, c->any_of, c->base, v, p, "schema-anyof", "anyOf");
+			FAIL();
+		}
+	}
+	if (c->one_of) {
+		size_t nb = json_array_size(c->one_of), nvalid = 0, first = 0, second = 0;
+		for (size_t i = 0; i < nb; i++) {
+			if (probe(e, json_array_get(c->one_of, i), c->base, v, p)) {
+				if (nvalid == 0)
+					first = i;
+				else if (nvalid == 1)
+					second = i;
+				nvalid++;
+				if (nvalid > 1 && !e->d)
+					break;
+			}
+		}
+		if (nvalid == 0) {
+			if (e->d)
+				report_alternatives(e, c->one_of, c->base, v, p, "schema-oneof", "oneOf");
+			FAIL();
+		} else if (nvalid > 1) {
+			rep(e, v, "schema-oneof", "exactly one alternative must match; make the value specific to one",
+			    "%smatches %zu of the alternatives (%zu and %zu, oneOf) but must match exactly one",
+			    at(e, p), nvalid, first + 1, second + 1);
+			FAIL();
+		}
+	}
+	if (c->not_ && probe(e, c->not_, c->base, v, p)) {
+		const json_t *nd = json_is_object(c->not_) ? json_object_get(c->not_, "description") : NULL;
+		rep(e, v, "schema-not", json_is_string(nd) ? json_string_value(nd) : c->description,
+		    "%s%s is not allowed here (it matches a schema under 'not')", at(e, p), vrepr(e->a, v));
+		FAIL();
+	}
+	if (c->if_ && (c->then_ || c->else_)) {
+		const json_t *branch = probe(e, c->if_, c->base, v, p) ? c->then_ : c->else_;
+		if (branch && !ev(e, branch, c->base, v, p))
+			FAIL();
+	}
+out:
+	return ok;
+}
+
+static bool ev(struct ev *e, const json_t *sch, const char *base, const struct value *v,
+	       const struct pframe *p)
+{
+	if (json_is_true(sch))
+		return true;
+	if (json_is_false(sch)) {
+		rep(e, v, "schema-false", NULL, "%s%s is not allowed here", at(e, p), vrepr(e->a, v));
+		return false;
+	}
+	if (!json_is_object(sch))
+		return true; /* not a schema: nothing to check */
+	if (e->depth >= EV_MAX_DEPTH) {
+		if (!e->overflow)
+			rep(e, v, "schema-ref", "the schema nests (or refers to itself) too deeply",
+			    "%svalidation stopped: more than %d nested schemas", at(e, p), EV_MAX_DEPTH);
+		e->overflow = true;
+		return false;
+	}
+	struct cnode *c = cnode_get(e->s, sch, base);
+	e->depth++;
+	bool ok = c->ref ? ev_ref(e, c, v, p) : ev_node(e, c, v, p);
+	e->depth--;
+	return ok;
+}
+
+static bool run(struct diags *d, const struct schema *cs, const struct value *v, struct arena *a)
+{
+	struct schema *s = (struct schema *)cs; /* caches fill lazily */
+	struct ev *e = xcalloc(1, sizeof *e);
+	e->s = s;
+	e->d = d;
+	e->a = a;
+	bool ok = ev(e, s->root, s->base, v, NULL);
+	free(e);
+	return ok;
+}
+
+int schema_validate(struct diags *d, const struct schema *s, const struct value *instance)
+{
+	if (!s || !instance)
+		return 0;
+	size_t before = d->nerrors;
+	run(d, s, instance, d->arena);
+	return (int)(d->nerrors - before);
+}
+
+bool schema_is_valid(const struct schema *s, const struct value *instance)
+{
+	if (!s || !instance)
+		return true;
+	return run(NULL, s, instance, s->a);
+}

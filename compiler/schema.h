@@ -1,0 +1,104 @@
+/* schema.h - JSON Schema (draft-07) validation of value trees.
+ *
+ * The schema is a jansson document; the instance is a struct value tree, so
+ * every violation is reported at the YAML node that caused it, with a stable
+ * id (schema-type, schema-required, schema-unknown-key, schema-enum,
+ * schema-const, schema-pattern, schema-format, schema-range, schema-length,
+ * schema-items, schema-unique, schema-properties, schema-dependencies,
+ * schema-anyof, schema-oneof, schema-not, schema-false, schema-ref), and a
+ * message of the form "<json path>: <what is wrong>", e.g.
+ *   kafka.brokers.storage.size: expected a string, got integer 35
+ *   unknown key 'replica' in kafka.brokers      (hint: did you mean 'replicas'?)
+ *   missing required key 'name' in kafka        (at the mapping's mark)
+ *
+ * Keywords: type, enum, const, properties, required, additionalProperties,
+ * patternProperties, propertyNames, items (both forms), additionalItems,
+ * contains, min/maxItems, uniqueItems, minimum, maximum, exclusiveMinimum,
+ * exclusiveMaximum, multipleOf, min/maxLength (code points), pattern,
+ * min/maxProperties, dependencies, allOf, anyOf, oneOf, not, if/then/else,
+ * boolean schemas, $ref/$id/definitions.  Formats checked: hostname, ipv4,
+ * ipv6, uri, regex; other formats pass.  Numbers compare by value (1 == 1.0,
+ * "integer" accepts 1.0).
+ *
+ * Regular expressions (pattern, patternProperties) are ECMA 262; they are
+ * translated to POSIX extended regexes (\d \w \s \D \W \S, (?:, lazy
+ * quantifiers, escapes in classes) and compiled once, when the schema is
+ * loaded.  Constructs POSIX cannot express (lookaround, \p{..}, non-ASCII
+ * in classes) make a pattern match everything (and a patternProperties
+ * entry cover every key without checking its value); schema_validate
+ * reports that once per pattern as a warning (id schema-regex).
+ *
+ * Probing branches (anyOf, oneOf, not, if, contains, propertyNames) reports
+ * nothing.  When no anyOf/oneOf branch matches, the branches that cannot
+ * apply (wrong type, or a const/enum "discriminator" property that differs)
+ * are set aside; if one branch is left its own errors are reported, if none
+ * a type error naming the accepted types, otherwise one schema-anyof /
+ * schema-oneof error whose hint quotes the closest branch's first problem.
+ * Hints: did-you-mean for unknown keys and enum values (edit distance <= 2,
+ * case, prefix), the allowed values of an enum, YAML typing surprises
+ * (unquoted 4.1 where a string is expected, yes/no for a boolean), else the
+ * schema's description.
+ *
+ * $ref resolves JSON pointers (~0 ~1 and %-escapes) and $id-based URIs
+ * inside the documents the schema knows.  Other URIs are asked of the fetch
+ * hook (schema_set_fetch), if any; otherwise the $ref is reported
+ * (id schema-ref) and fails.  Evaluation depth is bounded and a $ref cycle
+ * that does not descend into the instance is reported (id schema-ref), not
+ * followed forever.
+ *
+ * A schema is read-only for callers, but resolves remote refs lazily: do not
+ * validate against the same schema from two threads at once.
+ */
+#ifndef ASBGEN_SCHEMA_H
+#define ASBGEN_SCHEMA_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <jansson.h>
+
+#include "value.h"
+
+struct arena;
+struct diags;
+struct schema;
+
+/* Load a schema file.  JSON syntax errors are reported with file:line:col
+ * (id schema-load); returns NULL then.  The schema's base URI is the
+ * document's $id, else "file://<absolute path>", and its fetch hook loads
+ * other local files by file: URI, so "$ref": "common.json#/x" next to the
+ * schema works.  Strings are kept in `a`, which must outlive the schema. */
+struct schema *schema_load(struct arena *a, struct diags *d, const char *path);
+
+/* Wrap a document already in memory; takes over the reference to root.
+ * `name` is used in warnings about the schema itself (kept, not copied). */
+struct schema *schema_from_json(struct arena *a, json_t *root, const char *name);
+
+void schema_free(struct schema *s);
+
+/* Fetch hook for $ref URIs outside the known documents: returns a new
+ * reference to the document for `uri` (absolute, without fragment) or NULL.
+ * Each URI is asked for at most once per schema. */
+typedef json_t *(*schema_fetch_fn)(const char *uri, void *ctx);
+void schema_set_fetch(struct schema *s, schema_fetch_fn fn, void *ctx);
+
+/* Validate; every violation is reported to d.  Returns the number of errors
+ * reported (0: valid).  Warnings (unsupported regex) are not counted. */
+int schema_validate(struct diags *d, const struct schema *s, const struct value *instance);
+
+/* Validate without diagnostics; stops at the first violation. */
+bool schema_is_valid(const struct schema *s, const struct value *instance);
+
+/* Is s (len bytes) a valid `format` value?  *known is set to false for a
+ * format asbgen does not check (then the result is true).  Checked:
+ * hostname, ipv4, ipv6, uri (schema_format.c) and regex (schema.c). */
+bool schema_format_valid(const char *format, const char *s, size_t len, bool *known);
+
+/* Is src an ECMA 262 regular expression asbgen accepts?  (Constructs it
+ * cannot check, such as lookahead, count as valid.) */
+bool schema_regex_syntax_ok(const char *src);
+
+/* Levenshtein distance, capped: returns max+1 when the distance exceeds max. */
+int schema_edit_distance(const char *a, size_t alen, const char *b, size_t blen, int max);
+
+#endif
