@@ -83,6 +83,7 @@ static int render_one(struct ctx *c, const char *spec_path, const char *tdir, co
 struct report {
 	bool quiet;
 	bool check;
+	bool json;
 };
 
 static const char *state_word(enum file_state st, bool check)
@@ -98,7 +99,7 @@ static const char *state_word(enum file_state st, bool check)
 static void on_change(void *ctx, const char *dir, const char *path, enum file_state st)
 {
 	const struct report *r = ctx;
-	if (!r->quiet || r->check)
+	if (!r->quiet || (r->check && !r->json))
 		printf("%-8s %s/%s\n", state_word(st, r->check), dir, path);
 }
 
@@ -151,6 +152,9 @@ int cmd_render(int argc, char **argv)
 	}
 	if (!tdir)
 		tdir = data_path(&c, "templates");
+	/* JSON diagnostics own standard output. */
+	if (c.format == DIAG_JSON)
+		quiet = true;
 
 	/* Render everything before writing anything. */
 	struct out_set *sets = arena_alloc(c.arena, nspecs * sizeof *sets);
@@ -177,7 +181,7 @@ int cmd_render(int argc, char **argv)
 		ctx_free(&c);
 		return rc;
 	}
-	struct report rep = { quiet, check };
+	struct report rep = { quiet, check, c.format == DIAG_JSON };
 	for (size_t i = 0; i < nspecs; i++) {
 		struct out_set *s = &sets[i];
 		if (to_stdout) {
