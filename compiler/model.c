@@ -17,6 +17,10 @@ struct mb {
 	struct diags *d;
 	const struct value *spec;
 	bool failed;
+	/* ACL entries by content: thousands of users share the same few, and
+	 * trees may share immutable nodes, so each is built once. */
+	struct acl_slot { const char *key; struct value *v; } *acls;
+	size_t acls_n, acls_cap;
 };
 
 /* ---- reading the spec (already schema-checked; still defensive) ---- */
@@ -52,7 +56,8 @@ static struct value *B(struct mb *m, bool b) { return v_bool(m->a, NULL, b); }
 static struct value *N(struct mb *m) { return v_null(m->a, NULL); }
 static struct value *M(struct mb *m) { return v_map(m->a, NULL); }
 static struct value *L(struct mb *m) { return v_seq(m->a, NULL); }
-static void put(struct mb *m, struct value *map, const char *k, struct value *v) { map_set(m->a, map, k, v); }
+/* Model keys are literals: no copy. */
+static void put(struct mb *m, struct value *map, const char *k, struct value *v) { map_set_lit(m->a, map, k, v); }
 static void push(struct mb *m, struct value *seq, struct value *v) { seq_push(m->a, seq, v); }
 static struct value *F(struct mb *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static struct value *F(struct mb *m, const char *fmt, ...)
@@ -565,8 +570,8 @@ static struct value *topic_entry(struct mb *m, const char *name, const struct va
 	return o;
 }
 
-static struct value *acl(struct mb *m, const char *type, const char *name, const char *pattern,
-			 const char *ops)
+static struct value *acl_build(struct mb *m, const char *type, const char *name, const char *pattern,
+			       const char *ops)
 {
 	struct value *r = M(m);
 	put(m, r, "type", S(m, type));
@@ -586,6 +591,46 @@ static struct value *acl(struct mb *m, const char *type, const char *name, const
 	put(m, o, "operations", list);
 	put(m, o, "host", S(m, "*"));
 	return o;
+}
+
+static uint64_t fnv(const char *s)
+{
+	uint64_t h = 1469598103934665603ull;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	return h;
+}
+
+/* An ACL entry: a resource, its pattern type, and operations. */
+static struct value *acl(struct mb *m, const char *type, const char *name, const char *pattern,
+			 const char *ops)
+{
+	char *key = arena_printf(m->a, "%s\x1f%s\x1f%s\x1f%s", type, name, pattern, ops);
+	if ((m->acls_n + 1) * 2 > m->acls_cap) {
+		size_t cap = m->acls_cap ? m->acls_cap * 2 : 64;
+		struct acl_slot *t = arena_alloc(m->a, cap * sizeof *t);
+		memset(t, 0, cap * sizeof *t);
+		for (size_t i = 0; i < m->acls_cap; i++) {
+			if (!m->acls[i].key)
+				continue;
+			size_t j = fnv(m->acls[i].key) & (cap - 1);
+			while (t[j].key)
+				j = (j + 1) & (cap - 1);
+			t[j] = m->acls[i];
+		}
+		m->acls = t;
+		m->acls_cap = cap;
+	}
+	size_t j = fnv(key) & (m->acls_cap - 1);
+	while (m->acls[j].key) {
+		if (!strcmp(m->acls[j].key, key))
+			return m->acls[j].v;
+		j = (j + 1) & (m->acls_cap - 1);
+	}
+	m->acls[j].key = key;
+	m->acls[j].v = acl_build(m, type, name, pattern, ops);
+	m->acls_n++;
+	return m->acls[j].v;
 }
 
 static void build_topics_users(struct mb *m, struct value *model)
@@ -663,14 +708,14 @@ static void build_topics_users(struct mb *m, struct value *model)
 		const struct value *x = su->seq.items[i];
 		const char *name = sstr(x, "name", "");
 		struct value *u = M(m);
-		put(m, u, "name", S(m, name));
+		put(m, u, "name", (struct value *)sget(x, "name"));
 		put(m, u, "secretKey", F(m, "%s-password", name));
 		struct value *acls = L(m);
 		struct value *tl = L(m);
 		const struct value *ut = sget(x, "topics");
 		for (size_t j = 0; ut && ut->kind == V_SEQ && j < ut->seq.n; j++) {
 			const char *t = v_as_str(ut->seq.items[j], "");
-			push(m, tl, S(m, t));
+			push(m, tl, ut->seq.items[j]); /* share the spec's node */
 			push(m, acls, acl(m, "topic", t, "literal", "Read Describe DescribeConfigs"));
 		}
 		struct value *gl = L(m);
@@ -681,7 +726,7 @@ static void build_topics_users(struct mb *m, struct value *model)
 			push(m, gl, S(m, name));
 		} else {
 			for (size_t j = 0; j < ug->seq.n; j++)
-				push(m, gl, S(m, v_as_str(ug->seq.items[j], "")));
+				push(m, gl, ug->seq.items[j]);
 		}
 		for (size_t j = 0; j < gl->seq.n; j++)
 			push(m, acls, acl(m, "group", gl->seq.items[j]->str.s, "prefix", "All"));

@@ -60,6 +60,14 @@ struct value *v_strn(struct arena *a, const struct mark *m, const char *s, size_
 	return v;
 }
 
+struct value *v_lit(struct arena *a, const struct mark *m, const char *s)
+{
+	struct value *v = v_new(a, V_STRING, m);
+	v->str.s = s;
+	v->str.len = strlen(s);
+	return v;
+}
+
 struct value *v_str(struct arena *a, const struct mark *m, const char *s)
 {
 	return v_strn(a, m, s, strlen(s));
@@ -107,6 +115,11 @@ void map_put(struct arena *a, struct value *map, struct value *key, struct value
 void map_set(struct arena *a, struct value *map, const char *key, struct value *val)
 {
 	map_put(a, map, v_str(a, val ? &val->mark : NULL, key), val);
+}
+
+void map_set_lit(struct arena *a, struct value *map, const char *key, struct value *val)
+{
+	map_put(a, map, v_lit(a, val ? &val->mark : NULL, key), val);
 }
 
 const struct pair *map_get_pair(const struct value *map, const char *key)

@@ -65,6 +65,9 @@ struct value *v_bool(struct arena *a, const struct mark *m, bool b);
 struct value *v_int(struct arena *a, const struct mark *m, long long i);
 struct value *v_float(struct arena *a, const struct mark *m, double f);
 struct value *v_str(struct arena *a, const struct mark *m, const char *s); /* copies */
+/* A string that refers to s without copying it: s must outlive the arena
+ * (a string literal, or text already in the arena). */
+struct value *v_lit(struct arena *a, const struct mark *m, const char *s);
 struct value *v_strn(struct arena *a, const struct mark *m, const char *s, size_t n);
 struct value *v_strf(struct arena *a, const struct mark *m, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -76,6 +79,8 @@ void seq_push(struct arena *a, struct value *seq, struct value *item);
 void map_put(struct arena *a, struct value *map, struct value *key, struct value *val);
 /* Convenience: key given as a C string (copied), key mark = val's mark. */
 void map_set(struct arena *a, struct value *map, const char *key, struct value *val);
+/* The same with a key that is not copied (see v_lit). */
+void map_set_lit(struct arena *a, struct value *map, const char *key, struct value *val);
 
 /* Lookup; NULL when absent or when v is not a mapping. */
 struct value *map_get(const struct value *map, const char *key);

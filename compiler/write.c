@@ -169,7 +169,7 @@ static int write_tmp(const char *tmp, const char *data, size_t len)
 		}
 		off += (size_t)w;
 	}
-	if (fsync(fd) != 0 || close(fd) != 0)
+	if (close(fd) != 0)
 		return -1;
 	return 0;
 }
@@ -190,6 +190,7 @@ int out_write(struct arena *a, struct diags *d, const struct out_set *s, change_
 	const char **tmps = arena_alloc(a, n * sizeof *tmps);
 	enum file_state *states = arena_alloc(a, n * sizeof *states);
 	int failed = 0;
+	size_t tmps_written = 0;
 	for (size_t i = 0; i < n && !failed; i++) {
 		states[i] = state_of(a, s->dir, &all[i]);
 		if (states[i] == FILE_SAME)
@@ -198,6 +199,7 @@ int out_write(struct arena *a, struct diags *d, const struct out_set *s, change_
 		const char *slash = strrchr(dst, '/');
 		tmps[i] = arena_printf(a, "%.*s/.%s.asbgen-tmp.%ld", (int)(slash - dst), dst, slash + 1,
 				       (long)getpid());
+		tmps_written++;
 		if (make_parents(a, dst) != 0 || write_tmp(tmps[i], all[i].data, all[i].len) != 0) {
 			diag_pos(d, SEV_ERROR, dst, 0, 0, "io", "check free space and permissions",
 				 "cannot write: %s; nothing was changed", strerror(errno));
@@ -210,6 +212,10 @@ int out_write(struct arena *a, struct diags *d, const struct out_set *s, change_
 				unlink(tmps[i]);
 		return -1;
 	}
+	/* One sync for all temporaries (not an fsync per file: 20,000 of
+	 * those take seconds), so no rename can expose an unwritten file. */
+	if (tmps_written)
+		sync();
 	/* Phase 2: rename into place (atomic per file). */
 	for (size_t i = 0; i < n; i++) {
 		if (!tmps[i])
