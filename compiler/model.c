@@ -69,6 +69,22 @@ static struct value *F(struct mb *m, const char *fmt, ...)
 	return v_str(m->a, NULL, s);
 }
 
+/* Put "<key>", "<key>Repository" and "<key>Tag" for an image reference,
+ * as Phalanx values want repository and tag apart.  A digest stays whole
+ * in the repository. */
+static void put_image(struct mb *m, struct value *o, const char *image)
+{
+	put(m, o, "image", S(m, image));
+	const char *slash = strrchr(image, '/'), *colon = strrchr(image, ':');
+	if (colon && (!slash || colon > slash) && !strchr(image, '@')) {
+		put(m, o, "imageRepository", S(m, arena_strndup(m->a, image, (size_t)(colon - image))));
+		put(m, o, "imageTag", S(m, colon + 1));
+	} else {
+		put(m, o, "imageRepository", S(m, image));
+		put(m, o, "imageTag", S(m, "latest"));
+	}
+}
+
 /* A spec node, or a default when absent. */
 static struct value *or_default(struct value *spec_node, struct value *dflt)
 {
@@ -653,7 +669,7 @@ static void build_topics_users(struct mb *m, struct value *model)
 	const char *static_topic = sstr(sim, "staticTopic", "alerts-static");
 	const char *replay_topic = sstr(sim, "replayTopic", "alerts-simulated");
 	put(m, simm, "name", S(m, "alert-stream-simulator"));
-	put(m, simm, "image", S(m, sstr(sim, "image", "lsstdm/alert-stream-simulator:v1.2.1")));
+	put_image(m, simm, sstr(sim, "image", "lsstdm/alert-stream-simulator:v1.2.1"));
 	put(m, simm, "staticTopic", S(m, static_topic));
 	put(m, simm, "replayTopic", S(m, replay_topic));
 	put(m, simm, "repeatInterval", I(m, sint(sim, "repeatInterval", 37)));
@@ -753,6 +769,8 @@ static void build_registry(struct mb *m, struct value *model)
 	bool tls = sbool(r, "tls", false);
 	put(m, o, "name", S(m, "alert-schema-registry"));
 	put(m, o, "hostname", S(m, host));
+	/* The address of the ingress serving the registry, for its DNS record. */
+	put(m, o, "ingressIp", S(m, sstr(r, "ip", NULL)));
 	put(m, o, "tls", B(m, tls));
 	put(m, o, "tlsSecret", S(m, "alert-schema-registry-tls"));
 	put(m, o, "issuer", S(m, sstr(r, "issuer", sstr(m->spec, "external.tls.issuer", "letsencrypt-dns"))));
@@ -785,7 +803,7 @@ static void build_registry(struct mb *m, struct value *model)
 	}
 	put(m, o, "schemas", schemas);
 	struct value *sync = M(m);
-	put(m, sync, "image", S(m, sstr(r, "sync.image", "lsstdm/lsst_alert_packet:main")));
+	put_image(m, sync, sstr(r, "sync.image", "lsstdm/lsst_alert_packet:main"));
 	put(m, sync, "subject", S(m, sstr(r, "sync.subject", "alert-packet")));
 	put(m, sync, "pullPolicy", S(m, "Always"));
 	put(m, o, "sync", sync);
@@ -841,7 +859,7 @@ static void build_alertdb(struct mb *m, struct value *model)
 	struct value *ing = M(m);
 	const char *wsa = sstr(a, "ingester.serviceAccount", "alert-database-writer");
 	put(m, ing, "name", S(m, "alert-database-ingester"));
-	put(m, ing, "image", S(m, sstr(a, "ingester.image", "lsstdm/alert_database_ingester:v3.0.0")));
+	put_image(m, ing, sstr(a, "ingester.image", "lsstdm/alert_database_ingester:v3.0.0"));
 	put(m, ing, "replicas", I(m, sint(a, "ingester.replicas", 1)));
 	put(m, ing, "serviceAccount", S(m, wsa));
 	put(m, ing, "gcpServiceAccount", gke && project ? F(m, "alertdb-writer@%s.iam.gserviceaccount.com", project) : N(m));
@@ -867,7 +885,7 @@ static void build_alertdb(struct mb *m, struct value *model)
 
 	struct value *srv = M(m);
 	put(m, srv, "name", S(m, "alert-database-server"));
-	put(m, srv, "image", S(m, sstr(a, "server.image", "lsstdm/alert_database_server:v4.0.0")));
+	put_image(m, srv, sstr(a, "server.image", "lsstdm/alert_database_server:v4.0.0"));
 	put(m, srv, "replicas", I(m, sint(a, "server.replicas", 1)));
 	put(m, srv, "serviceAccount", S(m, sstr(a, "server.serviceAccount", "alert-database-reader")));
 	put(m, srv, "gcpServiceAccount", gke && project ? F(m, "alertdb-reader@%s.iam.gserviceaccount.com", project) : N(m));
@@ -881,6 +899,10 @@ static void build_alertdb(struct mb *m, struct value *model)
 	put(m, ingress, "host", S(m, sstr(a, "ingress.host", NULL)));
 	put(m, ingress, "path", S(m, sstr(a, "ingress.path", "/alertdb")));
 	put(m, ingress, "className", S(m, sstr(a, "ingress.className", "nginx")));
+	/* Gafaelfawr guards the alert database, as in Phalanx; an empty scope
+	 * turns that off. */
+	const char *scope = sstr(a, "ingress.authScope", "read:alertdb");
+	put(m, ingress, "authQuery", *scope ? F(m, "scope=%s", scope) : N(m));
 	put(m, o, "ingress", ingress);
 	put(m, model, "alertDatabase", o);
 }

@@ -51,4 +51,10 @@ dns_records = [
     ttl     = 300
     rrdatas = ["35.238.84.221"]
   },
+  {
+    name    = "alert-schemas-int.lsst.cloud."
+    type    = "A"
+    ttl     = 300
+    rrdatas = ["35.238.192.49"]
+  },
 ]
