@@ -212,7 +212,13 @@ static struct value *make_scalar(struct loader *L, const struct mark *m, const c
 			   tag_is(t, tl, "null")) {
 			plain = true; /* resolve as if plain; checked below */
 		} else {
-			diag_at(L->d, SEV_ERROR, m, "yaml-tag", "remove the tag; asbgen reads plain YAML",
+			struct mark tm = *m;
+			const struct fy_mark *fm = fy_token_start_mark(tag);
+			if (fm) {
+				tm.line = fm->line + 1;
+				tm.col = fm->column + 1;
+			}
+			diag_at(L->d, SEV_ERROR, &tm, "yaml-tag", "remove the tag; asbgen reads plain YAML",
 				"unsupported tag '%.*s'", (int)tl, t);
 			L->failed = true;
 			return v_null(L->a, m);
@@ -305,13 +311,15 @@ static void frame_add_merge(struct loader *L, struct frame *f, struct value *src
 		return;
 	}
 	if (src->kind != V_MAP) {
-		diag_at(L->d, SEV_ERROR, &src->mark, "yaml-merge",
+		/* Point at the merge key: the value may be an alias whose own
+		 * mark is where its anchor was defined. */
+		diag_at(L->d, SEV_ERROR, at, "yaml-merge",
 			"merge keys take an alias of a mapping, or a list of them: '<<: *defaults'",
-			"the value of a merge key (<<) must be a mapping, not a %s", vkind_name(src->kind));
+			"the value of a merge key (<<) must be a mapping, not %s %s",
+			src->kind == V_INT ? "an" : "a", vkind_name(src->kind));
 		L->failed = true;
 		return;
 	}
-	(void)at;
 	if (f->nmerges == f->merges_cap) {
 		f->merges_cap = f->merges_cap ? f->merges_cap * 2 : 4;
 		f->merges = arena_realloc(L->a, f->merges, f->nmerges * sizeof *f->merges,
@@ -464,6 +472,7 @@ int load_yaml_stream(struct arena *a, struct diags *d, const char *path,
 		struct value *node = NULL; /* a finished node to attach */
 		size_t node_size = 0;
 		struct fy_token *anchor_tok = NULL;
+		bool was_alias = ev->type == FYET_ALIAS;
 
 		switch (ev->type) {
 		case FYET_DOCUMENT_START:
@@ -498,6 +507,9 @@ int load_yaml_stream(struct arena *a, struct diags *d, const char *path,
 		}
 		case FYET_ALIAS: {
 			size_t n = 0;
+			/* libfyaml marks the name; point at the '*'. */
+			if (m.col > 1)
+				m.col--;
 			const char *name = fy_token_get_text(ev->alias.anchor, &n);
 			struct anchor *an = name ? anchor_get(&L, name, n) : NULL;
 			if (!an) {
@@ -623,8 +635,10 @@ int load_yaml_stream(struct arena *a, struct diags *d, const char *path,
 				p->key = v_str(a, &node->mark, txt ? txt : "");
 			}
 		} else {
+			/* An alias's node carries its anchor's position; the
+			 * alias itself is where the merge is written. */
 			if (p->key_is_merge)
-				frame_add_merge(&L, p, node, &p->key->mark);
+				frame_add_merge(&L, p, node, was_alias ? &m : &node->mark);
 			else
 				map_put(a, p->v, p->key, node);
 			p->key = NULL;

@@ -1696,8 +1696,8 @@ static const char *type_hint(struct ev *e, unsigned want, const struct value *v,
 	if (!e->d)
 		return NULL;
 	if ((want & T_STR) && (v->kind == V_INT || v->kind == V_FLOAT || v->kind == V_BOOL))
-		return arena_printf(e->a, "YAML reads this as a %s; quote it to pass a string: \"%s\"",
-				    vkind_name(v->kind), vrepr(e->a, v));
+		return arena_printf(e->a, "YAML reads this as %s %s; quote it to pass a string: \"%s\"",
+				    v->kind == V_INT ? "an" : "a", vkind_name(v->kind), vrepr(e->a, v));
 	if (v->kind == V_NULL && !(want & T_NULL))
 		return desc ? arena_printf(e->a, "the value is empty; %s", desc) : "the value is empty";
 	if (v->kind == V_STRING && (want & T_BOOL)) {
