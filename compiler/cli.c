@@ -87,6 +87,12 @@ int opt_value(int argc, char **argv, int *i, const char *name, const char **val)
 	return 1;
 }
 
+const char *path_base(const char *path)
+{
+	const char *s = strrchr(path, '/');
+	return s ? s + 1 : path;
+}
+
 bool parse_format(const char *s, enum diag_format *f)
 {
 	if (!strcmp(s, "text"))

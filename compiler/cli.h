@@ -39,6 +39,10 @@ const char *data_path(struct ctx *c, const char *what);
  * value is missing. */
 int opt_value(int argc, char **argv, int *i, const char *name, const char **val);
 
+/* The last component of a path: specs are named by it in outputs, so the
+ * bytes do not depend on where asbgen runs. */
+const char *path_base(const char *path);
+
 /* Parse "--format text|json|github". */
 bool parse_format(const char *s, enum diag_format *f);
 

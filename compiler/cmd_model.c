@@ -13,12 +13,6 @@ static const char help[] =
 	"Print the model resolved from SPEC as JSON: every default filled and every\n"
 	"derived value computed.  Templates see exactly this tree.\n";
 
-static const char *base_name(const char *p)
-{
-	const char *s = strrchr(p, '/');
-	return s ? s + 1 : p;
-}
-
 int cmd_model(int argc, char **argv)
 {
 	const char *spec_path = NULL;
@@ -41,7 +35,7 @@ int cmd_model(int argc, char **argv)
 	ctx_init(&c);
 	int rc = EXIT_INVALID;
 	struct value *spec = spec_load(&c, spec_path);
-	struct value *model = spec ? model_build(c.arena, &c.diags, spec, base_name(spec_path)) : NULL;
+	struct value *model = spec ? model_build(c.arena, &c.diags, spec, path_base(spec_path)) : NULL;
 	if (model) {
 		struct buf b = BUF_INIT;
 		if (emit_json(&b, model, &c.diags) == 0) {

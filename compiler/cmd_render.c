@@ -28,12 +28,6 @@ static const char help[] =
 	"  --format FMT       diagnostics as text (default), json or github\n"
 	"  -q, --quiet        do not list written files\n";
 
-static const char *base_name(const char *p)
-{
-	const char *s = strrchr(p, '/');
-	return s ? s + 1 : p;
-}
-
 /* Render one spec fully in memory.  Returns 0 or -1 (diagnostics added). */
 static int render_one(struct ctx *c, const char *spec_path, const char *tdir, const char *outdir,
 		      struct out_set *set)
@@ -42,7 +36,7 @@ static int render_one(struct ctx *c, const char *spec_path, const char *tdir, co
 	struct value *spec = spec_load(c, spec_path);
 	if (!spec)
 		return -1;
-	const char *spec_name = base_name(spec_path);
+	const char *spec_name = path_base(spec_path);
 	struct value *model = model_build(c->arena, &c->diags, spec, spec_name);
 	if (!model)
 		return -1;

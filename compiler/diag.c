@@ -1,7 +1,7 @@
 /* diag.c - collecting, sorting and printing diagnostics. */
 #include "diag.h"
 #include "arena.h"
-#include "buf.h"
+#include <jansson.h>
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -200,26 +200,6 @@ static void print_text(FILE *fp, const struct diags *d, const struct diag *g, bo
 		fprintf(fp, "  hint: %s\n", g->hint);
 }
 
-static void json_str(struct buf *b, const char *s)
-{
-	buf_putc(b, '"');
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		switch (*p) {
-		case '"': buf_puts(b, "\\\""); break;
-		case '\\': buf_puts(b, "\\\\"); break;
-		case '\n': buf_puts(b, "\\n"); break;
-		case '\r': buf_puts(b, "\\r"); break;
-		case '\t': buf_puts(b, "\\t"); break;
-		default:
-			if (*p < 0x20)
-				buf_printf(b, "\\u%04x", *p);
-			else
-				buf_putc(b, (char)*p);
-		}
-	}
-	buf_putc(b, '"');
-}
-
 /* GitHub workflow commands need %, CR and LF escaped in the message, and
  * also ',' and ':' in properties. */
 static void gh_escape(FILE *fp, const char *s, bool property)
@@ -239,31 +219,25 @@ static void gh_escape(FILE *fp, const char *s, bool property)
 void diags_print(FILE *fp, const struct diags *d, enum diag_format fmt, bool color)
 {
 	if (fmt == DIAG_JSON) {
-		struct buf b = BUF_INIT;
-		buf_puts(&b, "[");
+		/* Machine output goes through jansson; schemas/diagnostics.schema.json
+		 * describes it. */
+		/* One diagnostic per line: easy to read in CI logs, easy to grep. */
+		fputs("[", fp);
 		for (size_t i = 0; i < d->n; i++) {
 			const struct diag *g = &d->items[i];
-			buf_puts(&b, i ? ",\n  {" : "\n  {");
-			buf_puts(&b, "\"file\": ");
-			if (g->file)
-				json_str(&b, g->file);
-			else
-				buf_puts(&b, "null");
-			buf_printf(&b, ", \"line\": %d, \"column\": %d, \"severity\": \"%s\", \"id\": ",
-				   g->line, g->col, sev_name(g->sev));
-			json_str(&b, g->id);
-			buf_puts(&b, ", \"message\": ");
-			json_str(&b, g->msg);
-			buf_puts(&b, ", \"hint\": ");
-			if (g->hint)
-				json_str(&b, g->hint);
-			else
-				buf_puts(&b, "null");
-			buf_puts(&b, "}");
+			json_t *o = json_pack("{s:o, s:i, s:i, s:s, s:s, s:s, s:o}",
+					      "file", g->file ? json_string(g->file) : json_null(),
+					      "line", g->line, "column", g->col, "severity", sev_name(g->sev),
+					      "id", g->id, "message", g->msg,
+					      "hint", g->hint ? json_string(g->hint) : json_null());
+			char *text = o ? json_dumps(o, JSON_PRESERVE_ORDER) : NULL;
+			if (!text)
+				die_oom();
+			fprintf(fp, "%s\n  %s", i ? "," : "", text);
+			free(text);
+			json_decref(o);
 		}
-		buf_puts(&b, d->n ? "\n]\n" : "]\n");
-		fputs(buf_cstr(&b), fp);
-		buf_free(&b);
+		fputs(d->n ? "\n]\n" : "]\n", fp);
 		return;
 	}
 	for (size_t i = 0; i < d->n; i++) {
