@@ -1,6 +1,7 @@
 /* model.c - spec to model: defaults, derived values, ACLs, names. */
 #include "model.h"
 #include "arena.h"
+#include "buf.h"
 #include "diag.h"
 #include "strimzi.h"
 #include "version.h"
@@ -875,11 +876,15 @@ static void build_alertdb(struct mb *m, struct value *model)
 	push(m, acls, acl(m, "topic", "__consumer_offsets", "literal", "All"));
 	push(m, acls, acl(m, "group", "*", "literal", "Read Describe"));
 	put(m, ing, "topics", topics);
-	struct buf_join { char s[8192]; } *jb = arena_alloc(m->a, sizeof *jb);
-	size_t jl = 0;
-	for (size_t i = 0; i < topics->seq.n && jl < sizeof jb->s - 260; i++)
-		jl += (size_t)snprintf(jb->s + jl, sizeof jb->s - jl, "%s%s", i ? "," : "", topics->seq.items[i]->str.s);
-	put(m, ing, "topicList", S(m, jb->s));
+	/* The ingester takes its topics as one comma-separated argument. */
+	struct buf jb = BUF_INIT;
+	for (size_t i = 0; i < topics->seq.n; i++) {
+		if (i)
+			buf_putc(&jb, ',');
+		buf_puts(&jb, topics->seq.items[i]->str.s);
+	}
+	put(m, ing, "topicList", S(m, buf_cstr(&jb)));
+	buf_free(&jb);
 	put(m, ing, "acls", acls);
 	put(m, o, "ingester", ing);
 

@@ -3,6 +3,7 @@
 #include "arena.h"
 #include "buf.h"
 #include "diag.h"
+#include "template.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -54,9 +55,9 @@ static const char **read_record(struct arena *a, const char *dir, size_t *n)
 		char *nl = strchr(line, '\n');
 		if (nl)
 			*nl = '\0';
-		/* Only plain relative paths; a hand-edited record must not make
-		 * us delete anything outside the environment's directory. */
-		if (*line && *line != '#' && line[0] != '/' && !strstr(line, "..")) {
+		/* Only safe relative paths (the rule outputs follow); a hand-edited
+		 * record must not make us delete anything outside the directory. */
+		if (*line && *line != '#' && tmpl_path_ok(line, strlen(line))) {
 			if (*n == cap) {
 				paths = arena_realloc(a, paths, cap * sizeof *paths, cap * 2 * sizeof *paths);
 				cap *= 2;
