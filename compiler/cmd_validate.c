@@ -1,15 +1,18 @@
 /* cmd_validate.c - `asbgen validate`: every problem in the specs, at its line. */
 #include "arena.h"
 #include "cli.h"
+#include "render_check.h"
 
 #include <string.h>
 
 static const char help[] =
 	"usage: asbgen validate SPEC... [--format text|json|github] [--strict]\n"
 	"\n"
-	"Check environment specs: YAML syntax, then the environment schema\n"
-	"(schemas/environment.schema.json).  Reports every problem of every file,\n"
-	"sorted by file and line, as file:line:column with a hint.\n"
+	"Check environment specs: YAML syntax, the environment schema\n"
+	"(schemas/environment.schema.json), then the semantic checks (README,\n"
+	"\"Semantic checks\"); a spec that passes is rendered in memory, so that\n"
+	"a spec that validates always renders.  Reports every problem of every\n"
+	"file, sorted by file and line, as file:line:column with a hint.\n"
 	"\n"
 	"  --format FMT   text (default; colour on a terminal unless NO_COLOR is set),\n"
 	"                 json (an array of diagnostics, see schemas/diagnostics.schema.json)\n"
@@ -49,8 +52,13 @@ int cmd_validate(int argc, char **argv)
 	}
 	if (!n)
 		goto usage;
-	for (size_t i = 0; i < n; i++)
-		spec_load(&c, specs[i]);
+	/* A valid spec is also rendered in memory: validate promises render. */
+	const char *tdir = data_path(&c, "templates");
+	for (size_t i = 0; i < n; i++) {
+		struct value *spec = spec_load(&c, specs[i]);
+		if (spec)
+			spec_render_check(&c, spec, specs[i], tdir);
+	}
 	ctx_report(&c);
 	int rc = c.diags.nerrors || (strict && c.diags.nwarnings) ? EXIT_INVALID : EXIT_OK;
 	for (size_t i = 0; i < c.diags.n; i++)

@@ -75,7 +75,7 @@ static bool interpret_suffix(const char *s, size_t n, int *bin, long long *dec, 
 		*dec = neg ? -e : e;
 		return true;
 	}
-	*why = "unknown suffix (use Ki, Mi, Gi, Ti, Pi, Ei, n, u, m, k, M, G, T, P, E or an exponent such as e3)";
+	*why = "unknown suffix";
 	return false;
 }
 
@@ -113,7 +113,7 @@ bool quantity_parse(const char *s, size_t n, struct quantity *q, const char **wh
 	while (i < n && is_digit(s[i]))
 		i++;
 	if (i != n) {
-		*why = s[i] == ' ' ? "a space is not allowed" : "unexpected character";
+		*why = memchr(s, ' ', n) ? "a space is not allowed" : "unknown suffix";
 		return false;
 	}
 	int bin;

@@ -1,6 +1,7 @@
-/* spec.c - load an environment spec and check it against the schema.
- * (The deep semantic checks of issue #3 plug in after the schema check.) */
+/* spec.c - load an environment spec, check it against the schema, then
+ * run the semantic checks (check.c) on a spec of the right shape. */
 #include "arena.h"
+#include "check.h"
 #include "cli.h"
 #include "load.h"
 #include "schema.h"
@@ -20,5 +21,8 @@ struct value *spec_load(struct ctx *c, const char *path)
 			return NULL;
 	}
 	schema_validate(&c->diags, c->schema, spec);
+	if (c->diags.nerrors > before)
+		return NULL;
+	spec_check(c->arena, &c->diags, spec);
 	return c->diags.nerrors > before ? NULL : spec;
 }

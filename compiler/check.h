@@ -1,0 +1,107 @@
+/* check.h - the semantic checks of an environment spec (run by spec_load
+ * after the schema check passes, so shapes and types are already right).
+ *
+ * Each check has a stable id (documented in the README's "Semantic checks")
+ * and reports at the YAML node that causes the problem, with the numbers
+ * in the message and a hint.  All checks run; every problem is reported.
+ * The spec's defaults are resolved here the way model.c resolves them
+ * (broker node ids, topic replicas and retention), so that a spec that
+ * passes always builds a model that renders.
+ */
+#ifndef ASBGEN_CHECK_H
+#define ASBGEN_CHECK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "value.h"
+
+struct arena;
+struct diags;
+struct strimzi_release;
+
+/* Run every check; returns the number of errors reported (warnings are
+ * reported too but not counted). */
+int spec_check(struct arena *a, struct diags *d, const struct value *spec);
+
+/* ---- shared by check_*.c ---- */
+
+#define CHECK_MAX_POOL 1000 /* brokers or controllers asbgen renders */
+
+/* A node pool's Kafka node ids: nodeIds, else count ids from first. */
+struct pool {
+	const char *key;            /* "brokers" or "controllers" */
+	const struct value *node;   /* kafka.<key>, may be NULL */
+	const struct value *ids;    /* kafka.<key>.nodeIds, or NULL */
+	const struct value *count;  /* kafka.<key>.count, or NULL */
+	long long n, first;
+	bool ok;                    /* n is usable (not absurdly large) */
+};
+
+/* A Kafka topic as the model will create it. */
+struct topic {
+	const char *name;
+	const char *origin;           /* "topics[3]", "simulator.replayTopic", ... */
+	const struct value *at;       /* the node naming it (for diagnostics) */
+	const struct value *item;     /* topics[i], or NULL for built-in topics */
+	bool builtin;
+	long long partitions;
+	const struct value *partitions_at;
+	long long replicas;
+	const struct value *replicas_at; /* NULL when derived from the broker count */
+	bool replicas_from_defaults;     /* given by topicDefaults.replicas */
+	const struct value *config;      /* topic's own config mapping, or NULL */
+	const struct value *dflt;        /* topicDefaults (when it applies), or NULL */
+	/* retention.bytes below the configs: the topic's, else topicDefaults' */
+	long long bytes;                 /* -1: not set at that level */
+	const struct value *bytes_at;
+	long long ms;                    /* retention.ms likewise; 0: not set */
+	const struct value *ms_at;
+	const char *cleanup;             /* cleanup.policy as resolved */
+};
+
+struct check {
+	struct arena *a;
+	struct diags *d;
+	const struct value *spec;
+	int errors;
+	bool gke;
+	const struct strimzi_release *strimzi;
+	struct pool brokers, controllers;
+	struct topic *topics;
+	size_t ntopics;
+};
+
+void check_error(struct check *c, const struct value *at, const char *id, const char *hint,
+		 const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+void check_warning(struct check *c, const struct value *at, const char *id, const char *hint,
+		   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* The first of these nodes that exists (for "report here, else there"). */
+const struct value *check_first(const struct value *a, const struct value *b, const struct value *c);
+
+long long pool_id(const struct pool *p, long long i);
+const struct value *pool_id_at(const struct pool *p, long long i);
+bool pool_has(const struct pool *p, long long id);
+/* "6-11" or "0, 2, 5-7" (at most a few ranges, then "..."). */
+const char *pool_ids_text(struct check *c, const struct pool *p);
+
+/* A config value that must be an integer: an integer, or a string of
+ * one.  Returns false when v is something else. */
+bool check_config_int(const struct value *v, long long *out);
+/* Topic config key, as the model resolves it: the topic's config, then
+ * topicDefaults.config.  NULL when neither sets it. */
+const struct value *check_topic_config(const struct topic *t, const char *key);
+
+/* The closest of n candidate strings to s (edit distance), or NULL. */
+const char *check_closest(const char *s, const char *const *cands, size_t n);
+
+bool check_dns_label(const char *s);     /* DNS-1123 label: [a-z0-9-], 1-63 */
+bool check_dns_subdomain(const char *s); /* DNS-1123 subdomain: labels, dots, <= 253 */
+bool check_hostname(const char *s);      /* RFC 1123 host name, any case, <= 253 */
+
+void check_cluster(struct check *c);  /* versions, pools, node ids, resources, GKE, storage */
+void check_topics(struct check *c);   /* topic names, replicas, disk, users, schemas */
+void check_network(struct check *c);  /* external listener, IPs, MetalLB range */
+
+#endif

@@ -1,0 +1,51 @@
+/* render_check.c - validate renders each valid spec in memory (model,
+ * templates, emitters; nothing is written), so a spec that validates
+ * always renders.  The work happens in a scratch arena freed per spec, so
+ * validating many files keeps memory flat; diagnostics that point into it
+ * are copied out first. */
+#include "render_check.h"
+#include "arena.h"
+#include "buf.h"
+#include "cli.h"
+#include "emit.h"
+#include "model.h"
+#include "template.h"
+
+int spec_render_check(struct ctx *c, const struct value *spec, const char *spec_path, const char *tdir)
+{
+	struct diags *d = &c->diags;
+	size_t ndiag = d->n, nsrc = d->nsources, errors = d->nerrors;
+	struct arena *scratch = arena_new();
+	struct value *model = model_build(scratch, d, spec, path_base(spec_path));
+	struct tmpl_set ts = { 0 };
+	if (model && templates_render(scratch, d, tdir, model, &ts) == 0) {
+		struct buf b = BUF_INIT;
+		for (size_t i = 0; i < ts.n; i++) {
+			emit_fn emit = emit_for_path(ts.items[i].path);
+			if (!emit) {
+				diag_pos(d, SEV_ERROR, ts.items[i].template_path, 0, 0, "tmpl-output",
+					 "name outputs .yaml, .json, .tfvars or .properties",
+					 "no emitter for the output '%s'", ts.items[i].path);
+				continue;
+			}
+			buf_reset(&b);
+			emit(&b, ts.items[i].doc, d);
+		}
+		buf_free(&b);
+	}
+	/* Keep what new diagnostics point at (template files and their text
+	 * live in the scratch arena); forget the sources otherwise. */
+	if (d->n > ndiag) {
+		for (size_t i = ndiag; i < d->n; i++)
+			if (d->items[i].file)
+				d->items[i].file = arena_strdup(c->arena, d->items[i].file);
+		for (size_t i = nsrc; i < d->nsources; i++) {
+			d->sources[i].path = arena_strdup(c->arena, d->sources[i].path);
+			d->sources[i].text = arena_strndup(c->arena, d->sources[i].text, d->sources[i].len);
+		}
+	} else {
+		d->nsources = nsrc;
+	}
+	arena_free(scratch);
+	return d->nerrors > errors ? -1 : 0;
+}

@@ -1,0 +1,14 @@
+/* render_check.h - what makes `asbgen validate` a promise that `render`
+ * succeeds: the spec's model, templates and emitters run in memory. */
+#ifndef ASBGEN_RENDER_CHECK_H
+#define ASBGEN_RENDER_CHECK_H
+
+struct ctx;
+struct value;
+
+/* Render a valid spec (from spec_load) fully in memory and throw the
+ * result away; problems are reported to c->diags.  tdir: the template
+ * directory.  Returns 0, or -1 when rendering failed. */
+int spec_render_check(struct ctx *c, const struct value *spec, const char *spec_path, const char *tdir);
+
+#endif

@@ -1,0 +1,176 @@
+# suite_semantic.sh - the semantic checks of `asbgen validate` and its
+# diagnostics (issue 3); sourced by tests/run.sh, uses its helpers (ok,
+# notok, check, fold, section) and variables (ASBGEN, PY, TMP, ROOT).
+
+section "semantic checks (tests/semantic-checks.txt)"
+"$PY" tests/bad_inputs.py "$ASBGEN" tests/semantic-checks.txt >"$TMP/sem.out" 2>&1
+rc=$?
+fold "$TMP/sem.out"
+if [ "$rc" -ne 0 ] && ! grep -q '^not ok - ' "$TMP/sem.out"; then
+	notok "semantic checks: runner" "exit $rc"
+fi
+
+# Every check id: documented in the README's "Semantic checks" section, and
+# expected somewhere in tests/semantic-checks.txt.
+if out=$("$PY" - <<'PYEOF' 2>&1
+import glob, re, sys
+ids = set()
+for path in sorted(glob.glob("compiler/check*.c")):
+    src = open(path).read()
+    for m in re.finditer(r"check_(?:error|warning)\(c,", src):
+        # the third argument of the call (after "c,"): skip one top-level comma
+        i, depth, commas = m.end(), 0, 0
+        while commas < 1:
+            ch = src[i]
+            if ch in "([{": depth += 1
+            elif ch in ")]}": depth -= 1
+            elif ch == "," and depth == 0: commas += 1
+            i += 1
+        lit = re.match(r'\s*"([a-z0-9-]+)"', src[i:])
+        if not lit:
+            sys.exit(f"{path}: a check id is not a string literal near offset {i}")
+        ids.add(lit.group(1))
+readme = open("README.md").read()
+sec = re.search(r"^## Semantic checks\n(.*?)^## ", readme, re.S | re.M)
+if not sec:
+    sys.exit("README.md has no '## Semantic checks' section")
+if readme.index("## Semantic checks") > readme.index("## Exit codes"):
+    sys.exit("README.md: 'Semantic checks' must come before 'Exit codes'")
+documented = set(re.findall(r"^\| `([a-z0-9-]+)`", sec.group(1), re.M))
+cases = open("tests/semantic-checks.txt").read()
+problems = [f"id {i} is not in the README's Semantic checks table" for i in sorted(ids - documented)]
+problems += [f"README documents {i}, which no check reports" for i in sorted(documented - ids)]
+problems += [f"id {i} has no case in tests/semantic-checks.txt" for i in sorted(ids) if f"[{i}]" not in cases]
+if problems:
+    sys.exit("\n".join(problems))
+print(len(ids))
+PYEOF
+); then
+	ok "semantic checks: all $out ids are documented in README.md and tested"
+else
+	notok "semantic checks: every id documented in README.md and tested" "$out"
+fi
+
+# The committed environments: only the warnings recorded as intended.
+S=$TMP/sem
+mkdir -p "$S"
+"$ASBGEN" validate environments/*.yaml >"$S/env.out" 2>"$S/env.err"
+rc=$?
+if [ "$rc" -eq 0 ] && [ ! -s "$S/env.out" ] && cmp -s "$S/env.err" tests/environments-warnings.txt; then
+	ok "semantic: environments/*.yaml give exactly tests/environments-warnings.txt"
+else
+	notok "semantic: environments/*.yaml give exactly tests/environments-warnings.txt" \
+		"exit $rc; $(diff tests/environments-warnings.txt "$S/env.err")"
+fi
+
+# Many files in one call: every problem of every file, sorted by file;
+# warnings fail only with --strict; 2 for I/O and usage errors.
+cat >"$S/b.yaml" <<'YEOF'
+name: b
+platform: {type: bare-metal, bareMetal: {addressPool: p, addressRange: 10.0.0.0/24, storageClass: s}}
+registry: {hostname: r.example.org}
+kafka: {controllers: {count: 2}}
+topics: [{name: t, replicas: 9}]
+YEOF
+cat >"$S/a.yaml" <<'YEOF'
+name: a
+platform: {type: bare-metal, bareMetal: {addressPool: p, addressRange: 10.0.0.0/24, storageClass: s}}
+registry: {hostname: r.example.org}
+topics: [{name: t, replicas: 1, retention: {bytes: 1000}}]
+YEOF
+cp environments/minimal.yaml "$S/c.yaml"
+(cd "$S" && "$ASBGEN" validate c.yaml b.yaml a.yaml >many.out 2>many.err)
+rc=$?
+got=$(sed -n 's/^\([a-z]*\.yaml:[0-9]*:[0-9]*: [a-z]*\): .*\[\(.*\)\]$/\1 \2/p' "$S/many.err" | tr '\n' ';')
+want="a.yaml:4:30: warning topic-single-replica;b.yaml:4:30: error controllers;b.yaml:5:30: error topic-replicas;"
+if [ "$rc" -eq 1 ] && [ "$got" = "$want" ]; then
+	ok "validate: many files in one call, every problem, sorted by file and line"
+else
+	notok "validate: many files in one call, every problem, sorted by file and line" "exit $rc; got $got; want $want"
+fi
+(cd "$S" && "$ASBGEN" validate c.yaml a.yaml >/dev/null 2>&1)
+rc1=$?
+(cd "$S" && "$ASBGEN" validate --strict c.yaml a.yaml >/dev/null 2>&1)
+rc2=$?
+(cd "$S" && "$ASBGEN" validate --strict c.yaml >/dev/null 2>&1)
+rc3=$?
+(cd "$S" && "$ASBGEN" validate a.yaml missing.yaml >/dev/null 2>&1)
+rc4=$?
+(cd "$S" && "$ASBGEN" validate --bogus a.yaml >/dev/null 2>&1)
+rc5=$?
+if [ "$rc1$rc2$rc3$rc4$rc5" = "01022" ]; then
+	ok "validate: exit 0 with warnings, 1 with --strict, 0 clean, 2 for a missing file or a bad option"
+else
+	notok "validate: exit codes" "warnings $rc1 (0), --strict $rc2 (1), clean --strict $rc3 (0), missing file $rc4 (2), bad option $rc5 (2)"
+fi
+
+# Colour: only on a terminal, never with NO_COLOR set.
+esc=$(printf '\033')
+if command -v script >/dev/null 2>&1; then
+	(cd "$S" && env -u NO_COLOR script -qec "$ASBGEN validate b.yaml" /dev/null >tty.out 2>&1)
+	(cd "$S" && NO_COLOR=1 script -qec "$ASBGEN validate b.yaml" /dev/null >tty-nc.out 2>&1)
+	if grep -q "$esc\[" "$S/tty.out" && ! grep -q "$esc" "$S/tty-nc.out" && grep -q 'controllers' "$S/tty-nc.out"; then
+		ok "validate: colour on a terminal, none with NO_COLOR"
+	else
+		notok "validate: colour on a terminal, none with NO_COLOR" "$(head -c 600 "$S/tty.out" | od -c | head -8)"
+	fi
+fi
+(cd "$S" && env -u NO_COLOR "$ASBGEN" validate b.yaml >pipe.out 2>&1)
+if ! grep -q "$esc" "$S/pipe.out"; then
+	ok "validate: no colour when not on a terminal"
+else
+	notok "validate: no colour when not on a terminal"
+fi
+
+# Robustness: 10,000-deep nesting and a large alias expansion end with a
+# clear error, not a crash.
+"$PY" -c 'import sys; sys.stdout.write("name: t\nx-deep: " + "[" * 10000 + "]" * 10000 + "\n")' >"$S/deep.yaml"
+"$PY" -c '
+import sys
+lines = ["name: t", "x-a: &a [" + ", ".join(["lol"] * 10) + "]"]
+prev = "a"
+for c in "bcdefghijkl":
+    lines.append(f"x-{c}: &{c} [" + ", ".join(["*" + prev] * 10) + "]")
+    prev = c
+sys.stdout.write("\n".join(lines) + "\n")' >"$S/laughs.yaml"
+for f in deep:yaml-depth laughs:yaml-too-large; do
+	name=${f%%:*}
+	id=${f#*:}
+	"$ASBGEN" validate "$S/$name.yaml" >"$S/$name.out" 2>&1
+	rc=$?
+	if [ "$rc" -eq 1 ] && grep -q "\[$id\]" "$S/$name.out"; then
+		ok "validate: $name.yaml ends with [$id], exit 1"
+	else
+		notok "validate: $name.yaml ends with [$id], exit 1" "exit $rc: $(head -c 400 "$S/$name.out")"
+	fi
+done
+
+# Render runs the same checks: nothing written for a semantic error;
+# warnings do not stop it.
+(cd "$S" && "$ASBGEN" render -q b.yaml -o out-b >render-b.out 2>&1)
+rc=$?
+if [ "$rc" -eq 1 ] && [ ! -e "$S/out-b" ] && grep -q '\[controllers\]' "$S/render-b.out"; then
+	ok "render: a semantic error stops it, nothing written"
+else
+	notok "render: a semantic error stops it, nothing written" "exit $rc: $(cat "$S/render-b.out")"
+fi
+(cd "$S" && "$ASBGEN" render -q a.yaml -o out-a >render-a.out 2>&1)
+rc=$?
+if [ "$rc" -eq 0 ] && [ -f "$S/out-a/a/kubernetes/kafka.yaml" ] && grep -q '\[topic-single-replica\]' "$S/render-a.out"; then
+	ok "render: warnings are shown and do not stop it"
+else
+	notok "render: warnings are shown and do not stop it" "exit $rc: $(cat "$S/render-a.out")"
+fi
+
+# validate renders in memory: a template that fails on this spec makes
+# validate fail too (templates from ASBGEN_DATA).
+mkdir -p "$S/data"
+cp -R templates schemas "$S/data/"
+printf 'broken: ${kafka.nosuchkey}\n' >"$S/data/templates/kubernetes/kafka.yaml"
+(cd "$S" && ASBGEN_DATA="$S/data" "$ASBGEN" validate c.yaml >tmpl.out 2>&1)
+rc=$?
+if [ "$rc" -eq 1 ] && grep -q '\[tmpl-' "$S/tmpl.out"; then
+	ok "validate: renders in memory, so a template failure is reported"
+else
+	notok "validate: renders in memory, so a template failure is reported" "exit $rc: $(cat "$S/tmpl.out")"
+fi
