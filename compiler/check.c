@@ -270,6 +270,43 @@ static void collect_topics(struct check *c)
 	}
 }
 
+/* ---- name sets ---- */
+
+void nameset_init(struct check *c, struct nameset *ns, size_t n)
+{
+	ns->cap = 16;
+	while (ns->cap < 2 * n + 2)
+		ns->cap <<= 1;
+	ns->t = arena_alloc(c->a, ns->cap * sizeof *ns->t);
+}
+
+static size_t name_hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ull;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	return (size_t)h;
+}
+
+size_t nameset_find(const struct nameset *ns, const char *s)
+{
+	for (size_t i = name_hash(s) & (ns->cap - 1); ns->t[i].s; i = (i + 1) & (ns->cap - 1))
+		if (!strcmp(ns->t[i].s, s))
+			return ns->t[i].idx;
+	return SIZE_MAX;
+}
+
+size_t nameset_add(struct nameset *ns, const char *s, size_t idx)
+{
+	size_t i = name_hash(s) & (ns->cap - 1);
+	for (; ns->t[i].s; i = (i + 1) & (ns->cap - 1))
+		if (!strcmp(ns->t[i].s, s))
+			return ns->t[i].idx;
+	ns->t[i].s = s;
+	ns->t[i].idx = idx;
+	return idx;
+}
+
 /* ---- names ---- */
 
 static bool is_lower_alnum(char ch) { return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9'); }

@@ -93,6 +93,18 @@ bool check_config_int(const struct value *v, long long *out);
  * topicDefaults.config.  NULL when neither sets it. */
 const struct value *check_topic_config(const struct topic *t, const char *key);
 
+/* A set of names with the index each was first added under, so that
+ * checks of 10,000 users stay linear. */
+struct nameset {
+	struct nameslot { const char *s; size_t idx; } *t;
+	size_t cap;
+};
+void nameset_init(struct check *c, struct nameset *ns, size_t n);
+/* The index s was added with, or SIZE_MAX. */
+size_t nameset_find(const struct nameset *ns, const char *s);
+/* Add s under idx unless present; returns the index it has in the set. */
+size_t nameset_add(struct nameset *ns, const char *s, size_t idx);
+
 /* The closest of n candidate strings to s (edit distance), or NULL. */
 const char *check_closest(const char *s, const char *const *cands, size_t n);
 

@@ -107,18 +107,24 @@ static void check_topic_names(struct check *c)
 	}
 	/* KafkaTopic object names: a name that is not a valid object name gets
 	 * a sanitised one with a hash, which could still meet another's. */
-	for (size_t i = 0; i < c->ntopics; i++)
-		for (size_t j = 0; objs[i] && j < i && strcmp(objs[i], c->topics[i].name) != 0; j++)
-			if (objs[j] && strcmp(c->topics[i].name, c->topics[j].name) != 0 && !strcmp(objs[i], objs[j]))
-				check_error(c, c->topics[i].at, "topic-object-name", "rename one of the topics",
-					    "topic '%s' gets the KafkaTopic object name '%s', as '%s' (line %d) does",
-					    c->topics[i].name, objs[i], c->topics[j].name, c->topics[j].at->mark.line);
-	for (size_t i = 0; i < c->ntopics; i++)
-		for (size_t j = 0; objs[i] && j < i && !strcmp(objs[i], c->topics[i].name); j++)
-			if (objs[j] && strcmp(objs[j], c->topics[j].name) != 0 && !strcmp(objs[i], objs[j]))
-				check_error(c, c->topics[i].at, "topic-object-name", "rename one of the topics",
-					    "topic '%s' is the KafkaTopic object name asbgen gives '%s' (line %d)",
-					    c->topics[i].name, c->topics[j].name, c->topics[j].at->mark.line);
+	struct nameset objset;
+	nameset_init(c, &objset, c->ntopics);
+	for (size_t i = 0; i < c->ntopics; i++) {
+		if (!objs[i])
+			continue;
+		size_t j = nameset_add(&objset, objs[i], i);
+		const struct topic *t = &c->topics[i], *u = &c->topics[j];
+		if (j == i || !strcmp(t->name, u->name))
+			continue; /* a duplicate name is reported above */
+		if (!strcmp(objs[i], t->name))
+			check_error(c, t->at, "topic-object-name", "rename one of the topics",
+				    "topic '%s' is the KafkaTopic object name asbgen gives '%s' (line %d)", t->name, u->name,
+				    u->at->mark.line);
+		else
+			check_error(c, t->at, "topic-object-name", "rename one of the topics",
+				    "topic '%s' gets the KafkaTopic object name '%s', as '%s' (line %d) does", t->name, objs[i],
+				    u->name, u->at->mark.line);
+	}
 }
 
 /* ---- partitions, replicas, min.insync.replicas ---- */
@@ -416,15 +422,18 @@ static void check_users(struct check *c)
 		if (nm && nm->kind == V_STRING)
 			names[n++] = (struct uname){ nm->str.s, nm, arena_printf(c->a, "users[%zu].name", i) };
 	}
+	struct nameset seen;
+	nameset_init(c, &seen, n);
+	for (size_t i = 0; i < builtin; i++)
+		nameset_add(&seen, names[i].name, i);
 	for (size_t i = builtin; i < n; i++) {
 		const char *why = user_name_problem(names[i].name);
 		if (why && names[i].at)
 			check_error(c, names[i].at, "user-name",
 				    "user names become KafkaUser objects and secret keys (<name>-password): lowercase letters, digits and '-', at most 63",
 				    "%s: '%s' is not a valid user name: %s", names[i].what, names[i].name, why);
-		for (size_t j = 0; j < i; j++) {
-			if (strcmp(names[i].name, names[j].name) != 0)
-				continue;
+		size_t j = nameset_add(&seen, names[i].name, i);
+		if (j != i) {
 			if (j >= builtin && j < nsuper && i >= nsuper)
 				check_error(c, names[i].at, "user-superuser",
 					    "a superuser already reads and writes everything: remove it from users (or from superusers)",
@@ -439,27 +448,26 @@ static void check_users(struct check *c)
 					    "%s: user '%s' is already defined (%s)", names[i].what, names[i].name,
 					    names[j].at ? arena_printf(c->a, "%s, line %d", names[j].what, names[j].at->mark.line)
 							: names[j].what);
-			break;
 		}
 	}
 }
 
 /* Topic lists of users and the alert database ingester name topics that exist. */
-static void check_topic_refs(struct check *c, const struct value *list, const char *what, bool star_ok)
+struct topic_index {
+	struct nameset names;
+	const char **cands; /* for "did you mean" */
+};
+
+static void check_topic_refs(struct check *c, const struct topic_index *ti, const struct value *list,
+			     const char *what, bool star_ok)
 {
-	const char **cands = arena_alloc(c->a, (c->ntopics ? c->ntopics : 1) * sizeof *cands);
-	for (size_t i = 0; i < c->ntopics; i++)
-		cands[i] = c->topics[i].name;
 	for (size_t i = 0; list && list->kind == V_SEQ && i < list->seq.n; i++) {
 		const struct value *x = list->seq.items[i];
 		if (x->kind != V_STRING || (star_ok && !strcmp(x->str.s, "*")))
 			continue;
-		bool found = false;
-		for (size_t j = 0; j < c->ntopics && !found; j++)
-			found = !strcmp(c->topics[j].name, x->str.s);
-		if (found)
+		if (nameset_find(&ti->names, x->str.s) != SIZE_MAX)
 			continue;
-		const char *near = check_closest(x->str.s, cands, c->ntopics);
+		const char *near = check_closest(x->str.s, ti->cands, c->ntopics);
 		check_error(c, x, "unknown-topic",
 			    near ? arena_printf(c->a, "did you mean '%s'? Otherwise add the topic to topics%s", near, star_ok ? ", or use \"*\"" : "")
 				 : arena_printf(c->a, "add the topic to topics%s", star_ok ? ", or use \"*\" for every topic" : ""),
@@ -469,11 +477,27 @@ static void check_topic_refs(struct check *c, const struct value *list, const ch
 
 static void check_user_topics(struct check *c)
 {
+	struct topic_index ti;
+	nameset_init(c, &ti.names, c->ntopics);
+	ti.cands = arena_alloc(c->a, (c->ntopics ? c->ntopics : 1) * sizeof *ti.cands);
+	for (size_t i = 0; i < c->ntopics; i++) {
+		nameset_add(&ti.names, c->topics[i].name, i);
+		ti.cands[i] = c->topics[i].name;
+	}
 	const struct value *su = map_get(c->spec, "users");
-	for (size_t i = 0; su && su->kind == V_SEQ && i < su->seq.n; i++)
-		check_topic_refs(c, map_get(su->seq.items[i], "topics"), arena_printf(c->a, "users[%zu].topics", i), true);
+	for (size_t i = 0; su && su->kind == V_SEQ && i < su->seq.n; i++) {
+		const struct value *list = map_get(su->seq.items[i], "topics");
+		/* The path is only needed for a report: most users have none. */
+		bool bad = false;
+		for (size_t j = 0; list && list->kind == V_SEQ && j < list->seq.n && !bad; j++) {
+			const struct value *x = list->seq.items[j];
+			bad = x->kind == V_STRING && strcmp(x->str.s, "*") != 0 && nameset_find(&ti.names, x->str.s) == SIZE_MAX;
+		}
+		if (bad)
+			check_topic_refs(c, &ti, list, arena_printf(c->a, "users[%zu].topics", i), true);
+	}
 	if (v_as_bool(v_path(c->spec, "alertDatabase.enabled"), true))
-		check_topic_refs(c, v_path(c->spec, "alertDatabase.ingester.topics"), "alertDatabase.ingester.topics", false);
+		check_topic_refs(c, &ti, v_path(c->spec, "alertDatabase.ingester.topics"), "alertDatabase.ingester.topics", false);
 }
 
 /* ---- schema registry ---- */

@@ -2,6 +2,7 @@
 #include "arena.h"
 #include "cli.h"
 #include "render_check.h"
+#include "template.h"
 
 #include <string.h>
 
@@ -54,12 +55,14 @@ int cmd_validate(int argc, char **argv)
 		goto usage;
 	/* A valid spec is also rendered in memory: validate promises render. */
 	const char *tdir = data_path(&c, "templates");
+	struct tmpl_cache *tc = tmpl_cache_new();
 	for (size_t i = 0; i < n; i++) {
 		struct value *spec = spec_load(&c, specs[i]);
 		if (spec)
-			spec_render_check(&c, spec, specs[i], tdir);
+			spec_render_check(&c, spec, specs[i], tdir, tc);
 	}
 	ctx_report(&c);
+	tmpl_cache_free(tc);
 	int rc = c.diags.nerrors || (strict && c.diags.nwarnings) ? EXIT_INVALID : EXIT_OK;
 	for (size_t i = 0; i < c.diags.n; i++)
 		if (!strcmp(c.diags.items[i].id, "io") || !strcmp(c.diags.items[i].id, "schema-load"))

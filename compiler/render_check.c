@@ -11,14 +11,22 @@
 #include "model.h"
 #include "template.h"
 
-int spec_render_check(struct ctx *c, const struct value *spec, const char *spec_path, const char *tdir)
+int spec_render_check(struct ctx *c, const struct value *spec, const char *spec_path, const char *tdir,
+		      struct tmpl_cache *tc)
 {
 	struct diags *d = &c->diags;
 	size_t ndiag = d->n, nsrc = d->nsources, errors = d->nerrors;
 	struct arena *scratch = arena_new();
 	struct value *model = model_build(scratch, d, spec, path_base(spec_path));
 	struct tmpl_set ts = { 0 };
-	if (model && templates_render(scratch, d, tdir, model, &ts) == 0) {
+	int rendered = model ? templates_render_cached(scratch, d, tdir, model, &ts, tc) : -1;
+	if (model && rendered != 0 && d->nerrors == errors)
+		/* A cached template reports an error at a place once: say that
+		 * this spec fails there too. */
+		diag_at(d, SEV_ERROR, &spec->mark, "render-templates",
+			"see the template error reported above for another spec",
+			"the templates fail on this spec too");
+	if (rendered == 0) {
 		struct buf b = BUF_INIT;
 		for (size_t i = 0; i < ts.n; i++) {
 			emit_fn emit = emit_for_path(ts.items[i].path);
@@ -33,12 +41,14 @@ int spec_render_check(struct ctx *c, const struct value *spec, const char *spec_
 		}
 		buf_free(&b);
 	}
-	/* Keep what new diagnostics point at (template files and their text
-	 * live in the scratch arena); forget the sources otherwise. */
-	if (d->n > ndiag) {
-		for (size_t i = ndiag; i < d->n; i++)
-			if (d->items[i].file)
-				d->items[i].file = arena_strdup(c->arena, d->items[i].file);
+	/* Keep what new diagnostics point at; without a cache, template files
+	 * and their text live in the scratch arena (with one, in the cache). */
+	for (size_t i = ndiag; i < d->n; i++)
+		if (d->items[i].file)
+			d->items[i].file = arena_strdup(c->arena, d->items[i].file);
+	if (tc) {
+		/* nothing to copy */
+	} else if (d->n > ndiag) {
 		for (size_t i = nsrc; i < d->nsources; i++) {
 			d->sources[i].path = arena_strdup(c->arena, d->sources[i].path);
 			d->sources[i].text = arena_strndup(c->arena, d->sources[i].text, d->sources[i].len);

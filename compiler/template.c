@@ -84,8 +84,19 @@ struct sset {
 	size_t cap, n;
 };
 
+/* Templates loaded and compiled once for many renders (see template.h). */
+struct tmpl_cache {
+	struct arena *a;     /* the compiled templates and their source text */
+	const char *dir;     /* the directory they come from */
+	struct value *index; /* files.yaml, once loaded */
+	bool index_loaded;
+	struct tfile **tfs;
+	size_t ntfs, captfs;
+};
+
 struct ctx {
 	struct expr_env env; /* first member: hooks get &env */
+	struct tmpl_cache *cache; /* NULL: load for this render only */
 	const char *dir;
 	struct tfile **tfs;
 	size_t ntfs, captfs;
@@ -178,6 +189,10 @@ static struct expr_site *mk_site(struct ctx *c, const struct value *v)
 	s->text = v->str.s;
 	s->len = v->str.len;
 	s->flags = v->flags;
+	/* Made now, in the site's arena: a cached template's sites outlive
+	 * the render arenas expr_eval would otherwise make them in. */
+	s->bools[0] = v_bool(c->env.a, &s->mark, false);
+	s->bools[1] = v_bool(c->env.a, &s->mark, true);
 	return s;
 }
 
@@ -847,17 +862,21 @@ static struct value *inst(struct ctx *c, const struct tnode *t, const struct sco
 
 static struct tfile *get_tfile(struct ctx *c, const char *rel)
 {
-	for (size_t i = 0; i < c->ntfs; i++)
-		if (strcmp(c->tfs[i]->rel, rel) == 0)
-			return c->tfs[i];
-	if (c->ntfs == c->captfs) {
-		c->captfs = c->captfs ? 2 * c->captfs : 16;
-		c->tfs = xrealloc(c->tfs, c->captfs * sizeof *c->tfs);
+	/* With a cache, the files live there, across renders. */
+	struct tfile ***tfs = c->cache ? &c->cache->tfs : &c->tfs;
+	size_t *n = c->cache ? &c->cache->ntfs : &c->ntfs, *cap = c->cache ? &c->cache->captfs : &c->captfs;
+	struct arena *a = c->cache ? c->cache->a : c->env.a;
+	for (size_t i = 0; i < *n; i++)
+		if (strcmp((*tfs)[i]->rel, rel) == 0)
+			return (*tfs)[i];
+	if (*n == *cap) {
+		*cap = *cap ? 2 * *cap : 16;
+		*tfs = xrealloc(*tfs, *cap * sizeof **tfs);
 	}
-	struct tfile *tf = arena_alloc(c->env.a, sizeof *tf);
-	tf->rel = arena_strdup(c->env.a, rel);
-	tf->full = c->dir ? arena_printf(c->env.a, "%s/%s", c->dir, rel) : tf->rel;
-	c->tfs[c->ntfs++] = tf;
+	struct tfile *tf = arena_alloc(a, sizeof *tf);
+	tf->rel = arena_strdup(a, rel);
+	tf->full = c->dir ? arena_printf(a, "%s/%s", c->dir, rel) : tf->rel;
+	(*tfs)[(*n)++] = tf;
 	return tf;
 }
 
@@ -865,20 +884,29 @@ static struct tfile *get_tfile(struct ctx *c, const char *rel)
  * or when loading failed (reported by the loader). */
 static bool tf_load(struct ctx *c, struct tfile *tf)
 {
-	if (tf->loaded)
+	if (tf->loaded) {
+		if (!tf->root)
+			c->env.failed = true; /* reported when it was loaded */
 		return tf->root != NULL;
+	}
 	tf->loaded = true;
 	if (access(tf->full, R_OK) != 0) {
 		tf->missing = true;
 		c->env.failed = true;
 		return false;
 	}
+	/* Compiled templates outlive this render when cached. */
+	struct arena *render_arena = c->env.a;
+	if (c->cache)
+		c->env.a = c->cache->a;
 	struct value *doc = load_yaml_file(c->env.a, c->env.d, tf->full);
+	if (doc)
+		tf->root = compile(c, doc);
+	c->env.a = render_arena;
 	if (!doc) {
 		c->env.failed = true;
 		return false;
 	}
-	tf->root = compile(c, doc);
 	return true;
 }
 
@@ -1153,15 +1181,55 @@ static void index_entry(struct ctx *c, const struct value *node)
 		add_output(c, &ie, NULL);
 }
 
+struct tmpl_cache *tmpl_cache_new(void)
+{
+	struct tmpl_cache *tc = xcalloc(1, sizeof *tc);
+	tc->a = arena_new();
+	return tc;
+}
+
+void tmpl_cache_free(struct tmpl_cache *tc)
+{
+	if (!tc)
+		return;
+	free(tc->tfs);
+	arena_free(tc->a);
+	free(tc);
+}
+
 int templates_render(struct arena *a, struct diags *d, const char *dir,
 		     const struct value *model, struct tmpl_set *out)
+{
+	return templates_render_cached(a, d, dir, model, out, NULL);
+}
+
+int templates_render_cached(struct arena *a, struct diags *d, const char *dir,
+			    const struct value *model, struct tmpl_set *out, struct tmpl_cache *tc)
 {
 	struct ctx c;
 	ctx_init(&c, a, d, dir, model);
 	out->items = NULL;
 	out->n = 0;
-	const char *ipath = arena_printf(a, "%s/%s", dir, TMPL_INDEX);
-	struct value *idx = load_yaml_file(a, d, ipath);
+	if (tc && (!tc->dir || strcmp(tc->dir, dir) != 0)) {
+		/* A cache serves one directory: start it over for another. */
+		free(tc->tfs);
+		arena_free(tc->a);
+		memset(tc, 0, sizeof *tc);
+		tc->a = arena_new();
+		tc->dir = arena_strdup(tc->a, dir);
+	}
+	c.cache = tc;
+	struct value *idx;
+	if (tc && tc->index_loaded) {
+		idx = tc->index;
+	} else {
+		struct arena *ia = tc ? tc->a : a;
+		idx = load_yaml_file(ia, d, arena_printf(ia, "%s/%s", dir, TMPL_INDEX));
+		if (tc) {
+			tc->index = idx;
+			tc->index_loaded = true;
+		}
+	}
 	if (!idx) {
 		ctx_free(&c);
 		return -1;

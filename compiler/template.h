@@ -41,6 +41,17 @@ struct tmpl_set {
 int templates_render(struct arena *a, struct diags *d, const char *dir,
 		     const struct value *model, struct tmpl_set *out);
 
+/* Templates loaded and compiled once, for rendering many models from the
+ * same directory (validate of many specs).  Output trees of a cached
+ * render share nodes with the cache: free it after them. */
+struct tmpl_cache;
+struct tmpl_cache *tmpl_cache_new(void);
+void tmpl_cache_free(struct tmpl_cache *tc);
+/* templates_render with a cache (NULL: none).  Problems of a template
+ * file are reported by the render that loads it. */
+int templates_render_cached(struct arena *a, struct diags *d, const char *dir,
+			    const struct value *model, struct tmpl_set *out, struct tmpl_cache *tc);
+
 /* Instantiate one template tree in the model's scope (dir: for include();
  * may be NULL when include() is not needed).  files() is not available.
  * Returns NULL after reporting diagnostics. */
