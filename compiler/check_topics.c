@@ -320,6 +320,18 @@ static void check_disk(struct check *c)
 		const struct topic *t = &c->topics[i];
 		long long bytes, prod;
 		const struct value *at;
+		/* The model multiplies the topic's own retention.bytes out too
+		 * (retentionBytesTotal), whatever its cleanup policy. */
+		if (t->bytes >= 0 && t->partitions >= 1 && t->replicas >= 1 &&
+		    (__builtin_mul_overflow(t->partitions, t->replicas, &prod) ||
+		     __builtin_mul_overflow(prod, t->bytes, &prod))) {
+			check_error(c, check_first(t->bytes_at, t->at, NULL), "disk-capacity",
+				    "lower retention.bytes, partitions or replicas",
+				    "topic '%s' may hold more than 9.2 EB (%lld partitions x %lld replicas x %lld bytes)",
+				    t->name, t->partitions, t->replicas, t->bytes);
+			overflow = true;
+			continue;
+		}
 		if (!retention_bytes(c, t, &bytes, &at))
 			continue;
 		bool deletes = strstr(t->cleanup, "delete") != NULL;
@@ -341,7 +353,7 @@ static void check_disk(struct check *c)
 		if (__builtin_mul_overflow(t->partitions, t->replicas, &prod) ||
 		    __builtin_mul_overflow(prod, bytes, &prod) || __builtin_add_overflow(total, prod, &total)) {
 			check_error(c, at, "disk-capacity", "lower retention.bytes, partitions or replicas",
-				    "topic '%s' may hold more than 9.2 EB (%lld partitions x %lld replicas x %lld bytes)",
+				    "the topics may hold more than 9.2 EB (at topic '%s': %lld partitions x %lld replicas x %lld bytes)",
 				    t->name, t->partitions, t->replicas, bytes);
 			overflow = true;
 			break;
