@@ -300,7 +300,9 @@ static void check_gke_node_pool(struct check *c)
 	if (has_taint && !any) {
 		const char *key = v_as_str(map_get(taint, "key"), "kafka"), *val = v_as_str(map_get(taint, "value"), "ok");
 		const char *eff = v_as_str(map_get(taint, "effect"), "NoSchedule");
-		check_warning(c, check_first(taint, np, v_path(c->spec, "platform.gke")), "gke-taint",
+		/* At the taint when written, else at what turned the toleration off. */
+		const struct value *ded = map_get(c->brokers.node, "dedicatedNodes");
+		check_warning(c, check_first(taint, ded, map_get(c->controllers.node, "dedicatedNodes")), "gke-taint",
 			      "set dedicatedNodes: true on kafka.brokers and kafka.controllers, or remove the taint (taint: null)",
 			      "no pod tolerates the node pool's taint %s=%s:%s (dedicatedNodes is false on both Kafka pools): nothing asbgen deploys runs on %s",
 			      key, val, eff, v_as_str(map_get(np, "name"), "kafka-pool"));

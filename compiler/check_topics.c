@@ -314,7 +314,7 @@ static void check_disk(struct check *c)
 	size_t counted = 0, time_only = 0;
 	long long largest = -1;
 	const struct topic *big = NULL;
-	const struct value *big_at = NULL;
+	const struct value *big_at = NULL, *last_forever = NULL;
 	bool overflow = false;
 	for (size_t i = 0; i < c->ntopics; i++) {
 		const struct topic *t = &c->topics[i];
@@ -338,11 +338,14 @@ static void check_disk(struct check *c)
 		if (bytes < 0 || !deletes) {
 			const struct value *ms_at;
 			if (deletes && keeps_forever(c, t, &ms_at)) {
-				if (!t->builtin)
+				/* Once per node: topicDefaults' retention.ms serves many topics. */
+				if (!t->builtin && ms_at != last_forever)
 					check_warning(c, ms_at, "retention-unbounded",
 						      "set retention.bytes (per partition) or a finite retention.ms",
 						      "topic '%s' keeps everything forever (retention.ms -1, no retention.bytes): it grows until the disks fill",
 						      t->name);
+				if (!t->builtin)
+					last_forever = ms_at;
 			} else if (deletes) {
 				time_only++;
 			}
