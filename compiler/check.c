@@ -47,24 +47,24 @@ const struct value *check_first(const struct value *a, const struct value *b, co
 
 /* ---- node pools ---- */
 
-long long pool_id(const struct pool *p, long long i)
+long long check_pool_id(const struct pool *p, long long i)
 {
 	return p->ids ? p->ids->seq.items[i]->i : p->first + i;
 }
 
-const struct value *pool_id_at(const struct pool *p, long long i)
+const struct value *check_pool_id_at(const struct pool *p, long long i)
 {
 	return p->ids ? p->ids->seq.items[i] : check_first(p->count, p->node, NULL);
 }
 
-bool pool_has(const struct pool *p, long long id)
+bool check_pool_has(const struct pool *p, long long id)
 {
 	if (!p->ok)
 		return false;
 	if (!p->ids)
 		return id >= p->first && id - p->first < p->n;
 	for (long long i = 0; i < p->n; i++)
-		if (pool_id(p, i) == id)
+		if (check_pool_id(p, i) == id)
 			return true;
 	return false;
 }
@@ -75,13 +75,13 @@ static int ll_cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-const char *pool_ids_text(struct check *c, const struct pool *p)
+const char *check_pool_ids_text(struct check *c, const struct pool *p)
 {
 	if (!p->ok || p->n == 0)
 		return "none";
 	long long *ids = arena_alloc(c->a, (size_t)p->n * sizeof *ids);
 	for (long long i = 0; i < p->n; i++)
-		ids[i] = pool_id(p, i);
+		ids[i] = check_pool_id(p, i);
 	qsort(ids, (size_t)p->n, sizeof *ids, ll_cmp);
 	char buf[256];
 	size_t len = 0;
@@ -272,7 +272,7 @@ static void collect_topics(struct check *c)
 
 /* ---- name sets ---- */
 
-void nameset_init(struct check *c, struct nameset *ns, size_t n)
+void check_nameset_init(struct check *c, struct nameset *ns, size_t n)
 {
 	ns->cap = 16;
 	while (ns->cap < 2 * n + 2)
@@ -288,7 +288,7 @@ static size_t name_hash(const char *s)
 	return (size_t)h;
 }
 
-size_t nameset_find(const struct nameset *ns, const char *s)
+size_t check_nameset_find(const struct nameset *ns, const char *s)
 {
 	for (size_t i = name_hash(s) & (ns->cap - 1); ns->t[i].s; i = (i + 1) & (ns->cap - 1))
 		if (!strcmp(ns->t[i].s, s))
@@ -296,7 +296,7 @@ size_t nameset_find(const struct nameset *ns, const char *s)
 	return SIZE_MAX;
 }
 
-size_t nameset_add(struct nameset *ns, const char *s, size_t idx)
+size_t check_nameset_add(struct nameset *ns, const char *s, size_t idx)
 {
 	size_t i = name_hash(s) & (ns->cap - 1);
 	for (; ns->t[i].s; i = (i + 1) & (ns->cap - 1))

@@ -80,11 +80,11 @@ void check_warning(struct check *c, const struct value *at, const char *id, cons
 /* The first of these nodes that exists (for "report here, else there"). */
 const struct value *check_first(const struct value *a, const struct value *b, const struct value *c);
 
-long long pool_id(const struct pool *p, long long i);
-const struct value *pool_id_at(const struct pool *p, long long i);
-bool pool_has(const struct pool *p, long long id);
+long long check_pool_id(const struct pool *p, long long i);
+const struct value *check_pool_id_at(const struct pool *p, long long i);
+bool check_pool_has(const struct pool *p, long long id);
 /* "6-11" or "0, 2, 5-7" (at most a few ranges, then "..."). */
-const char *pool_ids_text(struct check *c, const struct pool *p);
+const char *check_pool_ids_text(struct check *c, const struct pool *p);
 
 /* A config value that must be an integer: an integer, or a string of
  * one.  Returns false when v is something else. */
@@ -99,11 +99,11 @@ struct nameset {
 	struct nameslot { const char *s; size_t idx; } *t;
 	size_t cap;
 };
-void nameset_init(struct check *c, struct nameset *ns, size_t n);
+void check_nameset_init(struct check *c, struct nameset *ns, size_t n);
 /* The index s was added with, or SIZE_MAX. */
-size_t nameset_find(const struct nameset *ns, const char *s);
+size_t check_nameset_find(const struct nameset *ns, const char *s);
 /* Add s under idx unless present; returns the index it has in the set. */
-size_t nameset_add(struct nameset *ns, const char *s, size_t idx);
+size_t check_nameset_add(struct nameset *ns, const char *s, size_t idx);
 
 /* The closest of n candidate strings to s (edit distance), or NULL. */
 const char *check_closest(const char *s, const char *const *cands, size_t n);

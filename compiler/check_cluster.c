@@ -81,9 +81,9 @@ static void check_node_ids(struct check *c)
 		if (!p->ok)
 			continue;
 		for (long long i = 0; i < p->n; i++)
-			if (pool_id(p, i) > KAFKA_MAX_NODE_ID) {
-				check_error(c, pool_id_at(p, i), "node-ids", "Kafka node ids are Java ints: 0 to 2147483647",
-					    "node id %lld of kafka.%s is too large", pool_id(p, i), p->key);
+			if (check_pool_id(p, i) > KAFKA_MAX_NODE_ID) {
+				check_error(c, check_pool_id_at(p, i), "node-ids", "Kafka node ids are Java ints: 0 to 2147483647",
+					    "node id %lld of kafka.%s is too large", check_pool_id(p, i), p->key);
 				break;
 			}
 	}
@@ -91,20 +91,20 @@ static void check_node_ids(struct check *c)
 	if (!b->ok || !ctl->ok)
 		return;
 	for (long long i = 0; i < ctl->n; i++) {
-		long long id = pool_id(ctl, i);
-		if (!pool_has(b, id))
+		long long id = check_pool_id(ctl, i);
+		if (!check_pool_has(b, id))
 			continue;
 		const char *hint = ctl->ids
 			? "give the controllers node ids no broker has (by default they are 100, 101, ...)"
 			: "set kafka.controllers.nodeIds to ids no broker has";
 		/* At the controller's id when given, else at what made the brokers reach it. */
-		const struct value *at = ctl->ids || ctl->count ? pool_id_at(ctl, i) : NULL;
+		const struct value *at = ctl->ids || ctl->count ? check_pool_id_at(ctl, i) : NULL;
 		for (long long j = 0; !at && j < b->n; j++)
-			if (pool_id(b, j) == id)
-				at = pool_id_at(b, j);
+			if (check_pool_id(b, j) == id)
+				at = check_pool_id_at(b, j);
 		check_error(c, at, "node-ids", hint,
 			    "controller node id %lld is also a broker's (brokers: %s; controllers: %s)", id,
-			    pool_ids_text(c, b), pool_ids_text(c, ctl));
+			    check_pool_ids_text(c, b), check_pool_ids_text(c, ctl));
 		break; /* one report: the rest follows from the same ranges */
 	}
 }

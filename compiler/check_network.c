@@ -164,11 +164,11 @@ void check_network(struct check *c)
 				dup = true;
 			}
 		}
-		if (!dup && c->brokers.ok && !pool_has(&c->brokers, id->i))
+		if (!dup && c->brokers.ok && !check_pool_has(&c->brokers, id->i))
 			check_error(c, id, "external-node-id",
 				    "use the node id of a broker (kafka.brokers.nodeIds, or 0..count-1)",
 				    "%s: node id %lld is not a broker's (brokers: %s)", eps[i].what, id->i,
-				    pool_ids_text(c, &c->brokers));
+				    check_pool_ids_text(c, &c->brokers));
 	}
 	bool tls = v_as_bool(v_path(ext, "tls.enabled"), false);
 	const struct value *tls_at = v_path(ext, "tls.enabled");
@@ -176,7 +176,7 @@ void check_network(struct check *c)
 		struct pool missing = { .key = "brokers", .ok = true };
 		long long *ids = arena_alloc(c->a, ((size_t)c->brokers.n + 1) * sizeof *ids);
 		for (long long k = 0; k < c->brokers.n; k++) {
-			long long id = pool_id(&c->brokers, k);
+			long long id = check_pool_id(&c->brokers, k);
 			bool found = false;
 			for (size_t i = 1; i <= nb && !found; i++) {
 				const struct value *x = map_get(eps[i].node, "nodeId");
@@ -190,14 +190,14 @@ void check_network(struct check *c)
 		for (long long k = 0; k < missing.n; k++)
 			seq_push(c->a, seq, v_int(c->a, NULL, ids[k]));
 		missing.ids = seq;
-		const char *list = pool_ids_text(c, &missing);
+		const char *list = check_pool_ids_text(c, &missing);
 		bool one = missing.n == 1;
 		if (missing.n && nb)
 			check_error(c, brokers, "external-missing-broker",
 				    one ? arena_printf(c->a, "add - {nodeId: %lld, host: ..., ip: ...} to external.brokers", ids[0])
 					: "add an entry {nodeId: ..., host: ..., ip: ...} for each of them to external.brokers",
 				    "broker%s %s ha%s no entry in external.brokers (brokers: %s)", one ? "" : "s", list,
-				    one ? "s" : "ve", pool_ids_text(c, &c->brokers));
+				    one ? "s" : "ve", check_pool_ids_text(c, &c->brokers));
 		else if (missing.n)
 			check_error(c, tls_at, "external-tls", "list every broker in external.brokers with its nodeId, host and ip",
 				    "TLS on the external listener needs a host and a static IP for every broker: broker%s %s ha%s none",

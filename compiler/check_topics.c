@@ -108,11 +108,11 @@ static void check_topic_names(struct check *c)
 	/* KafkaTopic object names: a name that is not a valid object name gets
 	 * a sanitised one with a hash, which could still meet another's. */
 	struct nameset objset;
-	nameset_init(c, &objset, c->ntopics);
+	check_nameset_init(c, &objset, c->ntopics);
 	for (size_t i = 0; i < c->ntopics; i++) {
 		if (!objs[i])
 			continue;
-		size_t j = nameset_add(&objset, objs[i], i);
+		size_t j = check_nameset_add(&objset, objs[i], i);
 		const struct topic *t = &c->topics[i], *u = &c->topics[j];
 		if (j == i || !strcmp(t->name, u->name))
 			continue; /* a duplicate name is reported above */
@@ -438,16 +438,16 @@ static void check_users(struct check *c)
 			names[n++] = (struct uname){ nm->str.s, nm, arena_printf(c->a, "users[%zu].name", i) };
 	}
 	struct nameset seen;
-	nameset_init(c, &seen, n);
+	check_nameset_init(c, &seen, n);
 	for (size_t i = 0; i < builtin; i++)
-		nameset_add(&seen, names[i].name, i);
+		check_nameset_add(&seen, names[i].name, i);
 	for (size_t i = builtin; i < n; i++) {
 		const char *why = user_name_problem(names[i].name);
 		if (why && names[i].at)
 			check_error(c, names[i].at, "user-name",
 				    "user names become KafkaUser objects and secret keys (<name>-password): lowercase letters, digits and '-', at most 63",
 				    "%s: '%s' is not a valid user name: %s", names[i].what, names[i].name, why);
-		size_t j = nameset_add(&seen, names[i].name, i);
+		size_t j = check_nameset_add(&seen, names[i].name, i);
 		if (j != i) {
 			if (j >= builtin && j < nsuper && i >= nsuper)
 				check_error(c, names[i].at, "user-superuser",
@@ -480,7 +480,7 @@ static void check_topic_refs(struct check *c, const struct topic_index *ti, cons
 		const struct value *x = list->seq.items[i];
 		if (x->kind != V_STRING || (star_ok && !strcmp(x->str.s, "*")))
 			continue;
-		if (nameset_find(&ti->names, x->str.s) != SIZE_MAX)
+		if (check_nameset_find(&ti->names, x->str.s) != SIZE_MAX)
 			continue;
 		const char *near = check_closest(x->str.s, ti->cands, c->ntopics);
 		check_error(c, x, "unknown-topic",
@@ -493,10 +493,10 @@ static void check_topic_refs(struct check *c, const struct topic_index *ti, cons
 static void check_user_topics(struct check *c)
 {
 	struct topic_index ti;
-	nameset_init(c, &ti.names, c->ntopics);
+	check_nameset_init(c, &ti.names, c->ntopics);
 	ti.cands = arena_alloc(c->a, (c->ntopics ? c->ntopics : 1) * sizeof *ti.cands);
 	for (size_t i = 0; i < c->ntopics; i++) {
-		nameset_add(&ti.names, c->topics[i].name, i);
+		check_nameset_add(&ti.names, c->topics[i].name, i);
 		ti.cands[i] = c->topics[i].name;
 	}
 	const struct value *su = map_get(c->spec, "users");
@@ -506,7 +506,7 @@ static void check_user_topics(struct check *c)
 		bool bad = false;
 		for (size_t j = 0; list && list->kind == V_SEQ && j < list->seq.n && !bad; j++) {
 			const struct value *x = list->seq.items[j];
-			bad = x->kind == V_STRING && strcmp(x->str.s, "*") != 0 && nameset_find(&ti.names, x->str.s) == SIZE_MAX;
+			bad = x->kind == V_STRING && strcmp(x->str.s, "*") != 0 && check_nameset_find(&ti.names, x->str.s) == SIZE_MAX;
 		}
 		if (bad)
 			check_topic_refs(c, &ti, list, arena_printf(c->a, "users[%zu].topics", i), true);
