@@ -342,8 +342,9 @@ static void check_disk(struct check *c)
 				if (!t->builtin && ms_at != last_forever)
 					check_warning(c, ms_at, "retention-unbounded",
 						      "set retention.bytes (per partition) or a finite retention.ms",
-						      "topic '%s' keeps everything forever (retention.ms -1, no retention.bytes): it grows until the disks fill",
-						      t->name);
+						      "topic '%s'%s keeps everything forever (retention.ms -1, no retention.bytes): it grows until the disks fill",
+						      t->name, t->dflt && ms_at == v_path(t->dflt, "retention.ms")
+								? " (and every topic that takes topicDefaults' retention)" : "");
 				if (!t->builtin)
 					last_forever = ms_at;
 			} else if (deletes) {
