@@ -494,5 +494,8 @@ else
 	fi
 fi
 
+# ---------------------------------------------------------------- live
+. "$ROOT/tests/suite_live.sh"
+
 printf '%d passed, %d failed\n' "$passed" "$failed"
 [ "$failed" -eq 0 ]
