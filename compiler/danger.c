@@ -1,0 +1,475 @@
+/* danger.c - changes that cannot be applied or would lose data.
+ *
+ * Each rule looks at one object's change (or, for removals, at a prune
+ * candidate too) with knowledge of what the object means, and says what
+ * would happen and what to do.  The traps come from the operator's manual:
+ * storage that can only grow, partitions that cannot be removed, node ids
+ * that carry data, users and topics that linger until pruned, addresses
+ * and certificates that clients depend on.  Rule ids are documented in the
+ * README.
+ */
+#include "diff.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+
+#define STRIMZI_GROUP "kafka.strimzi.io"
+
+struct dg {
+	struct arena *a;
+	struct diff_report *r;
+};
+
+static void add(struct dg *g, const char *id, const struct object *obj, const char *path,
+		const char *msg, const char *hint)
+{
+	struct diff_report *r = g->r;
+	if (r->ndangers == r->dangers_cap) {
+		size_t cap = r->dangers_cap ? r->dangers_cap * 2 : 8;
+		r->dangers = arena_realloc(g->a, r->dangers, r->dangers_cap * sizeof *r->dangers,
+					   cap * sizeof *r->dangers);
+		r->dangers_cap = cap;
+	}
+	r->dangers[r->ndangers++] = (struct danger){ id, obj, path, msg, hint };
+}
+
+static bool is_kind(const struct object *o, const char *group, const char *kind)
+{
+	return o && !strcmp(o->group, group) && !strcmp(o->kind, kind);
+}
+
+/* A scalar as short text for messages. */
+static const char *text(struct arena *a, const struct value *v)
+{
+	if (!v)
+		return "(none)";
+	switch (v->kind) {
+	case V_STRING: return v->str.s;
+	case V_INT: return arena_printf(a, "%lld", v->i);
+	case V_FLOAT: return arena_printf(a, "%g", v->f);
+	case V_BOOL: return v->b ? "true" : "false";
+	case V_NULL: return "null";
+	default: return "(a structure)";
+	}
+}
+
+/* ---------------------------------------------------------------- quantities */
+
+bool quantity_value(const struct value *v, long double *out)
+{
+	if (!v)
+		return false;
+	if (v->kind == V_INT) {
+		*out = (long double)v->i;
+		return true;
+	}
+	if (v->kind == V_FLOAT) {
+		*out = v->f;
+		return isfinite(v->f);
+	}
+	if (v->kind != V_STRING)
+		return false;
+	const char *s = v->str.s;
+	char *end;
+	/* strtold would take hex and inf: only [+-]digits[.digits] here */
+	size_t k = 0;
+	if (s[k] == '+' || s[k] == '-')
+		k++;
+	if (!isdigit((unsigned char)s[k]) && !(s[k] == '.' && isdigit((unsigned char)s[k + 1])))
+		return false;
+	while (isdigit((unsigned char)s[k]) || s[k] == '.')
+		k++;
+	long double n = strtold(s, &end);
+	if (end != s + k)
+		return false;
+	static const struct {
+		const char *suffix;
+		long double mult;
+	} suffixes[] = {
+		{ "Ki", 1024.0L }, { "Mi", 1048576.0L }, { "Gi", 1073741824.0L },
+		{ "Ti", 1099511627776.0L }, { "Pi", 1125899906842624.0L }, { "Ei", 1152921504606846976.0L },
+		{ "n", 1e-9L }, { "u", 1e-6L }, { "m", 1e-3L }, { "", 1.0L }, { "k", 1e3L },
+		{ "M", 1e6L }, { "G", 1e9L }, { "T", 1e12L }, { "P", 1e15L }, { "E", 1e18L },
+	};
+	for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++)
+		if (!strcmp(end, suffixes[i].suffix)) {
+			*out = n * suffixes[i].mult;
+			return true;
+		}
+	if (*end == 'e' || *end == 'E') {
+		char *e2;
+		long x = strtol(end + 1, &e2, 10);
+		if (e2 != end + 1 && !*e2 && x > -400 && x < 400) {
+			*out = n * powl(10.0L, (long double)x);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* ---------------------------------------------------------------- versions */
+
+/* Compare dotted versions numerically ("4.10.0" > "4.9.1"); -2 when either
+ * is not a version. */
+static int version_cmp(const char *x, const char *y)
+{
+	while (*x || *y) {
+		if (!isdigit((unsigned char)*x) || !isdigit((unsigned char)*y))
+			return -2;
+		char *ex, *ey;
+		unsigned long a = strtoul(x, &ex, 10), b = strtoul(y, &ey, 10);
+		if (a != b)
+			return a < b ? -1 : 1;
+		x = ex;
+		y = ey;
+		if (*x == '.')
+			x++;
+		else if (*x)
+			return -2;
+		if (*y == '.')
+			y++;
+		else if (*y)
+			return -2;
+		if (!*x && *y)
+			return strspn(y, "0.") == strlen(y) ? 0 : -1;
+		if (*x && !*y)
+			return strspn(x, "0.") == strlen(x) ? 0 : 1;
+	}
+	return 0;
+}
+
+/* ---------------------------------------------------------------- node pools */
+
+static const char *pool_role(const struct value *pool)
+{
+	const struct value *roles = v_path(pool, "spec.roles");
+	bool broker = false, controller = false;
+	for (size_t i = 0; roles && roles->kind == V_SEQ && i < roles->seq.n; i++) {
+		const char *r = v_as_str(roles->seq.items[i], "");
+		broker |= !strcmp(r, "broker");
+		controller |= !strcmp(r, "controller");
+	}
+	return broker && controller ? "broker and controller" : controller ? "controller" : "broker";
+}
+
+static void shrink_check(struct dg *g, const struct object *o, const char *path,
+			 const struct value *from, const struct value *to, const char *role)
+{
+	long double a, b;
+	if (!quantity_value(from, &a) || !quantity_value(to, &b) || b >= a)
+		return;
+	add(g, "danger-storage-shrink", o, path,
+	    arena_printf(g->a,
+			 "%s storage of %s would shrink from %s to %s: a persistent volume claim "
+			 "cannot shrink, so Strimzi refuses the change and the volumes keep their size",
+			 role, o->name, text(g->a, from), text(g->a, to)),
+	    arena_printf(g->a,
+			 "keep %s (or grow it); to move to smaller disks, add a node pool with them, "
+			 "reassign the partitions to it, then remove the old pool",
+			 text(g->a, from)));
+}
+
+/* Volume sizes of a storage (JBOD volumes matched by id, or one volume);
+ * prefix is the storage's path. */
+static void storage_shrink(struct dg *g, const struct object *o, const char *prefix,
+			   const struct value *os, const struct value *ns, const char *role)
+{
+	if (!os || !ns)
+		return;
+	const struct value *ov = map_get(os, "volumes"), *nv = map_get(ns, "volumes");
+	if (!ov || !nv || ov->kind != V_SEQ || nv->kind != V_SEQ) {
+		shrink_check(g, o, arena_printf(g->a, "%s.size", prefix), map_get(os, "size"),
+			     map_get(ns, "size"), role);
+		return;
+	}
+	for (size_t i = 0; i < ov->seq.n; i++)
+		for (size_t j = 0; j < nv->seq.n; j++) {
+			const struct value *oid = map_get(ov->seq.items[i], "id");
+			const struct value *nid = map_get(nv->seq.items[j], "id");
+			if (oid && nid && v_equal(oid, nid))
+				shrink_check(g, o, arena_printf(g->a, "%s.volumes[id=%s].size", prefix, text(g->a, oid)),
+					     map_get(ov->seq.items[i], "size"), map_get(nv->seq.items[j], "size"),
+					     role);
+		}
+}
+
+/* Node ids a pool has: the first spec.replicas ids of its
+ * strimzi.io/next-node-ids ranges ("[6-11]", "[0, 3, 5-7]").  Returns the
+ * count, or -1 when the pool does not say. */
+static long pool_ids(const struct value *pool, long long *ids, long max)
+{
+	const char *ann = v_as_str(map_get(v_path(pool, "metadata.annotations"), "strimzi.io/next-node-ids"), NULL);
+	long long replicas = v_as_int(v_path(pool, "spec.replicas"), -1);
+	if (!ann || replicas < 0)
+		return -1;
+	const char *p = ann;
+	while (*p == ' ')
+		p++;
+	if (*p++ != '[')
+		return -1;
+	long n = 0;
+	while (n < replicas && n < max) {
+		while (*p == ' ' || *p == ',')
+			p++;
+		if (*p == ']' || !*p)
+			break;
+		char *e;
+		long long lo = strtoll(p, &e, 10), hi = lo;
+		if (e == p)
+			return -1;
+		p = e;
+		if (*p == '-') {
+			hi = strtoll(p + 1, &e, 10);
+			if (e == p + 1 || hi < lo)
+				return -1;
+			p = e;
+		}
+		for (long long id = lo; id <= hi && n < replicas && n < max; id++)
+			ids[n++] = id;
+	}
+	return n;
+}
+
+static void node_ids(struct dg *g, const struct obj_diff *d)
+{
+	enum { MAX_IDS = 4096 };
+	long long *oi = arena_alloc(g->a, MAX_IDS * sizeof *oi), *ni = arena_alloc(g->a, MAX_IDS * sizeof *ni);
+	long on = pool_ids(d->old->v, oi, MAX_IDS);
+	long nn = d->new ? pool_ids(d->new->v, ni, MAX_IDS) : 0;
+	const char *gone = NULL;
+	size_t ngone = 0;
+	if (on < 0 || nn < 0) {
+		/* no node id annotation: fewer replicas still remove nodes */
+		long long a = v_as_int(v_path(d->old->v, "spec.replicas"), 0);
+		long long b = d->new ? v_as_int(v_path(d->new->v, "spec.replicas"), 0) : 0;
+		if (b >= a)
+			return;
+		gone = arena_printf(g->a, "%lld of its nodes", a - b);
+		ngone = (size_t)(a - b);
+	} else {
+		for (long i = 0; i < on; i++) {
+			bool kept = false;
+			for (long j = 0; j < nn && !kept; j++)
+				kept = oi[i] == ni[j];
+			if (kept)
+				continue;
+			gone = gone ? arena_printf(g->a, "%s, %lld", gone, oi[i]) : arena_printf(g->a, "%lld", oi[i]);
+			ngone++;
+		}
+		if (!ngone)
+			return;
+		gone = arena_printf(g->a, "node id%s %s", ngone > 1 ? "s" : "", gone);
+	}
+	const char *role = pool_role(d->old->v);
+	bool ctl = !strcmp(role, "controller");
+	add(g, "danger-node-id", d->id, d->new ? "metadata.annotations[\"strimzi.io/next-node-ids\"]" : NULL,
+	    arena_printf(g->a,
+			 "%s pool %s would lose %s%s: %s",
+			 role, d->old->name, gone, d->new ? "" : " (the pool is removed)",
+			 ctl ? "the KRaft quorum loses voters, and a quorum that loses its majority stops the cluster"
+			     : "their partitions' data and leadership must move to other brokers, or the replicas they held are lost"),
+	    ctl ? "change the controller quorum one node at a time, following Strimzi's procedure; keep node ids stable"
+		: "reassign the partitions away from these brokers first (Cruise Control remove-brokers, or "
+		  "kafka-reassign-partitions), then remove them; to renumber, add the new brokers before removing the old");
+}
+
+/* ---------------------------------------------------------------- per object */
+
+static void kafka_changes(struct dg *g, const struct obj_diff *d)
+{
+	const struct value *ov = d->old->v, *nv = d->new->v;
+	/* Kafka version */
+	const struct value *a = v_path(ov, "spec.kafka.version"), *b = v_path(nv, "spec.kafka.version");
+	if (a && b && a->kind == V_STRING && b->kind == V_STRING && version_cmp(b->str.s, a->str.s) == -1)
+		add(g, "danger-kafka-downgrade", d->id, "spec.kafka.version",
+		    arena_printf(g->a,
+				 "Kafka would be downgraded from %s to %s: brokers may not start on data and "
+				 "metadata written by the newer version, and Strimzi refuses a downgrade past the "
+				 "cluster's metadata version",
+				 a->str.s, b->str.s),
+		    arena_printf(g->a, "keep %s; if you must go back, follow Strimzi's downgrade procedure "
+				       "(metadataVersion first) by hand",
+				 a->str.s));
+	/* storage on the Kafka resource itself (clusters without node pools) */
+	storage_shrink(g, d->id, "spec.kafka.storage", v_path(ov, "spec.kafka.storage"),
+		       v_path(nv, "spec.kafka.storage"), "broker");
+	/* the external listener: TLS, and the addresses clients know */
+	for (size_t i = 0; i < d->nfields; i++) {
+		const struct field_change *f = &d->fields[i];
+		static const char pre[] = "spec.kafka.listeners[name=external].";
+		if (strncmp(f->path, pre, sizeof pre - 1) != 0)
+			continue;
+		const char *rest = f->path + sizeof pre - 1;
+		if (!strcmp(rest, "tls")) {
+			add(g, "danger-tls-switch", d->id, f->path,
+			    arena_printf(g->a,
+					 "TLS on the external listener switches from %s to %s: every client's "
+					 "security.protocol (SASL_PLAINTEXT or SASL_SSL) must change at the same "
+					 "moment, or clients cannot connect",
+					 text(g->a, f->old), text(g->a, f->new)),
+			    "plan the switch with the users and give them the new clients/*.properties; with TLS on, "
+			    "the certificate must be issued before the sync");
+			continue;
+		}
+		if (!f->old || strncmp(rest, "configuration.", 14) != 0)
+			continue;
+		static const char *const hosts[] = { ".advertisedHost", ".host", ".alternativeNames[]",
+						     ".alternativeNames" };
+		static const char *const ips[] = { ".loadBalancerIP", "[\"metallb.io/loadBalancerIPs\"]" };
+		const char *what = NULL;
+		size_t n = strlen(rest);
+		for (size_t k = 0; k < 4 && !what; k++)
+			if (n >= strlen(hosts[k]) && !strcmp(rest + n - strlen(hosts[k]), hosts[k]))
+				what = "host";
+		for (size_t k = 0; k < 2 && !what; k++)
+			if (n >= strlen(ips[k]) && !strcmp(rest + n - strlen(ips[k]), ips[k]))
+				what = "IP";
+		if (!what)
+			continue;
+		const char *who = "bootstrap";
+		const char *bk = strstr(rest, "brokers[broker=");
+		if (bk)
+			who = arena_printf(g->a, "broker %.*s", (int)strcspn(bk + 15, "]"), bk + 15);
+		add(g, "danger-external-address", d->id, f->path,
+		    arena_printf(g->a,
+				 "the external %s %s changes from %s to %s: clients that know the old address, "
+				 "and certificates issued for it, stop working",
+				 who, what, text(g->a, f->old), f->new ? text(g->a, f->new) : "(none)"),
+		    "move DNS first (the new address must resolve before the sync), reissue the certificate "
+		    "for the new names, and tell the users");
+	}
+}
+
+static void topic_changes(struct dg *g, const struct obj_diff *d)
+{
+	const char *topic = v_as_str(v_path(d->new->v, "spec.topicName"), d->new->name);
+	const struct value *a = v_path(d->old->v, "spec.partitions"), *b = v_path(d->new->v, "spec.partitions");
+	if (a && b && a->kind == V_INT && b->kind == V_INT && b->i < a->i)
+		add(g, "danger-partitions-decrease", d->id, "spec.partitions",
+		    arena_printf(g->a,
+				 "topic %s would go from %lld to %lld partitions: Kafka cannot remove partitions; "
+				 "the topic operator marks the KafkaTopic not ready and nothing changes",
+				 topic, a->i, b->i),
+		    arena_printf(g->a, "keep %lld partitions; for fewer, create a new topic and move producers "
+				       "and consumers to it",
+				 a->i));
+	a = v_path(d->old->v, "spec.replicas");
+	b = v_path(d->new->v, "spec.replicas");
+	if (a && b && a->kind == V_INT && b->kind == V_INT && b->i < a->i)
+		add(g, "danger-replicas-decrease", d->id, "spec.replicas",
+		    arena_printf(g->a,
+				 "topic %s would go from %lld to %lld replicas: Strimzi changes a replication "
+				 "factor only through Cruise Control, and with fewer copies losing a broker "
+				 "can lose data",
+				 topic, a->i, b->i),
+		    "keep the replicas unless the disks require fewer; lower them with Cruise Control, and keep "
+		    "min.insync.replicas below the new count");
+}
+
+static void removed(struct dg *g, const struct object *o)
+{
+	if (is_kind(o, STRIMZI_GROUP, "KafkaTopic")) {
+		const char *topic = v_as_str(v_path(o->v, "spec.topicName"), o->name);
+		add(g, "danger-topic-removed", o, NULL,
+		    arena_printf(g->a,
+				 "topic %s is removed: once a prune sync deletes the KafkaTopic, the topic "
+				 "operator deletes the Kafka topic and every message in it",
+				 topic),
+		    "keep the topic while anyone needs its data; to keep the Kafka topic but stop managing it, "
+		    "annotate the KafkaTopic strimzi.io/managed: \"false\" before the prune");
+	} else if (is_kind(o, STRIMZI_GROUP, "KafkaUser")) {
+		add(g, "danger-user-removed", o, NULL,
+		    arena_printf(g->a,
+				 "user %s is removed: the KafkaUser lingers until a prune sync deletes it; then "
+				 "its credentials and ACLs go and its clients lose access",
+				 o->name),
+		    "tell the user's clients first, then sync with prune (Argo CD: Sync with the Prune option)");
+	}
+}
+
+static void registry_changes(struct dg *g, const struct obj_diff *d)
+{
+	const struct value *a = v_path(d->old->v, "spec.compatibilityLevel");
+	const struct value *b = v_path(d->new->v, "spec.compatibilityLevel");
+	if (a && b && !v_equal(a, b))
+		add(g, "danger-registry-compatibility", d->id, "spec.compatibilityLevel",
+		    arena_printf(g->a,
+				 "the schema registry's compatibility level changes from %s to %s: new schema "
+				 "versions are then checked against the old ones under the new rule, and the "
+				 "schema sync Job fails on a schema it rejects",
+				 text(g->a, a), text(g->a, b)),
+		    "check that every schema the sync Job uploads passes the new level before syncing");
+	a = v_path(d->old->v, "spec.strimziVersion");
+	b = v_path(d->new->v, "spec.strimziVersion");
+	if (a && b && !v_equal(a, b))
+		add(g, "danger-api-version", d->id, "spec.strimziVersion",
+		    arena_printf(g->a,
+				 "the schema registry's Strimzi API version changes from %s to %s: the registry "
+				 "operator then reads the Kafka cluster and users through that version, which the "
+				 "cluster must serve",
+				 text(g->a, a), text(g->a, b)),
+		    "upgrade the Strimzi operator and CRDs (and strimzi-registry-operator) first, then sync");
+}
+
+/* One danger for all Strimzi objects whose API version changes. */
+static void api_version(struct dg *g, size_t first_item)
+{
+	const struct obj_diff *first = NULL;
+	size_t n = 0;
+	for (size_t i = first_item; i < g->r->n; i++) {
+		const struct obj_diff *d = &g->r->items[i];
+		if (d->kind != OBJ_CHANGED || strcmp(d->id->group, STRIMZI_GROUP) != 0 ||
+		    !strcmp(d->old->version, d->new->version))
+			continue;
+		/* name the Kafka resource when it is among them */
+		if (!first || (is_kind(d->id, STRIMZI_GROUP, "Kafka") && !is_kind(first->id, STRIMZI_GROUP, "Kafka")))
+			first = d;
+		n++;
+	}
+	if (!first)
+		return;
+	add(g, "danger-api-version", first->id, "apiVersion",
+	    arena_printf(g->a,
+			 "the Strimzi API version changes from %s/%s to %s/%s on %zu object%s: the "
+			 "operator and CRDs in the cluster must serve the new version before the sync, "
+			 "or Argo CD cannot apply them",
+			 STRIMZI_GROUP, first->old->version, STRIMZI_GROUP, first->new->version, n,
+			 n > 1 ? "s" : ""),
+	    "upgrade the Strimzi operator and its CRDs first (v1 is served from Strimzi 0.49; 1.0 serves only "
+	    "v1), then sync");
+}
+
+void danger_check(struct arena *a, struct diff_report *r, size_t first_item, size_t first_prune)
+{
+	struct dg g = { a, r };
+	for (size_t i = first_item; i < r->n; i++) {
+		const struct obj_diff *d = &r->items[i];
+		const struct object *o = d->id;
+		if (d->kind == OBJ_REMOVED) {
+			removed(&g, o);
+			if (is_kind(o, STRIMZI_GROUP, "KafkaNodePool"))
+				node_ids(&g, d);
+			continue;
+		}
+		if (d->kind != OBJ_CHANGED)
+			continue;
+		if (is_kind(o, STRIMZI_GROUP, "KafkaNodePool")) {
+			storage_shrink(&g, o, "spec.storage", v_path(d->old->v, "spec.storage"),
+				       v_path(d->new->v, "spec.storage"), pool_role(d->new->v));
+			node_ids(&g, d);
+		} else if (is_kind(o, STRIMZI_GROUP, "Kafka")) {
+			kafka_changes(&g, d);
+		} else if (is_kind(o, STRIMZI_GROUP, "KafkaTopic")) {
+			topic_changes(&g, d);
+		} else if (is_kind(o, "roundtable.lsst.codes", "StrimziSchemaRegistry")) {
+			registry_changes(&g, d);
+		}
+	}
+	api_version(&g, first_item);
+	for (size_t i = first_prune; i < r->nprune; i++)
+		removed(&g, r->prune[i]);
+}
