@@ -5,6 +5,8 @@
 #include "arena.h"
 #include "cli.h"
 #include "diff.h"
+#include "kube.h"
+#include "live.h"
 #include "load.h"
 #include "objset.h"
 
@@ -23,6 +25,8 @@ extern char **environ;
 static const char help[] =
 	"usage: asbgen diff SPEC [-o DIR | --against DIR | --base REV] [--templates DIR]\n"
 	"                   [--format text|json]\n"
+	"       asbgen diff SPEC --live [--kubeconfig FILE] [--context NAME]\n"
+	"                   [--request-timeout T] [--insecure-skip-tls-verify]\n"
 	"\n"
 	"Render SPEC in memory and compare it, object by object, with what it\n"
 	"replaces: by default the committed DIR/<environment>/ (DIR: out).  Objects\n"
@@ -37,6 +41,17 @@ static const char help[] =
 	"  --base REV         compare with SPEC as committed at git revision REV\n"
 	"                     (git show REV:./SPEC, run in SPEC's directory),\n"
 	"                     rendered with the current templates\n"
+	"  --live             compare with the objects in the cluster (the old side):\n"
+	"                     server-set fields are dropped, objects not yet created\n"
+	"                     are additions, and objects labelled\n"
+	"                     app.kubernetes.io/managed-by=asbgen that the render\n"
+	"                     lacks are listed as prune candidates\n"
+	"  --kubeconfig FILE  with --live: this kubeconfig (default: $KUBECONFIG, a\n"
+	"                     colon-separated list, else ~/.kube/config)\n"
+	"  --context NAME     with --live: this context (default: current-context)\n"
+	"  --request-timeout T  with --live: per request, 30s by default (500ms, 1m)\n"
+	"  --insecure-skip-tls-verify  with --live: do not verify the server's\n"
+	"                     certificate (unsafe; TLS is verified otherwise)\n"
 	"  --templates DIR    use this template set instead of the installed one\n"
 	"  --format FMT       text (default; coloured on a terminal unless NO_COLOR\n"
 	"                     is set) or json (schemas/diff.schema.json)\n"
@@ -159,6 +174,9 @@ static char *git_show(struct ctx *c, const char *spec_path, const char *rev, siz
 
 struct opts {
 	const char *spec, *outdir, *against, *base, *tdir, *format;
+	bool live;              /* --live and its options */
+	bool live_option_given; /* a --live option without --live is a mistake */
+	struct live_opts lo;
 };
 
 /* Returns 0, 1 for --help, -1 on a usage error (reported). */
@@ -186,6 +204,28 @@ static int parse(int argc, char **argv, struct opts *o)
 			if (r < 0)
 				return -1;
 			o->tdir = v;
+		} else if (!strcmp(argv[i], "--live")) {
+			o->live = true;
+		} else if (!strcmp(argv[i], "--insecure-skip-tls-verify")) {
+			o->lo.insecure = o->live_option_given = true;
+		} else if ((r = opt_value(argc, argv, &i, "--kubeconfig", &v)) != 0) {
+			if (r < 0)
+				return -1;
+			o->lo.src.explicit_path = v;
+			o->live_option_given = true;
+		} else if ((r = opt_value(argc, argv, &i, "--context", &v)) != 0) {
+			if (r < 0)
+				return -1;
+			o->lo.src.context = v;
+			o->live_option_given = true;
+		} else if ((r = opt_value(argc, argv, &i, "--request-timeout", &v)) != 0) {
+			if (r < 0)
+				return -1;
+			if (!kube_parse_timeout(v, &o->lo.timeout_ms)) {
+				fprintf(stderr, "asbgen diff: --request-timeout '%s' is not a duration (30s, 500ms, 2m, 0 for none)\n", v);
+				return -1;
+			}
+			o->live_option_given = true;
 		} else if ((r = opt_value(argc, argv, &i, "--format", &v)) != 0) {
 			if (r < 0)
 				return -1;
@@ -208,6 +248,15 @@ static int parse(int argc, char **argv, struct opts *o)
 		fputs("asbgen diff: --against and --base name two different old sides; give one\n", stderr);
 		return -1;
 	}
+	if (o->live && (o->against || o->base)) {
+		fputs("asbgen diff: --live compares with the cluster; --against and --base name other old sides\n", stderr);
+		return -1;
+	}
+	if (o->live_option_given && !o->live) {
+		fputs("asbgen diff: --kubeconfig, --context, --request-timeout and --insecure-skip-tls-verify go with --live\n",
+		      stderr);
+		return -1;
+	}
 	if (strcmp(o->format, "text") && strcmp(o->format, "json")) {
 		fprintf(stderr, "asbgen diff: unknown format '%s' (text or json)\n", o->format);
 		return -1;
@@ -220,10 +269,20 @@ static int parse(int argc, char **argv, struct opts *o)
 	return 0;
 }
 
-/* The old side.  Returns 0, or -1 after reporting. */
+/* The old side.  With --live, the cluster's objects, and the new side
+ * keeps only what a cluster holds (no Helm values, tfvars or client files).
+ * Returns 0, or -1 after reporting. */
 static int load_old(struct ctx *c, const struct opts *o, const char *env, struct objset *old,
-		    const char **label)
+		    const char **label, struct objset *new, struct objset *prune)
 {
+	if (o->live) {
+		size_t k = 0;
+		for (size_t i = 0; i < new->n; i++)
+			if (live_is_cluster_object(&new->items[i]))
+				new->items[k++] = new->items[i];
+		new->n = k;
+		return live_fetch(c->arena, &c->diags, &o->lo, new, old, prune, label);
+	}
 	if (o->base) {
 		size_t len;
 		char *text = git_show(c, o->spec, o->base, &len);
@@ -242,6 +301,9 @@ static int load_old(struct ctx *c, const struct opts *o, const char *env, struct
 int cmd_diff(int argc, char **argv)
 {
 	struct opts o = { .outdir = "out", .format = "text" };
+	o.lo.timeout_ms = LIVE_DEFAULT_TIMEOUT_MS;
+	o.lo.src.env = getenv("KUBECONFIG");
+	o.lo.src.home = getenv("HOME");
 	int pr = parse(argc, argv, &o);
 	if (pr != 0) {
 		fputs(help, pr > 0 ? stdout : stderr);
@@ -254,10 +316,10 @@ int cmd_diff(int argc, char **argv)
 		c.format = DIAG_JSON;
 	if (!o.tdir)
 		o.tdir = data_path(&c, "templates");
-	struct objset old = { 0 }, new = { 0 };
+	struct objset old = { 0 }, new = { 0 }, prune = { 0 };
 	const char *env = NULL, *old_label = NULL;
 	if (objset_from_spec(&c, o.spec, o.tdir, &new, &env) != 0 ||
-	    load_old(&c, &o, env, &old, &old_label) != 0) {
+	    load_old(&c, &o, env, &old, &old_label, &new, &prune) != 0) {
 		ctx_report(&c);
 		fputs("asbgen diff: nothing compared\n", stderr);
 		ctx_free(&c);
@@ -266,6 +328,8 @@ int cmd_diff(int argc, char **argv)
 	ctx_report(&c); /* warnings */
 	struct diff_report rep;
 	diff_objsets(c.arena, &old, &new, old_label, arena_printf(c.arena, "render of %s", o.spec), &rep);
+	if (o.live)
+		diff_add_prune(c.arena, &rep, &prune);
 	int rc = diff_exit_code(&rep);
 	if (json) {
 		if (diff_print_json(stdout, &rep) != 0) {

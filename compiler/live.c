@@ -12,16 +12,6 @@
 
 #define LAST_APPLIED "kubectl.kubernetes.io/last-applied-configuration"
 
-void live_objset_add(struct arena *a, struct objset *s, const struct object *o)
-{
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? 2 * s->cap : 16;
-		s->items = arena_realloc(a, s->items, s->cap * sizeof *s->items, cap * sizeof *s->items);
-		s->cap = cap;
-	}
-	s->items[s->n++] = *o;
-}
-
 /* ---- cleaning ---- */
 
 static bool is_key(const struct value *k, const char *const *names)
@@ -163,7 +153,7 @@ struct kinds {
 	size_t n, cap;
 };
 
-static bool is_kube_object(const struct object *o)
+bool live_is_cluster_object(const struct object *o)
 {
 	return o->v && o->v->kind == V_MAP && o->kind && strcmp(o->kind, "File") != 0 && o->name && *o->name &&
 	       o->version && *o->version && strcmp(o->group ? o->group : "", "kustomize.config.k8s.io") != 0;
@@ -297,7 +287,7 @@ static int list_prune(struct arena *a, struct diags *d, struct kube *kc, const s
 					: arena_printf(a, "%s/%s/%s", base, k->res.plural, esc(a, name));
 		struct object o = { k->group, k->version, k->kind, ns, name, kube_url(kc, opath),
 				    live_strip(a, with_type(a, it, k)) };
-		live_objset_add(a, prune, &o);
+		objset_add(a, prune, &o);
 	}
 	return 0;
 }
@@ -309,7 +299,7 @@ static int fetch_all(struct arena *a, struct diags *d, struct kube *kc, const st
 	int rc = 0;
 	for (size_t i = 0; i < rendered->n && !kube_stopped(kc); i++) {
 		const struct object *o = &rendered->items[i];
-		if (!is_kube_object(o))
+		if (!live_is_cluster_object(o))
 			continue;
 		struct kind_ns *k = kind_find(a, &ks, o, false);
 		if (!k) {
@@ -343,7 +333,7 @@ static int fetch_all(struct arena *a, struct diags *d, struct kube *kc, const st
 		const char *slash = strrchr(av, '/');
 		struct object lo = { k->group, slash ? slash + 1 : av, o->kind, o->ns ? o->ns : "", o->name,
 				     kube_url(kc, path), live_clean(a, v, o->v) };
-		live_objset_add(a, live, &lo);
+		objset_add(a, live, &lo);
 	}
 	for (size_t i = 0; i < ks.n && !kube_stopped(kc); i++) {
 		struct kind_ns *k = &ks.items[i];
@@ -357,11 +347,13 @@ static int fetch_all(struct arena *a, struct diags *d, struct kube *kc, const st
 }
 
 int live_fetch(struct arena *a, struct diags *d, const struct live_opts *o, const struct objset *rendered,
-	       struct objset *live, struct objset *prune)
+	       struct objset *live, struct objset *prune, const char **label)
 {
 	struct kubeconfig *kc = arena_alloc(a, sizeof *kc);
 	if (kubeconfig_load(a, d, &o->src, kc) < 0)
 		return -1;
+	if (label)
+		*label = arena_printf(a, "cluster %s (context %s)", kc->server, kc->context);
 	struct kube_opts ko = { o->insecure, o->timeout_ms };
 	struct kube *k = kube_new(a, d, kc, &ko);
 	if (!k)

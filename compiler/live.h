@@ -38,11 +38,16 @@ struct live_opts {
 #define LIVE_DEFAULT_TIMEOUT_MS 30000L
 #define LIVE_MANAGED_SELECTOR "app.kubernetes.io/managed-by=asbgen"
 
-/* Fetch the live objects of `rendered` (its Kubernetes objects; files and
- * the kustomization are skipped).  live and prune are appended to.
+/* Is o an object the cluster would hold (not a File, not the
+ * kustomization)? */
+bool live_is_cluster_object(const struct object *o);
+
+/* Fetch the live objects of `rendered` (its cluster objects; the rest is
+ * skipped).  live and prune are appended to; *label (may be NULL) names
+ * the cluster: "cluster https://HOST:PORT (context NAME)".
  * Returns 0, or -1 after reporting (kubeconfig-*, kube-*): exit 2. */
 int live_fetch(struct arena *a, struct diags *d, const struct live_opts *o, const struct objset *rendered,
-	       struct objset *live, struct objset *prune);
+	       struct objset *live, struct objset *prune, const char **label);
 
 /* Remove what the server adds (see above); a new tree, obj untouched. */
 struct value *live_strip(struct arena *a, const struct value *obj);
@@ -54,8 +59,5 @@ struct value *live_project(struct arena *a, const struct value *live, const stru
 /* strip, then project on the rendered object and on the last-applied
  * configuration when the live object carries one. */
 struct value *live_clean(struct arena *a, const struct value *obj, const struct value *rendered);
-
-/* Append an object to a set. */
-void live_objset_add(struct arena *a, struct objset *s, const struct object *o);
 
 #endif

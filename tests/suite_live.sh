@@ -127,6 +127,44 @@ else
 		else
 			notok "live: token auth: the token appears in neither stdout nor stderr"
 		fi
+		# asbgen diff --live: the same cluster through the diff engine.
+		"$ASBGEN" diff environments/minimal.yaml --live --kubeconfig "$LV/kc-token" \
+			>"$LV/diff.out" 2>"$LV/diff.err" </dev/null
+		rc=$?
+		if [ "$rc" -eq 3 ] &&
+			grep -q '^+ ServiceAccount alert-stream-broker/alert-database-writer (added)$' "$LV/diff.out" &&
+			grep -q '^~ Deployment alert-stream-broker/alert-database-server$' "$LV/diff.out" &&
+			grep -q 'containers\[name=alert-database-server\]\.image: "lsstdm/alert_database_server:v3.9.0" -> "lsstdm/alert_database_server:v4.0.0"' "$LV/diff.out" &&
+			grep -q '^  - KafkaUser alert-stream-broker/old-user$' "$LV/diff.out" &&
+			grep -q '^1 added, 0 removed, 1 changed, 1 prune candidate; 1 dangerous$' "$LV/diff.out" &&
+			! grep -q "$LIVE_TOKEN" "$LV/diff.out" "$LV/diff.err"; then
+			ok "live: asbgen diff --live: the missing object added, the image change, the prune candidate (exit 3: a user would be pruned), no token"
+		else
+			notok "live: asbgen diff --live: the missing object added, the image change, the prune candidate" \
+				"exit $rc; stdout: $(cat "$LV/diff.out"); stderr: $(cat "$LV/diff.err")"
+		fi
+		"$ASBGEN" diff environments/minimal.yaml --live --kubeconfig "$LV/kc-token" --format json \
+			>"$LV/diff.json" 2>"$LV/diff.err" </dev/null
+		rc=$?
+		if [ "$rc" -eq 3 ] && out=$("$PY" -c '
+import json, sys
+text = open(sys.argv[1], encoding="utf-8").read()
+dec, i, docs = json.JSONDecoder(), 0, []
+while i < len(text):
+    if text[i].isspace():
+        i += 1
+        continue
+    d, i = dec.raw_decode(text, i)
+    docs.append(d)
+rep = [d for d in docs if isinstance(d, dict)][-1]
+assert rep["summary"] == {"added": 1, "removed": 0, "changed": 1, "prune": 1, "dangers": 1}, rep["summary"]
+assert [p["name"] for p in rep["prune"]] == ["old-user"], rep["prune"]
+assert rep["old"].startswith("cluster https://127.0.0.1:"), rep["old"]
+' "$LV/diff.json" 2>&1); then
+			ok "live: asbgen diff --live --format json: the summary and the prune candidate"
+		else
+			notok "live: asbgen diff --live --format json" "exit $rc; $out; stderr: $(cat "$LV/diff.err")"
+		fi
 		# KUBECONFIG and --context instead of --kubeconfig.
 		printf 'current-context: nowhere\n' >"$LV/kc-first"
 		if KUBECONFIG="$LV/kc-first:$LV/kc-token" "$LIVEFETCH" --context test $LIVE_MANIFESTS \
@@ -181,6 +219,22 @@ else
 	closed=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
 	live_kubeconfig "$LV/kc-refused" "$closed" "$LV/ca.pem" "$TOKEN_USER"
 	live_fail "connection refused" kube-connect "connection refused" "$LV/kc-refused"
+	"$ASBGEN" diff environments/minimal.yaml --live --kubeconfig "$LV/kc-refused" >"$LV/d.out" 2>"$LV/d.err" </dev/null
+	rc=$?
+	if [ "$rc" -eq 2 ] && grep -q '\[kube-connect\]' "$LV/d.err" && grep -q 'nothing compared' "$LV/d.err"; then
+		ok "live: asbgen diff --live, connection refused: exit 2, kube-connect, nothing compared"
+	else
+		notok "live: asbgen diff --live, connection refused: exit 2" "exit $rc; $(cat "$LV/d.out" "$LV/d.err")"
+	fi
+	for args in "--kubeconfig $LV/kc-refused" "--live --against out/minimal" "--live --request-timeout soon"; do
+		"$ASBGEN" diff environments/minimal.yaml $args >"$LV/d.out" 2>"$LV/d.err" </dev/null
+		rc=$?
+		if [ "$rc" -eq 2 ]; then
+			ok "live: asbgen diff $args: usage error (exit 2)"
+		else
+			notok "live: asbgen diff $args: usage error (exit 2)" "exit $rc; $(cat "$LV/d.err")"
+		fi
+	done
 
 	# Kubeconfig problems reach the command line with file:line:col.
 	printf 'current-context: a\nclusters:\n- name: c\n  cluster: {server: "https://127.0.0.1:1"}\nusers:\n- name: u\n  user:\n    exec: {command: gke-gcloud-auth-plugin}\ncontexts:\n- name: a\n  context: {cluster: c, user: u}\n' >"$LV/kc-exec"

@@ -32,19 +32,10 @@ static void add_manifest(struct ctx *c, struct objset *s, const char *path)
 	struct value **docs;
 	int n = text ? load_yaml_stream(c->arena, &c->diags, path, text, len, &docs) : -1;
 	for (int i = 0; i < n; i++) {
-		struct value *v = docs[i];
-		const char *av = v_as_str(map_get(v, "apiVersion"), "");
-		const char *slash = strrchr(av, '/');
-		struct object o = {
-			slash ? arena_strndup(c->arena, av, (size_t)(slash - av)) : "",
-			slash ? slash + 1 : av,
-			v_as_str(map_get(v, "kind"), ""),
-			v_as_str(v_path(v, "metadata.namespace"), ""),
-			v_as_str(v_path(v, "metadata.name"), ""),
-			path,
-			v,
-		};
-		live_objset_add(c->arena, s, &o);
+		struct object o;
+		if (!object_from_k8s(c->arena, docs[i], path, &o))
+			continue; /* the kustomization: not a cluster object */
+		objset_add(c->arena, s, &o);
 	}
 }
 
@@ -103,7 +94,7 @@ int main(int argc, char **argv)
 		}
 	}
 	int rc = c.diags.nerrors ? 2 : 0;
-	if (!rc && live_fetch(c.arena, &c.diags, &o, &rendered, &live, &prune) < 0)
+	if (!rc && live_fetch(c.arena, &c.diags, &o, &rendered, &live, &prune, NULL) < 0)
 		rc = 2;
 	if (!rc) {
 		for (size_t i = 0; i < rendered.n; i++) {
