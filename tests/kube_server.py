@@ -13,8 +13,10 @@ Options:
   --token T         require "Authorization: Bearer T" (else 401)
   --client-ca CA    require a client certificate signed by CA (TLS)
   --mode M          ok (default); 401, 403 (every request answered so);
-                    junk (an HTML page with status 200); timeout (accept,
-                    read the request, never answer)
+                    403echo (a 403 whose message quotes the Authorization
+                    header, as a careless proxy might); junk (an HTML page
+                    with status 200); timeout (accept, read the request,
+                    never answer)
   --log FILE        append one line per request: "METHOD PATH auth=yes|no"
 
 Python standard library only (http.server, ssl), so it runs anywhere the
@@ -123,6 +125,9 @@ def make_handler(store, args):
             if args.mode == "401" or (args.token and auth != "Bearer " + args.token):
                 self.send_json(401, status(401, "Unauthorized", "Unauthorized"))
                 return
+            if args.mode == "403echo":
+                self.send_json(403, status(403, "Forbidden", "forbidden: request with %s" % auth))
+                return
             if args.mode == "403":
                 self.send_json(403, status(403, "Forbidden",
                                            'forbidden: User "system:serviceaccount:ci:reader" cannot get '
@@ -141,7 +146,7 @@ def main():
     p.add_argument("--key", required=True)
     p.add_argument("--client-ca")
     p.add_argument("--token")
-    p.add_argument("--mode", default="ok", choices=["ok", "401", "403", "junk", "timeout"])
+    p.add_argument("--mode", default="ok", choices=["ok", "401", "403", "403echo", "junk", "timeout"])
     p.add_argument("--log")
     args = p.parse_args()
     store = Store(args.fixtures)

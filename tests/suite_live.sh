@@ -204,11 +204,12 @@ assert rep["old"].startswith("cluster https://127.0.0.1:"), rep["old"]
 	fi
 	live_stop_servers
 
-	for mode in 403 junk timeout; do
+	for mode in 403 403echo junk timeout; do
 		live_server "$mode" --mode "$mode" || continue
 		live_kubeconfig "$LV/kc-$mode" "$LIVE_PORT" "$LV/ca.pem" "$TOKEN_USER"
 		case $mode in
 		403) live_fail "403 Forbidden" kube-forbidden "user 'tester' may not discover the resources of" "$LV/kc-$mode" ;;
+		403echo) live_fail "a 403 message quoting the Authorization header" kube-forbidden "request with Bearer \[token\]" "$LV/kc-$mode" ;;
 		junk) live_fail "a server answering HTML" kube-junk "is not a JSON object (content type text/html" "$LV/kc-$mode" ;;
 		timeout) live_fail "a server that never answers" kube-timeout "within 1s" "$LV/kc-$mode" --request-timeout 1s ;;
 		esac
