@@ -320,12 +320,17 @@ int cmd_diff(int argc, char **argv)
 	const char *env = NULL, *old_label = NULL;
 	if (objset_from_spec(&c, o.spec, o.tdir, &new, &env) != 0 ||
 	    load_old(&c, &o, env, &old, &old_label, &new, &prune) != 0) {
+		/* with --format json, the diagnostics array is standard output */
 		ctx_report(&c);
 		fputs("asbgen diff: nothing compared\n", stderr);
 		ctx_free(&c);
 		return EXIT_USAGE;
 	}
-	ctx_report(&c); /* warnings */
+	/* warnings: on stderr as text, as standard output is the report's */
+	if (c.diags.n) {
+		diags_sort(&c.diags);
+		diags_print(stderr, &c.diags, DIAG_TEXT, diag_want_color(stderr));
+	}
 	struct diff_report rep;
 	diff_objsets(c.arena, &old, &new, old_label, arena_printf(c.arena, "render of %s", o.spec), &rep);
 	if (o.live)

@@ -22,6 +22,8 @@
 struct dg {
 	struct arena *a;
 	struct diff_report *r;
+	const char **addr; /* external addresses already reported ("broker 7 host") */
+	size_t naddr, addr_cap;
 };
 
 static void add(struct dg *g, const char *id, const struct object *obj, const char *path,
@@ -157,16 +159,16 @@ static const char *pool_role(const struct value *pool)
 }
 
 static void shrink_check(struct dg *g, const struct object *o, const char *path,
-			 const struct value *from, const struct value *to, const char *role)
+			 const struct value *from, const struct value *to, const char *whose)
 {
 	long double a, b;
 	if (!quantity_value(from, &a) || !quantity_value(to, &b) || b >= a)
 		return;
 	add(g, "danger-storage-shrink", o, path,
 	    arena_printf(g->a,
-			 "%s storage of %s would shrink from %s to %s: a persistent volume claim "
+			 "storage of %s would shrink from %s to %s: a persistent volume claim "
 			 "cannot shrink, so Strimzi refuses the change and the volumes keep their size",
-			 role, o->name, text(g->a, from), text(g->a, to)),
+			 whose, text(g->a, from), text(g->a, to)),
 	    arena_printf(g->a,
 			 "keep %s (or grow it); to move to smaller disks, add a node pool with them, "
 			 "reassign the partitions to it, then remove the old pool",
@@ -174,16 +176,16 @@ static void shrink_check(struct dg *g, const struct object *o, const char *path,
 }
 
 /* Volume sizes of a storage (JBOD volumes matched by id, or one volume);
- * prefix is the storage's path. */
+ * prefix is the storage's path, whose says whose storage it is. */
 static void storage_shrink(struct dg *g, const struct object *o, const char *prefix,
-			   const struct value *os, const struct value *ns, const char *role)
+			   const struct value *os, const struct value *ns, const char *whose)
 {
 	if (!os || !ns)
 		return;
 	const struct value *ov = map_get(os, "volumes"), *nv = map_get(ns, "volumes");
 	if (!ov || !nv || ov->kind != V_SEQ || nv->kind != V_SEQ) {
 		shrink_check(g, o, arena_printf(g->a, "%s.size", prefix), map_get(os, "size"),
-			     map_get(ns, "size"), role);
+			     map_get(ns, "size"), whose);
 		return;
 	}
 	for (size_t i = 0; i < ov->seq.n; i++)
@@ -193,7 +195,7 @@ static void storage_shrink(struct dg *g, const struct object *o, const char *pre
 			if (oid && nid && v_equal(oid, nid))
 				shrink_check(g, o, arena_printf(g->a, "%s.volumes[id=%s].size", prefix, text(g->a, oid)),
 					     map_get(ov->seq.items[i], "size"), map_get(nv->seq.items[j], "size"),
-					     role);
+					     whose);
 		}
 }
 
@@ -271,7 +273,8 @@ static void node_ids(struct dg *g, const struct obj_diff *d)
 			 "%s pool %s would lose %s%s: %s",
 			 role, d->old->name, gone, d->new ? "" : " (the pool is removed)",
 			 ctl ? "the KRaft quorum loses voters, and a quorum that loses its majority stops the cluster"
-			     : "their partitions' data and leadership must move to other brokers, or the replicas they held are lost"),
+			     : ngone > 1 ? "the partition replicas and leadership they hold must move to other brokers first, or those replicas are lost"
+					 : "the partition replicas and leadership it holds must move to other brokers first, or those replicas are lost"),
 	    ctl ? "change the controller quorum one node at a time, following Strimzi's procedure; keep node ids stable"
 		: "reassign the partitions away from these brokers first (Cruise Control remove-brokers, or "
 		  "kafka-reassign-partitions), then remove them; to renumber, add the new brokers before removing the old");
@@ -296,15 +299,11 @@ static void kafka_changes(struct dg *g, const struct obj_diff *d)
 				 a->str.s));
 	/* storage on the Kafka resource itself (clusters without node pools) */
 	storage_shrink(g, d->id, "spec.kafka.storage", v_path(ov, "spec.kafka.storage"),
-		       v_path(nv, "spec.kafka.storage"), "broker");
-	/* the external listener: TLS, and the addresses clients know */
+		       v_path(nv, "spec.kafka.storage"), arena_printf(g->a, "the Kafka cluster %s", d->id->name));
+	/* TLS on the external listener */
 	for (size_t i = 0; i < d->nfields; i++) {
 		const struct field_change *f = &d->fields[i];
-		static const char pre[] = "spec.kafka.listeners[name=external].";
-		if (strncmp(f->path, pre, sizeof pre - 1) != 0)
-			continue;
-		const char *rest = f->path + sizeof pre - 1;
-		if (!strcmp(rest, "tls")) {
+		if (!strcmp(f->path, "spec.kafka.listeners[name=external].tls"))
 			add(g, "danger-tls-switch", d->id, f->path,
 			    arena_printf(g->a,
 					 "TLS on the external listener switches from %s to %s: every client's "
@@ -313,19 +312,29 @@ static void kafka_changes(struct dg *g, const struct obj_diff *d)
 					 text(g->a, f->old), text(g->a, f->new)),
 			    "plan the switch with the users and give them the new clients/*.properties; with TLS on, "
 			    "the certificate must be issued before the sync");
+	}
+}
+
+/* The external addresses clients know: the bootstrap's and each broker's
+ * host and IP, from the Kafka resource (prefix: its external listener's
+ * configuration) or the Helm values (their externalListener).  One danger
+ * per address, whichever object shows it first. */
+static void external_addresses(struct dg *g, const struct obj_diff *d, const char *prefix)
+{
+	static const char *const hosts[] = { ".advertisedHost", ".host", ".alternativeNames[]", ".alternativeNames" };
+	static const char *const ips[] = { ".loadBalancerIP", ".ip", "[\"metallb.io/loadBalancerIPs\"]" };
+	size_t plen = strlen(prefix);
+	for (size_t i = 0; i < d->nfields; i++) {
+		const struct field_change *f = &d->fields[i];
+		if (!f->old || strncmp(f->path, prefix, plen) != 0)
 			continue;
-		}
-		if (!f->old || strncmp(rest, "configuration.", 14) != 0)
-			continue;
-		static const char *const hosts[] = { ".advertisedHost", ".host", ".alternativeNames[]",
-						     ".alternativeNames" };
-		static const char *const ips[] = { ".loadBalancerIP", "[\"metallb.io/loadBalancerIPs\"]" };
-		const char *what = NULL;
+		const char *rest = f->path + plen;
 		size_t n = strlen(rest);
-		for (size_t k = 0; k < 4 && !what; k++)
+		const char *what = NULL;
+		for (size_t k = 0; k < sizeof hosts / sizeof *hosts && !what; k++)
 			if (n >= strlen(hosts[k]) && !strcmp(rest + n - strlen(hosts[k]), hosts[k]))
 				what = "host";
-		for (size_t k = 0; k < 2 && !what; k++)
+		for (size_t k = 0; k < sizeof ips / sizeof *ips && !what; k++)
 			if (n >= strlen(ips[k]) && !strcmp(rest + n - strlen(ips[k]), ips[k]))
 				what = "IP";
 		if (!what)
@@ -334,11 +343,25 @@ static void kafka_changes(struct dg *g, const struct obj_diff *d)
 		const char *bk = strstr(rest, "brokers[broker=");
 		if (bk)
 			who = arena_printf(g->a, "broker %.*s", (int)strcspn(bk + 15, "]"), bk + 15);
+		else if (strncmp(rest, "bootstrap", 9) != 0)
+			continue;
+		const char *key = arena_printf(g->a, "%s %s", who, what);
+		bool seen = false;
+		for (size_t k = 0; k < g->naddr && !seen; k++)
+			seen = !strcmp(g->addr[k], key);
+		if (seen)
+			continue;
+		if (g->naddr == g->addr_cap) {
+			size_t cap = g->addr_cap ? g->addr_cap * 2 : 8;
+			g->addr = arena_realloc(g->a, g->addr, g->addr_cap * sizeof *g->addr, cap * sizeof *g->addr);
+			g->addr_cap = cap;
+		}
+		g->addr[g->naddr++] = key;
 		add(g, "danger-external-address", d->id, f->path,
 		    arena_printf(g->a,
-				 "the external %s %s changes from %s to %s: clients that know the old address, "
+				 "the external %s changes from %s to %s: clients that know the old address, "
 				 "and certificates issued for it, stop working",
-				 who, what, text(g->a, f->old), f->new ? text(g->a, f->new) : "(none)"),
+				 key, text(g->a, f->old), f->new ? text(g->a, f->new) : "(none)"),
 		    "move DNS first (the new address must resolve before the sync), reissue the certificate "
 		    "for the new names, and tell the users");
 	}
@@ -445,7 +468,7 @@ static void api_version(struct dg *g, size_t first_item)
 
 void danger_check(struct arena *a, struct diff_report *r, size_t first_item, size_t first_prune)
 {
-	struct dg g = { a, r };
+	struct dg g = { .a = a, .r = r };
 	for (size_t i = first_item; i < r->n; i++) {
 		const struct obj_diff *d = &r->items[i];
 		const struct object *o = d->id;
@@ -459,7 +482,8 @@ void danger_check(struct arena *a, struct diff_report *r, size_t first_item, siz
 			continue;
 		if (is_kind(o, STRIMZI_GROUP, "KafkaNodePool")) {
 			storage_shrink(&g, o, "spec.storage", v_path(d->old->v, "spec.storage"),
-				       v_path(d->new->v, "spec.storage"), pool_role(d->new->v));
+				       v_path(d->new->v, "spec.storage"),
+				       arena_printf(a, "the %s pool %s", pool_role(d->new->v), o->name));
 			node_ids(&g, d);
 		} else if (is_kind(o, STRIMZI_GROUP, "Kafka")) {
 			kafka_changes(&g, d);
@@ -469,6 +493,15 @@ void danger_check(struct arena *a, struct diff_report *r, size_t first_item, siz
 			registry_changes(&g, d);
 		}
 	}
+	/* addresses: the Kafka resource first, then the Helm values (which an
+	 * environment still deployed with the charts has alone) */
+	for (size_t i = first_item; i < r->n; i++)
+		if (r->items[i].kind == OBJ_CHANGED && is_kind(r->items[i].id, STRIMZI_GROUP, "Kafka"))
+			external_addresses(&g, &r->items[i], "spec.kafka.listeners[name=external].configuration.");
+	for (size_t i = first_item; i < r->n; i++)
+		if (r->items[i].kind == OBJ_CHANGED && is_kind(r->items[i].id, "", OBJ_FILE_KIND) &&
+		    !strncmp(r->items[i].id->name, "helm/values", 11))
+			external_addresses(&g, &r->items[i], "alert-stream-broker.kafka.externalListener.");
 	api_version(&g, first_item);
 	for (size_t i = first_prune; i < r->nprune; i++)
 		removed(&g, r->prune[i]);

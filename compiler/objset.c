@@ -14,6 +14,7 @@
 
 #include "arena.h"
 #include "cli.h"
+#include "emit_common.h"
 #include "load.h"
 #include "readers.h"
 #include "render.h"
@@ -128,12 +129,34 @@ static int add_yaml(struct ctx *c, struct objset *s, const char *label, const ch
 	return 0;
 }
 
+/* Text other than YAML must be UTF-8 too (the YAML loader checks its own),
+ * so every value can be printed and put in JSON. */
+static bool utf8_ok(struct ctx *c, const char *label, const char *text, size_t len)
+{
+	size_t bad = utf8_check(text, len);
+	if (bad == len)
+		return true;
+	int line = 1;
+	size_t start = 0;
+	for (size_t i = 0; i < bad; i++)
+		if (text[i] == '\n') {
+			line++;
+			start = i + 1;
+		}
+	diag_pos(&c->diags, SEV_ERROR, label, line, (int)(bad - start) + 1, "diff-encoding",
+		 "asbgen writes UTF-8 text; render the file again", "the file is not UTF-8 text (byte 0x%02X)",
+		 (unsigned char)text[bad]);
+	return false;
+}
+
 int objset_add_file(struct ctx *c, struct objset *s, const char *label, const char *rel,
 		    const char *text, size_t len)
 {
 	struct value *v;
 	if (has_suffix(rel, ".yaml") || has_suffix(rel, ".yml") || has_suffix(rel, ".json"))
 		return add_yaml(c, s, label, rel, text, len);
+	if (!utf8_ok(c, label, text, len))
+		return -1;
 	if (has_suffix(rel, ".properties"))
 		v = read_properties(c->arena, &c->diags, label, text, len);
 	else if (has_suffix(rel, ".tfvars"))

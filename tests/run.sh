@@ -13,7 +13,8 @@
 # `sh tests/deps.sh test` installs.
 #
 # Groups: unit, golden, determinism, conformance, parsers, bad inputs,
-# render behaviour, equivalence with the Phalanx reference.
+# render behaviour, equivalence with the Phalanx reference, diff
+# (tests/suite_diff.sh).
 set -u
 
 LC_ALL=C
@@ -493,6 +494,8 @@ else
 		notok "equivalence: runner" "exit $rc"
 	fi
 fi
+
+. "$ROOT/tests/suite_diff.sh"
 
 # ---------------------------------------------------------------- live
 . "$ROOT/tests/suite_live.sh"
