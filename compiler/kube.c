@@ -370,6 +370,23 @@ enum kube_status kube_discover(struct kube *k, const char *group, const char *ve
 	return KUBE_ABSENT;
 }
 
+enum kube_status kube_preferred_version(struct kube *k, const char *group, const char **version)
+{
+	const char *path = arena_printf(k->a, "/apis/%s", group);
+	struct value *g = NULL;
+	enum kube_status st = kube_get(k, path, arena_printf(k->a, "discover the API group %s", group), &g);
+	if (st != KUBE_OK)
+		return st;
+	const char *v = v_as_str(v_path(g, "preferredVersion.version"), NULL);
+	if (!v || !*v) {
+		diag_pos(k->d, SEV_ERROR, NULL, 0, 0, "kube-junk", "is the server a Kubernetes API server?",
+			 "the answer to GET %s is not an APIGroup (no preferredVersion)", kube_url(k, path));
+		return KUBE_FAILED;
+	}
+	*version = v;
+	return KUBE_OK;
+}
+
 bool kube_parse_timeout(const char *s, long *ms)
 {
 	char *end;

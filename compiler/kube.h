@@ -57,6 +57,10 @@ struct kube_resource {
 enum kube_status kube_discover(struct kube *k, const char *group, const char *version, const char *kind,
 			       struct kube_resource *out);
 
+/* The version the server prefers for an API group (GET /apis/GROUP), for
+ * when the rendered version is not served.  KUBE_ABSENT: no such group. */
+enum kube_status kube_preferred_version(struct kube *k, const char *group, const char **version);
+
 /* Parse a --request-timeout value: "30s", "500ms", "2m", "1h", or bare
  * seconds; 0 means no timeout.  false when malformed. */
 bool kube_parse_timeout(const char *s, long *ms);

@@ -292,6 +292,27 @@ static int list_prune(struct arena *a, struct diags *d, struct kube *kc, const s
 	return 0;
 }
 
+/* The rendered version is not served (a Strimzi upgrade or downgrade):
+ * compare with the group's preferred version, so the diff shows the
+ * apiVersion change and what differs between the versions. */
+static enum kube_status discover_preferred(struct arena *a, struct diags *d, struct kube *kc, struct kind_ns *k)
+{
+	const char *pv;
+	enum kube_status st = kube_preferred_version(kc, k->group, &pv);
+	if (st != KUBE_OK || !strcmp(pv, k->version))
+		return st == KUBE_FAILED ? st : KUBE_ABSENT;
+	st = kube_discover(kc, k->group, pv, k->kind, &k->res);
+	if (st == KUBE_OK) {
+		diag_pos(d, SEV_WARNING, NULL, 0, 0, "kube-version",
+			 "the diff shows the apiVersion change; check that the cluster's operator serves the rendered version "
+			 "before syncing (strimzi.version in the spec)",
+			 "the cluster serves %s as %s/%s, not %s/%s: live objects are read in %s", k->kind, k->group, pv,
+			 k->group, k->version, pv);
+		k->version = arena_strdup(a, pv);
+	}
+	return st;
+}
+
 static int fetch_all(struct arena *a, struct diags *d, struct kube *kc, const struct objset *rendered,
 		     struct objset *live, struct objset *prune)
 {
@@ -305,6 +326,8 @@ static int fetch_all(struct arena *a, struct diags *d, struct kube *kc, const st
 		if (!k) {
 			k = kind_find(a, &ks, o, true);
 			enum kube_status st = kube_discover(kc, k->group, k->version, k->kind, &k->res);
+			if (st == KUBE_ABSENT && *k->group)
+				st = discover_preferred(a, d, kc, k);
 			if (st == KUBE_ABSENT) {
 				diag_pos(d, SEV_WARNING, NULL, 0, 0, "kube-not-served",
 					 "install the operator that defines it, or check the spec's versions (strimzi.version)",

@@ -54,6 +54,13 @@ class Store:
         """(code, body) for a GET."""
         if path in self.discovery:
             return 200, self.discovery[path]
+        if path.startswith("/apis/") and path.count("/") == 2:
+            group = path[len("/apis/"):]
+            versions = [{"groupVersion": d["groupVersion"], "version": d["groupVersion"].split("/")[1]}
+                        for d in self.discovery.values() if d["groupVersion"].startswith(group + "/")]
+            if versions:
+                return 200, {"kind": "APIGroup", "apiVersion": "v1", "name": group, "versions": versions,
+                             "preferredVersion": versions[0]}
         parts = path.strip("/").split("/")
         # /api/v1/namespaces/NS/PLURAL[/NAME] or /apis/G/V/namespaces/NS/PLURAL[/NAME]
         n = 2 if parts[0] == "api" else 3
@@ -93,6 +100,7 @@ class Store:
 def make_handler(store, args):
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True  # headers and body go out at once
 
         def log_message(self, fmt, *a):
             pass

@@ -28,6 +28,7 @@ trap 'live_stop_servers; cleanup; exit 130' INT TERM HUP
 live_server() {
 	name=$1
 	shift
+	: >"$LV/$name.port"
 	"$PY" tests/kube_server.py tests/live/minimal --cert "$LV/server.pem" --key "$LV/server.key" \
 		--log "$LV/$name.log" "$@" >"$LV/$name.port" 2>"$LV/$name.err" &
 	LIVE_PIDS="$LIVE_PIDS $!"
@@ -164,6 +165,20 @@ assert rep["old"].startswith("cluster https://127.0.0.1:"), rep["old"]
 			ok "live: asbgen diff --live --format json: the summary and the prune candidate"
 		else
 			notok "live: asbgen diff --live --format json" "exit $rc; $out; stderr: $(cat "$LV/diff.err")"
+		fi
+		# A spec for Strimzi 0.48 renders kafka.strimzi.io/v1beta2, which this
+		# cluster does not serve: read in its preferred v1, with a warning.
+		sed 's/^registry:/strimzi: {version: 0.48.0}\nregistry:/' environments/minimal.yaml >"$LV/min48.yaml"
+		"$ASBGEN" diff "$LV/min48.yaml" --live --kubeconfig "$LV/kc-token" >"$LV/v.out" 2>"$LV/v.err" </dev/null
+		rc=$?
+		if [ "$rc" -eq 3 ] && grep -q 'the cluster serves KafkaTopic as kafka.strimzi.io/v1, not kafka.strimzi.io/v1beta2.*\[kube-version\]' "$LV/v.err" &&
+			grep -q '^~ KafkaTopic alert-stream-broker/registry-schemas$' "$LV/v.out" &&
+			grep -q '^    ~ apiVersion: "kafka.strimzi.io/v1" -> "kafka.strimzi.io/v1beta2"$' "$LV/v.out" &&
+			grep -q 'danger-api-version' "$LV/v.out"; then
+			ok "live: a rendered version the cluster does not serve: read in the preferred version (kube-version), the apiVersion change shown and flagged"
+		else
+			notok "live: a rendered version the cluster does not serve: read in the preferred version" \
+				"exit $rc; stdout: $(cat "$LV/v.out"); stderr: $(cat "$LV/v.err")"
 		fi
 		# KUBECONFIG and --context instead of --kubeconfig.
 		printf 'current-context: nowhere\n' >"$LV/kc-first"
