@@ -296,8 +296,24 @@ enum kube_status kube_get(struct kube *k, const char *path, const char *what, st
 	}
 	long code = 0;
 	curl_easy_getinfo(k->curl, CURLINFO_RESPONSE_CODE, &code);
-	if (code == 404)
-		return KUBE_ABSENT;
+	if (code == 404) {
+		/* An API server says 404 with a Status object; anything else
+		 * (a web server's page) means the address is not an API server,
+		 * and "absent" would wrongly show every object as an addition. */
+		json_error_t err;
+		json_t *j = json_loadb(k->body.data ? k->body.data : "", k->body.len, 0, &err);
+		bool status = j && json_is_object(j) && json_is_string(json_object_get(j, "kind")) &&
+			      !strcmp(json_string_value(json_object_get(j, "kind")), "Status");
+		json_decref(j);
+		if (status)
+			return KUBE_ABSENT;
+		diag_pos(k->d, SEV_ERROR, NULL, 0, 0, "kube-junk",
+			 "is the server address that of a Kubernetes API server (not a proxy or another web server)?",
+			 "GET %s answered 404 without a Kubernetes Status: \"%s\"", url,
+			 scrub(k, k->body.data ? k->body.data : "", k->body.len, 60));
+		k->stopped = true;
+		return KUBE_FAILED;
+	}
 	if (code != 200) {
 		report_status(k, code, url, what);
 		return KUBE_FAILED;

@@ -15,8 +15,9 @@ Options:
   --mode M          ok (default); 401, 403 (every request answered so);
                     403echo (a 403 whose message quotes the Authorization
                     header, as a careless proxy might); junk (an HTML page
-                    with status 200); timeout (accept, read the request,
-                    never answer)
+                    with status 200); notfound (404 with a web server's
+                    HTML page); timeout (accept, read the request, never
+                    answer)
   --log FILE        append one line per request: "METHOD PATH auth=yes|no"
 
 Python standard library only (http.server, ssl), so it runs anywhere the
@@ -133,6 +134,14 @@ def make_handler(store, args):
             if args.mode == "401" or (args.token and auth != "Bearer " + args.token):
                 self.send_json(401, status(401, "Unauthorized", "Unauthorized"))
                 return
+            if args.mode == "notfound":
+                data = b"<html><body>404 Not Found</body></html>\n"
+                self.send_response(404)
+                self.send_header("Content-Type", "text/html")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+                return
             if args.mode == "403echo":
                 self.send_json(403, status(403, "Forbidden", "forbidden: request with %s" % auth))
                 return
@@ -154,7 +163,7 @@ def main():
     p.add_argument("--key", required=True)
     p.add_argument("--client-ca")
     p.add_argument("--token")
-    p.add_argument("--mode", default="ok", choices=["ok", "401", "403", "403echo", "junk", "timeout"])
+    p.add_argument("--mode", default="ok", choices=["ok", "401", "403", "403echo", "junk", "notfound", "timeout"])
     p.add_argument("--log")
     args = p.parse_args()
     store = Store(args.fixtures)

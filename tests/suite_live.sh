@@ -44,12 +44,14 @@ live_server() {
 	return 1
 }
 
-# live_kubeconfig FILE PORT CA_FILE USER_YAML: a kubeconfig for 127.0.0.1:PORT.
+# live_kubeconfig FILE PORT CA_FILE USER_YAML [CLUSTER_YAML]: a kubeconfig
+# for 127.0.0.1:PORT.
 live_kubeconfig() {
 	{
 		printf 'apiVersion: v1\nkind: Config\ncurrent-context: test\n'
 		printf 'clusters:\n- name: local\n  cluster:\n    server: https://127.0.0.1:%s\n' "$2"
 		printf '    certificate-authority-data: %s\n' "$(base64 -w0 "$3")"
+		[ -z "${5:-}" ] || printf '%s\n' "$5"
 		printf 'users:\n- name: tester\n  user:\n%s\n' "$4"
 		printf 'contexts:\n- name: test\n  context: {cluster: local, user: tester, namespace: alert-stream-broker}\n'
 	} >"$1"
@@ -194,6 +196,10 @@ assert rep["old"].startswith("cluster https://127.0.0.1:"), rep["old"]
 		# The kubeconfig trusts another CA: verification fails; skipping it works.
 		live_kubeconfig "$LV/kc-wrongca" "$LIVE_PORT" "$LV/other-ca.pem" "$TOKEN_USER"
 		live_fail "wrong CA" kube-tls "TLS verification of https://127.0.0.1:$LIVE_PORT failed" "$LV/kc-wrongca"
+		# The kubeconfig's own insecure-skip-tls-verify is not followed.
+		live_kubeconfig "$LV/kc-kcinsecure" "$LIVE_PORT" "$LV/other-ca.pem" "$TOKEN_USER" \
+			"    insecure-skip-tls-verify: true"
+		live_fail "wrong CA, kubeconfig says insecure-skip-tls-verify" kube-tls "kubeconfig-insecure" "$LV/kc-kcinsecure"
 		if "$LIVEFETCH" --kubeconfig "$LV/kc-wrongca" --insecure-skip-tls-verify $LIVE_MANIFESTS \
 			>"$LV/insecure.out" 2>"$LV/insecure.err" </dev/null && same_objects "$LV/insecure.out" "$LV/token.out"; then
 			ok "live: wrong CA with --insecure-skip-tls-verify: the same objects"
@@ -219,13 +225,14 @@ assert rep["old"].startswith("cluster https://127.0.0.1:"), rep["old"]
 	fi
 	live_stop_servers
 
-	for mode in 403 403echo junk timeout; do
+	for mode in 403 403echo junk notfound timeout; do
 		live_server "$mode" --mode "$mode" || continue
 		live_kubeconfig "$LV/kc-$mode" "$LIVE_PORT" "$LV/ca.pem" "$TOKEN_USER"
 		case $mode in
 		403) live_fail "403 Forbidden" kube-forbidden "user 'tester' may not discover the resources of" "$LV/kc-$mode" ;;
 		403echo) live_fail "a 403 message quoting the Authorization header" kube-forbidden "request with Bearer \[token\]" "$LV/kc-$mode" ;;
 		junk) live_fail "a server answering HTML" kube-junk "is not a JSON object (content type text/html" "$LV/kc-$mode" ;;
+		notfound) live_fail "a web server answering 404 pages" kube-junk "answered 404 without a Kubernetes Status" "$LV/kc-$mode" ;;
 		timeout) live_fail "a server that never answers" kube-timeout "within 1s" "$LV/kc-$mode" --request-timeout 1s ;;
 		esac
 		live_stop_servers
