@@ -347,7 +347,9 @@ static int fetch_all(struct arena *a, struct diags *d, struct kube *kc, const st
 		enum kube_status st = kube_get(kc, path,
 					       arena_printf(a, "get %s \"%s\"%s", resource_name(a, k), o->name, in_ns(a, k)), &v);
 		if (st == KUBE_FAILED) {
+			/* One report per kind (a 403 would repeat for every user). */
 			rc = -1;
+			k->res.plural = NULL;
 			continue;
 		}
 		if (st == KUBE_ABSENT)

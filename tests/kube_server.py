@@ -13,6 +13,7 @@ Options:
   --token T         require "Authorization: Bearer T" (else 401)
   --client-ca CA    require a client certificate signed by CA (TLS)
   --mode M          ok (default); 401, 403 (every request answered so);
+                    403get (discovery allowed, objects and lists 403);
                     403echo (a 403 whose message quotes the Authorization
                     header, as a careless proxy might); junk (an HTML page
                     with status 200); notfound (404 with a web server's
@@ -142,6 +143,9 @@ def make_handler(store, args):
                 self.end_headers()
                 self.wfile.write(data)
                 return
+            if args.mode == "403get" and "/namespaces/" in url.path:
+                self.send_json(403, status(403, "Forbidden", "forbidden: RBAC: access denied"))
+                return
             if args.mode == "403echo":
                 self.send_json(403, status(403, "Forbidden", "forbidden: request with %s" % auth))
                 return
@@ -163,7 +167,7 @@ def main():
     p.add_argument("--key", required=True)
     p.add_argument("--client-ca")
     p.add_argument("--token")
-    p.add_argument("--mode", default="ok", choices=["ok", "401", "403", "403echo", "junk", "notfound", "timeout"])
+    p.add_argument("--mode", default="ok", choices=["ok", "401", "403", "403get", "403echo", "junk", "notfound", "timeout"])
     p.add_argument("--log")
     args = p.parse_args()
     store = Store(args.fixtures)

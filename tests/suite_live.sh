@@ -225,11 +225,22 @@ assert rep["old"].startswith("cluster https://127.0.0.1:"), rep["old"]
 	fi
 	live_stop_servers
 
-	for mode in 403 403echo junk notfound timeout; do
+	for mode in 403 403get 403echo junk notfound timeout; do
 		live_server "$mode" --mode "$mode" || continue
 		live_kubeconfig "$LV/kc-$mode" "$LIVE_PORT" "$LV/ca.pem" "$TOKEN_USER"
 		case $mode in
 		403) live_fail "403 Forbidden" kube-forbidden "user 'tester' may not discover the resources of" "$LV/kc-$mode" ;;
+		403get)
+			live_fail "403 on objects, discovery allowed" kube-forbidden \
+				"user 'tester' may not get kafkausers.kafka.strimzi.io \"[a-z-]*\" in namespace alert-stream-broker (403 Forbidden)" "$LV/kc-$mode"
+			kinds=$(grep -h '^kind:' $LIVE_MANIFESTS | grep -v Kustomization | sort -u | wc -l | tr -d ' ')
+			reports=$(grep -c '\[kube-forbidden\]' "$LV/f.err")
+			if [ "$reports" = "$kinds" ]; then
+				ok "live: 403 on objects: one report per kind ($kinds), not one per object"
+			else
+				notok "live: 403 on objects: one report per kind" "$kinds kinds, $reports reports: $(cat "$LV/f.err")"
+			fi
+			;;
 		403echo) live_fail "a 403 message quoting the Authorization header" kube-forbidden "request with Bearer \[token\]" "$LV/kc-$mode" ;;
 		junk) live_fail "a server answering HTML" kube-junk "is not a JSON object (content type text/html" "$LV/kc-$mode" ;;
 		notfound) live_fail "a web server answering 404 pages" kube-junk "answered 404 without a Kubernetes Status" "$LV/kc-$mode" ;;
