@@ -387,7 +387,7 @@ static uint64_t vhash(const struct value *v)
 		break;
 	}
 	case V_FLOAT: {
-		double d = v->f;
+		double d = v->f == 0.0 ? 0.0 : v->f; /* -0.0 == 0.0 */
 		uint64_t bits;
 		memcpy(&bits, &d, sizeof bits);
 		h = 1469598103934665603ull ^ bits ^ 0x9e37;
