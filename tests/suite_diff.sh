@@ -92,6 +92,31 @@ for id in danger-storage-shrink danger-partitions-decrease danger-node-id danger
 	fi
 done
 
+# ---- colour: on a terminal (script(1) gives one), never with NO_COLOR, never in a pipe
+ESC=$(printf '\033')
+if command -v script >/dev/null 2>&1; then
+	(cd "$DD" && env -u NO_COLOR script -qec "'$ASBGEN' diff storage-shrink.yaml" /dev/null) >"$DD/tty" 2>&1 </dev/null
+	if grep -q "${ESC}\[1;31m\[danger-storage-shrink\]" "$DD/tty"; then
+		ok "diff: coloured on a terminal"
+	else
+		notok "diff: coloured on a terminal" "$(head -c 1000 "$DD/tty")"
+	fi
+	(cd "$DD" && NO_COLOR=1 script -qec "'$ASBGEN' diff storage-shrink.yaml" /dev/null) >"$DD/tty" 2>&1 </dev/null
+	if grep -q 'danger-storage-shrink' "$DD/tty" && ! grep -q "$ESC" "$DD/tty"; then
+		ok "diff: no colour on a terminal with NO_COLOR set"
+	else
+		notok "diff: no colour on a terminal with NO_COLOR set" "$(head -c 1000 "$DD/tty")"
+	fi
+else
+	notok "diff: colour on a terminal" "script(1) (bsdutils) is not installed"
+fi
+(cd "$DD" && env -u NO_COLOR "$ASBGEN" diff storage-shrink.yaml) >"$DD/pipe" 2>&1
+if grep -q 'danger-storage-shrink' "$DD/pipe" && ! grep -q "$ESC" "$DD/pipe"; then
+	ok "diff: no colour in a pipe"
+else
+	notok "diff: no colour in a pipe" "$(head -c 1000 "$DD/pipe")"
+fi
+
 # ---- the committed environments are what their specs render
 for spec in $ENV_SPECS; do
 	if out=$("$ASBGEN" diff "$spec" 2>&1) && printf '%s\n' "$out" | grep -q '^no changes$'; then
