@@ -75,42 +75,58 @@ bool quantity_value(const struct value *v, long double *out)
 	}
 	if (v->kind != V_STRING)
 		return false;
+	/* [+-]digits[.digits] then a suffix; strtold alone would also take hex,
+	 * inf and nan */
 	const char *s = v->str.s;
-	char *end;
-	/* strtold would take hex and inf: only [+-]digits[.digits] here */
 	size_t k = 0;
 	if (s[k] == '+' || s[k] == '-')
 		k++;
-	if (!isdigit((unsigned char)s[k]) && !(s[k] == '.' && isdigit((unsigned char)s[k + 1])))
-		return false;
-	while (isdigit((unsigned char)s[k]) || s[k] == '.')
+	size_t digits = k;
+	while (isdigit((unsigned char)s[k]))
 		k++;
-	long double n = strtold(s, &end);
-	if (end != s + k)
+	if (s[k] == '.')
+		for (k++; isdigit((unsigned char)s[k]);)
+			k++;
+	if (k == digits || (k == digits + 1 && s[digits] == '.') || k > 64)
 		return false;
+	char num[65];
+	memcpy(num, s, k);
+	num[k] = '\0';
+	long double n = strtold(num, NULL);
+	const char *end = s + k;
+	/* binary suffixes are powers of 1024; decimal ones powers of ten,
+	 * divided when negative so 500m is exactly 0.5 */
 	static const struct {
 		const char *suffix;
-		long double mult;
+		int pow1024, pow10;
 	} suffixes[] = {
-		{ "Ki", 1024.0L }, { "Mi", 1048576.0L }, { "Gi", 1073741824.0L },
-		{ "Ti", 1099511627776.0L }, { "Pi", 1125899906842624.0L }, { "Ei", 1152921504606846976.0L },
-		{ "n", 1e-9L }, { "u", 1e-6L }, { "m", 1e-3L }, { "", 1.0L }, { "k", 1e3L },
-		{ "M", 1e6L }, { "G", 1e9L }, { "T", 1e12L }, { "P", 1e15L }, { "E", 1e18L },
+		{ "Ki", 1, 0 }, { "Mi", 2, 0 }, { "Gi", 3, 0 }, { "Ti", 4, 0 }, { "Pi", 5, 0 }, { "Ei", 6, 0 },
+		{ "n", 0, -9 }, { "u", 0, -6 }, { "m", 0, -3 }, { "", 0, 0 }, { "k", 0, 3 },
+		{ "M", 0, 6 }, { "G", 0, 9 }, { "T", 0, 12 }, { "P", 0, 15 }, { "E", 0, 18 },
 	};
-	for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++)
+	int p1024 = -1, p10 = 0;
+	for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0] && p1024 < 0; i++)
 		if (!strcmp(end, suffixes[i].suffix)) {
-			*out = n * suffixes[i].mult;
-			return true;
+			p1024 = suffixes[i].pow1024;
+			p10 = suffixes[i].pow10;
 		}
-	if (*end == 'e' || *end == 'E') {
+	if (p1024 < 0) {
+		/* an exponent: 1e3, 5E-2 */
 		char *e2;
-		long x = strtol(end + 1, &e2, 10);
-		if (e2 != end + 1 && !*e2 && x > -400 && x < 400) {
-			*out = n * powl(10.0L, (long double)x);
-			return true;
-		}
+		long x = (*end == 'e' || *end == 'E') ? strtol(end + 1, &e2, 10) : 0;
+		if (!(*end == 'e' || *end == 'E') || e2 == end + 1 || *e2 || x < -400 || x > 400)
+			return false;
+		p1024 = 0;
+		p10 = (int)x;
 	}
-	return false;
+	for (int i = 0; i < p1024; i++)
+		n *= 1024.0L;
+	if (p10 >= 0)
+		n *= powl(10.0L, (long double)p10);
+	else
+		n /= powl(10.0L, (long double)-p10);
+	*out = n;
+	return true;
 }
 
 /* ---------------------------------------------------------------- versions */

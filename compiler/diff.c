@@ -221,31 +221,6 @@ static bool scalar_same(const struct value *x, const struct value *y)
 	return v_equal(x, y);
 }
 
-static void diff_map(struct dctx *c, const struct value *old, const struct value *new)
-{
-	size_t len = c->path.len;
-	for (size_t i = 0; i < old->map.n && !(c->probe && c->n); i++) {
-		const struct pair *p = &old->map.items[i];
-		const struct pair *q = map_get_pair(new, p->key->str.s);
-		push_key(c, p->key);
-		if (q)
-			diff_value(c, p->val, q->val);
-		else
-			emit_change(c, p->val, NULL);
-		c->nsegs--;
-		c->path.len = len;
-	}
-	for (size_t i = 0; i < new->map.n && !(c->probe && c->n); i++) {
-		const struct pair *q = &new->map.items[i];
-		if (map_get_pair(old, q->key->str.s))
-			continue;
-		push_key(c, q->key);
-		emit_change(c, NULL, q->val);
-		c->nsegs--;
-		c->path.len = len;
-	}
-}
-
 static void diff_ordered(struct dctx *c, const struct value *old, const struct value *new)
 {
 	size_t len = c->path.len;
@@ -311,6 +286,58 @@ static const struct keyed *keyed_find(const struct keyed *ks, size_t n, const ch
 	return NULL;
 }
 
+/* Big mappings (a Helm secrets file with a key per user) are looked up
+ * through a sorted index rather than scanned for every key. */
+#define MAP_INDEX_MIN 32
+
+static struct keyed *map_index(struct arena *a, const struct value *map)
+{
+	struct keyed *ks = arena_alloc(a, (map->map.n ? map->map.n : 1) * sizeof *ks);
+	for (size_t i = 0; i < map->map.n; i++) {
+		ks[i].k = map->map.items[i].key->str.s;
+		ks[i].idx = i;
+	}
+	qsort(ks, map->map.n, sizeof *ks, keyed_cmp);
+	return ks;
+}
+
+static const struct value *map_lookup(const struct value *map, const struct keyed *index, const char *k)
+{
+	if (!index) {
+		const struct pair *p = map_get_pair(map, k);
+		return p ? p->val : NULL;
+	}
+	const struct keyed *m = keyed_find(index, map->map.n, k);
+	return m ? map->map.items[m->idx].val : NULL;
+}
+
+static void diff_map(struct dctx *c, const struct value *old, const struct value *new)
+{
+	size_t len = c->path.len;
+	bool big = old->map.n + new->map.n > MAP_INDEX_MIN;
+	const struct keyed *oi = big ? map_index(c->a, old) : NULL, *ni = big ? map_index(c->a, new) : NULL;
+	for (size_t i = 0; i < old->map.n && !(c->probe && c->n); i++) {
+		const struct pair *p = &old->map.items[i];
+		const struct value *q = map_lookup(new, ni, p->key->str.s);
+		push_key(c, p->key);
+		if (q)
+			diff_value(c, p->val, q);
+		else
+			emit_change(c, p->val, NULL);
+		c->nsegs--;
+		c->path.len = len;
+	}
+	for (size_t i = 0; i < new->map.n && !(c->probe && c->n); i++) {
+		const struct pair *q = &new->map.items[i];
+		if (map_lookup(old, oi, q->key->str.s))
+			continue;
+		push_key(c, q->key);
+		emit_change(c, NULL, q->val);
+		c->nsegs--;
+		c->path.len = len;
+	}
+}
+
 static bool diff_keyed(struct dctx *c, const struct value *old, const struct value *new,
 		       const char *field)
 {
@@ -360,7 +387,7 @@ static uint64_t vhash(const struct value *v)
 		break;
 	}
 	case V_FLOAT: {
-		double d = v->f;
+		double d = v->f == 0.0 ? 0.0 : v->f; /* -0.0 == 0.0 */
 		uint64_t bits;
 		memcpy(&bits, &d, sizeof bits);
 		h = 1469598103934665603ull ^ bits ^ 0x9e37;

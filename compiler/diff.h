@@ -55,7 +55,10 @@ struct diff_report {
 	struct obj_diff *items;            /* sorted by identity */
 	size_t n, cap;
 	size_t nadded, nremoved, nchanged;
-	struct danger *dangers;            /* in the order of items, then prune */
+	/* Dangers in a fixed order: per object in item order, then those that
+	 * span objects (API version, external addresses), then those of prune
+	 * candidates. */
+	struct danger *dangers;
 	size_t ndangers, dangers_cap;
 	/* Objects only in the cluster that a prune sync would delete (set by
 	 * `diff --live` through diff_add_prune); shown in their own section. */

@@ -171,8 +171,9 @@ static json_t *object_json(const struct obj_diff *d)
 	json_t *o = identity(d->id);
 	if (!o || set_str(o, "change", kinds[d->kind]))
 		goto fail;
-	const struct object *src = d->old ? d->old : d->new;
-	if (src->source && set_str(o, "file", src->source))
+	/* where the old side was read (a file, or a URL for the cluster); an
+	 * added object exists only in the render's memory */
+	if (d->old && d->old->source && set_str(o, "file", d->old->source))
 		goto fail;
 	if (d->kind == OBJ_CHANGED) {
 		json_t *fields = json_array();

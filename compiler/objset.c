@@ -18,6 +18,7 @@
 #include "load.h"
 #include "readers.h"
 #include "render.h"
+#include "template.h"
 #include "write.h"
 
 void objset_add(struct arena *a, struct objset *s, const struct object *o)
@@ -214,7 +215,9 @@ int objset_from_dir(struct ctx *c, const char *dir, struct objset *out)
 		next = strchr(line, '\n');
 		if (next)
 			*next++ = '\0';
-		if (!*line || *line == '#')
+		/* as write.c: a line that is not a safe relative path is not one of
+		 * asbgen's files, and nothing outside the folder is read */
+		if (!*line || *line == '#' || !tmpl_path_ok(line, strlen(line)))
 			continue;
 		const char *path = arena_printf(c->arena, "%s/%s", dir, line);
 		if (stat(path, &st) != 0 && errno == ENOENT)

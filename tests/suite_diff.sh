@@ -92,6 +92,31 @@ for id in danger-storage-shrink danger-partitions-decrease danger-node-id danger
 	fi
 done
 
+# ---- colour: on a terminal (script(1) gives one), never with NO_COLOR, never in a pipe
+ESC=$(printf '\033')
+if command -v script >/dev/null 2>&1; then
+	(cd "$DD" && env -u NO_COLOR script -qec "'$ASBGEN' diff storage-shrink.yaml" /dev/null) >"$DD/tty" 2>&1 </dev/null
+	if grep -q "${ESC}\[1;31m\[danger-storage-shrink\]" "$DD/tty"; then
+		ok "diff: coloured on a terminal"
+	else
+		notok "diff: coloured on a terminal" "$(head -c 1000 "$DD/tty")"
+	fi
+	(cd "$DD" && NO_COLOR=1 script -qec "'$ASBGEN' diff storage-shrink.yaml" /dev/null) >"$DD/tty" 2>&1 </dev/null
+	if grep -q 'danger-storage-shrink' "$DD/tty" && ! grep -q "$ESC" "$DD/tty"; then
+		ok "diff: no colour on a terminal with NO_COLOR set"
+	else
+		notok "diff: no colour on a terminal with NO_COLOR set" "$(head -c 1000 "$DD/tty")"
+	fi
+else
+	notok "diff: colour on a terminal" "script(1) (bsdutils) is not installed"
+fi
+(cd "$DD" && env -u NO_COLOR "$ASBGEN" diff storage-shrink.yaml) >"$DD/pipe" 2>&1
+if grep -q 'danger-storage-shrink' "$DD/pipe" && ! grep -q "$ESC" "$DD/pipe"; then
+	ok "diff: no colour in a pipe"
+else
+	notok "diff: no colour in a pipe" "$(head -c 1000 "$DD/pipe")"
+fi
+
 # ---- the committed environments are what their specs render
 for spec in $ENV_SPECS; do
 	if out=$("$ASBGEN" diff "$spec" 2>&1) && printf '%s\n' "$out" | grep -q '^no changes$'; then
@@ -145,6 +170,19 @@ if command -v git >/dev/null 2>&1; then
 	cp tests/diff/base.yaml "$DD/nogit/spec.yaml"
 	diff_fails "diff --base: outside a git repository" 2 "show HEAD:./spec.yaml failed: fatal: not a git repository" \
 		"$DD/nogit" spec.yaml --base HEAD
+	(cd "$G/env" && PATH=/nonexistent-for-asbgen-tests "$ASBGEN" diff spec.yaml --base HEAD) >"$DD/got" 2>"$DD/err"
+	rc=$?
+	if [ "$rc" -eq 2 ] && grep -q '^asbgen: error: cannot run git: No such file or directory \[diff-base\]$' "$DD/err"; then
+		ok "diff --base: git is not installed (exit 2)"
+	else
+		notok "diff --base: git is not installed (exit 2)" "exit $rc: $(cat "$DD/err")"
+	fi
+	printf 'name: broken\nplatform: {type: aws}\n' >"$G/env/bad.yaml"
+	(cd "$G" && git add env/bad.yaml && git -c user.name=asbgen-test -c user.email=test@example.org commit -q -m bad) \
+		>"$DD/git.log" 2>&1 || notok "diff --base: commit an invalid spec" "$(cat "$DD/git.log")"
+	cp tests/diff/base.yaml "$G/env/bad.yaml"
+	diff_fails "diff --base: the spec at the revision is invalid (positions in REV:SPEC)" 2 \
+		"^HEAD:bad.yaml:2:18: error: .*\[schema-enum\]" "$G/env" bad.yaml --base HEAD
 	diff_fails "diff --base: a revision that looks like an option" 2 "'--output' is not a git revision" \
 		"$G/env" spec.yaml --base=--output
 	diff_fails "diff --base: a revision with a path" 2 "'HEAD:x' is not a git revision" "$G/env" spec.yaml --base HEAD:x
@@ -162,7 +200,7 @@ mkdir -p "$E/norecord/difftest"
 diff_fails "diff: a folder without .asbgen-files" 2 "has no .asbgen-files record, so it is not an asbgen output folder \[diff-folder\]" \
 	"$E" base.yaml -o norecord
 # unparsable files, each in its own copy
-for kind in tfvars properties yaml; do
+for kind in tfvars properties yaml utf8 record; do
 	cp -R "$DD/out" "$E/$kind"
 done
 sed -i 's/^    ttl     = 300$/    ttl     = var.ttl/' "$E/tfvars/difftest/terraform/dns.tfvars"
@@ -173,6 +211,18 @@ printf 'sasl.mechanism=SCRAM\\u00G1\n' >>"$E/properties/difftest/clients/bob.pro
 diff_fails "diff: an unparsable properties file" 2 \
 	"^properties/difftest/clients/bob.properties:13:21: error: malformed \\\\uXXXX escape: four hex digits expected \[properties-syntax\]" \
 	"$E" base.yaml -o properties
+printf 'x=caf\351\n' >>"$E/utf8/difftest/clients/alice.properties"
+diff_fails "diff: a client file that is not UTF-8" 2 \
+	"^utf8/difftest/clients/alice.properties:13:6: error: the file is not UTF-8 text (byte 0xE9) \[diff-encoding\]" \
+	"$E" base.yaml -o utf8
+printf '../../base.yaml\n/etc/hostname\n' >>"$E/record/difftest/.asbgen-files"
+(cd "$E" && "$ASBGEN" diff base.yaml -o record) >"$DD/got" 2>&1
+rc=$?
+if [ "$rc" -eq 0 ] && grep -q '^no changes$' "$DD/got"; then
+	ok "diff: record lines outside the folder are not read (as render ignores them)"
+else
+	notok "diff: record lines outside the folder are not read (as render ignores them)" "exit $rc: $(cat "$DD/got")"
+fi
 printf 'spec: [unclosed\n' >>"$E/yaml/difftest/kubernetes/kafka.yaml"
 diff_fails "diff: an unparsable manifest" 2 "^yaml/difftest/kubernetes/kafka.yaml:[0-9]*:[0-9]*: error: .*\[yaml-syntax\]" \
 	"$E" base.yaml -o yaml
