@@ -63,6 +63,25 @@ struct value *live_strip(struct arena *a, const struct value *obj)
 	return out;
 }
 
+/* The item of the kept list that live item `item` (at index j) is
+ * compared with: the one with the same `name` when items are named
+ * (containers, volumes, env, listeners: Kubernetes merges those lists by
+ * name, and the server may reorder them), else the one at index j. */
+static const struct value *keep_item(const struct value *keep, const struct value *item, size_t j)
+{
+	const struct value *name = map_get(item, "name");
+	if (name && name->kind == V_STRING) {
+		for (size_t i = 0; i < keep->seq.n; i++) {
+			const struct value *kn = map_get(keep->seq.items[i], "name");
+			if (kn && kn->kind == V_STRING && kn->str.len == name->str.len &&
+			    !memcmp(kn->str.s, name->str.s, name->str.len))
+				return keep->seq.items[i];
+		}
+		return NULL; /* a named item the kept list lacks: an addition, whole */
+	}
+	return j < keep->seq.n ? keep->seq.items[j] : NULL;
+}
+
 struct value *live_project(struct arena *a, const struct value *live, const struct value *const *keep, size_t n)
 {
 	if (!live)
@@ -97,9 +116,12 @@ struct value *live_project(struct arena *a, const struct value *live, const stru
 		struct value *out = v_seq(a, &live->mark);
 		for (size_t j = 0; j < live->seq.n; j++) {
 			size_t m = 0;
-			for (size_t i = 0; i < n; i++)
-				if (keep[i] && keep[i]->kind == V_SEQ && j < keep[i]->seq.n)
-					sub[m++] = keep[i]->seq.items[j];
+			for (size_t i = 0; i < n; i++) {
+				const struct value *k = keep[i] && keep[i]->kind == V_SEQ
+							? keep_item(keep[i], live->seq.items[j], j) : NULL;
+				if (k)
+					sub[m++] = k;
+			}
 			/* Items beyond every kept list are real additions: whole. */
 			seq_push(a, out, m ? live_project(a, live->seq.items[j], sub, m) : live->seq.items[j]);
 		}

@@ -52,8 +52,9 @@ int live_fetch(struct arena *a, struct diags *d, const struct live_opts *o, cons
 /* Remove what the server adds (see above); a new tree, obj untouched. */
 struct value *live_strip(struct arena *a, const struct value *obj);
 
-/* Keep of `live` the fields that one of keep[0..n) sets (mappings by key,
- * sequences by index; extra sequence items are kept whole).  A new tree. */
+/* Keep of `live` the fields that one of keep[0..n) sets (mappings by key;
+ * sequence items by `name` when they have one, else by index; items with
+ * no counterpart are kept whole, so they show as additions).  A new tree. */
 struct value *live_project(struct arena *a, const struct value *live, const struct value *const *keep, size_t n);
 
 /* strip, then project on the rendered object and on the last-applied

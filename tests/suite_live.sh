@@ -11,6 +11,8 @@
 section "live: diff against the cluster (tests/kube_server.py, openssl certificates)"
 LV=$TMP/live
 mkdir -p "$LV"
+# libcurl, like kubectl, honours proxy variables; the test server is local.
+unset HTTPS_PROXY https_proxy ALL_PROXY all_proxy 2>/dev/null || true
 LIVEFETCH=$BUILD/tools/livefetch
 LIVE_PIDS=
 

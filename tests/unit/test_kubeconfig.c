@@ -348,6 +348,14 @@ static void test_clean(void)
 		struct value *s = live_strip(a, only_la);
 		CHECK("live_strip: annotations left empty are removed", s && !v_path(s, "metadata.annotations") &&
 		      v_path(s, "metadata.name"));
+		struct value *reordered = yaml(a, &d,
+			"c: [{name: b, image: b:1, pull: Always}, {name: a, image: a:1, pull: Always}, {name: x, pull: Never}]\n");
+		struct value *named = yaml(a, &d, "c: [{name: a, image: a:2}, {name: b, image: b:1}]\n");
+		struct value *want_named = yaml(a, &d,
+			"c: [{name: b, image: b:1}, {name: a, image: a:1}, {name: x, pull: Never}]\n");
+		const struct value *kn[] = { named };
+		CHECK("live_project: named list items are matched by name, not position; unmatched ones kept whole",
+		      v_equal(live_project(a, reordered, kn, 1), want_named));
 		struct value *typed = yaml(a, &d, "spec: {ports: 80}\n");
 		struct value *keep = yaml(a, &d, "spec: {ports: [{port: 80}]}\n");
 		const struct value *k1[] = { keep };
