@@ -562,6 +562,15 @@ void diff_objsets(struct arena *a, const struct objset *old, const struct objset
 	objset_sort(&sn);
 	size_t i = 0, j = 0;
 	while (i < so.n || j < sn.n) {
+		/* an identity defined twice on one side: the first counts */
+		if (i > 0 && i < so.n && !object_cmp(&so.items[i - 1], &so.items[i])) {
+			i++;
+			continue;
+		}
+		if (j > 0 && j < sn.n && !object_cmp(&sn.items[j - 1], &sn.items[j])) {
+			j++;
+			continue;
+		}
 		int cmp = i >= so.n ? 1 : j >= sn.n ? -1 : object_cmp(&so.items[i], &sn.items[j]);
 		if (cmp < 0) {
 			struct obj_diff *d = add_item(a, out);

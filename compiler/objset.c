@@ -48,10 +48,23 @@ static int object_qcmp(const void *x, const void *y)
 	return object_cmp(x, y);
 }
 
+/* Identity, then where it was read: the order of objects defined twice
+ * must not depend on qsort. */
+static int object_sort_cmp(const void *x, const void *y)
+{
+	const struct object *a = x, *b = y;
+	int r = object_cmp(a, b);
+	if (!r)
+		r = strcmp(a->source ? a->source : "", b->source ? b->source : "");
+	if (!r && a->v && b->v)
+		r = (a->v->mark.line > b->v->mark.line) - (a->v->mark.line < b->v->mark.line);
+	return r;
+}
+
 void objset_sort(struct objset *s)
 {
 	if (s->n > 1)
-		qsort(s->items, s->n, sizeof *s->items, object_qcmp);
+		qsort(s->items, s->n, sizeof *s->items, object_sort_cmp);
 }
 
 const struct object *objset_find(const struct objset *s, const char *group, const char *kind,
@@ -170,6 +183,22 @@ int objset_add_file(struct ctx *c, struct objset *s, const char *label, const ch
 	return 0;
 }
 
+/* Sort, and warn about an identity defined twice: the diff compares the
+ * first and ignores the others (Kubernetes would keep only one). */
+static void sort_and_check(struct ctx *c, struct objset *s)
+{
+	objset_sort(s);
+	for (size_t i = 1; i < s->n; i++) {
+		const struct object *x = &s->items[i - 1], *y = &s->items[i];
+		if (object_cmp(x, y) != 0)
+			continue;
+		const struct mark *m = &y->v->mark;
+		diag_pos(&c->diags, SEV_WARNING, y->source, m->line, m->col, "diff-duplicate",
+			 "define each object once", "%s is defined again (first in %s); only the first is compared",
+			 object_label(c->arena, y), x->source);
+	}
+}
+
 int objset_from_out_set(struct ctx *c, const struct out_set *set, struct objset *out)
 {
 	int rc = 0;
@@ -180,7 +209,7 @@ int objset_from_out_set(struct ctx *c, const struct out_set *set, struct objset 
 		if (objset_add_file(c, out, label, f->path, f->data, f->len) != 0)
 			rc = -1;
 	}
-	objset_sort(out);
+	sort_and_check(c, out);
 	return rc;
 }
 
@@ -227,7 +256,7 @@ int objset_from_dir(struct ctx *c, const char *dir, struct objset *out)
 		if (!ftext || objset_add_file(c, out, path, line, ftext, flen) != 0)
 			rc = -1;
 	}
-	objset_sort(out);
+	sort_and_check(c, out);
 	return rc;
 }
 

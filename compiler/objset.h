@@ -77,7 +77,9 @@ int objset_from_out_set(struct ctx *c, const struct out_set *set, struct objset 
 /* The objects of a rendered folder out/<environment>/: the files its
  * .asbgen-files record lists (files added by hand are not asbgen's).
  * Reports "diff-folder" when dir or its record does not exist, parse
- * errors at file:line:col.  Returns 0, or -1 after reporting. */
+ * errors at file:line:col, and warns "diff-duplicate" when an identity is
+ * defined twice (the diff compares the first, by file name and line).
+ * Returns 0, or -1 after reporting. */
 int objset_from_dir(struct ctx *c, const char *dir, struct objset *out);
 
 /* Render a spec in memory and take its objects.  env (may be NULL) gets

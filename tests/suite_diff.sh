@@ -223,6 +223,18 @@ if [ "$rc" -eq 0 ] && grep -q '^no changes$' "$DD/got"; then
 else
 	notok "diff: record lines outside the folder are not read (as render ignores them)" "exit $rc: $(cat "$DD/got")"
 fi
+mkdir -p "$E/dup"
+cp -R "$DD/out/difftest" "$E/dup/difftest"
+sed 's/partitions: 12/partitions: 99/' "$E/dup/difftest/kubernetes/kafkatopic-alerts.yaml" >"$E/dup/difftest/kubernetes/zz.yaml"
+echo kubernetes/zz.yaml >>"$E/dup/difftest/.asbgen-files"
+(cd "$E" && "$ASBGEN" diff base.yaml -o dup) >"$DD/got" 2>"$DD/err"
+rc=$?
+if [ "$rc" -eq 0 ] && grep -q '^no changes$' "$DD/got" &&
+	grep -q '^dup/difftest/kubernetes/zz.yaml:3:1: warning: KafkaTopic alert-stream-broker/alerts is defined again (first in dup/difftest/kubernetes/kafkatopic-alerts.yaml); only the first is compared \[diff-duplicate\]$' "$DD/err"; then
+	ok "diff: an object defined twice: a warning, the first is compared"
+else
+	notok "diff: an object defined twice: a warning, the first is compared" "exit $rc: $(cat "$DD/got" "$DD/err")"
+fi
 printf 'spec: [unclosed\n' >>"$E/yaml/difftest/kubernetes/kafka.yaml"
 diff_fails "diff: an unparsable manifest" 2 "^yaml/difftest/kubernetes/kafka.yaml:[0-9]*:[0-9]*: error: .*\[yaml-syntax\]" \
 	"$E" base.yaml -o yaml
