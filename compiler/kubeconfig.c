@@ -363,7 +363,9 @@ static int resolve_user(struct arena *a, struct diags *d, const struct entry *e,
 	static const char *const keys[] = { "exec", "auth-provider", "username", "password", "as",
 					    "as-groups", "as-uid", "as-user-extra", NULL };
 	static const char *const hints[] = {
-		"exec credential plugins are not run by asbgen; give a token (kubectl create token NAME) or a client certificate",
+		"exec credential plugins (gke-gcloud-auth-plugin, aws eks get-token) are not run by asbgen; give the user a token "
+		"instead (GKE: token from `gcloud auth print-access-token`; any cluster: `kubectl create token SERVICEACCOUNT`) "
+		"or a client certificate",
 		"auth-provider plugins are not supported; give a token or a client certificate",
 		"basic authentication is gone from Kubernetes; give a token or a client certificate",
 		"basic authentication is gone from Kubernetes; give a token or a client certificate",
