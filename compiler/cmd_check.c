@@ -42,6 +42,7 @@ static const char *const manifest_exts[] = { ".yaml", ".yml", ".json", NULL };
 
 struct counts {
 	size_t checked, invalid, uncovered;
+	bool ran; /* the inputs could be read: the counts mean something */
 };
 
 struct opts {
@@ -112,6 +113,15 @@ static void check_manifest(struct ctx *c, struct crd_set *cs, const struct value
 		n->uncovered++; /* not judged, as crdcheck.py counts it */
 		return;
 	}
+	case CRD_UNKNOWN_KIND: {
+		const struct value *kn = map_get(doc, "kind");
+		diag_at(&c->diags, SEV_WARNING, &kn->mark, "crd-unknown-kind",
+			served ? arena_printf(c->arena, "did you mean '%s'?", served)
+			       : "check the kind's spelling, or give the CRD that defines it",
+			"no CRD given defines kind %s in %s; the object is not checked", kind, av);
+		n->uncovered++;
+		return;
+	}
 	case CRD_UNKNOWN:
 	case CRD_BROKEN:
 		n->uncovered++;
@@ -155,6 +165,7 @@ static int run_crds(struct ctx *c, const struct opts *o, struct counts *n)
 	}
 	struct pathlist files = { 0 };
 	bool io_ok = collect(c, o, &files);
+	n->ran = true;
 	for (size_t f = 0; f < files.n; f++) {
 		struct value **docs;
 		int nd = load_docs(c, files.items[f], &docs);
@@ -172,6 +183,7 @@ static int run_schema(struct ctx *c, const struct opts *o, struct counts *n)
 		return EXIT_USAGE;
 	struct pathlist files = { 0 };
 	bool io_ok = collect(c, o, &files);
+	n->ran = true;
 	for (size_t f = 0; f < files.n; f++) {
 		struct value **docs;
 		int nd = load_docs(c, files.items[f], &docs);
@@ -264,7 +276,7 @@ int cmd_check(int argc, char **argv)
 	struct counts n = { 0 };
 	int rc = o.schema ? run_schema(&c, &o, &n) : run_crds(&c, &o, &n);
 	ctx_report(&c);
-	if (!o.quiet && c.format == DIAG_TEXT) {
+	if (!o.quiet && n.ran && c.format == DIAG_TEXT) {
 		if (o.schema)
 			fprintf(stderr, "asbgen check: %zu checked, %zu invalid\n", n.checked, n.invalid);
 		else

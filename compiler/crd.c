@@ -312,8 +312,9 @@ static bool load_crd(struct crd_set *cs, struct diags *d, const struct value *do
 	const struct value *names = map_get(spec, "names");
 	const char *kind = names ? str_at(names, "kind") : NULL;
 	if (!group || !kind) {
-		diag_at(d, SEV_ERROR, &spec->mark, "crd-malformed",
-			"set spec.group (e.g. kafka.strimzi.io) and spec.names.kind (e.g. Kafka)",
+		const struct value *where = !group ? spec : names ? names : spec;
+		diag_at(d, SEV_ERROR, &where->mark, "crd-malformed",
+			!group ? "set spec.group, e.g. kafka.strimzi.io" : "set spec.names.kind, e.g. Kafka",
 			"CustomResourceDefinition without %s", !group ? "a string spec.group" : "a string spec.names.kind");
 		return false;
 	}
@@ -388,10 +389,33 @@ static bool build(struct crd_set *cs, struct diags *d, struct crd_entry *e)
 	return true;
 }
 
+/* The kind of the group closest to `kind` (edit distance <= 2), or NULL. */
+static const char *closest_kind(const struct crd_set *cs, const char *api_version, size_t glen,
+				const char *kind, bool *group_known)
+{
+	const char *best = NULL;
+	int best_d = 3;
+	*group_known = false;
+	for (size_t i = 0; i < cs->n; i++) {
+		const struct crd_entry *e = &cs->e[i];
+		if (strlen(e->group) != glen || strncmp(e->group, api_version, glen))
+			continue;
+		*group_known = true;
+		int dist = schema_edit_distance(kind, strlen(kind), e->kind, strlen(e->kind), 2);
+		if (dist < best_d) {
+			best_d = dist;
+			best = e->kind;
+		}
+	}
+	return best;
+}
+
 enum crd_match crd_set_lookup(struct crd_set *cs, struct diags *d, const char *api_version,
-			      const char *kind, struct schema **out, const char **served)
+			      const char *kind, struct schema **out, const char **other)
 {
 	*out = NULL;
+	if (other)
+		*other = NULL;
 	if (!api_version || !kind)
 		return CRD_UNKNOWN;
 	for (size_t i = 0; i < cs->n; i++) {
@@ -414,9 +438,17 @@ enum crd_match crd_set_lookup(struct crd_set *cs, struct diags *d, const char *a
 		if (!strcmp(e->kind, kind) && strlen(e->group) == glen && !strncmp(e->group, api_version, glen))
 			buf_printf(&b, "%s%s", b.len ? ", " : "", e->api_version);
 	}
-	enum crd_match r = b.len ? CRD_NOT_SERVED : CRD_UNKNOWN;
-	if (served)
-		*served = b.len ? arena_strndup(cs->a, b.data, b.len) : NULL;
-	buf_free(&b);
-	return r;
+	if (b.len) {
+		if (other)
+			*other = arena_strndup(cs->a, b.data, b.len);
+		buf_free(&b);
+		return CRD_NOT_SERVED;
+	}
+	bool group_known;
+	const char *near = slash ? closest_kind(cs, api_version, glen, kind, &group_known) : NULL;
+	if (!slash || !group_known)
+		return CRD_UNKNOWN;
+	if (other)
+		*other = near;
+	return CRD_UNKNOWN_KIND;
 }

@@ -59,14 +59,16 @@ size_t crd_set_count(const struct crd_set *cs);
 enum crd_match {
 	CRD_SERVED,      /* *out is the schema */
 	CRD_NOT_SERVED,  /* a CRD defines the group and kind, not this version */
+	CRD_UNKNOWN_KIND, /* CRDs define the group, not this kind (a typo?) */
 	CRD_UNKNOWN,     /* no CRD defines the kind (Deployment, Secret, ...) */
 	CRD_BROKEN,      /* the CRD's schema cannot be used (reported once) */
 };
 
 /* The schema for objects of apiVersion and kind.  For CRD_NOT_SERVED,
- * *served (if not NULL) is set to the served versions, comma-separated. */
+ * *other (if not NULL) is set to the served versions, comma-separated; for
+ * CRD_UNKNOWN_KIND, to the closest kind of the group, or NULL. */
 enum crd_match crd_set_lookup(struct crd_set *cs, struct diags *d, const char *api_version,
-			      const char *kind, struct schema **out, const char **served);
+			      const char *kind, struct schema **out, const char **other);
 
 /* The translation itself, for tests: a new JSON Schema (draft-07 document
  * for the engine) from an openAPIV3Schema.  root: add the implicit
