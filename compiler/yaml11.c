@@ -1,0 +1,324 @@
+/* yaml11.c - plain scalars typed as PyYAML (YAML 1.1) types them. */
+#include "yaml11.h"
+#include "arena.h"
+#include "diag.h"
+
+#include <errno.h>
+#include <math.h>
+#include <regex.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* PyYAML's implicit resolvers (yaml/resolver.py), in POSIX ERE. */
+static const char *const bool_re =
+	"^(yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$";
+static const char *const int_re =
+	"^([-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+"
+	"|[-+]?[1-9][0-9_]*(:[0-5]?[0-9])+)$";
+static const char *const float_re =
+	"^([-+]?([0-9][0-9_]*)\\.[0-9_]*([eE][-+][0-9]+)?|\\.[0-9][0-9_]*([eE][-+][0-9]+)?"
+	"|[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+\\.[0-9_]*|[-+]?\\.(inf|Inf|INF)|\\.(nan|NaN|NAN))$";
+static const char *const null_re = "^(~|null|Null|NULL|)$";
+
+struct yaml11 {
+	regex_t is_bool, is_int, is_float, is_null;
+	/* line starts of the last source looked at: marks -> text */
+	const struct source *src;
+	size_t *lines, nlines;
+};
+
+struct yaml11 *yaml11_new(void)
+{
+	struct yaml11 *y = xcalloc(1, sizeof *y);
+	if (regcomp(&y->is_bool, bool_re, REG_EXTENDED | REG_NOSUB) != 0) {
+		free(y);
+		return NULL;
+	}
+	if (regcomp(&y->is_int, int_re, REG_EXTENDED | REG_NOSUB) != 0) {
+		regfree(&y->is_bool);
+		free(y);
+		return NULL;
+	}
+	if (regcomp(&y->is_float, float_re, REG_EXTENDED | REG_NOSUB) != 0) {
+		regfree(&y->is_bool);
+		regfree(&y->is_int);
+		free(y);
+		return NULL;
+	}
+	if (regcomp(&y->is_null, null_re, REG_EXTENDED | REG_NOSUB) != 0) {
+		regfree(&y->is_bool);
+		regfree(&y->is_int);
+		regfree(&y->is_float);
+		free(y);
+		return NULL;
+	}
+	return y;
+}
+
+void yaml11_free(struct yaml11 *y)
+{
+	if (!y)
+		return;
+	regfree(&y->is_bool);
+	regfree(&y->is_int);
+	regfree(&y->is_float);
+	regfree(&y->is_null);
+	free(y->lines);
+	free(y);
+}
+
+/* "1_000" -> "1000", lower-cased when asked; false if it does not fit. */
+static bool strip(const char *s, char *out, size_t cap, bool lower)
+{
+	size_t n = 0;
+	for (; *s; s++) {
+		if (*s == '_')
+			continue;
+		if (n + 1 >= cap)
+			return false;
+		out[n++] = lower && *s >= 'A' && *s <= 'Z' ? (char)(*s - 'A' + 'a') : *s;
+	}
+	out[n] = '\0';
+	return true;
+}
+
+/* Base-60 "1:20:30" (sign already taken off); false on overflow. */
+static bool sexagesimal(const char *s, double *out)
+{
+	double v = 0;
+	for (const char *p = s; *p;) {
+		char *end;
+		double part = strtod(p, &end);
+		if (end == p)
+			return false;
+		v = v * 60 + part;
+		p = *end == ':' ? end + 1 : end;
+		if (*end && *end != ':')
+			break;
+	}
+	*out = v;
+	return isfinite(v);
+}
+
+/* PyYAML's construct_yaml_int.  NULL when the value does not fit 64 bits
+ * (left as it was: such numbers are not in manifests). */
+static struct value *make_int(struct arena *a, const struct mark *m, const char *text)
+{
+	char buf[128];
+	if (!strip(text, buf, sizeof buf, false))
+		return NULL;
+	const char *p = buf;
+	int sign = 1;
+	if (*p == '-')
+		sign = -1;
+	if (*p == '+' || *p == '-')
+		p++;
+	long long v;
+	errno = 0;
+	char *end = NULL;
+	if (!strcmp(p, "0")) {
+		v = 0;
+	} else if (!strncmp(p, "0b", 2)) {
+		v = strtoll(p + 2, &end, 2);
+	} else if (!strncmp(p, "0x", 2)) {
+		v = strtoll(p + 2, &end, 16);
+	} else if (p[0] == '0') {
+		v = strtoll(p, &end, 8);
+	} else if (strchr(p, ':')) {
+		double d;
+		if (!sexagesimal(p, &d) || d > 9.2e18)
+			return NULL;
+		v = (long long)d;
+	} else {
+		v = strtoll(p, &end, 10);
+	}
+	if (errno || (end && (*end || end == p)))
+		return NULL;
+	return v_int(a, m, sign * v);
+}
+
+/* PyYAML's construct_yaml_float. */
+static struct value *make_float(struct arena *a, const struct mark *m, const char *text)
+{
+	char buf[128];
+	if (!strip(text, buf, sizeof buf, true))
+		return NULL;
+	const char *p = buf;
+	double sign = 1;
+	if (*p == '-')
+		sign = -1;
+	if (*p == '+' || *p == '-')
+		p++;
+	double v;
+	if (!strcmp(p, ".inf")) {
+		v = INFINITY;
+	} else if (!strcmp(p, ".nan")) {
+		v = NAN;
+	} else if (strchr(p, ':')) {
+		if (!sexagesimal(p, &v))
+			return NULL;
+	} else {
+		char *end;
+		v = strtod(p, &end);
+		if (*end)
+			return NULL;
+	}
+	return v_float(a, m, sign * v);
+}
+
+static bool match(const regex_t *re, const char *s)
+{
+	return regexec(re, s, 0, NULL, 0) == 0;
+}
+
+/* The node for plain text `s` as PyYAML types it; NULL: a string. */
+static struct value *resolve(struct yaml11 *y, struct arena *a, const struct mark *m, const char *s)
+{
+	if (match(&y->is_bool, s))
+		return v_bool(a, m, s[0] == 'y' || s[0] == 'Y' || s[0] == 't' || s[0] == 'T' ||
+					    ((s[0] == 'o' || s[0] == 'O') && (s[1] == 'n' || s[1] == 'N')));
+	if (match(&y->is_float, s))
+		return make_float(a, m, s);
+	if (match(&y->is_int, s))
+		return make_int(a, m, s);
+	if (match(&y->is_null, s))
+		return v_null(a, m);
+	return NULL;
+}
+
+/* The source text of a scalar the YAML 1.2 loader typed (an integer or a
+ * float: one token without spaces), from its mark; NULL if not found. */
+static const char *token_at(struct yaml11 *y, struct arena *a, const struct diags *d, const struct mark *m)
+{
+	if (!m->file || m->line < 1 || m->col < 1)
+		return NULL;
+	const struct source *src = diags_find_source(d, m->file);
+	if (!src)
+		return NULL;
+	if (src != y->src) {
+		free(y->lines);
+		y->lines = NULL;
+		y->nlines = 0;
+		size_t cap = 0;
+		for (size_t i = 0; i <= src->len; i++) {
+			if (i == 0 || src->text[i - 1] == '\n') {
+				if (y->nlines == cap) {
+					cap = cap ? cap * 2 : 256;
+					y->lines = xrealloc(y->lines, cap * sizeof *y->lines);
+				}
+				y->lines[y->nlines++] = i;
+			}
+		}
+		y->src = src;
+	}
+	if ((size_t)m->line > y->nlines)
+		return NULL;
+	size_t at = y->lines[m->line - 1] + (size_t)m->col - 1;
+	const char *p = src->text + at, *end = src->text + src->len;
+	if (p >= end)
+		return NULL;
+	/* An anchor or a tag before the scalar: skip it. */
+	while (p < end && (*p == '&' || *p == '!')) {
+		while (p < end && *p != ' ' && *p != '\t' && *p != '\n')
+			p++;
+		while (p < end && (*p == ' ' || *p == '\t'))
+			p++;
+	}
+	const char *q = p;
+	while (q < end && ((*q >= '0' && *q <= '9') || (*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') ||
+			   *q == '-' || *q == '+' || *q == '.' || *q == '_' || *q == ':'))
+		q++;
+	/* "1:" would be a key; a plain scalar does not end with ':'. */
+	while (q > p && q[-1] == ':')
+		q--;
+	if (q == p)
+		return NULL;
+	return arena_strndup(a, p, (size_t)(q - p));
+}
+
+const char *yaml11_token(struct yaml11 *y, struct arena *a, const struct diags *d, const struct mark *m)
+{
+	return token_at(y, a, d, m);
+}
+
+/* Is t the spelling the YAML 1.2 loader read as v?  (Guards against a
+ * mark that does not lead to the scalar's text.) */
+static bool same_as_loaded(const struct value *v, const char *t)
+{
+	const char *p = t;
+	int sign = 1;
+	if (*p == '-' || *p == '+')
+		sign = *p++ == '-' ? -1 : 1;
+	char *end;
+	errno = 0;
+	if (v->kind == V_INT) {
+		long long x;
+		if (!strncmp(p, "0o", 2))
+			x = strtoll(p + 2, &end, 8);
+		else if (!strncmp(p, "0x", 2))
+			x = strtoll(p + 2, &end, 16);
+		else
+			x = strtoll(p, &end, 10);
+		return !errno && !*end && end != p && sign * x == v->i;
+	}
+	if (!strcmp(p, ".inf") || !strcmp(p, ".Inf") || !strcmp(p, ".INF"))
+		return isinf(v->f) && (v->f < 0) == (sign < 0);
+	if (!strcmp(p, ".nan") || !strcmp(p, ".NaN") || !strcmp(p, ".NAN"))
+		return isnan(v->f);
+	double x = strtod(p, &end);
+	return !*end && end != p && sign * x == v->f;
+}
+
+const struct value *yaml11_retype(struct yaml11 *y, struct arena *a, const struct diags *d,
+				  const struct value *v)
+{
+	switch (v->kind) {
+	case V_STRING: {
+		if (v->flags & VF_QUOTED || strlen(v->str.s) != v->str.len)
+			return v;
+		struct value *r = resolve(y, a, &v->mark, v->str.s);
+		return r ? r : v;
+	}
+	case V_INT:
+	case V_FLOAT: {
+		const char *t = token_at(y, a, d, &v->mark);
+		if (!t || !same_as_loaded(v, t))
+			return v;
+		struct value *r = resolve(y, a, &v->mark, t);
+		return r ? r : v_str(a, &v->mark, t);
+	}
+	case V_SEQ: {
+		struct value *out = NULL;
+		for (size_t i = 0; i < v->seq.n; i++) {
+			const struct value *it = yaml11_retype(y, a, d, v->seq.items[i]);
+			if (it != v->seq.items[i] && !out) {
+				out = v_seq(a, &v->mark);
+				for (size_t j = 0; j < i; j++)
+					seq_push(a, out, v->seq.items[j]);
+			}
+			if (out)
+				seq_push(a, out, (struct value *)it);
+		}
+		return out ? out : v;
+	}
+	case V_MAP: {
+		struct value *out = NULL;
+		for (size_t i = 0; i < v->map.n; i++) {
+			const struct pair *p = &v->map.items[i];
+			const struct value *it = yaml11_retype(y, a, d, p->val);
+			if (it != p->val && !out) {
+				out = v_map(a, &v->mark);
+				for (size_t j = 0; j < i; j++)
+					map_put(a, out, v->map.items[j].key, v->map.items[j].val);
+			}
+			if (out)
+				map_put(a, out, p->key, (struct value *)it);
+		}
+		if (out)
+			out->flags = v->flags;
+		return out ? out : v;
+	}
+	default:
+		return v;
+	}
+}
