@@ -53,67 +53,12 @@ struct opts {
 	bool strict, quiet;
 };
 
-/* Does YAML 1.2 (asbgen's reading) take plain text t as a number?
- * [-+]? then 0o777, 0xFF, or digits with an optional fraction and
- * exponent. */
-static bool yaml12_number(const char *t)
-{
-	const char *p = t + (*t == '-' || *t == '+');
-	if (p[0] == '0' && (p[1] == 'o' || p[1] == 'x')) {
-		const char *digits = p[1] == 'o' ? "01234567" : "0123456789abcdefABCDEF";
-		return p[2] && strspn(p + 2, digits) == strlen(p + 2);
-	}
-	size_t n = strspn(p, "0123456789");
-	p += n;
-	if (*p == '.') {
-		size_t f = strspn(p + 1, "0123456789");
-		n += f;
-		p += 1 + f;
-	}
-	if (!n)
-		return false;
-	if (*p == 'e' || *p == 'E') {
-		p += 1 + (p[1] == '-' || p[1] == '+');
-		size_t e = strspn(p, "0123456789");
-		if (!e)
-			return false;
-		p += e;
-	}
-	return *p == '\0';
-}
-
-/* The engine's hint for a YAML typing surprise quotes the value as it
- * prints it (true); give the spelling written (yes) and say who reads it
- * so, since asbgen's own YAML 1.2 reading would not. */
-static const char *yaml11_hint(struct ctx *c, struct yaml11 *y, const struct diag *g)
-{
-	const char *lead = "YAML reads this as ";
-	struct mark m = { g->file, g->line, g->col };
-	if (!g->hint && !strcmp(g->id, "schema-type") && strstr(g->msg, "got string '") &&
-	    (strstr(g->msg, "expected an integer") || strstr(g->msg, "expected a number"))) {
-		/* A plain 0o10 or 1e3: a number to asbgen, a string to YAML 1.1. */
-		const char *t = yaml11_token(y, c->arena, &c->diags, &m);
-		return t && yaml12_number(t) ? arena_printf(c->arena, "Kubernetes tools (YAML 1.1) read %s as a string; "
-				       "write the number in decimal", t)
-			 : NULL;
-	}
-	if (!g->hint || strncmp(g->hint, lead, strlen(lead)) != 0)
-		return g->hint;
-	const char *t = yaml11_token(y, c->arena, &c->diags, &m);
-	if (!t)
-		return g->hint;
-	const char *what = g->hint + strlen(lead);
-	size_t wn = strcspn(what, ";");
-	return arena_printf(c->arena, "Kubernetes tools (YAML 1.1) read %s as %.*s; quote it to pass a string: \"%s\"",
-			    t, (int)wn, what, t);
-}
-
 /* Copy a document's diagnostics, saying which object they are about. */
 static void add_prefixed(struct ctx *c, struct yaml11 *y, const struct diags *from, const char *prefix)
 {
 	for (size_t i = 0; i < from->n; i++) {
 		const struct diag *g = &from->items[i];
-		diag_pos(&c->diags, g->sev, g->file, g->line, g->col, g->id, yaml11_hint(c, y, g), "%s%s", prefix,
+		diag_pos(&c->diags, g->sev, g->file, g->line, g->col, g->id, yaml11_hint(y, c->arena, &c->diags, g), "%s%s", prefix,
 			 g->msg);
 	}
 }

@@ -31,4 +31,10 @@ const struct value *yaml11_retype(struct yaml11 *y, struct arena *a, const struc
 /* The source text of the plain scalar at m (one token), or NULL. */
 const char *yaml11_token(struct yaml11 *y, struct arena *a, const struct diags *d, const struct mark *m);
 
+struct diag;
+/* The hint for diagnostic g (made by the schema engine on a retyped tree):
+ * its own, or, for a value whose YAML 1.1 type surprised (yes read as a
+ * boolean, 0o10 as a string), one that quotes the text as written. */
+const char *yaml11_hint(struct yaml11 *y, struct arena *a, const struct diags *d, const struct diag *g);
+
 #endif
