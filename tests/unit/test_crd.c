@@ -3,9 +3,11 @@
  * fields, draft 4 readings; checked both on the translated document and by
  * validating instances with the engine. */
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "arena.h"
 #include "crd.h"
+#include "diag.h"
 #include "json_value.h"
 #include "schema.h"
 #include "unit.h"
@@ -68,8 +70,86 @@ static const char *widget =
 	"\"labels\":{\"type\":\"object\",\"additionalProperties\":{\"type\":\"string\"}},"
 	"\"host\":{\"type\":\"string\",\"format\":\"hostname\"}}}}}";
 
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+	if (!f || fputs(text, f) < 0 || fclose(f) != 0) {
+		perror(path);
+		exit(2);
+	}
+}
+
+static const char *crd_text(const char *version, bool served, const char *spec_type)
+{
+	static char buf[1024];
+	snprintf(buf, sizeof buf,
+		 "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\n"
+		 "spec:\n  group: t.io\n  names: {kind: Thing}\n  versions:\n"
+		 "  - name: %s\n    served: %s\n    schema:\n      openAPIV3Schema:\n"
+		 "        type: object\n        properties: {spec: {type: %s}}\n",
+		 version, served ? "true" : "false", spec_type);
+	return buf;
+}
+
+/* Loading directories, lookups, and a later definition replacing one. */
+static void test_set(void)
+{
+	char dir[] = "/tmp/asbgen-test-crd.XXXXXX";
+	if (!mkdtemp(dir)) {
+		perror("mkdtemp");
+		exit(2);
+	}
+	char a_path[64], b_path[64], c_path[64], n_path[64];
+	snprintf(a_path, sizeof a_path, "%s/a.yaml", dir);
+	snprintf(b_path, sizeof b_path, "%s/b.yml", dir);
+	snprintf(c_path, sizeof c_path, "%s/c.yaml", dir);
+	snprintf(n_path, sizeof n_path, "%s/notes.txt", dir);
+	write_file(a_path, crd_text("v1", true, "string"));
+	write_file(b_path, crd_text("v1", true, "integer")); /* replaces a.yaml's */
+	write_file(c_path, crd_text("v2", false, "string"));
+	write_file(n_path, "not YAML: [");
+
+	struct arena *a = arena_new();
+	struct diags d;
+	diags_init(&d, a);
+	struct crd_set *cs = crd_set_new(a);
+	CHECK("set: a directory loads", crd_set_load(cs, &d, dir) && d.n == 0);
+	CHECK("set: one (apiVersion, kind) served", crd_set_count(cs) == 1);
+	struct schema *s;
+	const char *other;
+	CHECK("set: served version found", crd_set_lookup(cs, &d, "t.io/v1", "Thing", &s, &other) == CRD_SERVED && s);
+	json_t *j = json_pack("{s:s,s:s,s:{},s:i}", "apiVersion", "t.io/v1", "kind", "Thing", "metadata", "spec", 3);
+	struct value *v = value_from_json(a, j, "x");
+	CHECK("set: the later file's definition wins (spec: integer)", s && schema_is_valid(s, v));
+	json_decref(j);
+	struct schema *again = NULL;
+	CHECK("set: the schema is built once and kept (same schema on the next lookup)",
+	      crd_set_lookup(cs, &d, "t.io/v1", "Thing", &again, NULL) == CRD_SERVED && again == s);
+	CHECK("set: a version with served: false is not served",
+	      crd_set_lookup(cs, &d, "t.io/v2", "Thing", &s, &other) == CRD_NOT_SERVED && other &&
+	      !strcmp(other, "t.io/v1"));
+	CHECK("set: a misspelt kind of a known group",
+	      crd_set_lookup(cs, &d, "t.io/v1", "Thnig", &s, &other) == CRD_UNKNOWN_KIND && other &&
+	      !strcmp(other, "Thing"));
+	CHECK("set: other kinds are not covered",
+	      crd_set_lookup(cs, &d, "apps/v1", "Deployment", &s, &other) == CRD_UNKNOWN && !s);
+	CHECK("set: no apiVersion: not covered", crd_set_lookup(cs, &d, NULL, "Thing", &s, NULL) == CRD_UNKNOWN);
+	CHECK("set: a missing directory is reported (crd-load)",
+	      !crd_set_load(cs, &d, "/nonexistent/asbgen-crds") && d.n == 1 && !strcmp(d.items[0].id, "crd-load"));
+	crd_set_free(cs);
+	diags_free(&d);
+	arena_free(a);
+	unlink(a_path);
+	unlink(b_path);
+	unlink(c_path);
+	unlink(n_path);
+	rmdir(dir);
+}
+
 int main(void)
 {
+	test_set();
+
 	/* The translation, rule by rule */
 	check_translation("nullable adds null to the type",
 			  "{\"type\":\"string\",\"nullable\":true}", false, "{\"type\":[\"string\",\"null\"]}");
