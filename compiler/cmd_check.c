@@ -83,6 +83,24 @@ static int load_docs(struct ctx *c, const char *path, struct value ***docs)
 	return k;
 }
 
+/* Plain timestamps are strings here and to kubectl, but dates to PyYAML
+ * (crdcheck.py), which then fails them against any type: say so. */
+static void warn_timestamps(struct ctx *c, struct yaml11 *y, const struct value *v, const char *prefix)
+{
+	if (v->kind == V_SEQ) {
+		for (size_t i = 0; i < v->seq.n; i++)
+			warn_timestamps(c, y, v->seq.items[i], prefix);
+	} else if (v->kind == V_MAP) {
+		for (size_t i = 0; i < v->map.n; i++)
+			warn_timestamps(c, y, v->map.items[i].val, prefix);
+	} else if (yaml11_is_timestamp(y, v)) {
+		diag_at(&c->diags, SEV_WARNING, &v->mark, "check-yaml11-timestamp",
+			arena_printf(c->arena, "quote it: \"%s\"", v->str.s),
+			"%s%s is a date to PyYAML (crdcheck.py then rejects it wherever a type is "
+			"given), a string to kubectl and asbgen", prefix, v->str.s);
+	}
+}
+
 static const char *str_of(const struct value *map, const char *key)
 {
 	const struct value *v = map_get(map, key);
@@ -135,10 +153,12 @@ static void check_manifest(struct ctx *c, struct crd_set *cs, struct yaml11 *y, 
 	doc = yaml11_retype(y, c->arena, &c->diags, doc);
 	const struct value *md = map_get(doc, "metadata");
 	const char *name = md && md->kind == V_MAP && str_of(md, "name") ? str_of(md, "name") : "?";
+	const char *prefix = arena_printf(c->arena, "%s/%s: ", kind, name);
+	warn_timestamps(c, y, doc, prefix);
 	struct diags sd;
 	diags_init(&sd, c->arena);
 	int errors = schema_validate(&sd, s, doc);
-	add_prefixed(c, y, &sd, arena_printf(c->arena, "%s/%s: ", kind, name));
+	add_prefixed(c, y, &sd, prefix);
 	diags_free(&sd);
 	if (errors)
 		n->invalid++;

@@ -19,9 +19,15 @@ static const char *const float_re =
 	"^([-+]?([0-9][0-9_]*)\\.[0-9_]*([eE][-+][0-9]+)?|\\.[0-9][0-9_]*([eE][-+][0-9]+)?"
 	"|[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+\\.[0-9_]*|[-+]?\\.(inf|Inf|INF)|\\.(nan|NaN|NAN))$";
 static const char *const null_re = "^(~|null|Null|NULL|)$";
+static const char *const timestamp_re =
+	"^([0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]"
+	"|[0-9][0-9][0-9][0-9]-[0-9][0-9]?-[0-9][0-9]?([Tt]|[ \t]+)[0-9][0-9]?:[0-9][0-9]:[0-9][0-9](\\.[0-9]*)?"
+	"([ \t]*(Z|[-+][0-9][0-9]?(:[0-9][0-9])?))?)$";
+
+enum { RE_BOOL, RE_INT, RE_FLOAT, RE_NULL, RE_TIMESTAMP, RE_N };
 
 struct yaml11 {
-	regex_t is_bool, is_int, is_float, is_null;
+	regex_t re[RE_N];
 	/* line starts of the last source looked at: marks -> text */
 	const struct source *src;
 	size_t *lines, nlines;
@@ -29,28 +35,15 @@ struct yaml11 {
 
 struct yaml11 *yaml11_new(void)
 {
+	static const char *const src[RE_N] = { bool_re, int_re, float_re, null_re, timestamp_re };
 	struct yaml11 *y = xcalloc(1, sizeof *y);
-	if (regcomp(&y->is_bool, bool_re, REG_EXTENDED | REG_NOSUB) != 0) {
-		free(y);
-		return NULL;
-	}
-	if (regcomp(&y->is_int, int_re, REG_EXTENDED | REG_NOSUB) != 0) {
-		regfree(&y->is_bool);
-		free(y);
-		return NULL;
-	}
-	if (regcomp(&y->is_float, float_re, REG_EXTENDED | REG_NOSUB) != 0) {
-		regfree(&y->is_bool);
-		regfree(&y->is_int);
-		free(y);
-		return NULL;
-	}
-	if (regcomp(&y->is_null, null_re, REG_EXTENDED | REG_NOSUB) != 0) {
-		regfree(&y->is_bool);
-		regfree(&y->is_int);
-		regfree(&y->is_float);
-		free(y);
-		return NULL;
+	for (int i = 0; i < RE_N; i++) {
+		if (regcomp(&y->re[i], src[i], REG_EXTENDED | REG_NOSUB) != 0) {
+			while (i-- > 0)
+				regfree(&y->re[i]);
+			free(y);
+			return NULL;
+		}
 	}
 	return y;
 }
@@ -59,10 +52,8 @@ void yaml11_free(struct yaml11 *y)
 {
 	if (!y)
 		return;
-	regfree(&y->is_bool);
-	regfree(&y->is_int);
-	regfree(&y->is_float);
-	regfree(&y->is_null);
+	for (int i = 0; i < RE_N; i++)
+		regfree(&y->re[i]);
 	free(y->lines);
 	free(y);
 }
@@ -174,14 +165,14 @@ static bool match(const regex_t *re, const char *s)
 /* The node for plain text `s` as PyYAML types it; NULL: a string. */
 static struct value *resolve(struct yaml11 *y, struct arena *a, const struct mark *m, const char *s)
 {
-	if (match(&y->is_bool, s))
+	if (match(&y->re[RE_BOOL], s))
 		return v_bool(a, m, s[0] == 'y' || s[0] == 'Y' || s[0] == 't' || s[0] == 'T' ||
 					    ((s[0] == 'o' || s[0] == 'O') && (s[1] == 'n' || s[1] == 'N')));
-	if (match(&y->is_float, s))
+	if (match(&y->re[RE_FLOAT], s))
 		return make_float(a, m, s);
-	if (match(&y->is_int, s))
+	if (match(&y->re[RE_INT], s))
 		return make_int(a, m, s);
-	if (match(&y->is_null, s))
+	if (match(&y->re[RE_NULL], s))
 		return v_null(a, m);
 	return NULL;
 }
@@ -234,6 +225,12 @@ static const char *token_at(struct yaml11 *y, struct arena *a, const struct diag
 	if (q == p)
 		return NULL;
 	return arena_strndup(a, p, (size_t)(q - p));
+}
+
+bool yaml11_is_timestamp(struct yaml11 *y, const struct value *v)
+{
+	return v->kind == V_STRING && !(v->flags & VF_QUOTED) && strlen(v->str.s) == v->str.len &&
+	       v->str.len >= 10 && match(&y->re[RE_TIMESTAMP], v->str.s);
 }
 
 const char *yaml11_token(struct yaml11 *y, struct arena *a, const struct diags *d, const struct mark *m)

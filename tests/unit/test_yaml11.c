@@ -59,5 +59,21 @@ int main(void)
 	      "{\"replicas\": 3, \"x\": on, \"y\": 1e3}", "{\"replicas\":3,\"x\":true,\"y\":\"1e3\"}");
 	check("timestamps stay strings (see yaml11.h)", "d: 2001-12-14\n", "{\"d\":\"2001-12-14\"}");
 	check("other strings untouched", "[alert-broker, 4.1.1, 35Ti, '8']", "[\"alert-broker\",\"4.1.1\",\"35Ti\",\"8\"]");
+	{
+		struct arena *a = arena_new();
+		struct yaml11 *y = yaml11_new();
+		const char *yes[] = { "2001-12-14", "2001-12-14t21:59:43.10-05:00", "2001-12-14 21:59:43.10 -5",
+				      "2001-12-15T02:59:43.1Z", "2002-1-2 1:02:03" };
+		const char *no[] = { "2001-12-1", "20011214", "2001-12-14x", "v2001-12-14" };
+		for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++)
+			CHECK(yes[i], yaml11_is_timestamp(y, v_str(a, NULL, yes[i])));
+		for (size_t i = 0; i < sizeof no / sizeof no[0]; i++)
+			CHECK(no[i], !yaml11_is_timestamp(y, v_str(a, NULL, no[i])));
+		struct value *q = v_str(a, NULL, "2001-12-14");
+		q->flags |= VF_QUOTED;
+		CHECK("a quoted date is a string for every reader", !yaml11_is_timestamp(y, q));
+		yaml11_free(y);
+		arena_free(a);
+	}
 	return UNIT_DONE();
 }
