@@ -58,8 +58,8 @@ static void add_prefixed(struct ctx *c, struct yaml11 *y, const struct diags *fr
 {
 	for (size_t i = 0; i < from->n; i++) {
 		const struct diag *g = &from->items[i];
-		diag_pos(&c->diags, g->sev, g->file, g->line, g->col, g->id, yaml11_hint(y, c->arena, &c->diags, g), "%s%s", prefix,
-			 g->msg);
+		const char *hint = yaml11_hint(y, c->arena, &c->diags, g);
+		diag_pos(&c->diags, g->sev, g->file, g->line, g->col, g->id, hint, "%s%s", prefix, g->msg);
 	}
 }
 
@@ -119,24 +119,24 @@ static void check_manifest(struct ctx *c, struct crd_set *cs, struct yaml11 *y, 
 	}
 	const char *av = str_of(doc, "apiVersion"), *kind = str_of(doc, "kind");
 	struct schema *s;
-	const char *served = NULL;
-	switch (crd_set_lookup(cs, &c->diags, av, kind, &s, &served)) {
+	const char *other = NULL; /* the versions served, or the closest kind */
+	switch (crd_set_lookup(cs, &c->diags, av, kind, &s, &other)) {
 	case CRD_SERVED:
 		break;
 	case CRD_NOT_SERVED: {
 		const struct value *avn = map_get(doc, "apiVersion");
 		diag_at(&c->diags, SEV_WARNING, &avn->mark, "crd-version-not-served",
 			arena_printf(c->arena, "use apiVersion %s, or the CRDs of the operator version "
-				     "this manifest is for", served),
+				     "this manifest is for", other),
 			"%s %s is not served by the CRDs given (they serve %s); the object is not checked",
-			kind, av, served);
+			kind, av, other);
 		n->uncovered++; /* not judged, as crdcheck.py counts it */
 		return;
 	}
 	case CRD_UNKNOWN_KIND: {
 		const struct value *kn = map_get(doc, "kind");
 		diag_at(&c->diags, SEV_WARNING, &kn->mark, "crd-unknown-kind",
-			served ? arena_printf(c->arena, "did you mean '%s'?", served)
+			other ? arena_printf(c->arena, "did you mean '%s'?", other)
 			       : "check the kind's spelling, or give the CRD that defines it",
 			"no CRD given defines kind %s in %s; the object is not checked", kind, av);
 		n->uncovered++;
