@@ -17,6 +17,10 @@ static const char usage[] =
 	"  validate SPEC... [--format text|json|github] [--strict]\n"
 	"                  report every problem in the specs, with file:line:column\n"
 	"  model SPEC      print the resolved model (what templates see) as JSON\n"
+	"  check --schema SCHEMA FILE_OR_DIR...\n"
+	"  check --crds DIR [--crds DIR...] FILE_OR_DIR...\n"
+	"                  validate YAML/JSON documents against a JSON Schema, or\n"
+	"                  Kubernetes manifests against CRDs, at file:line:column\n"
 	"  diff SPEC [--against DIR | --base REV | --live] [--format text|json]\n"
 	"                  what a sync would change: a fresh render against out/,\n"
 	"                  another folder or a git revision; dangerous changes flagged\n"
@@ -37,6 +41,7 @@ static const struct command commands[] = {
 	{ "render", cmd_render },
 	{ "validate", cmd_validate },
 	{ "model", cmd_model },
+	{ "check", cmd_check },
 	{ "diff", cmd_diff },
 };
 

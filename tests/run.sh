@@ -13,8 +13,9 @@
 # `sh tests/deps.sh test` installs.
 #
 # Groups: unit, golden, determinism, conformance, parsers, bad inputs,
-# render behaviour, equivalence with the Phalanx reference, diff
-# (tests/suite_diff.sh).
+# render behaviour, asbgen check (tests/suite_check.sh), equivalence with
+# the Phalanx reference, diff (tests/suite_diff.sh), live diff against a
+# local HTTPS API server (tests/suite_live.sh).
 set -u
 
 LC_ALL=C
@@ -479,6 +480,9 @@ assert isinstance(doc, list) and doc, "no diagnostics"
 else
 	notok "validate --format json: output follows schemas/diagnostics.schema.json" "no schemas/diagnostics.schema.json"
 fi
+
+# ---------------------------------------------------------------- check
+. "$ROOT/tests/suite_check.sh"
 
 # ---------------------------------------------------------------- equivalence
 section "equivalence with the Phalanx reference ($REFERENCE)"
