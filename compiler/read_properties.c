@@ -47,32 +47,6 @@ static void skip_eol(struct preader *r)
 	r->line_start = r->i;
 }
 
-static void put_utf8(struct buf *b, unsigned cp)
-{
-	char t[4];
-	size_t k;
-	if (cp < 0x80) {
-		t[0] = (char)cp;
-		k = 1;
-	} else if (cp < 0x800) {
-		t[0] = (char)(0xC0 | (cp >> 6));
-		t[1] = (char)(0x80 | (cp & 0x3F));
-		k = 2;
-	} else if (cp < 0x10000) {
-		t[0] = (char)(0xE0 | (cp >> 12));
-		t[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		t[2] = (char)(0x80 | (cp & 0x3F));
-		k = 3;
-	} else {
-		t[0] = (char)(0xF0 | (cp >> 18));
-		t[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-		t[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		t[3] = (char)(0x80 | (cp & 0x3F));
-		k = 4;
-	}
-	buf_add(b, t, k);
-}
-
 /* Four hex digits at r->i; -1 when malformed (reported). */
 static long read_u4(struct preader *r, size_t esc_at)
 {
@@ -140,13 +114,13 @@ static int read_part(struct preader *r, struct buf *b, bool stop_at_sep)
 						 "\\u%04lX starts a UTF-16 surrogate pair that \\u%04lX does not end", u, lo);
 					return -1;
 				}
-				put_utf8(b, 0x10000 + (((unsigned)u - 0xD800) << 10) + ((unsigned)lo - 0xDC00));
+				buf_put_utf8(b, 0x10000 + (((unsigned)u - 0xD800) << 10) + ((unsigned)lo - 0xDC00));
 			} else if (u >= 0xD800 && u <= 0xDFFF) {
 				diag_pos(r->d, SEV_ERROR, r->label, r->line, col_of(r, esc_at), "properties-syntax",
 					 PROP_HINT, "\\u%04lX is half of a UTF-16 surrogate pair", u);
 				return -1;
 			} else {
-				put_utf8(b, (unsigned)u);
+				buf_put_utf8(b, (unsigned)u);
 			}
 			break;
 		}
