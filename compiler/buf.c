@@ -88,3 +88,29 @@ void buf_free(struct buf *b)
 	b->data = NULL;
 	b->len = b->cap = 0;
 }
+
+void buf_put_utf8(struct buf *b, unsigned long cp)
+{
+	char t[4];
+	size_t k;
+	if (cp < 0x80) {
+		t[0] = (char)cp;
+		k = 1;
+	} else if (cp < 0x800) {
+		t[0] = (char)(0xC0 | (cp >> 6));
+		t[1] = (char)(0x80 | (cp & 0x3F));
+		k = 2;
+	} else if (cp < 0x10000) {
+		t[0] = (char)(0xE0 | (cp >> 12));
+		t[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		t[2] = (char)(0x80 | (cp & 0x3F));
+		k = 3;
+	} else {
+		t[0] = (char)(0xF0 | (cp >> 18));
+		t[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+		t[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		t[3] = (char)(0x80 | (cp & 0x3F));
+		k = 4;
+	}
+	buf_add(b, t, k);
+}

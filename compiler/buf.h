@@ -17,6 +17,8 @@ void buf_add(struct buf *b, const void *p, size_t n);
 void buf_puts(struct buf *b, const char *s);
 void buf_putc(struct buf *b, char c);
 void buf_indent(struct buf *b, int n); /* n spaces */
+/* The UTF-8 encoding of code point cp (at most 0x10FFFF). */
+void buf_put_utf8(struct buf *b, unsigned long cp);
 void buf_printf(struct buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 const char *buf_cstr(struct buf *b);

@@ -50,10 +50,14 @@ struct value;
 /* Load a spec and check it against the environment schema (and, where
  * the semantic checks exist, those).  NULL when it is not valid. */
 struct value *spec_load(struct ctx *c, const char *path);
+/* The same for a spec given as text (a spec at a git revision); label
+ * names it in diagnostics. */
+struct value *spec_load_text(struct ctx *c, const char *label, const char *text, size_t len);
 
 int cmd_render(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
 int cmd_model(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
 
 #endif

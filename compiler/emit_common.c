@@ -1,6 +1,7 @@
 /* emit_common.c - scalar helpers shared by the emitters, and emitter choice. */
 #include "emit_common.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +43,15 @@ size_t utf8_check(const char *s, size_t n)
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0;
 	while (i < n) {
+		/* Output is nearly all ASCII: skip it eight bytes at a time. */
+		if (n - i >= 8) {
+			uint64_t w;
+			memcpy(&w, p + i, 8);
+			if (!(w & 0x8080808080808080ull)) {
+				i += 8;
+				continue;
+			}
+		}
 		if (p[i] < 0x80) {
 			i++;
 			continue;

@@ -38,16 +38,19 @@ static bool is_hexish(unsigned char c)
  * schema) type this plain scalar as something other than a string? */
 static bool yaml_resolves(const char *s, size_t n)
 {
-	static const char *const words[] = {
-		"~", "null", "Null", "NULL",
-		"y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO",
-		"true", "True", "TRUE", "false", "False", "FALSE",
-		"on", "On", "ON", "off", "Off", "OFF",
-		"<<", "=", ".", NULL,
+	/* Lengths are stored: this runs for every string emitted. */
+#define W(s) { s, sizeof s - 1 }
+	static const struct { const char *s; size_t n; } words[] = {
+		W("~"), W("null"), W("Null"), W("NULL"),
+		W("y"), W("Y"), W("yes"), W("Yes"), W("YES"), W("n"), W("N"),
+		W("no"), W("No"), W("NO"), W("true"), W("True"), W("TRUE"),
+		W("false"), W("False"), W("FALSE"), W("on"), W("On"), W("ON"),
+		W("off"), W("Off"), W("OFF"), W("<<"), W("="), W("."),
 	};
+#undef W
 	if (n <= 5) {
-		for (const char *const *w = words; *w; w++)
-			if (strlen(*w) == n && memcmp(*w, s, n) == 0)
+		for (size_t w = 0; w < sizeof words / sizeof words[0]; w++)
+			if (words[w].n == n && memcmp(words[w].s, s, n) == 0)
 				return true;
 	}
 	const unsigned char *t = (const unsigned char *)s;

@@ -500,6 +500,10 @@ int load_yaml_stream(struct arena *a, struct diags *d, const char *path,
 			 * point at the quote, where the user sees the value start. */
 			if ((style == FYSS_SINGLE_QUOTED || style == FYSS_DOUBLE_QUOTED) && m.col > 1)
 				m.col--;
+			/* An empty value ("key:") has no token, so no position:
+			 * point at its key, where the user sees it. */
+			if (m.line == 0 && depth > 0 && stack[depth - 1].v->kind == V_MAP && stack[depth - 1].key)
+				m = stack[depth - 1].key->mark;
 			node = make_scalar(&L, &m, s, n, style, ev->scalar.tag);
 			node_size = 1;
 			anchor_tok = ev->scalar.anchor;

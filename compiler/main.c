@@ -17,11 +17,19 @@ static const char usage[] =
 	"  validate SPEC... [--format text|json|github] [--strict]\n"
 	"                  report every problem in the specs, with file:line:column\n"
 	"  model SPEC      print the resolved model (what templates see) as JSON\n"
+	"  check --schema SCHEMA FILE_OR_DIR...\n"
+	"  check --crds DIR [--crds DIR...] FILE_OR_DIR...\n"
+	"                  validate YAML/JSON documents against a JSON Schema, or\n"
+	"                  Kubernetes manifests against CRDs, at file:line:column\n"
+	"  diff SPEC [--against DIR | --base REV | --live] [--format text|json]\n"
+	"                  what a sync would change: a fresh render against out/,\n"
+	"                  another folder or a git revision; dangerous changes flagged\n"
+	"                  (--live: against the cluster, see asbgen diff --help)\n"
 	"  version         print the version\n"
 	"  help [COMMAND]  this text, or a command's\n"
 	"\n"
 	"exit codes: 0 success, 1 invalid input or differences found,\n"
-	"            2 usage or I/O error\n"
+	"            2 usage or I/O error, 3 diff: a dangerous change\n"
 	"See README.md for the spec format and templates/README.md for templates.\n";
 
 struct command {
@@ -33,6 +41,8 @@ static const struct command commands[] = {
 	{ "render", cmd_render },
 	{ "validate", cmd_validate },
 	{ "model", cmd_model },
+	{ "check", cmd_check },
+	{ "diff", cmd_diff },
 };
 
 int main(int argc, char **argv)

@@ -11,6 +11,8 @@
 
 #include <stddef.h>
 
+#include <stdbool.h>
+
 #include "value.h"
 
 /* Identity.  Kubernetes objects: API group ("" for the core group), kind,
@@ -32,5 +34,63 @@ struct objset {
 	struct object *items; /* in the arena */
 	size_t n, cap;
 };
+
+struct arena;
+struct ctx;
+struct out_set;
+
+#define OBJ_FILE_KIND "File"
+
+/* Append o (its strings and tree must live in the arena or longer). */
+void objset_add(struct arena *a, struct objset *s, const struct object *o);
+
+/* Sort by identity (group, kind, namespace, name), so output is
+ * deterministic whatever order the sources came in. */
+void objset_sort(struct objset *s);
+
+/* The object with this identity, or NULL.  s must be sorted. */
+const struct object *objset_find(const struct objset *s, const char *group, const char *kind,
+				 const char *ns, const char *name);
+
+/* Compare identities: <0, 0, >0 (group, kind, namespace, name). */
+int object_cmp(const struct object *x, const struct object *y);
+
+/* Fill o's identity from a Kubernetes document (apiVersion, kind,
+ * metadata.namespace, metadata.name).  Returns false when doc has no
+ * apiVersion, kind or metadata.name (it is then not a Kubernetes object). */
+bool object_from_k8s(struct arena *a, struct value *doc, const char *source, struct object *o);
+
+/* "KafkaTopic alert-stream-broker/alerts" or "File helm/values-x.yaml". */
+const char *object_label(struct arena *a, const struct object *o);
+
+/* Parse one output file's text into objects: Kubernetes documents (by
+ * identity) from .yaml/.yml/.json, every other file as one File object
+ * named rel (YAML and JSON as their tree, .properties as a mapping of
+ * strings, .tfvars as a mapping of values, anything else as a string).
+ * label names the file in diagnostics.  Returns 0, or -1 after reporting. */
+int objset_add_file(struct ctx *c, struct objset *s, const char *label, const char *rel,
+		    const char *text, size_t len);
+
+/* The objects of a render held in memory (render_spec's out_set). */
+int objset_from_out_set(struct ctx *c, const struct out_set *set, struct objset *out);
+
+/* The objects of a rendered folder out/<environment>/: the files its
+ * .asbgen-files record lists (files added by hand are not asbgen's).
+ * Reports "diff-folder" when dir or its record does not exist, parse
+ * errors at file:line:col, and warns "diff-duplicate" when an identity is
+ * defined twice (the diff compares the first, by file name and line).
+ * Returns 0, or -1 after reporting. */
+int objset_from_dir(struct ctx *c, const char *dir, struct objset *out);
+
+/* Render a spec in memory and take its objects.  env (may be NULL) gets
+ * the environment's name.  Returns 0, or -1 after reporting. */
+int objset_from_spec(struct ctx *c, const char *spec_path, const char *tdir, struct objset *out,
+		     const char **env);
+
+/* The same for a spec given as text (a spec at a git revision); label
+ * names it in diagnostics and spec_name in the rendered headers. */
+int objset_from_spec_text(struct ctx *c, const char *label, const char *spec_name,
+			  const char *text, size_t len, const char *tdir, struct objset *out,
+			  const char **env);
 
 #endif

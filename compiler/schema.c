@@ -160,6 +160,7 @@ struct schema {
 	struct rx *rxs;
 	schema_fetch_fn fetch;
 	void *fetch_ctx;
+	bool int_literal; /* "integer" takes V_INT only (draft 4 validators) */
 };
 
 /* ------------------------------------------------------------------ */
@@ -1101,6 +1102,11 @@ struct schema *schema_load(struct arena *a, struct diags *d, const char *path)
 	return s;
 }
 
+void schema_set_integer_literal(struct schema *s, bool on)
+{
+	s->int_literal = on;
+}
+
 void schema_set_fetch(struct schema *s, schema_fetch_fn fn, void *ctx)
 {
 	s->fetch = fn;
@@ -1245,13 +1251,16 @@ static void resolve_ref(struct schema *s, struct cnode *c)
 /* ------------------------------------------------------------------ */
 /* Values and numbers */
 
-static unsigned vtypes(const struct value *v)
+static unsigned vtypes(const struct schema *s, const struct value *v)
 {
 	switch (v->kind) {
 	case V_NULL: return T_NULL;
 	case V_BOOL: return T_BOOL;
 	case V_INT: return T_INT | T_NUM;
-	case V_FLOAT: return isfinite(v->f) && v->f == floor(v->f) ? (T_INT | T_NUM) : T_NUM;
+	case V_FLOAT:
+		if (s->int_literal)
+			return T_NUM;
+		return isfinite(v->f) && v->f == floor(v->f) ? (T_INT | T_NUM) : T_NUM;
 	case V_STRING: return T_STR;
 	case V_SEQ: return T_ARR;
 	case V_MAP: return T_OBJ;
@@ -1753,7 +1762,7 @@ static void report_alternatives(struct ev *e, const json_t *arr, const char *bas
 	for (size_t i = 0; i < n; i++) {
 		const json_t *b = json_array_get(arr, i);
 		struct cnode *c = branch_node(e, b, base);
-		if (c && c->has_type && !(c->types & vtypes(v))) {
+		if (c && c->has_type && !(c->types & vtypes(e->s, v))) {
 			want |= c->types;
 			continue; /* wrong kind of value for this branch */
 		}
@@ -2120,7 +2129,7 @@ static bool ev_enum(struct ev *e, struct cnode *c, const struct value *v, const 
 static bool ev_node(struct ev *e, struct cnode *c, const struct value *v, const struct pframe *p)
 {
 	bool ok = true;
-	unsigned vt = vtypes(v);
+	unsigned vt = vtypes(e->s, v);
 	if (c->has_type && !(c->types & vt)) {
 		rep(e, v, "schema-type", type_hint(e, c->types, v, c->description), "%sexpected %s, got %s",
 		    at(e, p), types_text(e->a, c->types), vdescribe(e->a, v));

@@ -82,6 +82,11 @@ void schema_free(struct schema *s);
 typedef json_t *(*schema_fetch_fn)(const char *uri, void *ctx);
 void schema_set_fetch(struct schema *s, schema_fetch_fn fn, void *ctx);
 
+/* Draft 4 validators (and so Kubernetes CRD checkers built on them) take
+ * "integer" to mean an integer as written: 1, not 1.0.  On: a float never
+ * matches "integer" (draft-07 default: 1.0 does).  Used by crd.c. */
+void schema_set_integer_literal(struct schema *s, bool on);
+
 /* Validate; every violation is reported to d.  Returns the number of errors
  * reported (0: valid).  Warnings (unsupported regex) are not counted. */
 int schema_validate(struct diags *d, const struct schema *s, const struct value *instance);

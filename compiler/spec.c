@@ -8,10 +8,9 @@
 
 #define SPEC_SCHEMA "environment.schema.json"
 
-struct value *spec_load(struct ctx *c, const char *path)
+/* Check a loaded spec: the schema, then the semantic checks. */
+static struct value *check_loaded(struct ctx *c, struct value *spec, size_t before)
 {
-	size_t before = c->diags.nerrors;
-	struct value *spec = load_yaml_file(c->arena, &c->diags, path);
 	if (!spec || c->diags.nerrors > before)
 		return NULL;
 	if (!c->schema) {
@@ -25,4 +24,17 @@ struct value *spec_load(struct ctx *c, const char *path)
 		return NULL;
 	spec_check(c->arena, &c->diags, spec);
 	return c->diags.nerrors > before ? NULL : spec;
+}
+
+struct value *spec_load(struct ctx *c, const char *path)
+{
+	size_t before = c->diags.nerrors;
+	return check_loaded(c, load_yaml_file(c->arena, &c->diags, path), before);
+}
+
+struct value *spec_load_text(struct ctx *c, const char *label, const char *text, size_t len)
+{
+	size_t before = c->diags.nerrors;
+	diags_add_source(&c->diags, label, text, len);
+	return check_loaded(c, load_yaml_string(c->arena, &c->diags, label, text, len), before);
 }

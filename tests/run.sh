@@ -13,7 +13,9 @@
 # `sh tests/deps.sh test` installs.
 #
 # Groups: unit, golden, determinism, conformance, parsers, bad inputs,
-# render behaviour, equivalence with the Phalanx reference.
+# render behaviour, asbgen check (tests/suite_check.sh), equivalence with
+# the Phalanx reference, diff (tests/suite_diff.sh), live diff against a
+# local HTTPS API server (tests/suite_live.sh).
 set -u
 
 LC_ALL=C
@@ -483,6 +485,9 @@ else
 	notok "validate --format json: output follows schemas/diagnostics.schema.json" "no schemas/diagnostics.schema.json"
 fi
 
+# ---------------------------------------------------------------- check
+. "$ROOT/tests/suite_check.sh"
+
 # ---------------------------------------------------------------- equivalence
 section "equivalence with the Phalanx reference ($REFERENCE)"
 if [ ! -f "$REFERENCE" ]; then
@@ -497,6 +502,11 @@ else
 		notok "equivalence: runner" "exit $rc"
 	fi
 fi
+
+. "$ROOT/tests/suite_diff.sh"
+
+# ---------------------------------------------------------------- live
+. "$ROOT/tests/suite_live.sh"
 
 printf '%d passed, %d failed\n' "$passed" "$failed"
 [ "$failed" -eq 0 ]

@@ -1,0 +1,523 @@
+/* kubeconfig.c - resolve a kubeconfig context (see kubeconfig.h). */
+#include "kubeconfig.h"
+#include "arena.h"
+#include "diag.h"
+#include "load.h"
+#include "value.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define KUBECONFIG_MAX_FILE (4u << 20) /* a kubeconfig, certificate or token file */
+
+/* One named cluster, user or context, and the file that defined it. */
+struct entry {
+	const char *name;
+	const struct value *body; /* the `cluster:`, `user:` or `context:` mapping */
+	const struct value *item; /* the list item, for positions */
+	const char *file;
+};
+
+struct entries {
+	struct entry *items;
+	size_t n, cap;
+};
+
+struct merged {
+	struct entries clusters, users, contexts;
+	const struct value *current; /* current-context of the first file that sets it */
+	const char *last_path;       /* for "no kubeconfig" messages */
+	int nfiles;                  /* files read */
+};
+
+static const struct entry *find_entry(const struct entries *e, const char *name)
+{
+	for (size_t i = 0; i < e->n; i++)
+		if (!strcmp(e->items[i].name, name))
+			return &e->items[i];
+	return NULL;
+}
+
+static void add_entry(struct arena *a, struct entries *e, const struct entry *x)
+{
+	if (find_entry(e, x->name))
+		return; /* the first file to define a name wins */
+	if (e->n == e->cap) {
+		size_t cap = e->cap ? 2 * e->cap : 8;
+		e->items = arena_realloc(a, e->items, e->cap * sizeof *e->items, cap * sizeof *e->items);
+		e->cap = cap;
+	}
+	e->items[e->n++] = *x;
+}
+
+/* A whole file into the arena, without registering it as a diagnostics
+ * source: it may hold secrets, and sources are quoted under diagnostics.
+ * Returns NULL with errno set; EFBIG when too large. */
+static char *read_secret_file(struct arena *a, const char *path, size_t *len)
+{
+	FILE *fp = fopen(path, "rb");
+	if (!fp)
+		return NULL;
+	struct stat st;
+	if (fstat(fileno(fp), &st) != 0 || !S_ISREG(st.st_mode)) {
+		fclose(fp);
+		errno = EISDIR;
+		return NULL;
+	}
+	if ((unsigned long long)st.st_size > KUBECONFIG_MAX_FILE) {
+		fclose(fp);
+		errno = EFBIG;
+		return NULL;
+	}
+	size_t n = (size_t)st.st_size;
+	char *text = arena_alloc(a, n + 1);
+	if (n && fread(text, 1, n, fp) != n) {
+		fclose(fp);
+		errno = EIO;
+		return NULL;
+	}
+	fclose(fp);
+	text[n] = '\0';
+	*len = n;
+	return text;
+}
+
+/* A path named in `file`, relative to that file's directory. */
+static const char *resolve_path(struct arena *a, const char *file, const char *p)
+{
+	if (p[0] == '/')
+		return p;
+	const char *slash = strrchr(file, '/');
+	if (!slash)
+		return p;
+	return arena_printf(a, "%.*s/%s", (int)(slash - file), file, p);
+}
+
+/* ---- typed access, reporting at the node ---- */
+
+static bool want_map(struct diags *d, const struct value *v, const char *what)
+{
+	if (v && v->kind == V_MAP)
+		return true;
+	diag_at(d, SEV_ERROR, v ? &v->mark : NULL, "kubeconfig-type", "see `kubectl config view` for the layout",
+		"%s must be a mapping, not %s", what, v ? vkind_name(v->kind) : "absent");
+	return false;
+}
+
+/* A string field: 0 and *out = NULL when absent or null, 1 when set, -1
+ * (reported) when of another type.  The value is never shown. */
+static int get_str(struct diags *d, const struct value *map, const char *key, const char **out)
+{
+	const struct value *v = map_get(map, key);
+	*out = NULL;
+	if (!v || v->kind == V_NULL)
+		return 0;
+	if (v->kind != V_STRING) {
+		diag_at(d, SEV_ERROR, &v->mark, "kubeconfig-type", "quote the value",
+			"%s must be a string, not %s", key, vkind_name(v->kind));
+		return -1;
+	}
+	*out = v->str.s;
+	return 1;
+}
+
+/* clusters:, users: or contexts: of one file into the merged lists. */
+static int collect(struct arena *a, struct diags *d, const struct value *doc, const char *file,
+		   const char *list_key, const char *body_key, struct entries *into)
+{
+	const struct value *list = map_get(doc, list_key);
+	if (!list || list->kind == V_NULL)
+		return 0;
+	if (list->kind != V_SEQ) {
+		diag_at(d, SEV_ERROR, &list->mark, "kubeconfig-type", "see `kubectl config view` for the layout",
+			"%s must be a list of {name, %s} entries, not %s", list_key, body_key,
+			vkind_name(list->kind));
+		return -1;
+	}
+	int rc = 0;
+	for (size_t i = 0; i < list->seq.n; i++) {
+		const struct value *item = list->seq.items[i];
+		if (!want_map(d, item, arena_printf(a, "an entry of %s", list_key))) {
+			rc = -1;
+			continue;
+		}
+		const char *name;
+		int r = get_str(d, item, "name", &name);
+		if (r == 0)
+			diag_at(d, SEV_ERROR, &item->mark, "kubeconfig-type", "give every entry a name",
+				"an entry of %s has no name", list_key);
+		const struct value *body = map_get(item, body_key);
+		if (r == 1 && !body)
+			diag_at(d, SEV_ERROR, &item->mark, "kubeconfig-type", NULL,
+				"%s entry '%s' has no '%s' mapping", list_key, name, body_key);
+		if (r != 1 || !body || !want_map(d, body, arena_printf(a, "%s of '%s'", body_key, name))) {
+			rc = -1;
+			continue;
+		}
+		struct entry e = { name, body, item, file };
+		add_entry(a, into, &e);
+	}
+	return rc;
+}
+
+/* Read one kubeconfig file into m.  missing_ok: a file of KUBECONFIG that
+ * does not exist is skipped, as kubectl does. */
+static int read_one(struct arena *a, struct diags *d, const char *path, bool missing_ok, struct merged *m)
+{
+	size_t len = 0;
+	char *text = read_secret_file(a, path, &len);
+	if (!text) {
+		if (errno == ENOENT && missing_ok)
+			return 0;
+		diag_pos(d, SEV_ERROR, path, 0, 0, "io", "check the path and its permissions",
+			 "cannot read kubeconfig: %s", errno == EFBIG ? "larger than 4 MiB" : strerror(errno));
+		return -1;
+	}
+	m->nfiles++;
+	m->last_path = path;
+	struct value **docs;
+	int n = load_yaml_stream(a, d, path, text, len, &docs);
+	if (n < 0)
+		return -1;
+	if (n == 0 || docs[0]->kind == V_NULL)
+		return 0; /* an empty kubeconfig sets nothing */
+	if (n > 1) {
+		diag_at(d, SEV_ERROR, &docs[1]->mark, "kubeconfig-type", "keep one document per kubeconfig file",
+			"a kubeconfig holds one YAML document, found %d", n);
+		return -1;
+	}
+	const struct value *doc = docs[0];
+	if (!want_map(d, doc, "a kubeconfig"))
+		return -1;
+	int rc = 0;
+	const char *cur;
+	int r = get_str(d, doc, "current-context", &cur);
+	if (r < 0)
+		rc = -1;
+	else if (r == 1 && *cur && !m->current)
+		m->current = map_get(doc, "current-context");
+	if (collect(a, d, doc, path, "clusters", "cluster", &m->clusters) < 0 ||
+	    collect(a, d, doc, path, "users", "user", &m->users) < 0 ||
+	    collect(a, d, doc, path, "contexts", "context", &m->contexts) < 0)
+		rc = -1;
+	return rc;
+}
+
+/* ---- base64 ---- */
+
+static int b64_digit(unsigned char c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '+')
+		return 62;
+	if (c == '/')
+		return 63;
+	return -1;
+}
+
+bool base64_decode(struct arena *a, const char *s, size_t n, struct blob *out)
+{
+	char *o = arena_alloc(a, n / 4 * 3 + 4);
+	size_t olen = 0, pad = 0;
+	unsigned acc = 0;
+	int bits = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == ' ' || c == '\n' || c == '\r' || c == '\t')
+			continue;
+		if (c == '=') {
+			pad++;
+			continue;
+		}
+		int v = b64_digit(c);
+		if (v < 0 || pad)
+			return false; /* a foreign character, or data after padding */
+		acc = (acc << 6) | (unsigned)v;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			o[olen++] = (char)((acc >> bits) & 0xff);
+		}
+	}
+	/* Leftover bits must be fewer than a byte's worth and all zero. */
+	if (bits >= 6 || (acc & ((1u << bits) - 1)) || pad > 2)
+		return false;
+	o[olen] = '\0';
+	out->data = o;
+	out->len = olen;
+	return true;
+}
+
+/* ---- resolving the context ---- */
+
+/* X-data (base64) or X (a file path relative to the entry's file). */
+static int get_pem(struct arena *a, struct diags *d, const struct entry *e, const char *file_key,
+		   const char *data_key, struct blob *out)
+{
+	const char *data, *path;
+	int rd = get_str(d, e->body, data_key, &data);
+	int rf = get_str(d, e->body, file_key, &path);
+	if (rd < 0 || rf < 0)
+		return -1;
+	if (rd == 1) {
+		if (!base64_decode(a, data, strlen(data), out) || out->len == 0) {
+			diag_at(d, SEV_ERROR, &map_get(e->body, data_key)->mark, "kubeconfig-base64",
+				arena_printf(a, "give the PEM text base64-encoded (base64 -w0 FILE), or use %s: PATH",
+					     file_key),
+				"%s is not valid base64", data_key);
+			return -1;
+		}
+		return 0;
+	}
+	if (rf == 1) {
+		const char *full = resolve_path(a, e->file, path);
+		size_t len = 0;
+		char *text = read_secret_file(a, full, &len);
+		if (!text || len == 0) {
+			diag_at(d, SEV_ERROR, &map_get(e->body, file_key)->mark, "kubeconfig-file",
+				"paths are relative to the kubeconfig file's directory",
+				"cannot read %s '%s': %s", file_key, full,
+				!text ? (errno == EFBIG ? "larger than 4 MiB" : strerror(errno)) : "the file is empty");
+			return -1;
+		}
+		out->data = text;
+		out->len = len;
+	}
+	return 0;
+}
+
+/* Authentication kubectl knows that asbgen does not do. */
+static int check_unsupported(struct diags *d, const struct entry *e, const char *const *keys,
+			     const char *const *hints, const char *kind)
+{
+	int rc = 0;
+	for (size_t i = 0; keys[i]; i++) {
+		const struct pair *p = map_get_pair(e->body, keys[i]);
+		if (!p || p->val->kind == V_NULL)
+			continue;
+		diag_at(d, SEV_ERROR, &p->key->mark, "kubeconfig-unsupported", hints[i],
+			"%s '%s' uses %s, which asbgen does not support", kind, e->name, keys[i]);
+		rc = -1;
+	}
+	return rc;
+}
+
+static int resolve_cluster(struct arena *a, struct diags *d, const struct entry *e, struct kubeconfig *out)
+{
+	static const char *const keys[] = { "proxy-url", "tls-server-name", NULL };
+	static const char *const hints[] = {
+		"remove proxy-url, or use a kubeconfig whose server is reachable directly",
+		"remove tls-server-name: the server's certificate must match the server address",
+	};
+	int rc = check_unsupported(d, e, keys, hints, "cluster");
+	const char *server;
+	int r = get_str(d, e->body, "server", &server);
+	if (r == 0 || (r == 1 && !*server)) {
+		diag_at(d, SEV_ERROR, &e->item->mark, "kubeconfig-server", "add server: https://HOST:PORT",
+			"cluster '%s' has no server", e->name);
+		return -1;
+	}
+	if (r < 0)
+		return -1;
+	const struct value *sv = map_get(e->body, "server");
+	if (strncmp(server, "https://", 8) != 0 || !server[8]) {
+		diag_at(d, SEV_ERROR, &sv->mark, "kubeconfig-server",
+			"asbgen talks to API servers over HTTPS only: give an https:// address",
+			"cluster '%s': server '%s' is not an https:// URL", e->name, server);
+		return -1;
+	}
+	size_t hostlen = strcspn(server + 8, "/");
+	if (memchr(server + 8, '@', hostlen)) {
+		diag_at(d, SEV_ERROR, &sv->mark, "kubeconfig-server",
+			"put credentials in the user entry (token, client certificate), not in the URL",
+			"cluster '%s': the server URL holds credentials (user@host)", e->name);
+		return -1;
+	}
+	size_t n = strlen(server);
+	while (n > 8 && server[n - 1] == '/')
+		n--;
+	out->server = arena_strndup(a, server, n);
+	out->cluster = e->name;
+	const struct value *ins = map_get(e->body, "insecure-skip-tls-verify");
+	if (ins && ins->kind == V_BOOL)
+		out->insecure = ins->b;
+	else if (ins && ins->kind != V_NULL) {
+		diag_at(d, SEV_ERROR, &ins->mark, "kubeconfig-type", "write true or false",
+			"insecure-skip-tls-verify must be a boolean, not %s", vkind_name(ins->kind));
+		rc = -1;
+	}
+	if (get_pem(a, d, e, "certificate-authority", "certificate-authority-data", &out->ca) < 0)
+		rc = -1;
+	return rc;
+}
+
+static int resolve_user(struct arena *a, struct diags *d, const struct entry *e, struct kubeconfig *out)
+{
+	static const char *const keys[] = { "exec", "auth-provider", "username", "password", "as",
+					    "as-groups", "as-uid", "as-user-extra", NULL };
+	static const char *const hints[] = {
+		"exec credential plugins (gke-gcloud-auth-plugin, aws eks get-token) are not run by asbgen; give the user a token "
+		"instead (GKE: token from `gcloud auth print-access-token`; any cluster: `kubectl create token SERVICEACCOUNT`) "
+		"or a client certificate",
+		"auth-provider plugins are not supported; give a token or a client certificate",
+		"basic authentication is gone from Kubernetes; give a token or a client certificate",
+		"basic authentication is gone from Kubernetes; give a token or a client certificate",
+		"impersonation is not supported; use the credentials of the user itself",
+		"impersonation is not supported; use the credentials of the user itself",
+		"impersonation is not supported; use the credentials of the user itself",
+		"impersonation is not supported; use the credentials of the user itself",
+	};
+	int rc = check_unsupported(d, e, keys, hints, "user");
+	out->user = e->name;
+	if (get_pem(a, d, e, "client-certificate", "client-certificate-data", &out->cert) < 0 ||
+	    get_pem(a, d, e, "client-key", "client-key-data", &out->key) < 0)
+		rc = -1;
+	if (rc == 0 && (!out->cert.data) != (!out->key.data)) {
+		diag_at(d, SEV_ERROR, &e->item->mark, "kubeconfig-client-cert",
+			"give both client-certificate(-data) and client-key(-data), or neither",
+			"user '%s' has a client %s but no client %s", e->name,
+			out->cert.data ? "certificate" : "key", out->cert.data ? "key" : "certificate");
+		rc = -1;
+	}
+	const char *token, *token_file;
+	int rt = get_str(d, e->body, "token", &token);
+	int rf = get_str(d, e->body, "tokenFile", &token_file);
+	if (rt < 0 || rf < 0)
+		return -1;
+	if (rt == 1 && *token) {
+		out->token = token; /* token wins over tokenFile, as in kubectl */
+	} else if (rf == 1) {
+		const char *full = resolve_path(a, e->file, token_file);
+		size_t len = 0;
+		char *text = read_secret_file(a, full, &len);
+		while (text && len && (text[len - 1] == '\n' || text[len - 1] == '\r' || text[len - 1] == ' '))
+			text[--len] = '\0';
+		if (!text || len == 0) {
+			diag_at(d, SEV_ERROR, &map_get(e->body, "tokenFile")->mark, "kubeconfig-file",
+				"paths are relative to the kubeconfig file's directory",
+				"cannot read tokenFile '%s': %s", full,
+				!text ? (errno == EFBIG ? "larger than 4 MiB" : strerror(errno)) : "the file is empty");
+			return -1;
+		}
+		out->token = text;
+	}
+	if (out->token && strpbrk(out->token, "\r\n")) {
+		diag_at(d, SEV_ERROR, &e->item->mark, "kubeconfig-token",
+			"a bearer token is one line", "user '%s': the token holds a line break", e->name);
+		return -1;
+	}
+	return rc;
+}
+
+/* The files to read, in order. */
+static int read_files(struct arena *a, struct diags *d, const struct kubeconfig_source *src, struct merged *m)
+{
+	if (src->explicit_path)
+		return read_one(a, d, src->explicit_path, false, m);
+	if (src->env && *src->env) {
+		int rc = 0;
+		const char *p = src->env;
+		while (*p) {
+			const char *colon = strchr(p, ':');
+			size_t n = colon ? (size_t)(colon - p) : strlen(p);
+			if (n && read_one(a, d, arena_strndup(a, p, n), true, m) < 0)
+				rc = -1;
+			p += n + (colon ? 1 : 0);
+		}
+		if (rc == 0 && m->nfiles == 0) {
+			diag_pos(d, SEV_ERROR, NULL, 0, 0, "kubeconfig-missing",
+				 "give --kubeconfig FILE, or fix KUBECONFIG",
+				 "no file listed in KUBECONFIG exists");
+			return -1;
+		}
+		return rc;
+	}
+	if (!src->home || !*src->home) {
+		diag_pos(d, SEV_ERROR, NULL, 0, 0, "kubeconfig-missing", "give --kubeconfig FILE or set KUBECONFIG",
+			 "no kubeconfig: KUBECONFIG and HOME are not set");
+		return -1;
+	}
+	const char *path = arena_printf(a, "%s/.kube/config", src->home);
+	int rc = read_one(a, d, path, true, m);
+	if (rc == 0 && m->nfiles == 0) {
+		diag_pos(d, SEV_ERROR, NULL, 0, 0, "kubeconfig-missing", "give --kubeconfig FILE or set KUBECONFIG",
+			 "no kubeconfig: %s does not exist", path);
+		return -1;
+	}
+	return rc;
+}
+
+int kubeconfig_load(struct arena *a, struct diags *d, const struct kubeconfig_source *src,
+		    struct kubeconfig *out)
+{
+	memset(out, 0, sizeof *out);
+	struct merged m;
+	memset(&m, 0, sizeof m);
+	if (read_files(a, d, src, &m) < 0)
+		return -1;
+
+	const char *ctx_name = src->context;
+	const struct mark *ctx_mark = NULL; /* where the name came from, if a file */
+	if (!ctx_name || !*ctx_name) {
+		if (!m.current) {
+			diag_pos(d, SEV_ERROR, m.last_path, 0, 0, "kubeconfig-context",
+				 "give --context NAME, or run kubectl config use-context NAME",
+				 "no current-context is set");
+			return -1;
+		}
+		ctx_name = m.current->str.s;
+		ctx_mark = &m.current->mark;
+	}
+	const struct entry *ce = find_entry(&m.contexts, ctx_name);
+	if (!ce) {
+		const char *known = "";
+		for (size_t i = 0; i < m.contexts.n && i < 10; i++)
+			known = arena_printf(a, "%s%s%s", known, i ? ", " : "", m.contexts.items[i].name);
+		const char *hint = m.contexts.n ? arena_printf(a, "contexts defined: %s", known)
+						: "the kubeconfig defines no contexts";
+		if (ctx_mark)
+			diag_at(d, SEV_ERROR, ctx_mark, "kubeconfig-context", hint,
+				"current-context '%s' is not defined", ctx_name);
+		else
+			diag_pos(d, SEV_ERROR, NULL, 0, 0, "kubeconfig-context", hint,
+				 "--context '%s' is not defined in the kubeconfig", ctx_name);
+		return -1;
+	}
+	out->context = ce->name;
+	out->file = ce->file;
+	const char *cluster_name, *user_name;
+	if (get_str(d, ce->body, "cluster", &cluster_name) < 0 || get_str(d, ce->body, "user", &user_name) < 0)
+		return -1;
+	if (!cluster_name) {
+		diag_at(d, SEV_ERROR, &ce->item->mark, "kubeconfig-cluster", "add cluster: NAME to the context",
+			"context '%s' names no cluster", ce->name);
+		return -1;
+	}
+	const struct entry *cl = find_entry(&m.clusters, cluster_name);
+	if (!cl) {
+		diag_at(d, SEV_ERROR, &map_get(ce->body, "cluster")->mark, "kubeconfig-cluster",
+			"add the cluster under clusters:, or fix the name",
+			"cluster '%s' of context '%s' is not defined", cluster_name, ce->name);
+		return -1;
+	}
+	int rc = resolve_cluster(a, d, cl, out);
+	if (user_name && *user_name) {
+		const struct entry *us = find_entry(&m.users, user_name);
+		if (!us) {
+			diag_at(d, SEV_ERROR, &map_get(ce->body, "user")->mark, "kubeconfig-user",
+				"add the user under users:, or fix the name",
+				"user '%s' of context '%s' is not defined", user_name, ce->name);
+			return -1;
+		}
+		if (resolve_user(a, d, us, out) < 0)
+			rc = -1;
+	}
+	return rc;
+}

@@ -1,0 +1,279 @@
+# suite_live.sh - live diff against a real HTTPS server (sourced by run.sh).
+#
+# tests/kube_server.py serves the recorded objects of tests/live/minimal on
+# 127.0.0.1 (a port it picks and prints) with certificates made here with
+# openssl: a CA, a server certificate for IP 127.0.0.1, a client
+# certificate, and a second CA that signed nothing the server shows.
+# Kubeconfig files are written here.  Every failure mode has its check:
+# 401, 403, junk, timeout, refused, wrong CA, missing client certificate.
+# Servers are killed when the group ends, and by the EXIT trap.
+
+section "live: diff against the cluster (tests/kube_server.py, openssl certificates)"
+LV=$TMP/live
+mkdir -p "$LV"
+# libcurl, like kubectl, honours proxy variables; the test server is local.
+unset HTTPS_PROXY https_proxy ALL_PROXY all_proxy 2>/dev/null || true
+LIVEFETCH=$BUILD/tools/livefetch
+LIVE_PIDS=
+
+live_stop_servers() {
+	for p in $LIVE_PIDS; do
+		kill "$p" 2>/dev/null
+		wait "$p" 2>/dev/null
+	done
+	LIVE_PIDS=
+}
+trap 'live_stop_servers; cleanup' EXIT
+trap 'live_stop_servers; cleanup; exit 130' INT TERM HUP
+
+# live_server NAME ARGS...: start a server, set LIVE_PORT (empty on failure).
+live_server() {
+	name=$1
+	shift
+	: >"$LV/$name.port"
+	"$PY" tests/kube_server.py tests/live/minimal --cert "$LV/server.pem" --key "$LV/server.key" \
+		--log "$LV/$name.log" "$@" >"$LV/$name.port" 2>"$LV/$name.err" &
+	LIVE_PIDS="$LIVE_PIDS $!"
+	LIVE_PORT=
+	i=0
+	while [ $i -lt 100 ]; do
+		LIVE_PORT=$(sed -n 's/^port \([0-9][0-9]*\)$/\1/p' "$LV/$name.port")
+		[ -n "$LIVE_PORT" ] && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	notok "live: server $name starts" "$(cat "$LV/$name.err")"
+	return 1
+}
+
+# live_kubeconfig FILE PORT CA_FILE USER_YAML [CLUSTER_YAML]: a kubeconfig
+# for 127.0.0.1:PORT.
+live_kubeconfig() {
+	{
+		printf 'apiVersion: v1\nkind: Config\ncurrent-context: test\n'
+		printf 'clusters:\n- name: local\n  cluster:\n    server: https://127.0.0.1:%s\n' "$2"
+		printf '    certificate-authority-data: %s\n' "$(base64 -w0 "$3")"
+		[ -z "${5:-}" ] || printf '%s\n' "$5"
+		printf 'users:\n- name: tester\n  user:\n%s\n' "$4"
+		printf 'contexts:\n- name: test\n  context: {cluster: local, user: tester, namespace: alert-stream-broker}\n'
+	} >"$1"
+}
+
+# live_fail NAME ID PATTERN KUBECONFIG [OPTIONS...]: livefetch exits 2 with
+# diagnostic ID, a message matching PATTERN, and no token in its output.
+live_fail() {
+	name=$1 id=$2 pattern=$3 kc=$4
+	shift 4
+	"$LIVEFETCH" --kubeconfig "$kc" "$@" $LIVE_MANIFESTS >"$LV/f.out" 2>"$LV/f.err" </dev/null
+	rc=$?
+	if [ "$rc" -eq 2 ] && grep -q "\[$id\]" "$LV/f.err" && grep -q -- "$pattern" "$LV/f.err" &&
+		! grep -q -e "$LIVE_TOKEN" -e "$LIVE_BAD_TOKEN" "$LV/f.out" "$LV/f.err"; then
+		ok "live: $name: exit 2, $id: $(grep "\[$id\]" "$LV/f.err" | head -n 1 | cut -c1-160)"
+	else
+		notok "live: $name: exit 2, $id, no token shown" "exit $rc; stderr: $(cat "$LV/f.err")"
+	fi
+}
+
+# same_objects A B: two livefetch outputs agree, whatever the server's port.
+same_objects() {
+	sed 's/127\.0\.0\.1:[0-9]*/127.0.0.1:PORT/g' "$1" >"$1.noport"
+	sed 's/127\.0\.0\.1:[0-9]*/127.0.0.1:PORT/g' "$2" >"$2.noport"
+	[ -s "$1" ] && cmp -s "$1.noport" "$2.noport"
+}
+
+LIVE_TOKEN=live-test-token-7f3a9c
+LIVE_BAD_TOKEN=expired-token-0b1d2e
+LIVE_MANIFESTS=$(ls out/minimal/kubernetes/*.yaml 2>/dev/null)
+
+if ! command -v openssl >/dev/null 2>&1; then
+	notok "live: openssl is installed" "sh tests/deps.sh test"
+elif [ ! -x "$LIVEFETCH" ]; then
+	notok "live: $LIVEFETCH is built" "run make test"
+elif ! (
+	cd "$LV" &&
+		ossl() { openssl "$@" >/dev/null 2>&1; } &&
+		ossl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout ca.key -out ca.pem \
+			-subj /CN=asbgen-test-ca -days 2 &&
+		ossl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout other-ca.key \
+			-out other-ca.pem -subj /CN=some-other-ca -days 2 &&
+		ossl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout server.key -out server.csr \
+			-subj /CN=kube-apiserver &&
+		printf 'subjectAltName=IP:127.0.0.1\n' >server.ext &&
+		ossl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 2 \
+			-extfile server.ext &&
+		ossl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout client.key -out client.csr \
+			-subj "/O=system:masters/CN=asbgen-test" &&
+		ossl x509 -req -in client.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out client.pem -days 2
+); then
+	notok "live: openssl makes the test certificates"
+else
+	ok "live: openssl made a CA, a server certificate for IP:127.0.0.1 and a client certificate"
+	TOKEN_USER="    token: $LIVE_TOKEN"
+
+	# Bearer token: the full fetch, checked object by object.
+	if live_server token --token "$LIVE_TOKEN"; then
+		live_kubeconfig "$LV/kc-token" "$LIVE_PORT" "$LV/ca.pem" "$TOKEN_USER"
+		"$LIVEFETCH" --kubeconfig "$LV/kc-token" $LIVE_MANIFESTS >"$LV/token.out" 2>"$LV/token.err" </dev/null
+		rc=$?
+		if [ "$rc" -eq 0 ]; then
+			ok "live: token auth: livefetch exits 0"
+			"$PY" tests/live/check_fetch.py "$LV/token.out" out/minimal/kubernetes >"$LV/check.out" 2>&1
+			fold "$LV/check.out"
+		else
+			notok "live: token auth: livefetch exits 0" "exit $rc: $(cat "$LV/token.err")"
+		fi
+		if grep -q 'auth=yes' "$LV/token.log" && ! grep -q 'auth=no' "$LV/token.log"; then
+			ok "live: token auth: every request carried the bearer token"
+		else
+			notok "live: token auth: every request carried the bearer token" "$(cat "$LV/token.log")"
+		fi
+		if ! grep -q "$LIVE_TOKEN" "$LV/token.out" "$LV/token.err"; then
+			ok "live: token auth: the token appears in neither stdout nor stderr"
+		else
+			notok "live: token auth: the token appears in neither stdout nor stderr"
+		fi
+		# asbgen diff --live: the same cluster through the diff engine.
+		"$ASBGEN" diff environments/minimal.yaml --live --kubeconfig "$LV/kc-token" \
+			>"$LV/diff.out" 2>"$LV/diff.err" </dev/null
+		rc=$?
+		if [ "$rc" -eq 3 ] &&
+			grep -q '^+ ServiceAccount alert-stream-broker/alert-database-writer (added)$' "$LV/diff.out" &&
+			grep -q '^~ Deployment alert-stream-broker/alert-database-server$' "$LV/diff.out" &&
+			grep -q 'containers\[name=alert-database-server\]\.image: "lsstdm/alert_database_server:v3.9.0" -> "lsstdm/alert_database_server:v4.0.0"' "$LV/diff.out" &&
+			grep -q '^  - KafkaUser alert-stream-broker/old-user$' "$LV/diff.out" &&
+			grep -q '^1 added, 0 removed, 1 changed, 1 prune candidate; 1 dangerous$' "$LV/diff.out" &&
+			! grep -q "$LIVE_TOKEN" "$LV/diff.out" "$LV/diff.err"; then
+			ok "live: asbgen diff --live: the missing object added, the image change, the prune candidate (exit 3: a user would be pruned), no token"
+		else
+			notok "live: asbgen diff --live: the missing object added, the image change, the prune candidate" \
+				"exit $rc; stdout: $(cat "$LV/diff.out"); stderr: $(cat "$LV/diff.err")"
+		fi
+		"$ASBGEN" diff environments/minimal.yaml --live --kubeconfig "$LV/kc-token" --format json \
+			>"$LV/diff.json" 2>"$LV/diff.err" </dev/null
+		rc=$?
+		if [ "$rc" -eq 3 ] && out=$("$PY" -c '
+import json, sys
+text = open(sys.argv[1], encoding="utf-8").read()
+dec, i, docs = json.JSONDecoder(), 0, []
+while i < len(text):
+    if text[i].isspace():
+        i += 1
+        continue
+    d, i = dec.raw_decode(text, i)
+    docs.append(d)
+rep = [d for d in docs if isinstance(d, dict)][-1]
+assert rep["summary"] == {"added": 1, "removed": 0, "changed": 1, "prune": 1, "dangers": 1}, rep["summary"]
+assert [p["name"] for p in rep["prune"]] == ["old-user"], rep["prune"]
+assert rep["old"].startswith("cluster https://127.0.0.1:"), rep["old"]
+' "$LV/diff.json" 2>&1); then
+			ok "live: asbgen diff --live --format json: the summary and the prune candidate"
+		else
+			notok "live: asbgen diff --live --format json" "exit $rc; $out; stderr: $(cat "$LV/diff.err")"
+		fi
+		# A spec for Strimzi 0.48 renders kafka.strimzi.io/v1beta2, which this
+		# cluster does not serve: read in its preferred v1, with a warning.
+		sed 's/^registry:/strimzi: {version: 0.48.0}\nregistry:/' environments/minimal.yaml >"$LV/min48.yaml"
+		"$ASBGEN" diff "$LV/min48.yaml" --live --kubeconfig "$LV/kc-token" >"$LV/v.out" 2>"$LV/v.err" </dev/null
+		rc=$?
+		if [ "$rc" -eq 3 ] && grep -q 'the cluster serves KafkaTopic as kafka.strimzi.io/v1, not kafka.strimzi.io/v1beta2.*\[kube-version\]' "$LV/v.err" &&
+			grep -q '^~ KafkaTopic alert-stream-broker/registry-schemas$' "$LV/v.out" &&
+			grep -q '^    ~ apiVersion: "kafka.strimzi.io/v1" -> "kafka.strimzi.io/v1beta2"$' "$LV/v.out" &&
+			grep -q 'danger-api-version' "$LV/v.out"; then
+			ok "live: a rendered version the cluster does not serve: read in the preferred version (kube-version), the apiVersion change shown and flagged"
+		else
+			notok "live: a rendered version the cluster does not serve: read in the preferred version" \
+				"exit $rc; stdout: $(cat "$LV/v.out"); stderr: $(cat "$LV/v.err")"
+		fi
+		# KUBECONFIG and --context instead of --kubeconfig.
+		printf 'current-context: nowhere\n' >"$LV/kc-first"
+		if KUBECONFIG="$LV/kc-first:$LV/kc-token" "$LIVEFETCH" --context test $LIVE_MANIFESTS \
+			>"$LV/env.out" 2>"$LV/env.err" </dev/null && same_objects "$LV/env.out" "$LV/token.out"; then
+			ok "live: KUBECONFIG list and --context give the same result"
+		else
+			notok "live: KUBECONFIG list and --context give the same result" "$(cat "$LV/env.err")"
+		fi
+		# A rejected token: 401.
+		live_kubeconfig "$LV/kc-badtoken" "$LIVE_PORT" "$LV/ca.pem" "    token: $LIVE_BAD_TOKEN"
+		live_fail "401 Unauthorized" kube-unauthorized "rejected the credentials of user 'tester'" "$LV/kc-badtoken"
+		# The kubeconfig trusts another CA: verification fails; skipping it works.
+		live_kubeconfig "$LV/kc-wrongca" "$LIVE_PORT" "$LV/other-ca.pem" "$TOKEN_USER"
+		live_fail "wrong CA" kube-tls "TLS verification of https://127.0.0.1:$LIVE_PORT failed" "$LV/kc-wrongca"
+		# The kubeconfig's own insecure-skip-tls-verify is not followed.
+		live_kubeconfig "$LV/kc-kcinsecure" "$LIVE_PORT" "$LV/other-ca.pem" "$TOKEN_USER" \
+			"    insecure-skip-tls-verify: true"
+		live_fail "wrong CA, kubeconfig says insecure-skip-tls-verify" kube-tls "kubeconfig-insecure" "$LV/kc-kcinsecure"
+		if "$LIVEFETCH" --kubeconfig "$LV/kc-wrongca" --insecure-skip-tls-verify $LIVE_MANIFESTS \
+			>"$LV/insecure.out" 2>"$LV/insecure.err" </dev/null && same_objects "$LV/insecure.out" "$LV/token.out"; then
+			ok "live: wrong CA with --insecure-skip-tls-verify: the same objects"
+		else
+			notok "live: wrong CA with --insecure-skip-tls-verify: the same objects" "$(cat "$LV/insecure.err")"
+		fi
+	fi
+	live_stop_servers
+
+	# Client certificate authentication (files relative to the kubeconfig).
+	if live_server cert --client-ca "$LV/ca.pem"; then
+		live_kubeconfig "$LV/kc-cert" "$LIVE_PORT" "$LV/ca.pem" \
+			"    client-certificate: client.pem
+    client-key: client.key"
+		if "$LIVEFETCH" --kubeconfig "$LV/kc-cert" $LIVE_MANIFESTS >"$LV/cert.out" 2>"$LV/cert.err" </dev/null &&
+			same_objects "$LV/cert.out" "$LV/token.out"; then
+			ok "live: client certificate auth: the same objects as with the token"
+		else
+			notok "live: client certificate auth: the same objects as with the token" "$(cat "$LV/cert.err")"
+		fi
+		live_kubeconfig "$LV/kc-nocert" "$LIVE_PORT" "$LV/ca.pem" "$TOKEN_USER"
+		live_fail "server requires a client certificate, none given" kube-tls "the TLS connection to" "$LV/kc-nocert"
+	fi
+	live_stop_servers
+
+	for mode in 403 403get 403echo junk notfound timeout; do
+		live_server "$mode" --mode "$mode" || continue
+		live_kubeconfig "$LV/kc-$mode" "$LIVE_PORT" "$LV/ca.pem" "$TOKEN_USER"
+		case $mode in
+		403) live_fail "403 Forbidden" kube-forbidden "user 'tester' may not discover the resources of" "$LV/kc-$mode" ;;
+		403get)
+			live_fail "403 on objects, discovery allowed" kube-forbidden \
+				"user 'tester' may not get kafkausers.kafka.strimzi.io \"[a-z-]*\" in namespace alert-stream-broker (403 Forbidden)" "$LV/kc-$mode"
+			kinds=$(grep -h '^kind:' $LIVE_MANIFESTS | grep -v Kustomization | sort -u | wc -l | tr -d ' ')
+			reports=$(grep -c '\[kube-forbidden\]' "$LV/f.err")
+			if [ "$reports" = "$kinds" ]; then
+				ok "live: 403 on objects: one report per kind ($kinds), not one per object"
+			else
+				notok "live: 403 on objects: one report per kind" "$kinds kinds, $reports reports: $(cat "$LV/f.err")"
+			fi
+			;;
+		403echo) live_fail "a 403 message quoting the Authorization header" kube-forbidden "request with Bearer \[token\]" "$LV/kc-$mode" ;;
+		junk) live_fail "a server answering HTML" kube-junk "is not a JSON object (content type text/html" "$LV/kc-$mode" ;;
+		notfound) live_fail "a web server answering 404 pages" kube-junk "answered 404 without a Kubernetes Status" "$LV/kc-$mode" ;;
+		timeout) live_fail "a server that never answers" kube-timeout "within 1s" "$LV/kc-$mode" --request-timeout 1s ;;
+		esac
+		live_stop_servers
+	done
+
+	# A closed port: connection refused.
+	closed=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+	live_kubeconfig "$LV/kc-refused" "$closed" "$LV/ca.pem" "$TOKEN_USER"
+	live_fail "connection refused" kube-connect "connection refused" "$LV/kc-refused"
+	"$ASBGEN" diff environments/minimal.yaml --live --kubeconfig "$LV/kc-refused" >"$LV/d.out" 2>"$LV/d.err" </dev/null
+	rc=$?
+	if [ "$rc" -eq 2 ] && grep -q '\[kube-connect\]' "$LV/d.err" && grep -q 'nothing compared' "$LV/d.err"; then
+		ok "live: asbgen diff --live, connection refused: exit 2, kube-connect, nothing compared"
+	else
+		notok "live: asbgen diff --live, connection refused: exit 2" "exit $rc; $(cat "$LV/d.out" "$LV/d.err")"
+	fi
+	for args in "--kubeconfig $LV/kc-refused" "--live --against out/minimal" "--live --request-timeout soon"; do
+		"$ASBGEN" diff environments/minimal.yaml $args >"$LV/d.out" 2>"$LV/d.err" </dev/null
+		rc=$?
+		if [ "$rc" -eq 2 ]; then
+			ok "live: asbgen diff $args: usage error (exit 2)"
+		else
+			notok "live: asbgen diff $args: usage error (exit 2)" "exit $rc; $(cat "$LV/d.err")"
+		fi
+	done
+
+	# Kubeconfig problems reach the command line with file:line:col.
+	printf 'current-context: a\nclusters:\n- name: c\n  cluster: {server: "https://127.0.0.1:1"}\nusers:\n- name: u\n  user:\n    exec: {command: gke-gcloud-auth-plugin}\ncontexts:\n- name: a\n  context: {cluster: c, user: u}\n' >"$LV/kc-exec"
+	live_fail "exec credential plugin" kubeconfig-unsupported "kc-exec:8:5: error: user 'u' uses exec" "$LV/kc-exec"
+fi
+live_stop_servers

@@ -1,0 +1,386 @@
+/* test_kubeconfig.c - kubeconfig resolution (files, merge, errors), base64,
+ * --request-timeout parsing, and the cleaning of live objects. */
+#include "arena.h"
+#include "diag.h"
+#include "kube.h"
+#include "kubeconfig.h"
+#include "live.h"
+#include "load.h"
+#include "unit.h"
+#include "value.h"
+
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static char dir[] = "/tmp/asbgen-kc.XXXXXX";
+
+static const char *write_file(struct arena *a, const char *name, const char *text)
+{
+	const char *p = arena_printf(a, "%s/%s", dir, name);
+	FILE *fp = fopen(p, "w");
+	if (!fp)
+		return p;
+	fputs(text, fp);
+	fclose(fp);
+	return p;
+}
+
+/* The first diagnostic with this id, or NULL. */
+static const struct diag *find(const struct diags *d, const char *id)
+{
+	for (size_t i = 0; i < d->n; i++)
+		if (!strcmp(d->items[i].id, id))
+			return &d->items[i];
+	return NULL;
+}
+
+/* Does any message or hint hold s? */
+static bool diags_mention(const struct diags *d, const char *s)
+{
+	for (size_t i = 0; i < d->n; i++)
+		if (strstr(d->items[i].msg, s) || (d->items[i].hint && strstr(d->items[i].hint, s)))
+			return true;
+	return false;
+}
+
+struct run {
+	struct arena *a;
+	struct diags d;
+	struct kubeconfig kc;
+	int rc;
+};
+
+static void run(struct run *r, const char *explicit_path, const char *env, const char *home, const char *context)
+{
+	struct kubeconfig_source src = { explicit_path, env, home, context };
+	r->rc = kubeconfig_load(r->a, &r->d, &src, &r->kc);
+}
+
+static void run_init(struct run *r)
+{
+	memset(r, 0, sizeof *r);
+	r->a = arena_new();
+	diags_init(&r->d, r->a);
+}
+
+static void run_free(struct run *r)
+{
+	diags_free(&r->d);
+	arena_free(r->a);
+}
+
+/* "-----BEGIN CERTIFICATE-----\nabc\n" base64 encoded, and a token. */
+#define CA_B64 "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCmFiYwo="
+#define CA_TEXT "-----BEGIN CERTIFICATE-----\nabc\n"
+#define TOKEN "s3cr3t-token-do-not-print"
+
+static const char basic[] =
+	"apiVersion: v1\n"
+	"kind: Config\n"
+	"current-context: dev\n"
+	"clusters:\n"
+	"- name: c1\n"
+	"  cluster:\n"
+	"    server: https://127.0.0.1:6443/\n"
+	"    certificate-authority-data: " CA_B64 "\n"
+	"- name: c2\n"
+	"  cluster:\n"
+	"    server: https://10.0.0.2:443\n"
+	"    certificate-authority: certs/ca.pem\n"
+	"users:\n"
+	"- name: u1\n"
+	"  user:\n"
+	"    token: " TOKEN "\n"
+	"- name: u2\n"
+	"  user:\n"
+	"    client-certificate: certs/client.pem\n"
+	"    client-key-data: " CA_B64 "\n"
+	"contexts:\n"
+	"- name: dev\n"
+	"  context: {cluster: c1, user: u1, namespace: x}\n"
+	"- name: other\n"
+	"  context: {cluster: c2, user: u2}\n";
+
+static void test_basic(void)
+{
+	struct arena *a = arena_new();
+	const char *p = write_file(a, "basic", basic);
+	write_file(a, "ca-sub", "");
+	struct run r;
+	run_init(&r);
+	run(&r, p, NULL, NULL, NULL);
+	CHECK("kubeconfig: a token context resolves", r.rc == 0 && r.d.n == 0);
+	CHECK_STR("kubeconfig: current-context", r.kc.context, "dev");
+	CHECK_STR("kubeconfig: server without trailing slash", r.kc.server, "https://127.0.0.1:6443");
+	CHECK("kubeconfig: certificate-authority-data decoded",
+	      r.kc.ca.data && r.kc.ca.len == strlen(CA_TEXT) && !memcmp(r.kc.ca.data, CA_TEXT, r.kc.ca.len));
+	CHECK_STR("kubeconfig: token", r.kc.token, TOKEN);
+	CHECK("kubeconfig: no client certificate", !r.kc.cert.data && !r.kc.key.data);
+	run_free(&r);
+
+	/* --context, with paths relative to the kubeconfig's directory. */
+	if (mkdir(arena_printf(a, "%s/certs", dir), 0700) != 0)
+		perror("mkdir");
+	write_file(a, "certs/ca.pem", "CA PEM\n");
+	write_file(a, "certs/client.pem", "CLIENT PEM\n");
+	run_init(&r);
+	run(&r, p, NULL, NULL, "other");
+	CHECK("kubeconfig: --context other resolves", r.rc == 0 && r.d.n == 0);
+	CHECK_STR("kubeconfig: --context picks its cluster", r.kc.cluster, "c2");
+	CHECK("kubeconfig: certificate-authority read relative to the kubeconfig",
+	      r.kc.ca.data && !strcmp(r.kc.ca.data, "CA PEM\n"));
+	CHECK("kubeconfig: client-certificate file and client-key-data",
+	      r.kc.cert.data && !strcmp(r.kc.cert.data, "CLIENT PEM\n") && r.kc.key.len == strlen(CA_TEXT));
+	CHECK("kubeconfig: no token", r.kc.token == NULL);
+	run_free(&r);
+
+	/* --context that does not exist: no position (a command-line value). */
+	run_init(&r);
+	run(&r, p, NULL, NULL, "nope");
+	const struct diag *g = find(&r.d, "kubeconfig-context");
+	CHECK("kubeconfig: unknown --context is kubeconfig-context", r.rc < 0 && g && !g->file);
+	CHECK("kubeconfig: unknown --context lists the contexts", g && g->hint && strstr(g->hint, "dev, other"));
+	run_free(&r);
+	arena_free(a);
+}
+
+static void test_merge(void)
+{
+	struct arena *a = arena_new();
+	/* First file: current-context and a cluster; the second redefines
+	 * the cluster (ignored) and adds the user and context. */
+	const char *f1 = write_file(a, "m1",
+		"current-context: ctx\n"
+		"clusters:\n- name: c\n  cluster: {server: 'https://first.example:6443'}\n");
+	const char *f2 = write_file(a, "m2",
+		"current-context: ignored\n"
+		"clusters:\n- name: c\n  cluster: {server: 'https://second.example:6443'}\n"
+		"users:\n- name: u\n  user: {tokenFile: tok}\n"
+		"contexts:\n- name: ctx\n  context: {cluster: c, user: u}\n"
+		"- name: ignored\n  context: {cluster: c}\n");
+	write_file(a, "tok", "file-token\n");
+	const char *env = arena_printf(a, "%s/absent::%s:%s", dir, f1, f2);
+	struct run r;
+	run_init(&r);
+	run(&r, NULL, env, "/nonexistent", NULL);
+	CHECK("kubeconfig merge: KUBECONFIG list resolves (a missing file skipped)", r.rc == 0 && r.d.n == 0);
+	CHECK_STR("kubeconfig merge: first current-context wins", r.kc.context, "ctx");
+	CHECK_STR("kubeconfig merge: first definition of a cluster wins", r.kc.server, "https://first.example:6443");
+	CHECK_STR("kubeconfig merge: tokenFile read, relative to its file, newline trimmed", r.kc.token, "file-token");
+	run_free(&r);
+
+	run_init(&r);
+	run(&r, NULL, arena_printf(a, "%s/absent1:%s/absent2", dir, dir), NULL, NULL);
+	CHECK("kubeconfig merge: no listed file exists is kubeconfig-missing",
+	      r.rc < 0 && find(&r.d, "kubeconfig-missing"));
+	run_free(&r);
+
+	/* HOME: ~/.kube/config */
+	if (mkdir(arena_printf(a, "%s/.kube", dir), 0700) != 0)
+		perror("mkdir");
+	write_file(a, ".kube/config", basic);
+	run_init(&r);
+	run(&r, NULL, "", dir, NULL);
+	CHECK("kubeconfig: ~/.kube/config when KUBECONFIG is empty", r.rc == 0 && r.kc.server &&
+	      !strcmp(r.kc.server, "https://127.0.0.1:6443"));
+	run_free(&r);
+	run_init(&r);
+	run(&r, NULL, NULL, "/nonexistent", NULL);
+	const struct diag *gm = find(&r.d, "kubeconfig-missing");
+	CHECK("kubeconfig: no ~/.kube/config is kubeconfig-missing naming it",
+	      r.rc < 0 && gm && strstr(gm->msg, "/nonexistent/.kube/config"));
+	run_free(&r);
+	arena_free(a);
+}
+
+/* Run one broken kubeconfig; expect `id` at line:col. */
+static void expect_error(const char *name, const char *text, const char *id, int line, int col)
+{
+	struct arena *a = arena_new();
+	const char *p = write_file(a, "bad", text);
+	struct run r;
+	run_init(&r);
+	run(&r, p, NULL, NULL, NULL);
+	const struct diag *g = find(&r.d, id);
+	char label[200];
+	snprintf(label, sizeof label, "kubeconfig error: %s is %s at %d:%d", name, id, line, col);
+	if (g && r.rc < 0 && g->file && !strcmp(g->file, p) && g->line == line && g->col == col) {
+		CHECK(label, true);
+	} else {
+		CHECK(label, false);
+		for (size_t i = 0; i < r.d.n; i++)
+			printf("    got %s:%d:%d %s [%s]\n", r.d.items[i].file ? r.d.items[i].file : "-",
+			       r.d.items[i].line, r.d.items[i].col, r.d.items[i].msg, r.d.items[i].id);
+	}
+	snprintf(label, sizeof label, "kubeconfig error: %s does not show the token", name);
+	CHECK(label, !diags_mention(&r.d, TOKEN));
+	run_free(&r);
+	arena_free(a);
+}
+
+static void test_errors(void)
+{
+	expect_error("current-context not defined",
+		     "current-context: nope\ncontexts: []\n", "kubeconfig-context", 1, 18);
+	expect_error("no current-context", "clusters: []\n", "kubeconfig-context", 0, 0 - 0);
+	expect_error("cluster not defined",
+		     "current-context: a\ncontexts:\n- name: a\n  context: {cluster: zz, user: u}\n",
+		     "kubeconfig-cluster", 4, 22);
+	expect_error("user not defined",
+		     "current-context: a\nclusters:\n- name: c\n  cluster: {server: 'https://h'}\n"
+		     "contexts:\n- name: a\n  context: {cluster: c, user: zz}\n",
+		     "kubeconfig-user", 7, 31);
+	expect_error("exec plugin",
+		     "current-context: a\nclusters:\n- name: c\n  cluster: {server: 'https://h'}\n"
+		     "users:\n- name: u\n  user:\n    token: " TOKEN "\n    exec:\n      command: gke-gcloud-auth-plugin\n"
+		     "contexts:\n- name: a\n  context: {cluster: c, user: u}\n",
+		     "kubeconfig-unsupported", 9, 5);
+	expect_error("auth-provider",
+		     "current-context: a\nclusters:\n- name: c\n  cluster: {server: 'https://h'}\n"
+		     "users:\n- name: u\n  user:\n    auth-provider: {name: gcp}\n"
+		     "contexts:\n- name: a\n  context: {cluster: c, user: u}\n",
+		     "kubeconfig-unsupported", 8, 5);
+	expect_error("bad base64 key",
+		     "current-context: a\nclusters:\n- name: c\n  cluster: {server: 'https://h'}\n"
+		     "users:\n- name: u\n  user:\n    client-certificate-data: " CA_B64 "\n"
+		     "    client-key-data: " TOKEN "\n"
+		     "contexts:\n- name: a\n  context: {cluster: c, user: u}\n",
+		     "kubeconfig-base64", 9, 22);
+	expect_error("http server",
+		     "current-context: a\nclusters:\n- name: c\n  cluster:\n    server: http://h:8080\n"
+		     "contexts:\n- name: a\n  context: {cluster: c}\n",
+		     "kubeconfig-server", 5, 13);
+	expect_error("no server",
+		     "current-context: a\nclusters:\n- name: c\n  cluster: {}\n"
+		     "contexts:\n- name: a\n  context: {cluster: c}\n",
+		     "kubeconfig-server", 3, 3);
+	expect_error("certificate without key",
+		     "current-context: a\nclusters:\n- name: c\n  cluster: {server: 'https://h'}\n"
+		     "users:\n- name: u\n  user: {client-certificate-data: " CA_B64 "}\n"
+		     "contexts:\n- name: a\n  context: {cluster: c, user: u}\n",
+		     "kubeconfig-client-cert", 6, 3);
+	expect_error("CA file missing",
+		     "current-context: a\nclusters:\n- name: c\n  cluster:\n    server: https://h\n"
+		     "    certificate-authority: no-such-ca.pem\n"
+		     "contexts:\n- name: a\n  context: {cluster: c}\n",
+		     "kubeconfig-file", 6, 28);
+	expect_error("clusters not a list", "current-context: a\nclusters: {c: 1}\n", "kubeconfig-type", 2, 11);
+	expect_error("token not a string",
+		     "current-context: a\nclusters:\n- name: c\n  cluster: {server: 'https://h'}\n"
+		     "users:\n- name: u\n  user: {token: [1]}\n"
+		     "contexts:\n- name: a\n  context: {cluster: c, user: u}\n",
+		     "kubeconfig-type", 7, 17);
+	expect_error("YAML syntax", "current-context: [a\n", "yaml-syntax", 2, 1);
+}
+
+static void test_base64(void)
+{
+	struct arena *a = arena_new();
+	struct blob b;
+	CHECK("base64: padded", base64_decode(a, "aGVsbG8=", 8, &b) && b.len == 5 && !memcmp(b.data, "hello", 5));
+	CHECK("base64: unpadded", base64_decode(a, "aGVsbG8", 7, &b) && b.len == 5 && !memcmp(b.data, "hello", 5));
+	CHECK("base64: line breaks ignored", base64_decode(a, "aGVs\nbG8h\n", 10, &b) && b.len == 6);
+	CHECK("base64: foreign character rejected", !base64_decode(a, "aGV$bG8=", 8, &b));
+	CHECK("base64: data after padding rejected", !base64_decode(a, "aGU=bG8=", 8, &b));
+	CHECK("base64: a lone sextet rejected", !base64_decode(a, "aGVsb", 5, &b));
+	arena_free(a);
+}
+
+static void test_timeout(void)
+{
+	long ms = -1;
+	CHECK("timeout: 5s", kube_parse_timeout("5s", &ms) && ms == 5000);
+	CHECK("timeout: 250ms", kube_parse_timeout("250ms", &ms) && ms == 250);
+	CHECK("timeout: 2m", kube_parse_timeout("2m", &ms) && ms == 120000);
+	CHECK("timeout: bare seconds", kube_parse_timeout("7", &ms) && ms == 7000);
+	CHECK("timeout: 0 is none", kube_parse_timeout("0", &ms) && ms == 0);
+	CHECK("timeout: junk rejected", !kube_parse_timeout("5x", &ms) && !kube_parse_timeout("", &ms) &&
+	      !kube_parse_timeout("-1s", &ms) && !kube_parse_timeout("99999999999999999999h", &ms));
+}
+
+static struct value *yaml(struct arena *a, struct diags *d, const char *text)
+{
+	return load_yaml_string(a, d, "t.yaml", text, strlen(text));
+}
+
+static void test_clean(void)
+{
+	struct arena *a = arena_new();
+	struct diags d;
+	diags_init(&d, a);
+	struct value *live = yaml(a, &d,
+		"apiVersion: apps/v1\nkind: Deployment\n"
+		"metadata:\n  name: x\n  namespace: ns\n  uid: 1234\n  resourceVersion: '99'\n  generation: 3\n"
+		"  creationTimestamp: '2026-01-01T00:00:00Z'\n  selfLink: /x\n  managedFields: [{manager: kubectl}]\n"
+		"  labels: {app: x}\n"
+		"  annotations:\n    kubectl.kubernetes.io/last-applied-configuration: "
+		"'{\"spec\":{\"paused\":false,\"replicas\":1}}'\n"
+		"    deployment.kubernetes.io/revision: '2'\n"
+		"spec:\n  replicas: 2\n  paused: true\n  progressDeadlineSeconds: 600\n"
+		"  template:\n    spec:\n      containers:\n      - {name: a, image: a:1, imagePullPolicy: IfNotPresent}\n"
+		"      - {name: b, image: b:1}\n      dnsPolicy: ClusterFirst\n"
+		"status: {replicas: 2}\n");
+	struct value *rendered = yaml(a, &d,
+		"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: x\n  namespace: ns\n  labels: {app: x}\n"
+		"spec:\n  replicas: 1\n  template:\n    spec:\n      containers:\n      - {name: a, image: a:2}\n");
+	struct value *want_strip = yaml(a, &d,
+		"apiVersion: apps/v1\nkind: Deployment\n"
+		"metadata:\n  name: x\n  namespace: ns\n  labels: {app: x}\n"
+		"  annotations:\n    deployment.kubernetes.io/revision: '2'\n"
+		"spec:\n  replicas: 2\n  paused: true\n  progressDeadlineSeconds: 600\n"
+		"  template:\n    spec:\n      containers:\n      - {name: a, image: a:1, imagePullPolicy: IfNotPresent}\n"
+		"      - {name: b, image: b:1}\n      dnsPolicy: ClusterFirst\n");
+	/* Kept: what the render sets, `paused` (last applied), and the second
+	 * container (beyond the rendered list: a real difference). */
+	struct value *want_clean = yaml(a, &d,
+		"apiVersion: apps/v1\nkind: Deployment\n"
+		"metadata:\n  name: x\n  namespace: ns\n  labels: {app: x}\n"
+		"spec:\n  replicas: 2\n  paused: true\n"
+		"  template:\n    spec:\n      containers:\n      - {name: a, image: a:1}\n"
+		"      - {name: b, image: b:1}\n");
+	CHECK("live: fixtures load", live && rendered && want_strip && want_clean && d.n == 0);
+	if (live && rendered && want_strip && want_clean) {
+		CHECK("live_strip: server fields, status and last-applied removed", v_equal(live_strip(a, live), want_strip));
+		CHECK("live_clean: only fields the render or the last apply set", v_equal(live_clean(a, live, rendered), want_clean));
+		struct value *only_la = yaml(a, &d,
+			"metadata:\n  annotations:\n    kubectl.kubernetes.io/last-applied-configuration: '{}'\n  name: y\n");
+		struct value *s = live_strip(a, only_la);
+		CHECK("live_strip: annotations left empty are removed", s && !v_path(s, "metadata.annotations") &&
+		      v_path(s, "metadata.name"));
+		struct value *reordered = yaml(a, &d,
+			"c: [{name: b, image: b:1, pull: Always}, {name: a, image: a:1, pull: Always}, {name: x, pull: Never}]\n");
+		struct value *named = yaml(a, &d, "c: [{name: a, image: a:2}, {name: b, image: b:1}]\n");
+		struct value *want_named = yaml(a, &d,
+			"c: [{name: b, image: b:1}, {name: a, image: a:1}, {name: x, pull: Never}]\n");
+		const struct value *kn[] = { named };
+		CHECK("live_project: named list items are matched by name, not position; unmatched ones kept whole",
+		      v_equal(live_project(a, reordered, kn, 1), want_named));
+		struct value *typed = yaml(a, &d, "spec: {ports: 80}\n");
+		struct value *keep = yaml(a, &d, "spec: {ports: [{port: 80}]}\n");
+		const struct value *k1[] = { keep };
+		CHECK("live_project: a type change keeps the live value whole",
+		      v_equal(live_project(a, typed, k1, 1), typed));
+	}
+	diags_free(&d);
+	arena_free(a);
+}
+
+int main(void)
+{
+	if (!mkdtemp(dir)) {
+		perror("mkdtemp");
+		return 1;
+	}
+	test_basic();
+	test_merge();
+	test_errors();
+	test_base64();
+	test_timeout();
+	test_clean();
+	char cmd[100];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		printf("# could not remove %s\n", dir);
+	return UNIT_DONE();
+}
