@@ -87,6 +87,14 @@ void schema_set_fetch(struct schema *s, schema_fetch_fn fn, void *ctx);
  * matches "integer" (draft-07 default: 1.0 does).  Used by crd.c. */
 void schema_set_integer_literal(struct schema *s, bool on);
 
+/* A subschema with "x-asbgen-check": "<check id>" states value rules
+ * (pattern, format, enum, bounds, lengths) for editors, while one of
+ * asbgen's semantic checks owns them.  On: those rules are skipped (type
+ * and structure are still checked), so a bad value is reported once, by
+ * the check, with its id.  Off (the default, as `asbgen check --schema`
+ * uses it): the schema is applied as written. */
+void schema_set_defer_checked(struct schema *s, bool on);
+
 /* Validate; every violation is reported to d.  Returns the number of errors
  * reported (0: valid).  Warnings (unsupported regex) are not counted. */
 int schema_validate(struct diags *d, const struct schema *s, const struct value *instance);

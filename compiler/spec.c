@@ -18,6 +18,7 @@ static struct value *check_loaded(struct ctx *c, struct value *spec, size_t befo
 		c->schema = schema_load(c->arena, &c->diags, sp);
 		if (!c->schema)
 			return NULL;
+		schema_set_defer_checked(c->schema, true);
 	}
 	schema_validate(&c->diags, c->schema, spec);
 	if (c->diags.nerrors > before)

@@ -486,6 +486,23 @@ static void test_edit_distance(void)
 	CHECK("edit distance capped", schema_edit_distance("abc", 3, "xyzxyz", 6, 2) == 3);
 }
 
+/* "x-asbgen-check" value rules: applied as written by default, skipped
+ * (type still checked) when the semantic checks own them. */
+static void test_defer_checked(void)
+{
+	struct schema *s = S("{'properties': {'n': {'type': 'string', 'pattern': '^[a-z]+$', "
+			     "'x-asbgen-check': 'user-name'}, 'p': {'type': 'integer', 'minimum': 1, "
+			     "'x-asbgen-check': 'topic-partitions'}, 'c': {'enum': ['a'], "
+			     "'x-asbgen-check': 'registry-compatibility'}, 'q': {'type': 'string', "
+			     "'pattern': '^[a-z]+$'}}}");
+	struct value *bad = T("{'n': 'A_B', 'p': 0, 'c': 'b', 'q': 'X'}");
+	CHECK("x-asbgen-check: rules apply by default", V(s, bad) == 4);
+	schema_set_defer_checked(s, true);
+	CHECK("x-asbgen-check: deferred rules are skipped, others kept", V(s, bad) == 1);
+	CHECK_STR("x-asbgen-check: the unmarked pattern still reports", id(0), "schema-pattern");
+	CHECK("x-asbgen-check: a wrong type is still reported", V(s, T("{'n': 5, 'p': 'x'}")) == 2);
+}
+
 int main(void)
 {
 	A = arena_new();
@@ -500,6 +517,7 @@ int main(void)
 	test_formats();
 	test_load_and_convert();
 	test_edit_distance();
+	test_defer_checked();
 	free_made();
 	diags_free(&D);
 	arena_free(A);
