@@ -279,12 +279,22 @@ static struct value *with_type(struct arena *a, const struct value *item, const 
 	return out;
 }
 
-/* The managed objects of one kind that asbgen does not render. */
+/* Did another controller make it (and asbgen does not claim it)? */
+static bool owned_by_another(const struct value *it)
+{
+	const struct value *owners = v_path(it, "metadata.ownerReferences");
+	if (!owners || owners->kind != V_SEQ || owners->seq.n == 0)
+		return false;
+	const struct value *labels = v_path(it, "metadata.labels");
+	const char *by = v_as_str(map_get(labels, LIVE_MANAGED_LABEL), "");
+	return strcmp(by, LIVE_MANAGED_VALUE) != 0;
+}
+
+/* The objects of one kind that asbgen does not render (see live.h). */
 static int list_prune(struct arena *a, struct diags *d, struct kube *kc, const struct kind_ns *k,
 		      struct objset *prune)
 {
-	const char *path = arena_printf(a, "%s?labelSelector=%s", collection_path(a, k),
-					esc(a, LIVE_MANAGED_SELECTOR));
+	const char *path = collection_path(a, k);
 	struct value *list = NULL;
 	enum kube_status st = kube_get(kc, path, arena_printf(a, "list %s%s", resource_name(a, k), in_ns(a, k)), &list);
 	if (st == KUBE_ABSENT)
@@ -300,7 +310,8 @@ static int list_prune(struct arena *a, struct diags *d, struct kube *kc, const s
 	for (size_t i = 0; i < items->seq.n; i++) {
 		const struct value *it = items->seq.items[i];
 		const char *name = v_as_str(v_path(it, "metadata.name"), NULL);
-		if (!name || bsearch(&name, k->names, k->n, sizeof *k->names, cmp_str))
+		if (!name || bsearch(&name, k->names, k->n, sizeof *k->names, cmp_str) ||
+		    owned_by_another(it))
 			continue;
 		const char *ns = v_as_str(v_path(it, "metadata.namespace"), "");
 		const char *base = *k->group ? arena_printf(a, "/apis/%s/%s", k->group, k->version)

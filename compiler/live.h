@@ -15,8 +15,12 @@
  *
  * Objects absent from the cluster (404) are left out of the live set, so
  * the diff shows them as additions.  Prune candidates: objects of the
- * rendered kinds in the rendered namespaces, labelled
- * app.kubernetes.io/managed-by=asbgen, that asbgen does not render.
+ * rendered kinds in the rendered namespaces that asbgen does not render,
+ * except those another controller made (they have ownerReferences: what
+ * Strimzi and the registry operator create beside asbgen's objects) and
+ * are not labelled app.kubernetes.io/managed-by=asbgen.  Unowned objects
+ * without the label are candidates too: what an earlier deployment (the
+ * Phalanx charts) left behind is exactly what a prune sync removes.
  */
 #ifndef ASBGEN_LIVE_H
 #define ASBGEN_LIVE_H
@@ -36,7 +40,8 @@ struct live_opts {
 };
 
 #define LIVE_DEFAULT_TIMEOUT_MS 30000L
-#define LIVE_MANAGED_SELECTOR "app.kubernetes.io/managed-by=asbgen"
+#define LIVE_MANAGED_LABEL "app.kubernetes.io/managed-by"
+#define LIVE_MANAGED_VALUE "asbgen"
 
 /* Is o an object the cluster would hold (not a File, not the
  * kustomization)? */

@@ -141,9 +141,11 @@ else
 			grep -q '^~ Deployment alert-stream-broker/alert-database-server$' "$LV/diff.out" &&
 			grep -q 'containers\[name=alert-database-server\]\.image: "lsstdm/alert_database_server:v3.9.0" -> "lsstdm/alert_database_server:v4.0.0"' "$LV/diff.out" &&
 			grep -q '^  - KafkaUser alert-stream-broker/old-user$' "$LV/diff.out" &&
-			grep -q '^1 added, 0 removed, 1 changed, 1 prune candidate; 1 dangerous$' "$LV/diff.out" &&
+			grep -q '^  - Service alert-stream-broker/alert-stream-broker-legacy$' "$LV/diff.out" &&
+			! grep -q 'alert-broker-entity-operator' "$LV/diff.out" &&
+			grep -q '^1 added, 0 removed, 1 changed, 2 prune candidates; 1 dangerous$' "$LV/diff.out" &&
 			! grep -q "$LIVE_TOKEN" "$LV/diff.out" "$LV/diff.err"; then
-			ok "live: asbgen diff --live: the missing object added, the image change, the prune candidate (exit 3: a user would be pruned), no token"
+			ok "live: asbgen diff --live: the missing object added, the image change, the prune candidates (an old user and an unowned leftover, not Strimzi's own Deployment; exit 3: a user would be pruned), no token"
 		else
 			notok "live: asbgen diff --live: the missing object added, the image change, the prune candidate" \
 				"exit $rc; stdout: $(cat "$LV/diff.out"); stderr: $(cat "$LV/diff.err")"
@@ -162,8 +164,8 @@ while i < len(text):
     d, i = dec.raw_decode(text, i)
     docs.append(d)
 rep = [d for d in docs if isinstance(d, dict)][-1]
-assert rep["summary"] == {"added": 1, "removed": 0, "changed": 1, "prune": 1, "dangers": 1}, rep["summary"]
-assert [p["name"] for p in rep["prune"]] == ["old-user"], rep["prune"]
+assert rep["summary"] == {"added": 1, "removed": 0, "changed": 1, "prune": 2, "dangers": 1}, rep["summary"]
+assert [p["name"] for p in rep["prune"]] == ["alert-stream-broker-legacy", "old-user"], rep["prune"]
 assert rep["old"].startswith("cluster https://127.0.0.1:"), rep["old"]
 ' "$LV/diff.json" 2>&1); then
 			ok "live: asbgen diff --live --format json: the summary and the prune candidate"

@@ -13,8 +13,11 @@ Jobs), plus the differences the live tests look for:
   - serviceaccount alert-database-writer was never created (a 404);
   - kafkauser old-user, labelled managed-by asbgen, is no longer rendered
     (a prune candidate);
-  - deployment alert-broker-entity-operator (made by Strimzi, not
-    labelled) is in the namespace too, and must not be a prune candidate.
+  - deployment alert-broker-entity-operator (made by Strimzi: owned by the
+    Kafka resource) is in the namespace too, and must not be a prune
+    candidate;
+  - service alert-stream-broker-legacy (left by the Phalanx charts: no
+    owner, no asbgen label) is a prune candidate.
 
 Writes discovery.json (API path -> APIResourceList) and objects.json.
 Run it again when the minimal render changes.
@@ -101,6 +104,7 @@ def main():
             c["image"] = c["image"].rsplit(":", 1)[0] + ":v3.9.0"
         objects.append(obj)
     user = next(o for o in objects if o["kind"] == "KafkaUser")
+    kafka = next(o for o in objects if o["kind"] == "Kafka")
     old = copy.deepcopy(user)
     old["metadata"]["name"] = "old-user"
     old["metadata"]["uid"] = "00000000-0000-4000-8000-999999999999"
@@ -108,9 +112,17 @@ def main():
     objects.append(add_server_fields({
         "apiVersion": "apps/v1", "kind": "Deployment",
         "metadata": {"name": "alert-broker-entity-operator", "namespace": user["metadata"]["namespace"],
-                     "labels": {"app.kubernetes.io/managed-by": "strimzi-cluster-operator"}},
+                     "labels": {"app.kubernetes.io/managed-by": "strimzi-cluster-operator"},
+                     "ownerReferences": [{"apiVersion": kafka["apiVersion"], "kind": "Kafka",
+                                          "name": kafka["metadata"]["name"], "uid": kafka["metadata"]["uid"],
+                                          "controller": True, "blockOwnerDeletion": False}]},
         "spec": {"replicas": 1, "template": {"spec": {"containers": [{"name": "topic-operator",
                                                                        "image": "strimzi/operator"}]}}}}, 99))
+    objects.append(add_server_fields({
+        "apiVersion": "v1", "kind": "Service",
+        "metadata": {"name": "alert-stream-broker-legacy", "namespace": user["metadata"]["namespace"],
+                     "labels": {"app.kubernetes.io/instance": "alert-stream-broker"}},
+        "spec": {"ports": [{"name": "http", "port": 8080}], "selector": {"app": "legacy"}}}, 100))
     discovery = {}
     for api_version, kind in sorted(kinds):
         path = "/api/" + api_version if "/" not in api_version else "/apis/" + api_version
