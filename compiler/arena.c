@@ -11,12 +11,17 @@
 #define ARENA_MAX_CHUNK (16u << 20)
 #define ARENA_ALIGN 16
 
-/* Chunks are anonymous mappings, pre-faulted with MAP_POPULATE: touching
- * fresh pages one fault at a time costs several times more on the VMs we
- * run on (2.6 ms per MB against 0.5), and large renders allocate tens of
- * MB.  Chunks grow geometrically so the number of mappings stays small.
- * Fresh mappings are zero-filled and bump allocation never reuses memory,
- * so allocations need no memset. */
+/* Chunks are anonymous mappings, pre-faulted: touching fresh pages one
+ * fault at a time costs several times more on the VMs we run on (2.6 ms
+ * per MB against 0.5), and large renders allocate tens of MB.  Chunks of
+ * 2 MiB and more are also aligned to 2 MiB and offered to transparent huge
+ * pages (MADV_HUGEPAGE): one fault then maps 2 MiB instead of 4 KiB, which
+ * took a fifth of a 10,000-user render.  Where THP is off, or the kernel
+ * lacks MADV_POPULATE_WRITE, we fall back to MAP_POPULATE.  Chunks grow
+ * geometrically so the number of mappings stays small.  Fresh mappings are
+ * zero-filled and bump allocation never reuses memory, so allocations
+ * need no memset. */
+#define HUGE_PAGE (2u << 20)
 struct chunk {
 	struct chunk *next;
 	size_t size, used, mapped;
@@ -81,15 +86,52 @@ void arena_free(struct arena *a)
 	free(a);
 }
 
+/* A 2 MiB-aligned mapping of `mapped` bytes (a multiple of HUGE_PAGE),
+ * pre-faulted with huge pages when the kernel allows; NULL when the huge
+ * page path is unavailable (the caller then uses MAP_POPULATE). */
+static void *map_huge(size_t mapped)
+{
+#if defined(MADV_HUGEPAGE) && defined(MADV_POPULATE_WRITE)
+	size_t span = mapped + HUGE_PAGE;
+	unsigned char *raw = mmap(NULL, span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (raw == MAP_FAILED)
+		return NULL;
+	/* Trim the unaligned head and the tail so the chunk starts on a huge
+	 * page boundary (THP only maps aligned 2 MiB ranges). */
+	uintptr_t start = ((uintptr_t)raw + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1);
+	unsigned char *p = (unsigned char *)start;
+	size_t head = (size_t)(p - raw), tail = span - head - mapped;
+	if (head)
+		munmap(raw, head);
+	if (tail)
+		munmap(p + mapped, tail);
+	if (madvise(p, mapped, MADV_HUGEPAGE) != 0 || madvise(p, mapped, MADV_POPULATE_WRITE) != 0) {
+		munmap(p, mapped);
+		return NULL;
+	}
+	return p;
+#else
+	(void)mapped;
+	return NULL;
+#endif
+}
+
 static struct chunk *chunk_new(size_t want)
 {
-	if (want > SIZE_MAX - sizeof(struct chunk) - 4096)
+	if (want > SIZE_MAX - sizeof(struct chunk) - HUGE_PAGE)
 		die_oom();
 	size_t mapped = (sizeof(struct chunk) + want + 4095) & ~(size_t)4095;
-	struct chunk *c = mmap(NULL, mapped, PROT_READ | PROT_WRITE,
-			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
-	if (c == MAP_FAILED)
-		die_oom();
+	struct chunk *c = NULL;
+	if (mapped >= HUGE_PAGE) {
+		mapped = (mapped + HUGE_PAGE - 1) & ~(size_t)(HUGE_PAGE - 1);
+		c = map_huge(mapped);
+	}
+	if (!c) {
+		c = mmap(NULL, mapped, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+		if (c == MAP_FAILED)
+			die_oom();
+	}
 	c->mapped = mapped;
 	c->size = mapped - sizeof(struct chunk);
 	c->used = 0;
