@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define KEY_SLOTS 512 /* a power of two above the model's distinct keys */
+
 /* Builder state for one model. */
 struct mb {
 	struct arena *a;
@@ -22,6 +24,11 @@ struct mb {
 	 * trees may share immutable nodes, so each is built once. */
 	struct acl_slot { const char *key; struct value *v; } *acls;
 	size_t acls_n, acls_cap;
+	/* Key nodes by literal, for values without a source mark: such a key
+	 * node is the same for every map it is put in, so 10,000 users share
+	 * one "name" node instead of building 10,000 (a fifth of the model). */
+	struct key_slot { const char *lit; struct value *key; } keys[KEY_SLOTS];
+	size_t keys_n;
 };
 
 /* ---- reading the spec (already schema-checked; still defensive) ---- */
@@ -57,8 +64,26 @@ static struct value *B(struct mb *m, bool b) { return v_bool(m->a, NULL, b); }
 static struct value *N(struct mb *m) { return v_null(m->a, NULL); }
 static struct value *M(struct mb *m) { return v_map(m->a, NULL); }
 static struct value *L(struct mb *m) { return v_seq(m->a, NULL); }
-/* Model keys are literals: no copy. */
-static void put(struct mb *m, struct value *map, const char *k, struct value *v) { map_set_lit(m->a, map, k, v); }
+/* Model keys are literals: no copy.  A value from the spec keeps its mark
+ * on its key (map_set_lit); others share one key node per literal. */
+static void put(struct mb *m, struct value *map, const char *k, struct value *v)
+{
+	/* (A key built at run time is a new pointer each time: once the table
+	 * is half full, keys are no longer shared, which is only slower.) */
+	if ((v && (v->mark.file || v->mark.line)) || m->keys_n >= KEY_SLOTS / 2) {
+		map_set_lit(m->a, map, k, v);
+		return;
+	}
+	size_t j = ((uintptr_t)k >> 3) & (KEY_SLOTS - 1);
+	while (m->keys[j].lit && m->keys[j].lit != k)
+		j = (j + 1) & (KEY_SLOTS - 1);
+	if (!m->keys[j].lit) {
+		m->keys[j].lit = k;
+		m->keys[j].key = v_lit(m->a, NULL, k);
+		m->keys_n++;
+	}
+	map_put(m->a, map, m->keys[j].key, v);
+}
 static void push(struct mb *m, struct value *seq, struct value *v) { seq_push(m->a, seq, v); }
 static struct value *F(struct mb *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static struct value *F(struct mb *m, const char *fmt, ...)
@@ -67,7 +92,7 @@ static struct value *F(struct mb *m, const char *fmt, ...)
 	va_start(ap, fmt);
 	char *s = arena_vprintf(m->a, fmt, ap);
 	va_end(ap);
-	return v_str(m->a, NULL, s);
+	return v_lit(m->a, NULL, s); /* s is in the arena already */
 }
 
 /* Put "<key>", "<key>Repository" and "<key>Tag" for an image reference,
@@ -590,10 +615,12 @@ static struct value *topic_entry(struct mb *m, const char *name, const struct va
 static struct value *acl_build(struct mb *m, const char *type, const char *name, const char *pattern,
 			       const char *ops)
 {
+	/* type, name and pattern are literals or spec text in the arena: no
+	 * copies (one entry per user for the group prefix ACL). */
 	struct value *r = M(m);
-	put(m, r, "type", S(m, type));
-	put(m, r, "name", S(m, name));
-	put(m, r, "patternType", S(m, pattern));
+	put(m, r, "type", v_lit(m->a, NULL, type));
+	put(m, r, "name", v_lit(m->a, NULL, name));
+	put(m, r, "patternType", v_lit(m->a, NULL, pattern));
 	struct value *o = M(m);
 	put(m, o, "resource", r);
 	struct value *list = L(m);
@@ -606,7 +633,7 @@ static struct value *acl_build(struct mb *m, const char *type, const char *name,
 		p += l + (e ? 1 : 0);
 	}
 	put(m, o, "operations", list);
-	put(m, o, "host", S(m, "*"));
+	put(m, o, "host", v_lit(m->a, NULL, "*"));
 	return o;
 }
 
@@ -622,7 +649,12 @@ static uint64_t fnv(const char *s)
 static struct value *acl(struct mb *m, const char *type, const char *name, const char *pattern,
 			 const char *ops)
 {
-	char *key = arena_printf(m->a, "%s\x1f%s\x1f%s\x1f%s", type, name, pattern, ops);
+	/* The lookup key on the stack: most calls find an entry already built,
+	 * and only a new entry's key is copied into the arena. */
+	char tmp[256];
+	int kn = snprintf(tmp, sizeof tmp, "%s\x1f%s\x1f%s\x1f%s", type, name, pattern, ops);
+	const char *key = kn >= 0 && (size_t)kn < sizeof tmp
+		? tmp : arena_printf(m->a, "%s\x1f%s\x1f%s\x1f%s", type, name, pattern, ops);
 	if ((m->acls_n + 1) * 2 > m->acls_cap) {
 		size_t cap = m->acls_cap ? m->acls_cap * 2 : 64;
 		struct acl_slot *t = arena_alloc(m->a, cap * sizeof *t);
@@ -644,7 +676,7 @@ static struct value *acl(struct mb *m, const char *type, const char *name, const
 			return m->acls[j].v;
 		j = (j + 1) & (m->acls_cap - 1);
 	}
-	m->acls[j].key = key;
+	m->acls[j].key = key == tmp ? arena_strndup(m->a, tmp, (size_t)kn) : key;
 	m->acls[j].v = acl_build(m, type, name, pattern, ops);
 	m->acls_n++;
 	return m->acls[j].v;
