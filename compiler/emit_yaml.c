@@ -282,6 +282,10 @@ static int yaml_string(struct yctx *c, const struct value *v, int ind, bool key)
 {
 	const char *s = v->str.s;
 	size_t n = v->str.len;
+	if (v->flags & VF_YAML_PLAIN) { /* checked once, where the node was built */
+		buf_add(c->out, s, n);
+		return 0;
+	}
 	size_t bad = utf8_check(s, n);
 	if (bad != n)
 		return emit_err_utf8(c->d, v, bad);
@@ -295,6 +299,13 @@ static int yaml_string(struct yctx *c, const struct value *v, int ind, bool key)
 	else
 		yaml_double_quoted(c->out, s, n);
 	return 0;
+}
+
+void emit_yaml_mark_plain(struct value *v)
+{
+	if (v->kind == V_STRING && utf8_check(v->str.s, v->str.len) == v->str.len &&
+	    yaml_plain_ok(v->str.s, v->str.len))
+		v->flags |= VF_YAML_PLAIN;
 }
 
 /* Write a scalar value (or an empty collection) and its newline. */

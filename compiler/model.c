@@ -3,6 +3,7 @@
 #include "arena.h"
 #include "buf.h"
 #include "diag.h"
+#include "emit.h"
 #include "strimzi.h"
 #include "version.h"
 
@@ -80,6 +81,7 @@ static void put(struct mb *m, struct value *map, const char *k, struct value *v)
 	if (!m->keys[j].lit) {
 		m->keys[j].lit = k;
 		m->keys[j].key = v_lit(m->a, NULL, k);
+		emit_yaml_mark_plain(m->keys[j].key); /* emitted once per user */
 		m->keys_n++;
 	}
 	map_put(m->a, map, m->keys[j].key, v);
@@ -634,6 +636,11 @@ static struct value *acl_build(struct mb *m, const char *type, const char *name,
 	}
 	put(m, o, "operations", list);
 	put(m, o, "host", v_lit(m->a, NULL, "*"));
+	/* Topic ACL entries are shared by every user of the topic. */
+	for (size_t i = 0; i < r->map.n; i++)
+		emit_yaml_mark_plain(r->map.items[i].val);
+	for (size_t i = 0; i < list->seq.n; i++)
+		emit_yaml_mark_plain(list->seq.items[i]);
 	return o;
 }
 

@@ -15,6 +15,7 @@
 #include "arena.h"
 #include "buf.h"
 #include "diag.h"
+#include "emit.h"
 #include "expr.h"
 #include "load.h"
 
@@ -574,6 +575,43 @@ static struct tnode *compile(struct ctx *c, const struct value *v)
 	return compile_scalar(c, v);
 }
 
+/* Mark the strings a compiled template outputs as they are (static
+ * subtrees, static keys) with VF_YAML_PLAIN where they qualify: the same
+ * keys are emitted once per user, and the check runs here once.  The
+ * nodes belong to the template's arena and are not handed on yet. */
+static void mark_plain_value(const struct value *cv)
+{
+	struct value *v = (struct value *)cv;
+	if (v->kind == V_STRING) {
+		emit_yaml_mark_plain(v);
+	} else if (v->kind == V_SEQ) {
+		for (size_t i = 0; i < v->seq.n; i++)
+			mark_plain_value(v->seq.items[i]);
+	} else if (v->kind == V_MAP) {
+		for (size_t i = 0; i < v->map.n; i++) {
+			mark_plain_value(v->map.items[i].key);
+			mark_plain_value(v->map.items[i].val);
+		}
+	}
+}
+
+static void mark_plain(const struct tnode *t)
+{
+	if (!t)
+		return;
+	if (t->kind == TN_STATIC) {
+		mark_plain_value(t->src);
+		return;
+	}
+	if (t->kind != TN_MAP && t->kind != TN_SEQ)
+		return;
+	for (size_t i = 0; i < t->nents; i++) {
+		mark_plain(t->ents[i].key);
+		mark_plain(t->ents[i].val);
+		mark_plain(t->ents[i].els);
+	}
+}
+
 /* ---------------------------------------------------------------- instantiating */
 
 static struct value *inst(struct ctx *c, const struct tnode *t, const struct scope *sc);
@@ -629,6 +667,7 @@ static struct value *inst_key(struct ctx *c, const struct tnode *k, const struct
 		struct value *key = v_str(c->env.a, &k->src->mark, "");
 		if (v->kind == V_STRING) {
 			key->str = v->str;
+			key->flags = v->flags & VF_YAML_PLAIN; /* same text */
 			return key;
 		}
 		size_t base = c->sb.len;
@@ -900,8 +939,10 @@ static bool tf_load(struct ctx *c, struct tfile *tf)
 	if (c->cache)
 		c->env.a = c->cache->a;
 	struct value *doc = load_yaml_file(c->env.a, c->env.d, tf->full);
-	if (doc)
+	if (doc) {
 		tf->root = compile(c, doc);
+		mark_plain(tf->root);
+	}
 	c->env.a = render_arena;
 	if (!doc) {
 		c->env.failed = true;
