@@ -172,6 +172,23 @@ void *arena_alloc(struct arena *a, size_t size)
 	return p;
 }
 
+void arena_clear(struct arena *a)
+{
+	struct chunk *keep = a->head;
+	if (!keep)
+		return;
+	for (struct chunk *c = keep->next, *next; c; c = next) {
+		next = c->next;
+		munmap(c, c->mapped);
+	}
+	/* Allocations are zero-filled: zero what was handed out (a few KB
+	 * for one output, still in the cache). */
+	memset(keep->data, 0, keep->used);
+	keep->used = 0;
+	keep->next = NULL;
+	a->total = 0;
+}
+
 void *arena_realloc(struct arena *a, void *old, size_t old_size, size_t new_size)
 {
 	void *p = arena_alloc(a, new_size);
