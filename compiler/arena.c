@@ -1,6 +1,7 @@
 /* arena.c - bump allocator in chained chunks. */
 #include "arena.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,16 +12,19 @@
 #define ARENA_MAX_CHUNK (16u << 20)
 #define ARENA_ALIGN 16
 
-/* Chunks are anonymous mappings, pre-faulted: touching fresh pages one
- * fault at a time costs several times more on the VMs we run on (2.6 ms
- * per MB against 0.5), and large renders allocate tens of MB.  Chunks of
- * 2 MiB and more are also aligned to 2 MiB and offered to transparent huge
- * pages (MADV_HUGEPAGE): one fault then maps 2 MiB instead of 4 KiB, which
- * took a fifth of a 10,000-user render.  Where THP is off, or the kernel
- * lacks MADV_POPULATE_WRITE, we fall back to MAP_POPULATE.  Chunks grow
- * geometrically so the number of mappings stays small.  Fresh mappings are
- * zero-filled and bump allocation never reuses memory, so allocations
- * need no memset. */
+/* Chunks are anonymous mappings.  Touching fresh pages one 4 KiB fault at
+ * a time costs several times more on the VMs we run on (2.6 ms per MB
+ * against 0.5), and large renders allocate tens of MB, so small chunks are
+ * pre-faulted (MAP_POPULATE).  Chunks of 2 MiB and more are aligned to
+ * 2 MiB and given to transparent huge pages (MADV_HUGEPAGE) when the
+ * system offers them: one fault then maps 2 MiB, and only the part of a
+ * chunk actually used is ever faulted and zeroed (pre-faulting 16 MiB
+ * chunks zeroed memory the render never used, and zeroing is the biggest
+ * single cost of a large render here).  Where THP is off, big chunks are
+ * pre-faulted like small ones.  Chunks grow geometrically so the number of
+ * mappings stays small.  Fresh mappings are zero-filled and bump
+ * allocation never reuses memory (arena_clear zeroes what it hands back),
+ * so allocations need no memset. */
 #define HUGE_PAGE (2u << 20)
 struct chunk {
 	struct chunk *next;
@@ -86,12 +90,27 @@ void arena_free(struct arena *a)
 	free(a);
 }
 
-/* A 2 MiB-aligned mapping of `mapped` bytes (a multiple of HUGE_PAGE),
- * pre-faulted with huge pages when the kernel allows; NULL when the huge
- * page path is unavailable (the caller then uses MAP_POPULATE). */
+/* Does the kernel give huge pages to a region that asks (THP "always" or
+ * "madvise", not "never")?  Read for each big chunk: a few per render. */
+static bool thp_available(void)
+{
+	FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "r");
+	if (!f)
+		return false;
+	char line[128];
+	bool ok = fgets(line, sizeof line, f) && !strstr(line, "[never]");
+	fclose(f);
+	return ok;
+}
+
+/* A 2 MiB-aligned mapping of `mapped` bytes (a multiple of HUGE_PAGE) that
+ * faults in huge pages; NULL when the system has no THP (the caller then
+ * pre-faults 4 KiB pages with MAP_POPULATE). */
 static void *map_huge(size_t mapped)
 {
-#if defined(MADV_HUGEPAGE) && defined(MADV_POPULATE_WRITE)
+#ifdef MADV_HUGEPAGE
+	if (!thp_available())
+		return NULL;
 	size_t span = mapped + HUGE_PAGE;
 	unsigned char *raw = mmap(NULL, span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (raw == MAP_FAILED)
@@ -105,7 +124,7 @@ static void *map_huge(size_t mapped)
 		munmap(raw, head);
 	if (tail)
 		munmap(p + mapped, tail);
-	if (madvise(p, mapped, MADV_HUGEPAGE) != 0 || madvise(p, mapped, MADV_POPULATE_WRITE) != 0) {
+	if (madvise(p, mapped, MADV_HUGEPAGE) != 0) {
 		munmap(p, mapped);
 		return NULL;
 	}
