@@ -23,7 +23,11 @@ struct mb {
 	bool failed;
 	/* ACL entries by content: thousands of users share the same few, and
 	 * trees may share immutable nodes, so each is built once. */
-	struct acl_slot { const char *key; struct value *v; } *acls;
+	struct acl_slot {
+		const char *type, *name, *pattern, *ops; /* literals or arena text */
+		uint64_t hash;
+		struct value *v;
+	} *acls;
 	size_t acls_n, acls_cap;
 	/* Key nodes by literal, for values without a source mark: such a key
 	 * node is the same for every map it is put in, so 10,000 users share
@@ -644,47 +648,48 @@ static struct value *acl_build(struct mb *m, const char *type, const char *name,
 	return o;
 }
 
-static uint64_t fnv(const char *s)
+/* FNV-1a over the parts of an ACL entry, each ended by a 0x1f byte. */
+static uint64_t acl_hash(const char *const parts[4])
 {
 	uint64_t h = 1469598103934665603ull;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	for (int k = 0; k < 4; k++) {
+		for (const char *s = parts[k]; *s; s++)
+			h = (h ^ (unsigned char)*s) * 1099511628211ull;
+		h = (h ^ 0x1f) * 1099511628211ull;
+	}
 	return h;
 }
 
-/* An ACL entry: a resource, its pattern type, and operations. */
+/* An ACL entry: a resource, its pattern type, and operations.  Looked up
+ * by content without building a key string (20,000 calls for 10,000
+ * users, nearly all hits); the parts are literals or spec text in the
+ * arena, so the table keeps the pointers. */
 static struct value *acl(struct mb *m, const char *type, const char *name, const char *pattern,
 			 const char *ops)
 {
-	/* The lookup key on the stack: most calls find an entry already built,
-	 * and only a new entry's key is copied into the arena. */
-	char tmp[256];
-	int kn = snprintf(tmp, sizeof tmp, "%s\x1f%s\x1f%s\x1f%s", type, name, pattern, ops);
-	const char *key = kn >= 0 && (size_t)kn < sizeof tmp
-		? tmp : arena_printf(m->a, "%s\x1f%s\x1f%s\x1f%s", type, name, pattern, ops);
+	const char *parts[4] = { type, name, pattern, ops };
+	uint64_t h = acl_hash(parts);
 	if ((m->acls_n + 1) * 2 > m->acls_cap) {
 		size_t cap = m->acls_cap ? m->acls_cap * 2 : 64;
 		struct acl_slot *t = arena_alloc(m->a, cap * sizeof *t);
-		memset(t, 0, cap * sizeof *t);
 		for (size_t i = 0; i < m->acls_cap; i++) {
-			if (!m->acls[i].key)
+			if (!m->acls[i].v)
 				continue;
-			size_t j = fnv(m->acls[i].key) & (cap - 1);
-			while (t[j].key)
+			size_t j = m->acls[i].hash & (cap - 1);
+			while (t[j].v)
 				j = (j + 1) & (cap - 1);
 			t[j] = m->acls[i];
 		}
 		m->acls = t;
 		m->acls_cap = cap;
 	}
-	size_t j = fnv(key) & (m->acls_cap - 1);
-	while (m->acls[j].key) {
-		if (!strcmp(m->acls[j].key, key))
-			return m->acls[j].v;
-		j = (j + 1) & (m->acls_cap - 1);
-	}
-	m->acls[j].key = key == tmp ? arena_strndup(m->a, tmp, (size_t)kn) : key;
-	m->acls[j].v = acl_build(m, type, name, pattern, ops);
+	size_t j = h & (m->acls_cap - 1);
+	for (struct acl_slot *sl; (sl = &m->acls[j])->v; j = (j + 1) & (m->acls_cap - 1))
+		if (sl->hash == h && !strcmp(sl->name, name) && !strcmp(sl->type, type) &&
+		    !strcmp(sl->pattern, pattern) && !strcmp(sl->ops, ops))
+			return sl->v;
+	m->acls[j] = (struct acl_slot){ type, name, pattern, ops, h,
+					acl_build(m, type, name, pattern, ops) };
 	m->acls_n++;
 	return m->acls[j].v;
 }
