@@ -65,6 +65,7 @@ struct tnode {
 /* A template file of the set, loaded and compiled at most once. */
 struct tfile {
 	const char *rel, *full;
+	uint64_t hash;      /* of rel: include() looks files up twice per user */
 	struct tnode *root; /* NULL when it could not be loaded */
 	bool loaded, missing, busy;
 };
@@ -907,15 +908,18 @@ static struct tfile *get_tfile(struct ctx *c, const char *rel)
 	struct tfile ***tfs = c->cache ? &c->cache->tfs : &c->tfs;
 	size_t *n = c->cache ? &c->cache->ntfs : &c->ntfs, *cap = c->cache ? &c->cache->captfs : &c->captfs;
 	struct arena *a = c->cache ? c->cache->a : c->keep;
+	size_t rn = strlen(rel);
+	uint64_t h = hash_bytes(rel, rn);
 	for (size_t i = 0; i < *n; i++)
-		if (strcmp((*tfs)[i]->rel, rel) == 0)
+		if ((*tfs)[i]->hash == h && strcmp((*tfs)[i]->rel, rel) == 0)
 			return (*tfs)[i];
 	if (*n == *cap) {
 		*cap = *cap ? 2 * *cap : 16;
 		*tfs = xrealloc(*tfs, *cap * sizeof **tfs);
 	}
 	struct tfile *tf = arena_alloc(a, sizeof *tf);
-	tf->rel = arena_strdup(a, rel);
+	tf->rel = arena_strndup(a, rel, rn);
+	tf->hash = h;
 	tf->full = c->dir ? arena_printf(a, "%s/%s", c->dir, rel) : tf->rel;
 	(*tfs)[(*n)++] = tf;
 	return tf;
