@@ -34,6 +34,9 @@ struct mb {
 	 * one "name" node instead of building 10,000 (a fifth of the model). */
 	struct key_slot { const char *lit; struct value *key; } keys[KEY_SLOTS];
 	size_t keys_n;
+	/* ACL operation lists by ops literal (see ops_list). */
+	struct ops_slot { const char *ops; struct value *list; } ops[16];
+	size_t nops;
 };
 
 /* ---- reading the spec (already schema-checked; still defensive) ---- */
@@ -71,24 +74,40 @@ static struct value *M(struct mb *m) { return v_map(m->a, NULL); }
 static struct value *L(struct mb *m) { return v_seq(m->a, NULL); }
 /* Model keys are literals: no copy.  A value from the spec keeps its mark
  * on its key (map_set_lit); others share one key node per literal. */
-static void put(struct mb *m, struct value *map, const char *k, struct value *v)
+/* The shared node of a literal string (unmarked), checked once for plain
+ * YAML; NULL once the table is half full (a string built at run time is a
+ * new pointer each time: it is then no longer shared, which is only
+ * slower). */
+static struct value *intern(struct mb *m, const char *lit)
 {
-	/* (A key built at run time is a new pointer each time: once the table
-	 * is half full, keys are no longer shared, which is only slower.) */
-	if ((v && (v->mark.file || v->mark.line)) || m->keys_n >= KEY_SLOTS / 2) {
-		map_set_lit(m->a, map, k, v);
-		return;
-	}
-	size_t j = ((uintptr_t)k >> 3) & (KEY_SLOTS - 1);
-	while (m->keys[j].lit && m->keys[j].lit != k)
+	size_t j = ((uintptr_t)lit >> 3) & (KEY_SLOTS - 1);
+	while (m->keys[j].lit && m->keys[j].lit != lit)
 		j = (j + 1) & (KEY_SLOTS - 1);
 	if (!m->keys[j].lit) {
-		m->keys[j].lit = k;
-		m->keys[j].key = v_lit(m->a, NULL, k);
+		if (m->keys_n >= KEY_SLOTS / 2)
+			return NULL;
+		m->keys[j].lit = lit;
+		m->keys[j].key = v_lit(m->a, NULL, lit);
 		emit_yaml_mark_plain(m->keys[j].key); /* emitted once per user */
 		m->keys_n++;
 	}
-	map_put(m->a, map, m->keys[j].key, v);
+	return m->keys[j].key;
+}
+
+/* A literal's value node: the shared one, or a new one if the table is full. */
+static struct value *lit(struct mb *m, const char *s)
+{
+	struct value *v = intern(m, s);
+	return v ? v : v_lit(m->a, NULL, s);
+}
+
+static void put(struct mb *m, struct value *map, const char *k, struct value *v)
+{
+	struct value *key = v && (v->mark.file || v->mark.line) ? NULL : intern(m, k);
+	if (key)
+		map_put(m->a, map, key, v);
+	else
+		map_set_lit(m->a, map, k, v);
 }
 static void push(struct mb *m, struct value *seq, struct value *v) { seq_push(m->a, seq, v); }
 static struct value *F(struct mb *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -635,33 +654,45 @@ static struct value *topic_entry(struct mb *m, const char *name, const struct va
 	return o;
 }
 
-static struct value *acl_build(struct mb *m, const char *type, const char *name, const char *pattern,
-			       const char *ops)
+/* The operations of an ACL entry ("Read Describe") as a list, one per
+ * distinct ops literal: a few lists for the whole model. */
+static struct value *ops_list(struct mb *m, const char *ops)
 {
-	/* type, name and pattern are literals or spec text in the arena: no
-	 * copies (one entry per user for the group prefix ACL). */
-	struct value *r = M(m);
-	put(m, r, "type", v_lit(m->a, NULL, type));
-	put(m, r, "name", v_lit(m->a, NULL, name));
-	put(m, r, "patternType", v_lit(m->a, NULL, pattern));
-	struct value *o = M(m);
-	put(m, o, "resource", r);
+	for (size_t i = 0; i < m->nops; i++)
+		if (m->ops[i].ops == ops)
+			return m->ops[i].list;
 	struct value *list = L(m);
 	char buf[64];
 	for (const char *p = ops; *p;) {
 		const char *e = strchr(p, ' ');
 		size_t l = e ? (size_t)(e - p) : strlen(p);
 		snprintf(buf, sizeof buf, "%.*s", (int)l, p);
-		push(m, list, S(m, buf));
+		struct value *op = S(m, buf);
+		emit_yaml_mark_plain(op);
+		push(m, list, op);
 		p += l + (e ? 1 : 0);
 	}
-	put(m, o, "operations", list);
-	put(m, o, "host", v_lit(m->a, NULL, "*"));
-	/* Topic ACL entries are shared by every user of the topic. */
-	for (size_t i = 0; i < r->map.n; i++)
-		emit_yaml_mark_plain(r->map.items[i].val);
-	for (size_t i = 0; i < list->seq.n; i++)
-		emit_yaml_mark_plain(list->seq.items[i]);
+	if (m->nops < sizeof m->ops / sizeof m->ops[0])
+		m->ops[m->nops++] = (struct ops_slot){ ops, list };
+	return list;
+}
+
+static struct value *acl_build(struct mb *m, const char *type, const char *name, const char *pattern,
+			       const char *ops)
+{
+	/* type, pattern, ops and "*" are literals: their nodes are shared (one
+	 * entry per user for the group prefix ACL); name is spec text in the
+	 * arena (no copy). */
+	struct value *r = M(m);
+	put(m, r, "type", lit(m, type));
+	struct value *nv = v_lit(m->a, NULL, name);
+	emit_yaml_mark_plain(nv);
+	put(m, r, "name", nv);
+	put(m, r, "patternType", lit(m, pattern));
+	struct value *o = M(m);
+	put(m, o, "resource", r);
+	put(m, o, "operations", ops_list(m, ops));
+	put(m, o, "host", lit(m, "*"));
 	return o;
 }
 
