@@ -11,11 +11,17 @@
 #include "model.h"
 #include "template.h"
 
-/* Emit one output (into a reused buffer; the text is not kept). */
+struct checking {
+	struct diags *d;
+	struct buf b; /* one output's text, reused and not kept */
+};
+
+/* Emit one output, for its diagnostics only. */
 static void check_output(void *ctx, const struct tmpl_output *o)
 {
-	struct diags *d = ((void **)ctx)[0];
-	struct buf *b = ((void **)ctx)[1];
+	struct checking *k = ctx;
+	struct diags *d = k->d;
+	struct buf *b = &k->b;
 	if (!o->doc)
 		return;
 	emit_fn emit = emit_for_path(o->path);
@@ -36,10 +42,9 @@ int spec_render_check(struct ctx *c, const struct value *spec, const char *spec_
 	size_t ndiag = d->n, nsrc = d->nsources, errors = d->nerrors;
 	struct arena *scratch = arena_new();
 	struct value *model = model_build(scratch, d, spec, path_base(spec_path));
-	struct buf b = BUF_INIT;
-	void *octx[2] = { d, &b };
-	int rendered = model ? templates_render_each(scratch, d, tdir, model, tc, check_output, octx) : -1;
-	buf_free(&b);
+	struct checking k = { d, BUF_INIT };
+	int rendered = model ? templates_render_each(scratch, d, tdir, model, tc, check_output, &k) : -1;
+	buf_free(&k.b);
 	if (model && rendered != 0 && d->nerrors == errors)
 		/* A cached template reports an error at a place once: say that
 		 * this spec fails there too. */
