@@ -27,6 +27,10 @@
  * are quoted whenever a YAML 1.1 or 1.2 parser could read them as anything
  * but the same string. */
 int emit_yaml(struct buf *out, const struct value *doc, struct diags *d);
+/* Set VF_YAML_PLAIN on string v when it can be written as a plain YAML
+ * scalar (key or value).  For nodes built once and emitted many times:
+ * template text, the model's keys and shared ACL entries. */
+void emit_yaml_mark_plain(struct value *v);
 /* 2-space indent, final newline. */
 int emit_json(struct buf *out, const struct value *doc, struct diags *d);
 /* doc must be a mapping: a .tfvars file, laid out as `terraform fmt` would. */

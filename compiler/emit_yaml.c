@@ -282,6 +282,10 @@ static int yaml_string(struct yctx *c, const struct value *v, int ind, bool key)
 {
 	const char *s = v->str.s;
 	size_t n = v->str.len;
+	if (v->flags & VF_YAML_PLAIN) { /* checked once, where the node was built */
+		buf_add(c->out, s, n);
+		return 0;
+	}
 	size_t bad = utf8_check(s, n);
 	if (bad != n)
 		return emit_err_utf8(c->d, v, bad);
@@ -295,6 +299,13 @@ static int yaml_string(struct yctx *c, const struct value *v, int ind, bool key)
 	else
 		yaml_double_quoted(c->out, s, n);
 	return 0;
+}
+
+void emit_yaml_mark_plain(struct value *v)
+{
+	if (v->kind == V_STRING && utf8_check(v->str.s, v->str.len) == v->str.len &&
+	    yaml_plain_ok(v->str.s, v->str.len))
+		v->flags |= VF_YAML_PLAIN;
 }
 
 /* Write a scalar value (or an empty collection) and its newline. */
@@ -365,6 +376,19 @@ static int yaml_after_colon(struct yctx *c, const struct value *v, int ind, int 
 		buf_putc(c->out, '\n');
 		return yaml_seq(c, v, ind + 2, false, depth + 1);
 	}
+	if (v->kind == V_STRING && (v->flags & VF_YAML_PLAIN)) {
+		/* " value\n" in one reservation: the common line of a manifest */
+		struct buf *b = c->out;
+		size_t n = v->str.len;
+		buf_grow(b, n + 2);
+		char *w = b->data + b->len;
+		*w++ = ' ';
+		memcpy(w, v->str.s, n);
+		w[n] = '\n';
+		w[n + 1] = '\0';
+		b->len += n + 2;
+		return 0;
+	}
 	buf_putc(c->out, ' ');
 	return yaml_scalar_line(c, v, ind);
 }
@@ -375,6 +399,22 @@ static int yaml_map(struct yctx *c, const struct value *m, int ind, bool inline_
 		return emit_err_depth(c->d, m);
 	for (size_t i = 0; i < m->map.n; i++) {
 		const struct pair *p = &m->map.items[i];
+		const struct value *k = p->key;
+		if ((k->flags & VF_YAML_PLAIN) && k->str.len <= YAML_MAX_IMPLICIT_KEY) {
+			/* Indentation, key and colon in one reservation. */
+			struct buf *b = c->out;
+			size_t pad = i > 0 || !inline_first ? (size_t)ind : 0, n = k->str.len;
+			buf_grow(b, pad + n + 1);
+			char *w = b->data + b->len;
+			memset(w, ' ', pad);
+			memcpy(w + pad, k->str.s, n);
+			w[pad + n] = ':';
+			w[pad + n + 1] = '\0';
+			b->len += pad + n + 1;
+			if (yaml_after_colon(c, p->val, ind, depth) < 0)
+				return -1;
+			continue;
+		}
 		if (i > 0 || !inline_first)
 			buf_indent(c->out, ind);
 		size_t start = c->out->len;

@@ -11,6 +11,30 @@
 #include "model.h"
 #include "template.h"
 
+struct checking {
+	struct diags *d;
+	struct buf b; /* one output's text, reused and not kept */
+};
+
+/* Emit one output, for its diagnostics only. */
+static void check_output(void *ctx, const struct tmpl_output *o)
+{
+	struct checking *k = ctx;
+	struct diags *d = k->d;
+	struct buf *b = &k->b;
+	if (!o->doc)
+		return;
+	emit_fn emit = emit_for_path(o->path);
+	if (!emit) {
+		diag_pos(d, SEV_ERROR, o->template_path, 0, 0, "tmpl-output",
+			 "name outputs .yaml, .json, .tfvars or .properties",
+			 "no emitter for the output '%s'", o->path);
+		return;
+	}
+	buf_reset(b);
+	emit(b, o->doc, d);
+}
+
 int spec_render_check(struct ctx *c, const struct value *spec, const char *spec_path, const char *tdir,
 		      struct tmpl_cache *tc)
 {
@@ -18,29 +42,15 @@ int spec_render_check(struct ctx *c, const struct value *spec, const char *spec_
 	size_t ndiag = d->n, nsrc = d->nsources, errors = d->nerrors;
 	struct arena *scratch = arena_new();
 	struct value *model = model_build(scratch, d, spec, path_base(spec_path));
-	struct tmpl_set ts = { 0 };
-	int rendered = model ? templates_render_cached(scratch, d, tdir, model, &ts, tc) : -1;
+	struct checking k = { d, BUF_INIT };
+	int rendered = model ? templates_render_each(scratch, d, tdir, model, tc, check_output, &k) : -1;
+	buf_free(&k.b);
 	if (model && rendered != 0 && d->nerrors == errors)
 		/* A cached template reports an error at a place once: say that
 		 * this spec fails there too. */
 		diag_at(d, SEV_ERROR, &spec->mark, "render-templates",
 			"see the template error reported above for another spec",
 			"the templates fail on this spec too");
-	if (rendered == 0) {
-		struct buf b = BUF_INIT;
-		for (size_t i = 0; i < ts.n; i++) {
-			emit_fn emit = emit_for_path(ts.items[i].path);
-			if (!emit) {
-				diag_pos(d, SEV_ERROR, ts.items[i].template_path, 0, 0, "tmpl-output",
-					 "name outputs .yaml, .json, .tfvars or .properties",
-					 "no emitter for the output '%s'", ts.items[i].path);
-				continue;
-			}
-			buf_reset(&b);
-			emit(&b, ts.items[i].doc, d);
-		}
-		buf_free(&b);
-	}
 	/* Keep what new diagnostics point at; without a cache, template files
 	 * and their text live in the scratch arena (with one, in the cache). */
 	for (size_t i = ndiag; i < d->n; i++)

@@ -15,6 +15,7 @@
 #include "arena.h"
 #include "buf.h"
 #include "diag.h"
+#include "emit.h"
 #include "expr.h"
 #include "load.h"
 
@@ -64,6 +65,7 @@ struct tnode {
 /* A template file of the set, loaded and compiled at most once. */
 struct tfile {
 	const char *rel, *full;
+	uint64_t hash;      /* of rel: include() looks files up twice per user */
 	struct tnode *root; /* NULL when it could not be loaded */
 	bool loaded, missing, busy;
 };
@@ -92,10 +94,12 @@ struct tmpl_cache {
 	bool index_loaded;
 	struct tfile **tfs;
 	size_t ntfs, captfs;
+	struct arena *scratch; /* for one output's tree, reused across renders */
 };
 
 struct ctx {
 	struct expr_env env; /* first member: hooks get &env */
+	struct arena *keep;  /* what outlives one output (env.a may be a scratch) */
 	struct tmpl_cache *cache; /* NULL: load for this render only */
 	const char *dir;
 	struct tfile **tfs;
@@ -574,6 +578,43 @@ static struct tnode *compile(struct ctx *c, const struct value *v)
 	return compile_scalar(c, v);
 }
 
+/* Mark the strings a compiled template outputs as they are (static
+ * subtrees, static keys) with VF_YAML_PLAIN where they qualify: the same
+ * keys are emitted once per user, and the check runs here once.  The
+ * nodes belong to the template's arena and are not handed on yet. */
+static void mark_plain_value(const struct value *cv)
+{
+	struct value *v = (struct value *)cv;
+	if (v->kind == V_STRING) {
+		emit_yaml_mark_plain(v);
+	} else if (v->kind == V_SEQ) {
+		for (size_t i = 0; i < v->seq.n; i++)
+			mark_plain_value(v->seq.items[i]);
+	} else if (v->kind == V_MAP) {
+		for (size_t i = 0; i < v->map.n; i++) {
+			mark_plain_value(v->map.items[i].key);
+			mark_plain_value(v->map.items[i].val);
+		}
+	}
+}
+
+static void mark_plain(const struct tnode *t)
+{
+	if (!t)
+		return;
+	if (t->kind == TN_STATIC) {
+		mark_plain_value(t->src);
+		return;
+	}
+	if (t->kind != TN_MAP && t->kind != TN_SEQ)
+		return;
+	for (size_t i = 0; i < t->nents; i++) {
+		mark_plain(t->ents[i].key);
+		mark_plain(t->ents[i].val);
+		mark_plain(t->ents[i].els);
+	}
+}
+
 /* ---------------------------------------------------------------- instantiating */
 
 static struct value *inst(struct ctx *c, const struct tnode *t, const struct scope *sc);
@@ -629,6 +670,7 @@ static struct value *inst_key(struct ctx *c, const struct tnode *k, const struct
 		struct value *key = v_str(c->env.a, &k->src->mark, "");
 		if (v->kind == V_STRING) {
 			key->str = v->str;
+			key->flags = v->flags & VF_YAML_PLAIN; /* same text */
 			return key;
 		}
 		size_t base = c->sb.len;
@@ -771,7 +813,7 @@ static void report_dup(struct ctx *c, const struct value *first, const struct va
 {
 	c->env.failed = true;
 	/* Once per template position, however many outputs repeat it. */
-	const char *pos = arena_printf(c->env.a, "%p:%d:%d", (const void *)dup->mark.file,
+	const char *pos = arena_printf(c->keep, "%p:%d:%d", (const void *)dup->mark.file,
 				       dup->mark.line, dup->mark.col);
 	if (!sset_add(&c->reported, pos, strlen(pos)))
 		return;
@@ -865,16 +907,19 @@ static struct tfile *get_tfile(struct ctx *c, const char *rel)
 	/* With a cache, the files live there, across renders. */
 	struct tfile ***tfs = c->cache ? &c->cache->tfs : &c->tfs;
 	size_t *n = c->cache ? &c->cache->ntfs : &c->ntfs, *cap = c->cache ? &c->cache->captfs : &c->captfs;
-	struct arena *a = c->cache ? c->cache->a : c->env.a;
+	struct arena *a = c->cache ? c->cache->a : c->keep;
+	size_t rn = strlen(rel);
+	uint64_t h = hash_bytes(rel, rn);
 	for (size_t i = 0; i < *n; i++)
-		if (strcmp((*tfs)[i]->rel, rel) == 0)
+		if ((*tfs)[i]->hash == h && strcmp((*tfs)[i]->rel, rel) == 0)
 			return (*tfs)[i];
 	if (*n == *cap) {
 		*cap = *cap ? 2 * *cap : 16;
 		*tfs = xrealloc(*tfs, *cap * sizeof **tfs);
 	}
 	struct tfile *tf = arena_alloc(a, sizeof *tf);
-	tf->rel = arena_strdup(a, rel);
+	tf->rel = arena_strndup(a, rel, rn);
+	tf->hash = h;
 	tf->full = c->dir ? arena_printf(a, "%s/%s", c->dir, rel) : tf->rel;
 	(*tfs)[(*n)++] = tf;
 	return tf;
@@ -895,13 +940,15 @@ static bool tf_load(struct ctx *c, struct tfile *tf)
 		c->env.failed = true;
 		return false;
 	}
-	/* Compiled templates outlive this render when cached. */
+	/* Compiled templates outlive this render when cached, and the output
+	 * being instantiated in any case. */
 	struct arena *render_arena = c->env.a;
-	if (c->cache)
-		c->env.a = c->cache->a;
+	c->env.a = c->cache ? c->cache->a : c->keep;
 	struct value *doc = load_yaml_file(c->env.a, c->env.d, tf->full);
-	if (doc)
+	if (doc) {
 		tf->root = compile(c, doc);
+		mark_plain(tf->root);
+	}
 	c->env.a = render_arena;
 	if (!doc) {
 		c->env.failed = true;
@@ -974,6 +1021,7 @@ static void ctx_init(struct ctx *c, struct arena *a, struct diags *d, const char
 {
 	memset(c, 0, sizeof *c);
 	c->env.a = a;
+	c->keep = a;
 	c->env.d = d;
 	c->env.model = model;
 	c->env.hooks = &hooks;
@@ -1194,6 +1242,7 @@ void tmpl_cache_free(struct tmpl_cache *tc)
 		return;
 	free(tc->tfs);
 	arena_free(tc->a);
+	arena_free(tc->scratch);
 	free(tc);
 }
 
@@ -1203,8 +1252,29 @@ int templates_render(struct arena *a, struct diags *d, const char *dir,
 	return templates_render_cached(a, d, dir, model, out, NULL);
 }
 
+static int render_outputs(struct arena *a, struct diags *d, const char *dir,
+			  const struct value *model, struct tmpl_set *out, struct tmpl_cache *tc,
+			  tmpl_each_fn fn, void *fctx);
+
 int templates_render_cached(struct arena *a, struct diags *d, const char *dir,
 			    const struct value *model, struct tmpl_set *out, struct tmpl_cache *tc)
+{
+	return render_outputs(a, d, dir, model, out, tc, NULL, NULL);
+}
+
+int templates_render_each(struct arena *a, struct diags *d, const char *dir,
+			  const struct value *model, struct tmpl_cache *tc,
+			  tmpl_each_fn fn, void *fctx)
+{
+	struct tmpl_set out = { 0 };
+	return render_outputs(a, d, dir, model, &out, tc, fn, fctx);
+}
+
+/* Both passes; with fn, each output is instantiated in a scratch arena,
+ * handed to fn and forgotten (out->items then holds paths only). */
+static int render_outputs(struct arena *a, struct diags *d, const char *dir,
+			  const struct value *model, struct tmpl_set *out, struct tmpl_cache *tc,
+			  tmpl_each_fn fn, void *fctx)
 {
 	struct ctx c;
 	ctx_init(&c, a, d, dir, model);
@@ -1214,6 +1284,7 @@ int templates_render_cached(struct arena *a, struct diags *d, const char *dir,
 		/* A cache serves one directory: start it over for another. */
 		free(tc->tfs);
 		arena_free(tc->a);
+		arena_free(tc->scratch);
 		memset(tc, 0, sizeof *tc);
 		tc->a = arena_new();
 		tc->dir = arena_strdup(tc->a, dir);
@@ -1261,6 +1332,16 @@ int templates_render_cached(struct arena *a, struct diags *d, const char *dir,
 	sset_free(&paths);
 	/* Pass 2: instantiate. */
 	c.have_index = true;
+	/* A cache keeps its scratch arena: validate renders 1,000 small specs,
+	 * and a fresh arena each time costs more than the render. */
+	struct arena *scratch = NULL;
+	if (fn && tc) {
+		if (!tc->scratch)
+			tc->scratch = arena_new();
+		scratch = tc->scratch;
+	} else if (fn) {
+		scratch = arena_new();
+	}
 	out->items = arena_alloc(a, (c.nouts ? c.nouts : 1) * sizeof *out->items);
 	for (size_t i = 0; i < c.nouts; i++) {
 		struct orec *o = &c.outs[i];
@@ -1276,8 +1357,24 @@ int templates_render_cached(struct arena *a, struct diags *d, const char *dir,
 			sc = &s[j];
 		}
 		c.current = i;
+		if (!fn) {
+			t->doc = inst(&c, o->tf->root, sc);
+			continue;
+		}
+		c.env.a = scratch;
+		bool failed_before = c.env.failed;
+		c.env.failed = false;
 		t->doc = inst(&c, o->tf->root, sc);
+		if (c.env.failed)
+			t->doc = NULL;
+		c.env.failed |= failed_before;
+		fn(fctx, t);
+		t->doc = NULL;
+		arena_clear(scratch);
+		c.env.a = a;
 	}
+	if (!tc)
+		arena_free(scratch);
 	bool failed = c.env.failed;
 	ctx_free(&c);
 	return failed ? -1 : 0;

@@ -52,6 +52,16 @@ void tmpl_cache_free(struct tmpl_cache *tc);
 int templates_render_cached(struct arena *a, struct diags *d, const char *dir,
 			    const struct value *model, struct tmpl_set *out, struct tmpl_cache *tc);
 
+/* One output at a time (render and validate): fn gets each output in
+ * order, its doc NULL when it failed.  The doc lives in a scratch arena
+ * cleared after fn returns: emit it there, keep only the text.  A render
+ * of 10,000 users then never holds 10,000 trees (20 MB) at once.  Returns
+ * as templates_render_cached. */
+typedef void (*tmpl_each_fn)(void *ctx, const struct tmpl_output *o);
+int templates_render_each(struct arena *a, struct diags *d, const char *dir,
+			  const struct value *model, struct tmpl_cache *tc,
+			  tmpl_each_fn fn, void *fctx);
+
 /* Instantiate one template tree in the model's scope (dir: for include();
  * may be NULL when include() is not needed).  files() is not available.
  * Returns NULL after reporting diagnostics. */

@@ -28,6 +28,10 @@ struct mark {
 /* flags */
 #define VF_QUOTED 0x1   /* scalar was quoted or a block scalar in the source */
 #define VF_MERGED 0x2   /* map entry came from a YAML merge key (<<) */
+/* string is valid UTF-8 and emit_yaml writes it plain (see
+ * emit_yaml_mark_plain): set once on nodes that thousands of outputs share,
+ * so the emitter skips its checks.  Whoever changes a node's text drops it. */
+#define VF_YAML_PLAIN 0x4
 
 struct pair {
 	struct value *key; /* V_STRING */
