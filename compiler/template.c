@@ -305,7 +305,7 @@ static struct tnode *compile_scalar(struct ctx *c, const struct value *v)
 	} else if (np == 1 && !pp[0].e) {
 		/* Only $${ escapes: a static string. */
 		struct value *lv = v_strn(c->env.a, &v->mark, pp[0].lit, pp[0].len);
-		lv->flags = v->flags;
+		lv->flags = v->flags & ~VF_YAML_PLAIN; /* the text differs: $$ became $ */
 		t->src = lv;
 	} else if (np == 0) {
 		t->src = v_str(c->env.a, &v->mark, "");
