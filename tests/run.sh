@@ -507,6 +507,7 @@ fi
 
 # ---------------------------------------------------------------- live
 . "$ROOT/tests/suite_live.sh"
+. "$ROOT/tests/suite_robust.sh"
 
 printf '%d passed, %d failed\n' "$passed" "$failed"
 [ "$failed" -eq 0 ]
