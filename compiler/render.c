@@ -28,7 +28,7 @@ int render_spec(struct ctx *c, const struct value *spec, const char *spec_name, 
 		const struct tmpl_output *o = &ts.items[i];
 		emit_fn emit = emit_for_path(o->path);
 		if (!emit) {
-			diag_pos(&c->diags, SEV_ERROR, o->template_path, 0, 0, "tmpl-output",
+			diag_at(&c->diags, SEV_ERROR, &o->path_mark, "tmpl-output",
 				 "name outputs .yaml, .json, .tfvars or .properties",
 				 "no emitter for the output '%s'", o->path);
 			continue;

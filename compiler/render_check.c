@@ -31,7 +31,7 @@ int spec_render_check(struct ctx *c, const struct value *spec, const char *spec_
 		for (size_t i = 0; i < ts.n; i++) {
 			emit_fn emit = emit_for_path(ts.items[i].path);
 			if (!emit) {
-				diag_pos(d, SEV_ERROR, ts.items[i].template_path, 0, 0, "tmpl-output",
+				diag_at(d, SEV_ERROR, &ts.items[i].path_mark, "tmpl-output",
 					 "name outputs .yaml, .json, .tfvars or .properties",
 					 "no emitter for the output '%s'", ts.items[i].path);
 				continue;

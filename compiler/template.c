@@ -1267,6 +1267,7 @@ int templates_render_cached(struct arena *a, struct diags *d, const char *dir,
 		struct tmpl_output *t = &out->items[out->n++];
 		t->path = o->path;
 		t->template_path = o->tf ? o->tf->full : NULL;
+		t->path_mark = o->pathnode->mark;
 		if (!o->tf || !o->tf->root)
 			continue;
 		struct scope s[2];
