@@ -37,7 +37,9 @@ int spec_render_check(struct ctx *c, const struct value *spec, const char *spec_
 				continue;
 			}
 			buf_reset(&b);
+			d->fallback = &ts.items[i].doc_mark; /* see render.c */
 			emit(&b, ts.items[i].doc, d);
+			d->fallback = NULL;
 		}
 		buf_free(&b);
 	}

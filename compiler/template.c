@@ -1270,6 +1270,8 @@ int templates_render_cached(struct arena *a, struct diags *d, const char *dir,
 		t->path_mark = o->pathnode->mark;
 		if (!o->tf || !o->tf->root)
 			continue;
+		if (o->tf->root->src)
+			t->doc_mark = o->tf->root->src->mark;
 		struct scope s[2];
 		const struct scope *sc = NULL;
 		for (int j = 0; j < o->nb; j++) {
