@@ -5,6 +5,7 @@
 #include "load.h"
 #include "value.h"
 
+#include <curl/curl.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -338,6 +339,22 @@ static int resolve_cluster(struct arena *a, struct diags *d, const struct entry 
 		diag_at(d, SEV_ERROR, &sv->mark, "kubeconfig-server",
 			"put credentials in the user entry (token, client certificate), not in the URL",
 			"cluster '%s': the server URL holds credentials (user@host)", e->name);
+		return -1;
+	}
+	/* Parse it as libcurl will, so a bad port or host is reported here,
+	 * at its line, not as a failed request. */
+	CURLU *url = curl_url();
+	if (!url) {
+		diag_at(d, SEV_ERROR, &sv->mark, "kubeconfig-server", NULL, "out of memory");
+		return -1;
+	}
+	CURLUcode uc = curl_url_set(url, CURLUPART_URL, server, 0);
+	curl_url_cleanup(url);
+	if (uc != CURLUE_OK) {
+		diag_at(d, SEV_ERROR, &sv->mark, "kubeconfig-server",
+			"give the API server's address as https://HOST[:PORT][/PATH]",
+			"cluster '%s': server '%s' is not a valid URL: %s", e->name, server,
+			curl_url_strerror(uc));
 		return -1;
 	}
 	size_t n = strlen(server);
