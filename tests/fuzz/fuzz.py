@@ -42,6 +42,8 @@ import bad_inputs  # noqa: E402
 CONF = os.path.join(os.path.dirname(ROOT), "shared", "conformance")
 SAN = re.compile(rb"(AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer|runtime error:)")
 # A diagnostic line: "FILE:LINE:COL: error: ..." (text format).
+# Errors that rightly have no position: the connection to a server.
+UNPOSITIONED_OK = re.compile(rb"\[kube-connect\]$|: connection refused|Could not resolve|cannot resolve")
 POSITIONED = re.compile(rb"^.+:\d+:\d+: (error|warning): ")
 
 # ------------------------------------------------------------------ mutations
@@ -203,7 +205,63 @@ def mut_expr(d, r):
     return d[:a] + d[a:b] + b"\n" + directive + b" " + d[b:]
 
 
-def mutate(d, r, seeds, expr=False):
+VALUES = [None, True, False, 0, -1, 1, 2, 3, 7, 255, 65535, 65536, 2**31 - 1, 2**31, 2**32, 2**53 + 1,
+          2**63 - 1, 2**63, -2**63, -2**63 - 1, 10**30, 0.5, -0.0, 1e308, float("inf"), float("nan"), "", " ", "x",
+          "a" * 64, "a" * 300, "-", "0", "1Ti", "0Gi", "-1Gi", "1e3", "99999999999Ei", "500m", "1.5", "yes", "null",
+          "192.0.2.0/24", "192.0.2.5", "10.0.0.0/8", "::1", "2001:db8::/32", "0.0.0.0/0", "256.0.0.0/33",
+          "example.org", "*.example.org", "a..b", "UPPER", "é", "\u202e", "\u0000", "\ud7ff", "lsst-alerts-v10.0",
+          [], {}, [1, 2], {"a": 1}, ["x"] * 50, [{"name": "n"}], {"name": "n", "topics": ["x"]}]
+
+
+def mut_tree(d, r):
+    """Structure-aware: load the YAML, change one node, dump it again."""
+    try:
+        import yaml
+        doc = yaml.safe_load(d)
+    except Exception:
+        return mut_token(d, r)
+    if not isinstance(doc, (dict, list)):
+        return mut_token(d, r)
+    nodes = []
+
+    def walk(n, depth):
+        if isinstance(n, dict):
+            for k in list(n):
+                nodes.append((n, k))
+                walk(n[k], depth + 1)
+        elif isinstance(n, list):
+            for i in range(len(n)):
+                nodes.append((n, i))
+                walk(n[i], depth + 1)
+    walk(doc, 0)
+    if not nodes:
+        return mut_token(d, r)
+    for _ in range(r.choice([1, 1, 2, 4])):
+        parent, k = r.choice(nodes)
+        op = r.randrange(6)
+        try:
+            if op <= 2:
+                parent[k] = r.choice(VALUES)
+            elif op == 3:  # copy another subtree here
+                p2, k2 = r.choice(nodes)
+                parent[k] = p2[k2]
+            elif op == 4 and isinstance(parent, list):
+                parent.extend([parent[k]] * r.choice([1, 2, 10, 200]))
+            elif op == 4:
+                parent[r.choice(["name", "count", "topics", "users", "replicas", "partitions", "extra"])] = parent[k]
+            else:
+                del parent[k]
+        except (IndexError, KeyError, TypeError):
+            pass
+    try:
+        return yaml.safe_dump(doc, sort_keys=False, allow_unicode=True).encode()
+    except Exception:
+        return d
+
+
+def mutate(d, r, seeds, expr=False, tree=False):
+    if tree and r.random() < 0.4:
+        return mut_tree(d, r)
     if expr and r.random() < 0.6:
         return mut_expr(d, r) if r.random() < 0.8 else mut_expr(mut_expr(d, r), r)
     ops = [mut_flip, mut_byte, mut_truncate, mut_lines, mut_lines, mut_token, mut_token, mut_token,
@@ -340,7 +398,8 @@ class Target:
     def prepare(self, r):
         """Pick a seed, mutate it, write the files; return (argvs, input path, positioned)."""
         k = r.randrange(len(self.seeds))
-        data = mutate(self.seeds[k], r, self.seeds, expr=self.name == "templates")
+        data = mutate(self.seeds[k], r, self.seeds, expr=self.name == "templates",
+                      tree=self.name in ("spec", "manifest", "kubeconfig"))
         w = self.work
         if self.name == "spec":
             p = os.path.join(w, "fuzz.yaml")
@@ -365,7 +424,7 @@ class Target:
             p = os.path.join(w, "kubeconfig")
             open(p, "wb").write(data)
             spec = os.path.join(ROOT, "environments", "minimal.yaml")
-            return [[self.asbgen, "diff", spec, "--live", "--kubeconfig", p, "--request-timeout", "2s"]], p, data, False
+            return [[self.asbgen, "diff", spec, "--live", "--kubeconfig", p, "--request-timeout", "2s"]], p, data, True
         # templates
         rel = self.tfiles[k]
         p = os.path.join(w, "tpl", rel)
@@ -391,7 +450,8 @@ def verdict(rc, err, path, positioned):
         return f"exit status {rc}"
     if positioned and rc in (1, 2):
         for line in err.split(b"\n"):
-            if b"error: " in line and not line.startswith(b"  ") and not POSITIONED.match(line):
+            if (b"error: " in line and not line.startswith(b"  ") and not POSITIONED.match(line)
+                    and not (UNPOSITIONED_OK.search(line) and b"illegal format" not in line)):
                 return "an error without FILE:LINE:COL: " + line[:200].decode("utf-8", "replace")
     return None
 
