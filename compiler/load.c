@@ -17,13 +17,20 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 char *load_file_text(struct arena *a, struct diags *d, const char *path, size_t *len)
 {
-	FILE *fp = fopen(path, "rb");
+	/* O_NONBLOCK: a FIFO given by mistake is refused below at once,
+	 * instead of waiting forever for a writer. */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	FILE *fp = fd >= 0 ? fdopen(fd, "rb") : NULL;
 	if (!fp) {
 		diag_pos(d, SEV_ERROR, path, 0, 0, "io", "check the path and its permissions",
 			 "cannot open: %s", strerror(errno));
+		if (fd >= 0)
+			close(fd);
 		return NULL;
 	}
 	struct stat st;
@@ -42,7 +49,8 @@ char *load_file_text(struct arena *a, struct diags *d, const char *path, size_t 
 	size_t n = (size_t)st.st_size;
 	char *text = arena_alloc(a, n + 1);
 	if (n && fread(text, 1, n, fp) != n) {
-		diag_pos(d, SEV_ERROR, path, 0, 0, "io", NULL, "read error: %s", strerror(errno));
+		diag_pos(d, SEV_ERROR, path, 0, 0, "io", NULL, "read error: %s",
+			 ferror(fp) ? strerror(errno) : "the file shrank while it was read");
 		fclose(fp);
 		return NULL;
 	}

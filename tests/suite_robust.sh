@@ -122,3 +122,14 @@ if [ "$rc" -eq 0 ] && [ -d "$O/idfint/clients/gone.properties/notes" ]; then
 else
 	notok "robust: a recorded file replaced by a directory is left alone" "exit $rc; $(cat "$RB/r.out")"
 fi
+
+# A FIFO given as a spec is refused at once (it used to wait for a writer).
+if mkfifo "$RB/spec.fifo" 2>/dev/null; then
+	timeout 10 "$ASBGEN" validate "$RB/spec.fifo" >"$RB/r.out" 2>&1 </dev/null
+	rc=$?
+	if [ "$rc" -eq 2 ] && grep -q 'spec.fifo: error: not a regular file \[io\]' "$RB/r.out"; then
+		ok "robust: validate of a FIFO: exit 2 at once, not a regular file"
+	else
+		notok "robust: validate of a FIFO: exit 2 at once, not a regular file" "exit $rc (124: it hung); $(cat "$RB/r.out")"
+	fi
+fi
