@@ -132,4 +132,11 @@ if mkfifo "$RB/spec.fifo" 2>/dev/null; then
 	else
 		notok "robust: validate of a FIFO: exit 2 at once, not a regular file" "exit $rc (124: it hung); $(cat "$RB/r.out")"
 	fi
+	timeout 10 "$ASBGEN" diff environments/minimal.yaml --live --kubeconfig "$RB/spec.fifo" >"$RB/r.out" 2>&1 </dev/null
+	rc=$?
+	if [ "$rc" -eq 2 ] && grep -q 'spec.fifo: error: cannot read kubeconfig: not a regular file \[io\]' "$RB/r.out"; then
+		ok "robust: diff --live --kubeconfig FIFO: exit 2 at once, not a regular file"
+	else
+		notok "robust: diff --live --kubeconfig FIFO: exit 2 at once, not a regular file" "exit $rc (124: it hung); $(cat "$RB/r.out")"
+	fi
 fi
