@@ -42,8 +42,9 @@ import bad_inputs  # noqa: E402
 CONF = os.path.join(os.path.dirname(ROOT), "shared", "conformance")
 SAN = re.compile(rb"(AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer|runtime error:)")
 # A diagnostic line: "FILE:LINE:COL: error: ..." (text format).
-# Errors that rightly have no position: the connection to a server.
-UNPOSITIONED_OK = re.compile(rb"\[kube-connect\]$|: connection refused|Could not resolve|cannot resolve")
+# Errors that rightly have no position: the connection to a server; a key
+# missing from every kubeconfig file.
+UNPOSITIONED_OK = re.compile(rb"\[kube-connect\]$|no current-context is set|: connection refused|Could not resolve|cannot resolve")
 POSITIONED = re.compile(rb"^.+:\d+:\d+: (error|warning): ")
 
 # ------------------------------------------------------------------ mutations
@@ -215,6 +216,9 @@ VALUES = [None, True, False, 0, -1, 1, 2, 3, 7, 255, 65535, 65536, 2**31 - 1, 2*
 
 def mut_tree(d, r):
     """Structure-aware: load the YAML, change one node, dump it again."""
+    # PyYAML expands aliases: an alias bomb (a seed) would take all memory.
+    if b"*" in d or len(d) > 100000:
+        return mut_token(d, r)
     try:
         import yaml
         doc = yaml.safe_load(d)
@@ -254,9 +258,10 @@ def mut_tree(d, r):
         except (IndexError, KeyError, TypeError):
             pass
     try:
-        return yaml.safe_dump(doc, sort_keys=False, allow_unicode=True).encode()
+        out = yaml.safe_dump(doc, sort_keys=False, allow_unicode=True).encode()
     except Exception:
         return d
+    return out if len(out) <= 1000000 else d
 
 
 def mutate(d, r, seeds, expr=False, tree=False):
