@@ -4,6 +4,7 @@
 #   make render     install what is missing, build, render environments/ into out/
 #   make test       install what is missing, build, run the whole test suite
 #   make san        the test suite again under ASan + UBSan
+#   make valgrind   unit tests and asbgen commands under Valgrind (errors, leaks)
 #   make bench      speed and memory figures
 #   make deps       install the Debian (and npm) packages build and tests need
 #   make install PREFIX=/usr/local
@@ -33,7 +34,7 @@ TOOL_BIN := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tools/%)
 
 ENVS := $(wildcard environments/*.yaml)
 
-.PHONY: all deps deps-build render test san bench install clean
+.PHONY: all deps deps-build render test san valgrind bench install clean
 
 all: asbgen
 
@@ -74,6 +75,10 @@ san:
 	  SAN_FLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all" \
 	  build-san/asbgen $(UNIT_BIN:$(BUILD)/%=build-san/%) $(TOOL_BIN:$(BUILD)/%=build-san/%)
 	@ASBGEN_BUILD=build-san sh tests/run.sh
+
+valgrind: deps
+	@$(MAKE) --no-print-directory asbgen $(UNIT_BIN)
+	@sh tests/valgrind.sh
 
 bench: asbgen
 	@sh tests/bench.sh

@@ -136,6 +136,19 @@ int cmd_render(int argc, char **argv)
 		ctx_free(&c);
 		return rc;
 	}
+	/* Every environment's files to temporaries before any is renamed into
+	 * place: a write error in the last one leaves the first unchanged. */
+	struct out_pending **pend = arena_alloc(c.arena, nspecs * sizeof *pend);
+	for (size_t i = 0; !check && !to_stdout && i < nspecs; i++) {
+		if ((pend[i] = out_prepare(c.arena, &c.diags, &sets[i])) != NULL)
+			continue;
+		for (size_t j = 0; j < i; j++)
+			out_abort(pend[j]);
+		ctx_report(&c);
+		fputs("asbgen render: nothing was written\n", stderr);
+		ctx_free(&c);
+		return EXIT_USAGE;
+	}
 	struct report rep = { quiet, check, c.format == DIAG_JSON };
 	for (size_t i = 0; i < nspecs; i++) {
 		struct out_set *s = &sets[i];
@@ -147,9 +160,8 @@ int cmd_render(int argc, char **argv)
 		} else if (check) {
 			if (out_compare(c.arena, s, on_change, &rep) > 0)
 				rc = EXIT_INVALID;
-		} else if (out_write(c.arena, &c.diags, s, on_change, &rep) != 0) {
+		} else if (out_commit(c.arena, &c.diags, pend[i], on_change, &rep) != 0) {
 			rc = EXIT_USAGE;
-			break;
 		}
 	}
 	ctx_report(&c);

@@ -61,72 +61,28 @@ static const char *text(struct arena *a, const struct value *v)
 
 /* ---------------------------------------------------------------- quantities */
 
-bool quantity_value(const struct value *v, long double *out)
+bool quantity_value(const struct value *v, struct quantity *out)
 {
+	/* Exactly, as Kubernetes compares them: in floating point, "1Ei" and
+	 * "1Ei" plus one byte are equal, and the result depends on how wide
+	 * long double is (Valgrind, other architectures). */
+	const char *why;
+	char num[64];
 	if (!v)
 		return false;
 	if (v->kind == V_INT) {
-		*out = (long double)v->i;
-		return true;
+		snprintf(num, sizeof num, "%lld", (long long)v->i);
+		return quantity_parse(num, strlen(num), out, &why);
 	}
 	if (v->kind == V_FLOAT) {
-		*out = v->f;
-		return isfinite(v->f);
+		if (!isfinite(v->f))
+			return false;
+		snprintf(num, sizeof num, "%.17g", v->f);
+		return quantity_parse(num, strlen(num), out, &why);
 	}
 	if (v->kind != V_STRING)
 		return false;
-	/* [+-]digits[.digits] then a suffix; strtold alone would also take hex,
-	 * inf and nan */
-	const char *s = v->str.s;
-	size_t k = 0;
-	if (s[k] == '+' || s[k] == '-')
-		k++;
-	size_t digits = k;
-	while (isdigit((unsigned char)s[k]))
-		k++;
-	if (s[k] == '.')
-		for (k++; isdigit((unsigned char)s[k]);)
-			k++;
-	if (k == digits || (k == digits + 1 && s[digits] == '.') || k > 64)
-		return false;
-	char num[65];
-	memcpy(num, s, k);
-	num[k] = '\0';
-	long double n = strtold(num, NULL);
-	const char *end = s + k;
-	/* binary suffixes are powers of 1024; decimal ones powers of ten,
-	 * divided when negative so 500m is exactly 0.5 */
-	static const struct {
-		const char *suffix;
-		int pow1024, pow10;
-	} suffixes[] = {
-		{ "Ki", 1, 0 }, { "Mi", 2, 0 }, { "Gi", 3, 0 }, { "Ti", 4, 0 }, { "Pi", 5, 0 }, { "Ei", 6, 0 },
-		{ "n", 0, -9 }, { "u", 0, -6 }, { "m", 0, -3 }, { "", 0, 0 }, { "k", 0, 3 },
-		{ "M", 0, 6 }, { "G", 0, 9 }, { "T", 0, 12 }, { "P", 0, 15 }, { "E", 0, 18 },
-	};
-	int p1024 = -1, p10 = 0;
-	for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0] && p1024 < 0; i++)
-		if (!strcmp(end, suffixes[i].suffix)) {
-			p1024 = suffixes[i].pow1024;
-			p10 = suffixes[i].pow10;
-		}
-	if (p1024 < 0) {
-		/* an exponent: 1e3, 5E-2 */
-		char *e2;
-		long x = (*end == 'e' || *end == 'E') ? strtol(end + 1, &e2, 10) : 0;
-		if (!(*end == 'e' || *end == 'E') || e2 == end + 1 || *e2 || x < -400 || x > 400)
-			return false;
-		p1024 = 0;
-		p10 = (int)x;
-	}
-	for (int i = 0; i < p1024; i++)
-		n *= 1024.0L;
-	if (p10 >= 0)
-		n *= powl(10.0L, (long double)p10);
-	else
-		n /= powl(10.0L, (long double)-p10);
-	*out = n;
-	return true;
+	return quantity_parse(v->str.s, v->str.len, out, &why);
 }
 
 /* ---------------------------------------------------------------- versions */
@@ -177,8 +133,8 @@ static const char *pool_role(const struct value *pool)
 static void shrink_check(struct dg *g, const struct object *o, const char *path,
 			 const struct value *from, const struct value *to, const char *whose)
 {
-	long double a, b;
-	if (!quantity_value(from, &a) || !quantity_value(to, &b) || b >= a)
+	struct quantity a, b;
+	if (!quantity_value(from, &a) || !quantity_value(to, &b) || quantity_cmp(&b, &a) >= 0)
 		return;
 	add(g, "danger-storage-shrink", o, path,
 	    arena_printf(g->a,

@@ -49,6 +49,8 @@ void diag_at(struct diags *d, enum severity sev, const struct mark *m,
 	     const char *id, const char *hint, const char *fmt, ...)
 {
 	va_list ap;
+	if ((!m || !m->file) && d->fallback)
+		m = d->fallback;
 	va_start(ap, fmt);
 	diag_vadd(d, sev, m ? m->file : NULL, m ? m->line : 0, m ? m->col : 0, id, hint, fmt, ap);
 	va_end(ap);

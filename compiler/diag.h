@@ -42,12 +42,17 @@ struct diags {
 	size_t nerrors, nwarnings;
 	struct source *sources;
 	size_t nsources, sources_cap;
+	/* Where diag_at reports a node that has no position, when set: while
+	 * an output is emitted, its template (a value the model computed and
+	 * a template inserted has none of its own). */
+	const struct mark *fallback;
 };
 
 void diags_init(struct diags *d, struct arena *a);
 void diags_free(struct diags *d); /* frees the arrays, not the arena */
 
-/* Report at a node's mark (m may be NULL).  hint may be NULL. */
+/* Report at a node's mark (m may be NULL: then at d->fallback, if set, as
+ * for a mark without a file).  hint may be NULL. */
 void diag_at(struct diags *d, enum severity sev, const struct mark *m,
 	     const char *id, const char *hint, const char *fmt, ...)
 	__attribute__((format(printf, 6, 7)));

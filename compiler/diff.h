@@ -21,6 +21,7 @@
 #include <stdio.h>
 
 #include "objset.h"
+#include "quantity.h"
 #include "value.h"
 
 struct arena;
@@ -89,8 +90,8 @@ int diff_print_json(FILE *fp, const struct diff_report *r);
  * prune candidates.  Called by diff_objsets and diff_add_prune. */
 void danger_check(struct arena *a, struct diff_report *r, size_t first_item, size_t first_prune);
 
-/* Kubernetes quantities ("35Ti", "1000Gi", "500m", "1e3", 4) as a number
- * (bytes, cores).  false when v is not a quantity. */
-bool quantity_value(const struct value *v, long double *out);
+/* Kubernetes quantities ("35Ti", "1000Gi", "500m", "1e3", 4), exactly
+ * (quantity.h; compare with quantity_cmp).  false when v is not one. */
+bool quantity_value(const struct value *v, struct quantity *out);
 
 #endif

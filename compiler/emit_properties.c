@@ -29,7 +29,15 @@ struct pctx {
 	struct buf key; /* the escaped key path being built */
 	struct pkey *set; /* open-addressing hash set of emitted keys */
 	size_t setcap, setn;
+	struct mark at; /* the last template position met: a key's, else the document's */
 };
+
+/* Where to report a problem with v: its own position, else (a value the
+ * model computed has none) the last template position met. */
+static const struct mark *where(const struct pctx *c, const struct value *v)
+{
+	return v->mark.file && v->mark.line ? &v->mark : &c->at;
+}
 
 static void put_u(struct buf *b, unsigned u)
 {
@@ -138,7 +146,7 @@ static int prop_line(struct pctx *c, const struct pair *p)
 	size_t off = b->len;
 	buf_add(b, c->key.data ? c->key.data : "", c->key.len);
 	if (!prop_key_new(c, off, c->key.len)) {
-		diag_at(c->d, SEV_ERROR, &p->key->mark, "emit-properties-duplicate",
+		diag_at(c->d, SEV_ERROR, where(c, p->key), "emit-properties-duplicate",
 			"two entries flatten to the same dotted key; rename one of them",
 			"duplicate .properties key '%.*s'", (int)(c->key.len > 200 ? 200 : c->key.len),
 			c->key.data ? c->key.data : "");
@@ -154,7 +162,7 @@ static int prop_line(struct pctx *c, const struct pair *p)
 		break;
 	case V_FLOAT:
 		if (!isfinite(v->f)) {
-			diag_at(c->d, SEV_ERROR, &v->mark, "emit-properties-number",
+			diag_at(c->d, SEV_ERROR, where(c, v), "emit-properties-number",
 				"use a finite number or a string",
 				"cannot write %s in a .properties file", isnan(v->f) ? "NaN" : "infinity");
 			return -1;
@@ -166,7 +174,7 @@ static int prop_line(struct pctx *c, const struct pair *p)
 			return -1;
 		break;
 	default:
-		diag_at(c->d, SEV_ERROR, &v->mark, "emit-properties-type",
+		diag_at(c->d, SEV_ERROR, where(c, v), "emit-properties-type",
 			v->kind == V_NULL ? "give the key a value, or leave it out of the template"
 					  : "join the items into one string in the template (e.g. comma-separated)",
 			"a .properties value cannot be a %s (key '%.*s')", vkind_name(v->kind),
@@ -183,6 +191,8 @@ static int prop_map(struct pctx *c, const struct value *m, int depth)
 		return emit_err_depth(c->d, m);
 	for (size_t i = 0; i < m->map.n; i++) {
 		const struct pair *p = &m->map.items[i];
+		if (p->key->mark.file && p->key->mark.line)
+			c->at = p->key->mark;
 		size_t save = c->key.len;
 		if (save)
 			buf_putc(&c->key, '.');
@@ -204,7 +214,7 @@ int emit_properties(struct buf *out, const struct value *doc, struct diags *d)
 			"cannot write a %s as a .properties file", vkind_name(doc->kind));
 		return -1;
 	}
-	struct pctx c = { out, d, BUF_INIT, NULL, 0, 0 };
+	struct pctx c = { out, d, BUF_INIT, NULL, 0, 0, doc->mark };
 	size_t start = out->len;
 	int r = prop_map(&c, doc, 0);
 	buf_free(&c.key);

@@ -5,10 +5,13 @@
 #include "load.h"
 #include "value.h"
 
+#include <curl/curl.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #define KUBECONFIG_MAX_FILE (4u << 20) /* a kubeconfig, certificate or token file */
 
@@ -54,26 +57,35 @@ static void add_entry(struct arena *a, struct entries *e, const struct entry *x)
 
 /* A whole file into the arena, without registering it as a diagnostics
  * source: it may hold secrets, and sources are quoted under diagnostics.
- * Returns NULL with errno set; EFBIG when too large. */
-static char *read_secret_file(struct arena *a, const char *path, size_t *len)
+ * Returns NULL with *why set (and errno, ENOENT for a missing file). */
+static char *read_secret_file(struct arena *a, const char *path, size_t *len, const char **why)
 {
-	FILE *fp = fopen(path, "rb");
-	if (!fp)
+	/* O_NONBLOCK: a FIFO is refused at once below, not waited on. */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	FILE *fp = fd >= 0 ? fdopen(fd, "rb") : NULL;
+	if (!fp) {
+		*why = strerror(errno);
+		if (fd >= 0)
+			close(fd);
 		return NULL;
-	struct stat st;
+	}
+	struct stat st = { 0 };
 	if (fstat(fileno(fp), &st) != 0 || !S_ISREG(st.st_mode)) {
 		fclose(fp);
-		errno = EISDIR;
+		*why = S_ISDIR(st.st_mode) ? "it is a directory" : "not a regular file";
+		errno = EINVAL;
 		return NULL;
 	}
 	if ((unsigned long long)st.st_size > KUBECONFIG_MAX_FILE) {
 		fclose(fp);
+		*why = "larger than 4 MiB";
 		errno = EFBIG;
 		return NULL;
 	}
 	size_t n = (size_t)st.st_size;
 	char *text = arena_alloc(a, n + 1);
 	if (n && fread(text, 1, n, fp) != n) {
+		*why = ferror(fp) ? strerror(errno) : "the file shrank while it was read";
 		fclose(fp);
 		errno = EIO;
 		return NULL;
@@ -167,12 +179,13 @@ static int collect(struct arena *a, struct diags *d, const struct value *doc, co
 static int read_one(struct arena *a, struct diags *d, const char *path, bool missing_ok, struct merged *m)
 {
 	size_t len = 0;
-	char *text = read_secret_file(a, path, &len);
+	const char *why = NULL;
+	char *text = read_secret_file(a, path, &len, &why);
 	if (!text) {
 		if (errno == ENOENT && missing_ok)
 			return 0;
 		diag_pos(d, SEV_ERROR, path, 0, 0, "io", "check the path and its permissions",
-			 "cannot read kubeconfig: %s", errno == EFBIG ? "larger than 4 MiB" : strerror(errno));
+			 "cannot read kubeconfig: %s", why);
 		return -1;
 	}
 	m->nfiles++;
@@ -279,12 +292,12 @@ static int get_pem(struct arena *a, struct diags *d, const struct entry *e, cons
 	if (rf == 1) {
 		const char *full = resolve_path(a, e->file, path);
 		size_t len = 0;
-		char *text = read_secret_file(a, full, &len);
+		const char *why = "the file is empty";
+		char *text = read_secret_file(a, full, &len, &why);
 		if (!text || len == 0) {
 			diag_at(d, SEV_ERROR, &map_get(e->body, file_key)->mark, "kubeconfig-file",
 				"paths are relative to the kubeconfig file's directory",
-				"cannot read %s '%s': %s", file_key, full,
-				!text ? (errno == EFBIG ? "larger than 4 MiB" : strerror(errno)) : "the file is empty");
+				"cannot read %s '%s': %s", file_key, full, why);
 			return -1;
 		}
 		out->data = text;
@@ -338,6 +351,22 @@ static int resolve_cluster(struct arena *a, struct diags *d, const struct entry 
 		diag_at(d, SEV_ERROR, &sv->mark, "kubeconfig-server",
 			"put credentials in the user entry (token, client certificate), not in the URL",
 			"cluster '%s': the server URL holds credentials (user@host)", e->name);
+		return -1;
+	}
+	/* Parse it as libcurl will, so a bad port or host is reported here,
+	 * at its line, not as a failed request. */
+	CURLU *url = curl_url();
+	if (!url) {
+		diag_at(d, SEV_ERROR, &sv->mark, "kubeconfig-server", NULL, "out of memory");
+		return -1;
+	}
+	CURLUcode uc = curl_url_set(url, CURLUPART_URL, server, 0);
+	curl_url_cleanup(url);
+	if (uc != CURLUE_OK) {
+		diag_at(d, SEV_ERROR, &sv->mark, "kubeconfig-server",
+			"give the API server's address as https://HOST[:PORT][/PATH]",
+			"cluster '%s': server '%s' is not a valid URL: %s", e->name, server,
+			curl_url_strerror(uc));
 		return -1;
 	}
 	size_t n = strlen(server);
@@ -396,14 +425,14 @@ static int resolve_user(struct arena *a, struct diags *d, const struct entry *e,
 	} else if (rf == 1) {
 		const char *full = resolve_path(a, e->file, token_file);
 		size_t len = 0;
-		char *text = read_secret_file(a, full, &len);
+		const char *why = "the file is empty";
+		char *text = read_secret_file(a, full, &len, &why);
 		while (text && len && (text[len - 1] == '\n' || text[len - 1] == '\r' || text[len - 1] == ' '))
 			text[--len] = '\0';
 		if (!text || len == 0) {
 			diag_at(d, SEV_ERROR, &map_get(e->body, "tokenFile")->mark, "kubeconfig-file",
 				"paths are relative to the kubeconfig file's directory",
-				"cannot read tokenFile '%s': %s", full,
-				!text ? (errno == EFBIG ? "larger than 4 MiB" : strerror(errno)) : "the file is empty");
+				"cannot read tokenFile '%s': %s", full, why);
 			return -1;
 		}
 		out->token = text;

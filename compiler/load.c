@@ -17,13 +17,20 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 char *load_file_text(struct arena *a, struct diags *d, const char *path, size_t *len)
 {
-	FILE *fp = fopen(path, "rb");
+	/* O_NONBLOCK: a FIFO given by mistake is refused below at once,
+	 * instead of waiting forever for a writer. */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	FILE *fp = fd >= 0 ? fdopen(fd, "rb") : NULL;
 	if (!fp) {
 		diag_pos(d, SEV_ERROR, path, 0, 0, "io", "check the path and its permissions",
 			 "cannot open: %s", strerror(errno));
+		if (fd >= 0)
+			close(fd);
 		return NULL;
 	}
 	struct stat st;
@@ -42,7 +49,8 @@ char *load_file_text(struct arena *a, struct diags *d, const char *path, size_t 
 	size_t n = (size_t)st.st_size;
 	char *text = arena_alloc(a, n + 1);
 	if (n && fread(text, 1, n, fp) != n) {
-		diag_pos(d, SEV_ERROR, path, 0, 0, "io", NULL, "read error: %s", strerror(errno));
+		diag_pos(d, SEV_ERROR, path, 0, 0, "io", NULL, "read error: %s",
+			 ferror(fp) ? strerror(errno) : "the file shrank while it was read");
 		fclose(fp);
 		return NULL;
 	}
@@ -123,6 +131,28 @@ static struct mark mark_of(struct loader *L, struct fy_event *ev)
 {
 	struct mark m = { L->path, 0, 0 };
 	const struct fy_mark *fm = fy_event_start_mark(ev);
+	if (fm) {
+		m.line = fm->line + 1;
+		m.col = fm->column + 1;
+	}
+	return m;
+}
+
+/* A token's start as a mark; false when there is no token or no position. */
+static bool token_mark(struct loader *L, struct fy_token *t, struct mark *m)
+{
+	const struct fy_mark *fm = t ? fy_token_start_mark(t) : NULL;
+	if (!fm)
+		return false;
+	*m = (struct mark){ L->path, fm->line + 1, fm->column + 1 };
+	return true;
+}
+
+/* Where the event ends (its start when libfyaml gives no end). */
+static struct mark end_mark_of(struct loader *L, struct fy_event *ev)
+{
+	struct mark m = mark_of(L, ev);
+	const struct fy_mark *fm = fy_event_end_mark(ev);
 	if (fm) {
 		m.line = fm->line + 1;
 		m.col = fm->column + 1;
@@ -467,6 +497,7 @@ int load_yaml_stream(struct arena *a, struct diags *d, const char *path,
 	struct value *root = NULL;
 	struct fy_event *ev;
 
+	struct mark last = { L.path, 1, 1 }; /* where the previous event ended */
 	while (!L.failed && (ev = fy_parser_parse(fyp)) != NULL) {
 		struct mark m = mark_of(&L, ev);
 		struct value *node = NULL; /* a finished node to attach */
@@ -504,6 +535,14 @@ int load_yaml_stream(struct arena *a, struct diags *d, const char *path,
 			 * point at its key, where the user sees it. */
 			if (m.line == 0 && depth > 0 && stack[depth - 1].v->kind == V_MAP && stack[depth - 1].key)
 				m = stack[depth - 1].key->mark;
+			/* A sequence item ("-", "[!!str , x]"): its tag or anchor
+			 * if it has one, else where the previous event ended. */
+			if (m.line == 0 && !token_mark(&L, ev->scalar.tag, &m)) {
+				if (token_mark(&L, ev->scalar.anchor, &m) && m.col > 1)
+					m.col--; /* libfyaml marks the name; point at the '&' */
+				else if (m.line == 0)
+					m = last;
+			}
 			node = make_scalar(&L, &m, s, n, style, ev->scalar.tag);
 			node_size = 1;
 			anchor_tok = ev->scalar.anchor;
@@ -583,6 +622,9 @@ int load_yaml_stream(struct arena *a, struct diags *d, const char *path,
 			if (an)
 				anchor_put(&L, an, al, node, node_size);
 		}
+		struct mark end = end_mark_of(&L, ev);
+		if (end.line)
+			last = end;
 		fy_parser_event_free(fyp, ev);
 		if (!node || L.failed)
 			continue;

@@ -26,13 +26,15 @@ static void check_output(void *ctx, const struct tmpl_output *o)
 		return;
 	emit_fn emit = emit_for_path(o->path);
 	if (!emit) {
-		diag_pos(d, SEV_ERROR, o->template_path, 0, 0, "tmpl-output",
+		diag_at(d, SEV_ERROR, &o->path_mark, "tmpl-output",
 			 "name outputs .yaml, .json, .tfvars or .properties",
 			 "no emitter for the output '%s'", o->path);
 		return;
 	}
 	buf_reset(b);
+	d->fallback = &o->doc_mark; /* see render.c */
 	emit(b, o->doc, d);
+	d->fallback = NULL;
 }
 
 int spec_render_check(struct ctx *c, const struct value *spec, const char *spec_path, const char *tdir,

@@ -1348,8 +1348,11 @@ static int render_outputs(struct arena *a, struct diags *d, const char *dir,
 		struct tmpl_output *t = &out->items[out->n++];
 		t->path = o->path;
 		t->template_path = o->tf ? o->tf->full : NULL;
+		t->path_mark = o->pathnode->mark;
 		if (!o->tf || !o->tf->root)
 			continue;
+		if (o->tf->root->src)
+			t->doc_mark = o->tf->root->src->mark;
 		struct scope s[2];
 		const struct scope *sc = NULL;
 		for (int j = 0; j < o->nb; j++) {

@@ -27,6 +27,8 @@ struct diags;
 struct tmpl_output {
 	const char *path;          /* relative output path */
 	const char *template_path; /* template file (as loaded, i.e. DIR/...) */
+	struct mark path_mark;     /* the index entry's path, for errors about it */
+	struct mark doc_mark;      /* the template's root, for errors about doc */
 	struct value *doc;         /* instantiated tree, ready for an emitter */
 };
 

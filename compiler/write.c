@@ -171,28 +171,6 @@ size_t out_compare(struct arena *a, const struct out_set *s, change_fn fn, void 
 	return diffs;
 }
 
-/* mkdir -p for the directories of path.  *made remembers the last
- * directory made: files come grouped by directory (10,000 KafkaUsers in
- * kubernetes/), so most files need no mkdir at all. */
-static int make_parents(struct arena *a, const char *path, const char **made)
-{
-	const char *slash = strrchr(path, '/');
-	size_t dlen = slash ? (size_t)(slash - path) : 0;
-	if (*made && strlen(*made) == dlen && memcmp(*made, path, dlen) == 0)
-		return 0;
-	char *p = arena_strdup(a, path);
-	for (char *s = p + 1; *s; s++) {
-		if (*s != '/')
-			continue;
-		*s = '\0';
-		if (mkdir(p, 0777) != 0 && errno != EEXIST)
-			return -1;
-		*s = '/';
-	}
-	*made = arena_strndup(a, path, dlen);
-	return 0;
-}
-
 /* Flush the temporaries to disk before any rename, so that no rename can
  * put an unwritten file in place after a crash.  One syncfs for the file
  * system that holds dir, not an fsync per file (10,000 of those take
@@ -232,83 +210,157 @@ static int write_tmp(const char *tmp, const char *data, size_t len)
 	return 0;
 }
 
-int out_write(struct arena *a, struct diags *d, const struct out_set *s, change_fn fn, void *ctx)
-{
-	/* The old record, before the new one replaces it. */
+struct out_pending {
+	const struct out_set *s;
+	const char **rec;          /* the old record */
 	size_t nrec;
-	const char **rec = read_record(a, s->dir, &nrec);
+	struct out_file *all;      /* s's files, then the new record */
+	size_t n;
+	const char **tmps;         /* temporary of each changed file, else NULL */
+	enum file_state *states;
+	size_t tmps_written;
+	const char **made;         /* directories made for the temporaries */
+	size_t nmade, made_cap;
+	const char *last_dir;      /* the last file's directory, known to exist */
+	const char **sorted;       /* s's paths, sorted (see produced) */
+};
 
-	size_t n = s->n + 1;
-	struct out_file *all = arena_alloc(a, n * sizeof *all);
+/* mkdir -p for the directories of path; each one made is remembered, so
+ * that out_abort can remove it again. */
+static int make_parents(struct arena *a, struct out_pending *pd, const char *path)
+{
+	/* Files come grouped by directory (10,000 KafkaUsers in kubernetes/):
+	 * most need no mkdir at all. */
+	const char *slash = strrchr(path, '/');
+	size_t dlen = slash ? (size_t)(slash - path) : 0;
+	if (pd->last_dir && strlen(pd->last_dir) == dlen && memcmp(pd->last_dir, path, dlen) == 0)
+		return 0;
+	char *p = arena_strdup(a, path);
+	for (char *s = p + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(p, 0777) == 0) {
+			if (pd->nmade == pd->made_cap) {
+				size_t cap = pd->made_cap ? pd->made_cap * 2 : 8;
+				pd->made = arena_realloc(a, pd->made, pd->made_cap * sizeof *pd->made,
+							 cap * sizeof *pd->made);
+				pd->made_cap = cap;
+			}
+			pd->made[pd->nmade++] = arena_strdup(a, p);
+		} else if (errno != EEXIST) {
+			return -1;
+		}
+		*s = '/';
+	}
+	pd->last_dir = arena_strndup(a, path, dlen);
+	return 0;
+}
+
+void out_abort(struct out_pending *p)
+{
+	for (size_t i = 0; p && i < p->n; i++)
+		if (p->tmps[i])
+			unlink(p->tmps[i]);
+	/* Deepest first: a directory made here is empty again. */
+	for (size_t i = p ? p->nmade : 0; i-- > 0;)
+		rmdir(p->made[i]);
+}
+
+struct out_pending *out_prepare(struct arena *a, struct diags *d, const struct out_set *s)
+{
+	struct out_pending *p = arena_alloc(a, sizeof *p);
+	p->s = s;
+	/* The old record, before the new one replaces it. */
+	p->rec = read_record(a, s->dir, &p->nrec);
+
+	size_t n = p->n = s->n + 1;
+	struct out_file *all = p->all = arena_alloc(a, n * sizeof *all);
 	memcpy(all, s->files, s->n * sizeof *all);
 	const char **sorted = sorted_paths(a, s);
 	all[s->n].path = RECORD_NAME;
 	all[s->n].data = record_text(a, s, sorted, &all[s->n].len);
+	p->sorted = sorted;
 	struct buf scratch = BUF_INIT;
 
-	/* Phase 1: every changed file to a temporary beside its destination. */
-	const char **tmps = arena_alloc(a, n * sizeof *tmps);
-	enum file_state *states = arena_alloc(a, n * sizeof *states);
-	int failed = 0;
-	size_t tmps_written = 0;
+	/* Every changed file to a temporary beside its destination. */
+	p->tmps = arena_alloc(a, n * sizeof *p->tmps);
+	p->states = arena_alloc(a, n * sizeof *p->states);
 	long pid = (long)getpid();
-	const char *made = NULL;
-	for (size_t i = 0; i < n && !failed; i++) {
-		states[i] = state_of(a, s->dir, &all[i], &scratch);
-		if (states[i] == FILE_SAME)
+	for (size_t i = 0; i < n; i++) {
+		p->states[i] = state_of(a, s->dir, &all[i], &scratch);
+		if (p->states[i] == FILE_SAME)
 			continue;
 		const char *dst = arena_printf(a, "%s/%s", s->dir, all[i].path);
+		/* rename() cannot replace a directory: find out now, while
+		 * nothing has changed, not halfway through the renames. */
+		struct stat st;
+		if (lstat(dst, &st) == 0 && S_ISDIR(st.st_mode)) {
+			diag_pos(d, SEV_ERROR, dst, 0, 0, "io", "move the directory away; asbgen writes a file there",
+				 "cannot write: it is a directory; nothing was changed");
+			goto fail;
+		}
 		const char *slash = strrchr(dst, '/');
-		tmps[i] = arena_printf(a, "%.*s/.%s.asbgen-tmp.%ld", (int)(slash - dst), dst, slash + 1,
-				       pid);
-		tmps_written++;
-		if (make_parents(a, dst, &made) != 0 || write_tmp(tmps[i], all[i].data, all[i].len) != 0) {
+		p->tmps[i] = arena_printf(a, "%.*s/.%s.asbgen-tmp.%ld", (int)(slash - dst), dst, slash + 1,
+					  pid);
+		p->tmps_written++;
+		if (make_parents(a, p, dst) != 0 || write_tmp(p->tmps[i], all[i].data, all[i].len) != 0) {
 			diag_pos(d, SEV_ERROR, dst, 0, 0, "io", "check free space and permissions",
 				 "cannot write: %s; nothing was changed", strerror(errno));
-			failed = 1;
+			goto fail;
 		}
 	}
 	buf_free(&scratch);
-	if (failed) {
-		for (size_t i = 0; i < n; i++)
-			if (tmps[i])
-				unlink(tmps[i]);
-		return -1;
-	}
-	if (tmps_written)
+	return p;
+fail:
+	buf_free(&scratch);
+	out_abort(p);
+	return NULL;
+}
+
+int out_commit(struct arena *a, struct diags *d, struct out_pending *p, change_fn fn, void *ctx)
+{
+	const struct out_set *s = p->s;
+	int failed = 0;
+	if (p->tmps_written)
 		sync_dir_fs(s->dir);
-	/* Phase 2: rename into place (atomic per file). */
-	for (size_t i = 0; i < n; i++) {
-		if (!tmps[i])
+	/* Rename into place (atomic per file). */
+	for (size_t i = 0; i < p->n; i++) {
+		if (!p->tmps[i])
 			continue;
-		const char *dst = arena_printf(a, "%s/%s", s->dir, all[i].path);
-		if (rename(tmps[i], dst) != 0) {
+		const char *dst = arena_printf(a, "%s/%s", s->dir, p->all[i].path);
+		if (rename(p->tmps[i], dst) != 0) {
 			diag_pos(d, SEV_ERROR, dst, 0, 0, "io", NULL, "cannot rename into place: %s",
 				 strerror(errno));
-			unlink(tmps[i]);
+			unlink(p->tmps[i]);
 			failed = 1;
 			continue;
 		}
 		if (fn && i < s->n)
-			fn(ctx, s->dir, all[i].path, states[i]);
+			fn(ctx, s->dir, p->all[i].path, p->states[i]);
 	}
-	/* Phase 3: remove what an earlier render wrote and this one did not. */
-	for (size_t i = 0; !failed && i < nrec; i++) {
-		if (produced(sorted, s->n, rec[i]) || !strcmp(rec[i], RECORD_NAME))
+	/* Remove what an earlier render wrote and this one did not. */
+	for (size_t i = 0; !failed && i < p->nrec; i++) {
+		const char *r = p->rec[i];
+		if (produced(p->sorted, s->n, r) || !strcmp(r, RECORD_NAME))
 			continue;
-		char *p = arena_printf(a, "%s/%s", s->dir, rec[i]);
-		if (unlink(p) == 0) {
+		char *f = arena_printf(a, "%s/%s", s->dir, r);
+		/* A recorded file replaced by a directory is no longer ours. */
+		struct stat st;
+		if (lstat(f, &st) == 0 && S_ISDIR(st.st_mode))
+			continue;
+		if (unlink(f) == 0) {
 			if (fn)
-				fn(ctx, s->dir, rec[i], FILE_STALE);
+				fn(ctx, s->dir, r, FILE_STALE);
 			/* Drop directories the removal left empty (rmdir refuses
 			 * non-empty ones), up to the environment's directory. */
-			for (char *slash; (slash = strrchr(p, '/')) && slash > p + strlen(s->dir);) {
+			for (char *slash; (slash = strrchr(f, '/')) && slash > f + strlen(s->dir);) {
 				*slash = '\0';
-				if (rmdir(p) != 0)
+				if (rmdir(f) != 0)
 					break;
 			}
 		} else if (errno != ENOENT) {
-			diag_pos(d, SEV_ERROR, p, 0, 0, "io", NULL, "cannot remove stale file: %s",
+			diag_pos(d, SEV_ERROR, f, 0, 0, "io", NULL, "cannot remove stale file: %s",
 				 strerror(errno));
 			failed = 1;
 		}

@@ -40,8 +40,17 @@ typedef void (*change_fn)(void *ctx, const char *dir, const char *path, enum fil
  * missing or are stale (recorded but no longer produced). */
 size_t out_compare(struct arena *a, const struct out_set *s, change_fn fn, void *ctx);
 
-/* Write changed files, update the record, remove stale recorded files.
- * Returns 0, or -1 after reporting (id "io"). */
-int out_write(struct arena *a, struct diags *d, const struct out_set *s, change_fn fn, void *ctx);
+/* Writing changed files, updating the record and removing stale recorded
+ * files takes two steps, so that several environments are written all or
+ * nothing (errors have id "io"): out_prepare writes every changed file of s to a temporary
+ * beside its destination and checks that it can be renamed there (nothing
+ * is changed yet; NULL after reporting, temporaries removed); out_commit
+ * renames them into place and removes stale files (0, or -1 after
+ * reporting); out_abort removes the temporaries of a prepared set that is
+ * not to be committed. */
+struct out_pending;
+struct out_pending *out_prepare(struct arena *a, struct diags *d, const struct out_set *s);
+int out_commit(struct arena *a, struct diags *d, struct out_pending *p, change_fn fn, void *ctx);
+void out_abort(struct out_pending *p);
 
 #endif

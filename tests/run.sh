@@ -15,7 +15,8 @@
 # Groups: unit, golden, determinism, conformance, parsers, bad inputs,
 # render behaviour, asbgen check (tests/suite_check.sh), equivalence with
 # the Phalanx reference, diff (tests/suite_diff.sh), live diff against a
-# local HTTPS API server (tests/suite_live.sh).
+# local HTTPS API server (tests/suite_live.sh), fuzzing reproducers and
+# all-or-nothing writes (tests/suite_robust.sh).
 set -u
 
 LC_ALL=C
@@ -507,6 +508,7 @@ fi
 
 # ---------------------------------------------------------------- live
 . "$ROOT/tests/suite_live.sh"
+. "$ROOT/tests/suite_robust.sh"
 
 printf '%d passed, %d failed\n' "$passed" "$failed"
 [ "$failed" -eq 0 ]

@@ -74,16 +74,28 @@ static const char *danger_ids(const struct diff_report *r)
 #define HEAD(kind, name) "apiVersion: kafka.strimzi.io/v1\nkind: " kind "\nmetadata: {name: " name ", namespace: ns}\n"
 #define HEAD_NO_META(kind) "apiVersion: kafka.strimzi.io/v1\nkind: " kind "\n"
 
+/* v's quantity equals the quantity text want (both exact). */
+static bool quantity_is(const char *v, const char *want)
+{
+	struct quantity a, b;
+	const char *why;
+	return quantity_value(yaml(v), &a) && quantity_parse(want, strlen(want), &b, &why) &&
+	       quantity_cmp(&a, &b) == 0;
+}
+
 static void test_quantities(void)
 {
-	long double a, b;
-	CHECK("quantity: 1Ti > 1000Gi", quantity_value(yaml("1Ti"), &a) && quantity_value(yaml("1000Gi"), &b) && a > b);
-	CHECK("quantity: 1Ti == 1024Gi", quantity_value(yaml("1Ti"), &a) && quantity_value(yaml("1024Gi"), &b) && a == b);
-	CHECK("quantity: 1.5Gi", quantity_value(yaml("1.5Gi"), &a) && a == 1.5L * 1073741824.0L);
-	CHECK("quantity: 500m is half a core", quantity_value(yaml("500m"), &a) && a == 0.5L);
-	CHECK("quantity: 1G is 10^9", quantity_value(yaml("1G"), &a) && a == 1e9L);
-	CHECK("quantity: \"1e3\" is 1000", quantity_value(yaml("\"1e3\""), &a) && a == 1000.0L);
-	CHECK("quantity: an integer", quantity_value(yaml("4"), &a) && a == 4.0L);
+	struct quantity a, b;
+	CHECK("quantity: 1Ti > 1000Gi", quantity_value(yaml("1Ti"), &a) && quantity_value(yaml("1000Gi"), &b) && quantity_cmp(&a, &b) > 0);
+	CHECK("quantity: 1Ti == 1024Gi", quantity_value(yaml("1Ti"), &a) && quantity_value(yaml("1024Gi"), &b) && quantity_cmp(&a, &b) == 0);
+	CHECK("quantity: 1.5Gi", quantity_is("1.5Gi", "1610612736"));
+	CHECK("quantity: 500m is half a core", quantity_is("500m", "0.5"));
+	CHECK("quantity: 1G is 10^9", quantity_is("1G", "1000000000"));
+	CHECK("quantity: \"1e3\" is 1000", quantity_is("\"1e3\"", "1000"));
+	CHECK("quantity: an integer", quantity_is("4", "4"));
+	CHECK("quantity: a float", quantity_is("2.5", "2500m"));
+	CHECK("quantity: 1Ei plus one byte is more than 1Ei (no floating point)",
+	      quantity_value(yaml("\"1152921504606846977\""), &a) && quantity_value(yaml("1Ei"), &b) && quantity_cmp(&a, &b) > 0);
 	CHECK("quantity: 'abc' is not one", !quantity_value(yaml("abc"), &a));
 	CHECK("quantity: '0x10' is not one", !quantity_value(yaml("\"0x10\""), &a));
 	CHECK("quantity: 'Gi' alone is not one", !quantity_value(yaml("Gi"), &a));
