@@ -1,6 +1,7 @@
 /* check.c - the semantic checks' entry point, the facts they share
  * (node pools, the topics the model will create) and small helpers. */
 #include "check.h"
+#include "schema.h"
 #include "arena.h"
 #include "diag.h"
 #include "strimzi.h"
@@ -346,65 +347,29 @@ bool check_dns_subdomain(const char *s)
 
 bool check_hostname(const char *s)
 {
+	/* The schema's hostname format, without the trailing dot it allows:
+	 * an advertised host or a certificate name is written without one. */
 	size_t n = strlen(s);
-	if (n == 0 || n > 253)
-		return false;
-	size_t lab = 0;
-	for (size_t i = 0; i <= n; i++) {
-		if (i == n || s[i] == '.') {
-			if (lab == 0 || lab > 63 || s[i - 1] == '-')
-				return false;
-			lab = 0;
-			continue;
-		}
-		char ch = s[i];
-		bool alnum = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9');
-		if (!alnum && (ch != '-' || lab == 0))
-			return false;
-		lab++;
-	}
-	return true;
-}
-
-/* Levenshtein distance, for "did you mean"; long strings are not compared. */
-static size_t edit_distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b);
-	if (la > 64 || lb > 64)
-		return SIZE_MAX;
-	size_t row[65];
-	for (size_t j = 0; j <= lb; j++)
-		row[j] = j;
-	for (size_t i = 1; i <= la; i++) {
-		size_t prev = row[0];
-		row[0] = i;
-		for (size_t j = 1; j <= lb; j++) {
-			size_t cur = row[j];
-			size_t best = prev + (a[i - 1] != b[j - 1]);
-			if (row[j] + 1 < best)
-				best = row[j] + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			row[j] = best;
-			prev = cur;
-		}
-	}
-	return row[lb];
+	bool known;
+	return n && s[n - 1] != '.' && schema_format_valid("hostname", s, n, &known);
 }
 
 const char *check_closest(const char *s, const char *const *cands, size_t n)
 {
 	const char *best = NULL;
-	size_t bd = SIZE_MAX, len = strlen(s);
+	size_t len = strlen(s);
+	/* Only close matches: at most a third of the name differs. */
+	int max = (int)((len + 2) / 3), bd = max + 1;
+	if (len > 64)
+		return NULL; /* long strings are not compared */
 	for (size_t i = 0; i < n; i++) {
-		size_t d = edit_distance(s, cands[i]);
+		int d = schema_edit_distance(s, len, cands[i], strlen(cands[i]), max);
 		if (d < bd) {
 			bd = d;
 			best = cands[i];
 		}
 	}
-	/* Only close matches: at most a third of the name differs. */
-	return best && bd <= (len + 2) / 3 ? best : NULL;
+	return bd <= max ? best : NULL;
 }
 
 /* ---- entry ---- */
