@@ -291,7 +291,12 @@ static int load_old(struct ctx *c, const struct opts *o, const char *env, struct
 		const char *name = path_base(o->spec);
 		const char *src = arena_printf(c->arena, "%s:%s", o->base, o->spec);
 		*label = arena_printf(c->arena, "%s (rendered with the current templates)", src);
-		return objset_from_spec_text(c, src, name, text, len, o->tdir, old, NULL);
+		size_t from = c->diags.n;
+		int rc = objset_from_spec_text(c, src, name, text, len, o->tdir, old, NULL);
+		/* The base revision's warnings are not the change's: only its
+		 * errors (it cannot be compared) are shown. */
+		diags_drop_warnings_since(&c->diags, from);
+		return rc;
 	}
 	const char *dir = o->against ? o->against : arena_printf(c->arena, "%s/%s", o->outdir, env);
 	*label = dir;

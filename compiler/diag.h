@@ -64,6 +64,11 @@ void diag_pos(struct diags *d, enum severity sev, const char *file, int line, in
 void diags_add_source(struct diags *d, const char *path, const char *text, size_t len);
 const struct source *diags_find_source(const struct diags *d, const char *path);
 
+/* Forget the warnings and notes reported since d->n was `from` (errors
+ * stay): `diff --base` renders an old revision whose own warnings are not
+ * what the change is about. */
+void diags_drop_warnings_since(struct diags *d, size_t from);
+
 /* Sort by file, line, column, then insertion order. */
 void diags_sort(struct diags *d);
 

@@ -187,6 +187,30 @@ if command -v git >/dev/null 2>&1; then
 	cp tests/diff/base.yaml "$G/env/bad.yaml"
 	diff_fails "diff --base: the spec at the revision is invalid (positions in REV:SPEC)" 2 \
 		"^HEAD:bad.yaml:2:18: error: .*\[schema-enum\]" "$G/env" bad.yaml --base HEAD
+	# The base revision's warnings are not the change's: not shown.
+	sed 's/{name: alerts, partitions: 12, replicas: 2}/{name: alerts, partitions: 12, replicas: 1}/' \
+		tests/diff/base.yaml >"$G/env/warn.yaml"
+	(cd "$G" && git add env/warn.yaml && git -c user.name=asbgen-test -c user.email=test@example.org commit -q -m warn) \
+		>"$DD/git.log" 2>&1 || notok "diff --base: commit a spec with a warning" "$(cat "$DD/git.log")"
+	cp tests/diff/base.yaml "$G/env/warn.yaml"
+	(cd "$G/env" && "$ASBGEN" diff warn.yaml --base HEAD) >"$DD/got" 2>"$DD/err"
+	rc=$?
+	if [ "$rc" -eq 1 ] && [ ! -s "$DD/err" ] && grep -q 'spec.replicas: 1 -> 2' "$DD/got"; then
+		ok "diff --base: the base revision's own warnings are not shown (a single replica fixed: exit 1, stderr empty)"
+	else
+		notok "diff --base: the base revision's own warnings are not shown" "exit $rc; stdout: $(cat "$DD/got"); stderr: $(cat "$DD/err")"
+	fi
+	# ...while the working copy's are (both sides with a single replica).
+	sed 's/{name: alerts, partitions: 12, replicas: 2}/{name: alerts, partitions: 12, replicas: 1}/' \
+		tests/diff/base.yaml >"$G/env/warn.yaml"
+	(cd "$G/env" && "$ASBGEN" diff warn.yaml --base HEAD) >/dev/null 2>"$DD/err"
+	if grep -q '^warn.yaml:[0-9]*:[0-9]*: warning: .*\[topic-single-replica\]$' "$DD/err" &&
+		! grep -q '^HEAD' "$DD/err"; then
+		ok "diff --base: the working copy's warnings are shown"
+	else
+		notok "diff --base: the working copy's warnings are shown" "$(cat "$DD/err")"
+	fi
+	cp tests/diff/base.yaml "$G/env/warn.yaml"
 	diff_fails "diff --base: a revision that looks like an option" 2 "'--output' is not a git revision" \
 		"$G/env" spec.yaml --base=--output
 	diff_fails "diff --base: a revision with a path" 2 "'HEAD:x' is not a git revision" "$G/env" spec.yaml --base HEAD:x
