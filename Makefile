@@ -16,7 +16,9 @@ OPT       ?= -O2 -g
 BUILD     ?= build
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# libcurl is not linked: compiler/curl_api.c opens it with dlopen when
+# `diff --live` needs it, so other commands do not pay for loading it.
+PKG_LIBS   := $(shell pkg-config --libs $(filter-out libcurl,$(PKGS)) 2>/dev/null) -ldl
 
 CFLAGS  += -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(OPT) \
            -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes $(PKG_CFLAGS) $(SAN_FLAGS)

@@ -2,12 +2,12 @@
 #include "kube.h"
 #include "arena.h"
 #include "buf.h"
+#include "curl_api.h"
 #include "diag.h"
 #include "json_value.h"
 #include "kubeconfig.h"
 #include "version.h"
 
-#include <curl/curl.h>
 #include <errno.h>
 #include <jansson.h>
 #include <limits.h>
@@ -27,6 +27,8 @@ struct kube {
 	struct arena *a;
 	struct diags *d;
 	const struct kubeconfig *kc;
+	struct curl_api api; /* libcurl, opened by kube_new */
+	bool initialised;    /* curl_global_init done */
 	CURL *curl;
 	struct curl_slist *headers;
 	long timeout_ms;
@@ -70,12 +72,12 @@ static size_t on_body(char *p, size_t size, size_t n, void *ud)
 	return len;
 }
 
-#define SETOPT(k, opt, val) (curl_easy_setopt((k)->curl, (opt), (val)) == CURLE_OK)
+#define SETOPT(k, opt, val) ((k)->api.easy_setopt((k)->curl, (opt), (val)) == CURLE_OK)
 
 static bool set_blob(struct kube *k, CURLoption opt, const struct blob *b)
 {
 	struct curl_blob cb = { (void *)b->data, b->len, CURL_BLOB_COPY };
-	return curl_easy_setopt(k->curl, opt, &cb) == CURLE_OK;
+	return k->api.easy_setopt(k->curl, opt, &cb) == CURLE_OK;
 }
 
 static bool configure(struct kube *k, const struct kube_opts *o)
@@ -100,15 +102,15 @@ static bool configure(struct kube *k, const struct kube_opts *o)
 		     SETOPT(k, CURLOPT_SSLKEYTYPE, "PEM") && set_blob(k, CURLOPT_SSLKEY_BLOB, &kc->key);
 	if (!ok)
 		return false;
-	struct curl_slist *h = curl_slist_append(NULL, "Accept: application/json");
+	struct curl_slist *h = k->api.slist_append(NULL, "Accept: application/json");
 	if (h)
-		h = curl_slist_append(h, "User-Agent: asbgen/" ASBGEN_VERSION);
+		h = k->api.slist_append(h, "User-Agent: asbgen/" ASBGEN_VERSION);
 	if (h && kc->token) {
 		char *auth = arena_printf(k->a, "Authorization: Bearer %s", kc->token);
-		struct curl_slist *h2 = curl_slist_append(h, auth);
+		struct curl_slist *h2 = k->api.slist_append(h, auth);
 		memset(auth, 0, strlen(auth)); /* the list holds its own copy */
 		if (!h2) {
-			curl_slist_free_all(h);
+			k->api.slist_free_all(h);
 			h = NULL;
 		} else {
 			h = h2;
@@ -120,18 +122,51 @@ static bool configure(struct kube *k, const struct kube_opts *o)
 	return SETOPT(k, CURLOPT_HTTPHEADER, k->headers);
 }
 
+/* Parse the server URL as libcurl will, so that a bad port or host is
+ * reported at its line in the kubeconfig, not as a failed request. */
+static bool server_url_ok(struct kube *k)
+{
+	const struct kubeconfig *kc = k->kc;
+	CURLU *url = k->api.url();
+	if (!url) {
+		diag_at(k->d, SEV_ERROR, &kc->server_mark, "kubeconfig-server", NULL, "out of memory");
+		return false;
+	}
+	CURLUcode uc = k->api.url_set(url, CURLUPART_URL, kc->server, 0);
+	k->api.url_cleanup(url);
+	if (uc != CURLUE_OK) {
+		diag_at(k->d, SEV_ERROR, &kc->server_mark, "kubeconfig-server",
+			"give the API server's address as https://HOST[:PORT][/PATH]",
+			"cluster '%s': server '%s' is not a valid URL: %s", kc->cluster, kc->server,
+			k->api.url_strerror(uc));
+		return false;
+	}
+	return true;
+}
+
 struct kube *kube_new(struct arena *a, struct diags *d, const struct kubeconfig *kc, const struct kube_opts *o)
 {
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-		diag_pos(d, SEV_ERROR, NULL, 0, 0, "kube-connect", NULL, "libcurl cannot be initialised");
-		return NULL;
-	}
 	struct kube *k = xcalloc(1, sizeof *k);
 	k->a = a;
 	k->d = d;
 	k->kc = kc;
 	k->timeout_ms = o->timeout_ms;
-	k->curl = curl_easy_init();
+	if (curl_api_open(&k->api, d, NULL) != 0) {
+		free(k);
+		return NULL;
+	}
+	if (k->api.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		diag_pos(d, SEV_ERROR, NULL, 0, 0, "kube-connect", NULL, "libcurl cannot be initialised");
+		curl_api_close(&k->api);
+		free(k);
+		return NULL;
+	}
+	k->initialised = true;
+	if (!server_url_ok(k)) {
+		kube_free(k);
+		return NULL;
+	}
+	k->curl = k->api.easy_init();
 	if (!k->curl || !configure(k, o)) {
 		diag_pos(d, SEV_ERROR, NULL, 0, 0, "kube-connect",
 			 "libcurl 7.77 or later with OpenSSL is needed (Debian's libcurl4-openssl-dev)",
@@ -151,12 +186,15 @@ void kube_free(struct kube *k)
 	if (!k)
 		return;
 	if (k->curl)
-		curl_easy_cleanup(k->curl);
-	curl_slist_free_all(k->headers);
+		k->api.easy_cleanup(k->curl);
+	if (k->headers)
+		k->api.slist_free_all(k->headers);
+	if (k->initialised)
+		k->api.global_cleanup();
+	curl_api_close(&k->api);
 	buf_free(&k->body);
 	free(k->cache);
 	free(k);
-	curl_global_cleanup();
 }
 
 bool kube_stopped(const struct kube *k)
@@ -181,7 +219,7 @@ static void report_curl(struct kube *k, CURLcode rc, const char *url)
 {
 	const char *detail = scrub(k, k->errbuf, strlen(k->errbuf), 300);
 	if (!*detail)
-		detail = curl_easy_strerror(rc);
+		detail = k->api.easy_strerror(rc);
 	k->stopped = true;
 	switch (rc) {
 	case CURLE_COULDNT_CONNECT:
@@ -289,13 +327,13 @@ enum kube_status kube_get(struct kube *k, const char *path, const char *what, st
 		k->stopped = true;
 		return KUBE_FAILED;
 	}
-	CURLcode rc = curl_easy_perform(k->curl);
+	CURLcode rc = k->api.easy_perform(k->curl);
 	if (rc != CURLE_OK) {
 		report_curl(k, rc, url);
 		return KUBE_FAILED;
 	}
 	long code = 0;
-	curl_easy_getinfo(k->curl, CURLINFO_RESPONSE_CODE, &code);
+	k->api.easy_getinfo(k->curl, CURLINFO_RESPONSE_CODE, &code);
 	if (code == 404) {
 		/* An API server says 404 with a Status object; anything else
 		 * (a web server's page) means the address is not an API server,
@@ -322,7 +360,7 @@ enum kube_status kube_get(struct kube *k, const char *path, const char *what, st
 	json_t *j = json_loadb(k->body.data ? k->body.data : "", k->body.len, 0, &err);
 	if (!j || !json_is_object(j)) {
 		char *ct = NULL;
-		curl_easy_getinfo(k->curl, CURLINFO_CONTENT_TYPE, &ct);
+		k->api.easy_getinfo(k->curl, CURLINFO_CONTENT_TYPE, &ct);
 		diag_pos(k->d, SEV_ERROR, NULL, 0, 0, "kube-junk",
 			 "is the server address that of a Kubernetes API server (not a proxy or a login page)?",
 			 "the answer to GET %s is not a JSON object (content type %s%s): \"%s\"", url,

@@ -5,7 +5,6 @@
 #include "load.h"
 #include "value.h"
 
-#include <curl/curl.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -353,22 +352,9 @@ static int resolve_cluster(struct arena *a, struct diags *d, const struct entry 
 			"cluster '%s': the server URL holds credentials (user@host)", e->name);
 		return -1;
 	}
-	/* Parse it as libcurl will, so a bad port or host is reported here,
-	 * at its line, not as a failed request. */
-	CURLU *url = curl_url();
-	if (!url) {
-		diag_at(d, SEV_ERROR, &sv->mark, "kubeconfig-server", NULL, "out of memory");
-		return -1;
-	}
-	CURLUcode uc = curl_url_set(url, CURLUPART_URL, server, 0);
-	curl_url_cleanup(url);
-	if (uc != CURLUE_OK) {
-		diag_at(d, SEV_ERROR, &sv->mark, "kubeconfig-server",
-			"give the API server's address as https://HOST[:PORT][/PATH]",
-			"cluster '%s': server '%s' is not a valid URL: %s", e->name, server,
-			curl_url_strerror(uc));
-		return -1;
-	}
+	/* (kube_new parses it as libcurl will, and reports a bad port or
+	 * host here, at server_mark.) */
+	out->server_mark = sv->mark;
 	size_t n = strlen(server);
 	while (n > 8 && server[n - 1] == '/')
 		n--;

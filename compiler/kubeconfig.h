@@ -18,6 +18,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "value.h"
+
 struct arena;
 struct diags;
 
@@ -41,6 +43,7 @@ struct kubeconfig {
 	const char *cluster;
 	const char *user;
 	const char *server;   /* https://host[:port][/prefix], no trailing '/' */
+	struct mark server_mark; /* where the kubeconfig says it */
 	struct blob ca;       /* certificate-authority(-data); empty: system CAs */
 	struct blob cert;     /* client-certificate(-data); empty: none */
 	struct blob key;      /* client-key(-data) */

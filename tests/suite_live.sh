@@ -277,5 +277,28 @@ assert rep["old"].startswith("cluster https://127.0.0.1:"), rep["old"]
 	# Kubeconfig problems reach the command line with file:line:col.
 	printf 'current-context: a\nclusters:\n- name: c\n  cluster: {server: "https://127.0.0.1:1"}\nusers:\n- name: u\n  user:\n    exec: {command: gke-gcloud-auth-plugin}\ncontexts:\n- name: a\n  context: {cluster: c, user: u}\n' >"$LV/kc-exec"
 	live_fail "exec credential plugin" kubeconfig-unsupported "kc-exec:8:5: error: user 'u' uses exec" "$LV/kc-exec"
+
+	# libcurl is opened only for --live: a missing or wrong library is an
+	# error of that command alone (other commands do not load it).
+	for lib in /nonexistent/libcurl.so.4 libm.so.6; do
+		ASBGEN_LIBCURL=$lib "$ASBGEN" diff environments/minimal.yaml --live --kubeconfig "$LV/kc-refused" \
+			>"$LV/d.out" 2>"$LV/d.err" </dev/null
+		rc=$?
+		if [ "$rc" -eq 2 ] && grep -q "^asbgen: error: .*$lib.* \[kube-libcurl\]$" "$LV/d.err"; then
+			ok "live: ASBGEN_LIBCURL=$lib: exit 2, kube-libcurl names it"
+		else
+			notok "live: ASBGEN_LIBCURL=$lib: exit 2, kube-libcurl" "exit $rc; $(cat "$LV/d.err")"
+		fi
+	done
+	if ASBGEN_LIBCURL=/nonexistent/libcurl.so.4 "$ASBGEN" diff environments/minimal.yaml >/dev/null 2>&1; then
+		ok "live: a diff without --live does not load libcurl"
+	else
+		notok "live: a diff without --live does not load libcurl"
+	fi
+	if command -v readelf >/dev/null 2>&1 && readelf -d "$ASBGEN" | grep -q 'NEEDED.*libcurl'; then
+		notok "live: asbgen is not linked with libcurl (it is opened for --live only)" "$(readelf -d "$ASBGEN" | grep NEEDED)"
+	else
+		ok "live: asbgen is not linked with libcurl (it is opened for --live only)"
+	fi
 fi
 live_stop_servers
