@@ -128,15 +128,18 @@ static char *git_show(struct ctx *c, const char *spec_path, const char *rev, siz
 		return NULL;
 	}
 	posix_spawn_file_actions_t fa;
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_adddup2(&fa, po[1], 1);
-	posix_spawn_file_actions_adddup2(&fa, pe[1], 2);
-	posix_spawn_file_actions_addclose(&fa, po[0]);
-	posix_spawn_file_actions_addclose(&fa, pe[0]);
-	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
 	pid_t pid;
-	int rc = posix_spawnp(&pid, "git", &fa, NULL, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
+	int rc = posix_spawn_file_actions_init(&fa);
+	if (rc == 0) {
+		/* Each step fails only for lack of memory: stop at the first. */
+		if ((rc = posix_spawn_file_actions_adddup2(&fa, po[1], 1)) == 0 &&
+		    (rc = posix_spawn_file_actions_adddup2(&fa, pe[1], 2)) == 0 &&
+		    (rc = posix_spawn_file_actions_addclose(&fa, po[0])) == 0 &&
+		    (rc = posix_spawn_file_actions_addclose(&fa, pe[0])) == 0 &&
+		    (rc = posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0)) == 0)
+			rc = posix_spawnp(&pid, "git", &fa, NULL, argv, environ);
+		posix_spawn_file_actions_destroy(&fa);
+	}
 	close(po[1]);
 	close(pe[1]);
 	if (rc != 0) {
