@@ -108,7 +108,8 @@ static char *record_text(struct arena *a, const struct out_set *s, const char **
 static enum file_state state_of(struct arena *a, const char *dir, const struct out_file *f,
 				struct buf *scratch)
 {
-	int fd = open(arena_printf(a, "%s/%s", dir, f->path), O_RDONLY);
+	/* O_NONBLOCK: a FIFO put where a file goes must not hang the render. */
+	int fd = open(arena_printf(a, "%s/%s", dir, f->path), O_RDONLY | O_NONBLOCK);
 	if (fd < 0)
 		return FILE_NEW;
 	struct stat st;

@@ -138,5 +138,16 @@ if mkfifo "$RB/spec.fifo" 2>/dev/null; then
 		ok "robust: diff --live --kubeconfig FIFO: exit 2 at once, not a regular file"
 	else
 		notok "robust: diff --live --kubeconfig FIFO: exit 2 at once, not a regular file" "exit $rc (124: it hung); $(cat "$RB/r.out")"
+	fi	# A FIFO where an output file goes: compared without blocking, replaced.
+	mkdir -p "$RB/fifo-out" && cp -R out/minimal "$RB/fifo-out/" &&
+		rm "$RB/fifo-out/minimal/kubernetes/kustomization.yaml" &&
+		mkfifo "$RB/fifo-out/minimal/kubernetes/kustomization.yaml"
+	timeout 10 "$ASBGEN" render -q environments/minimal.yaml -o "$RB/fifo-out" >"$RB/r.out" 2>&1 </dev/null
+	rc=$?
+	if [ "$rc" -eq 0 ] && [ -f "$RB/fifo-out/minimal/kubernetes/kustomization.yaml" ] &&
+		cmp -s out/minimal/kubernetes/kustomization.yaml "$RB/fifo-out/minimal/kubernetes/kustomization.yaml"; then
+		ok "robust: render over a FIFO where an output goes: no hang, the file written"
+	else
+		notok "robust: render over a FIFO where an output goes" "exit $rc (124: it hung); $(cat "$RB/r.out")"
 	fi
 fi
