@@ -356,13 +356,15 @@ const char *yaml11_hint(struct yaml11 *y, struct arena *a, const struct diags *d
 {
 	const char *lead = "YAML reads this as ";
 	struct mark m = { g->file, g->line, g->col };
-	if (!g->hint && !strcmp(g->id, "schema-type") && strstr(g->msg, "got string '") &&
+	if (!strcmp(g->id, "schema-type") && strstr(g->msg, "got string '") &&
 	    (strstr(g->msg, "expected an integer") || strstr(g->msg, "expected a number"))) {
-		/* A plain 0o10 or 1e3: a number to asbgen, a string to YAML 1.1. */
+		/* A plain 0o10 or 1e3: a number to asbgen, a string to YAML 1.1.
+		 * The engine's own hint ("remove the quotes", for 1e3) does not
+		 * fit a value written without quotes; a quoted one has no token. */
 		const char *t = yaml11_token(y, a, d, &m);
 		return t && yaml12_number(t) ? arena_printf(a, "Kubernetes tools (YAML 1.1) read %s as a string; "
 				       "write the number in decimal", t)
-			 : NULL;
+			 : g->hint;
 	}
 	if (!g->hint || strncmp(g->hint, lead, strlen(lead)) != 0)
 		return g->hint;
