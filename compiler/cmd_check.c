@@ -101,12 +101,6 @@ static void warn_timestamps(struct ctx *c, struct yaml11 *y, const struct value 
 	}
 }
 
-static const char *str_of(const struct value *map, const char *key)
-{
-	const struct value *v = map_get(map, key);
-	return v && v->kind == V_STRING ? v->str.s : NULL;
-}
-
 static void check_manifest(struct ctx *c, struct crd_set *cs, struct yaml11 *y, const struct value *doc,
 			   int index, struct counts *n)
 {
@@ -117,7 +111,8 @@ static void check_manifest(struct ctx *c, struct crd_set *cs, struct yaml11 *y, 
 		n->invalid++;
 		return;
 	}
-	const char *av = str_of(doc, "apiVersion"), *kind = str_of(doc, "kind");
+	const char *av = v_as_str(map_get(doc, "apiVersion"), NULL);
+	const char *kind = v_as_str(map_get(doc, "kind"), NULL);
 	struct schema *s;
 	const char *other = NULL; /* the versions served, or the closest kind */
 	switch (crd_set_lookup(cs, &c->diags, av, kind, &s, &other)) {
@@ -151,8 +146,7 @@ static void check_manifest(struct ctx *c, struct crd_set *cs, struct yaml11 *y, 
 	/* Judge what Kubernetes tooling (YAML 1.1: yes is a boolean, 0755 octal)
 	 * reads, as crdcheck.py (PyYAML) does. */
 	doc = yaml11_retype(y, c->arena, &c->diags, doc);
-	const struct value *md = map_get(doc, "metadata");
-	const char *name = md && md->kind == V_MAP && str_of(md, "name") ? str_of(md, "name") : "?";
+	const char *name = v_as_str(v_path(doc, "metadata.name"), "?");
 	const char *prefix = arena_printf(c->arena, "%s/%s: ", kind, name);
 	warn_timestamps(c, y, doc, prefix);
 	struct diags sd;

@@ -219,12 +219,6 @@ json_t *crd_translate(const json_t *openapi, bool root)
 /* ------------------------------------------------------------------ */
 /* Loading */
 
-static const char *str_at(const struct value *map, const char *key)
-{
-	const struct value *v = map_get(map, key);
-	return v && v->kind == V_STRING ? v->str.s : NULL;
-}
-
 /* Python truth of a loaded value (served: defaults to true when absent). */
 static bool vtruthy(const struct value *v)
 {
@@ -269,7 +263,7 @@ static bool load_version(struct crd_set *cs, struct diags *d, const struct value
 			"CRD %s: a version that is not a mapping (%s)", kind, vkind_name(ver->kind));
 		return false;
 	}
-	const char *name = str_at(ver, "name");
+	const char *name = v_as_str(map_get(ver, "name"), NULL);
 	if (!name) {
 		diag_at(d, SEV_ERROR, &ver->mark, "crd-malformed", "add name: v1 (the version's name)",
 			"CRD %s: a version without a name", kind);
@@ -308,9 +302,9 @@ static bool load_crd(struct crd_set *cs, struct diags *d, const struct value *do
 			"CustomResourceDefinition without a spec mapping");
 		return false;
 	}
-	const char *group = str_at(spec, "group");
+	const char *group = v_as_str(map_get(spec, "group"), NULL);
 	const struct value *names = map_get(spec, "names");
-	const char *kind = names ? str_at(names, "kind") : NULL;
+	const char *kind = v_as_str(map_get(names, "kind"), NULL);
 	if (!group || !kind) {
 		const struct value *where = !group ? spec : names ? names : spec;
 		diag_at(d, SEV_ERROR, &where->mark, "crd-malformed",
@@ -345,7 +339,7 @@ static bool load_file(struct crd_set *cs, struct diags *d, const char *path)
 	bool ok = true;
 	for (int i = 0; i < n; i++) {
 		const struct value *doc = docs[i];
-		const char *k = doc->kind == V_MAP ? str_at(doc, "kind") : NULL;
+		const char *k = v_as_str(map_get(doc, "kind"), NULL);
 		if (k && !strcmp(k, "CustomResourceDefinition"))
 			ok = load_crd(cs, d, doc) && ok;
 	}
