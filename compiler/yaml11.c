@@ -233,11 +233,6 @@ bool yaml11_is_timestamp(struct yaml11 *y, const struct value *v)
 	       v->str.len >= 10 && match(&y->re[RE_TIMESTAMP], v->str.s);
 }
 
-const char *yaml11_token(struct yaml11 *y, struct arena *a, const struct diags *d, const struct mark *m)
-{
-	return token_at(y, a, d, m);
-}
-
 /* Is t the spelling the YAML 1.2 loader read as v?  (Guards against a
  * mark that does not lead to the scalar's text.) */
 static bool same_as_loaded(const struct value *v, const char *t)
@@ -361,14 +356,14 @@ const char *yaml11_hint(struct yaml11 *y, struct arena *a, const struct diags *d
 		/* A plain 0o10 or 1e3: a number to asbgen, a string to YAML 1.1.
 		 * The engine's own hint ("remove the quotes", for 1e3) does not
 		 * fit a value written without quotes; a quoted one has no token. */
-		const char *t = yaml11_token(y, a, d, &m);
+		const char *t = token_at(y, a, d, &m);
 		return t && yaml12_number(t) ? arena_printf(a, "Kubernetes tools (YAML 1.1) read %s as a string; "
 				       "write the number in decimal", t)
 			 : g->hint;
 	}
 	if (!g->hint || strncmp(g->hint, lead, strlen(lead)) != 0)
 		return g->hint;
-	const char *t = yaml11_token(y, a, d, &m);
+	const char *t = token_at(y, a, d, &m);
 	if (!t)
 		return g->hint;
 	const char *what = g->hint + strlen(lead);

@@ -31,9 +31,6 @@ const struct value *yaml11_retype(struct yaml11 *y, struct arena *a, const struc
 /* Is v a plain scalar PyYAML reads as a timestamp (2001-12-14)? */
 bool yaml11_is_timestamp(struct yaml11 *y, const struct value *v);
 
-/* The source text of the plain scalar at m (one token), or NULL. */
-const char *yaml11_token(struct yaml11 *y, struct arena *a, const struct diags *d, const struct mark *m);
-
 struct diag;
 /* The hint for diagnostic g (made by the schema engine on a retyped tree):
  * its own, or, for a value whose YAML 1.1 type surprised (yes read as a
