@@ -41,7 +41,7 @@ int spec_render_check(struct ctx *c, const struct value *spec, const char *spec_
 		      struct tmpl_cache *tc)
 {
 	struct diags *d = &c->diags;
-	size_t ndiag = d->n, nsrc = d->nsources, errors = d->nerrors;
+	size_t ndiag = d->n, errors = d->nerrors;
 	struct arena *scratch = arena_new();
 	struct value *model = model_build(scratch, d, spec, path_base(spec_path));
 	struct checking k = { d, BUF_INIT };
@@ -53,21 +53,11 @@ int spec_render_check(struct ctx *c, const struct value *spec, const char *spec_
 		diag_at(d, SEV_ERROR, &spec->mark, "render-templates",
 			"see the template error reported above for another spec",
 			"the templates fail on this spec too");
-	/* Keep what new diagnostics point at; without a cache, template files
-	 * and their text live in the scratch arena (with one, in the cache). */
+	/* Keep what new diagnostics point at.  The template files and their
+	 * text (d's sources) live in the cache, not in the scratch arena. */
 	for (size_t i = ndiag; i < d->n; i++)
 		if (d->items[i].file)
 			d->items[i].file = arena_strdup(c->arena, d->items[i].file);
-	if (tc) {
-		/* nothing to copy */
-	} else if (d->n > ndiag) {
-		for (size_t i = nsrc; i < d->nsources; i++) {
-			d->sources[i].path = arena_strdup(c->arena, d->sources[i].path);
-			d->sources[i].text = arena_strndup(c->arena, d->sources[i].text, d->sources[i].len);
-		}
-	} else {
-		d->nsources = nsrc;
-	}
 	arena_free(scratch);
 	return d->nerrors > errors ? -1 : 0;
 }
