@@ -53,7 +53,8 @@ static bool walk(struct arena *a, struct diags *d, const char *dir, const char *
 	}
 	bool ok = true;
 	struct dirent *de;
-	while ((de = readdir(dp)) != NULL) {
+	/* errno tells a read error from the end of the directory. */
+	while ((errno = 0, de = readdir(dp)) != NULL) {
 		if (de->d_name[0] == '.' && (!de->d_name[1] || (de->d_name[1] == '.' && !de->d_name[2])))
 			continue;
 		const char *p = arena_printf(a, "%s%s%s", dir,
@@ -67,6 +68,10 @@ static bool walk(struct arena *a, struct diags *d, const char *dir, const char *
 		} else if (S_ISREG(st.st_mode) && has_ext(de->d_name, exts)) {
 			push(a, out, p);
 		}
+	}
+	if (errno) {
+		diag_pos(d, SEV_ERROR, dir, 0, 0, id, NULL, "cannot read directory: %s", strerror(errno));
+		ok = false;
 	}
 	closedir(dp);
 	return ok;
