@@ -3,35 +3,12 @@
  * every pinned IP lies in the MetalLB pool's range. */
 #include "check.h"
 #include "arena.h"
+#include "schema.h"
 
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
-/* Dotted quad, 0-255 each, no leading zeros (ambiguous: octal to some
- * parsers), nothing else. */
-static bool parse_ipv4(const char *s, size_t n, uint32_t *out)
-{
-	uint32_t ip = 0;
-	size_t i = 0;
-	for (int part = 0; part < 4; part++) {
-		size_t start = i;
-		unsigned v = 0;
-		while (i < n && s[i] >= '0' && s[i] <= '9' && i - start < 3)
-			v = v * 10 + (unsigned)(s[i++] - '0');
-		if (i == start || v > 255 || (i - start > 1 && s[start] == '0'))
-			return false;
-		ip = ip << 8 | v;
-		if (part < 3) {
-			if (i >= n || s[i] != '.')
-				return false;
-			i++;
-		}
-	}
-	*out = ip;
-	return i == n;
-}
 
 static const char *ip_text(struct check *c, uint32_t ip)
 {
@@ -49,7 +26,7 @@ static bool parse_range(struct check *c, const struct value *v, uint32_t *lo, ui
 		const char *bits = slash + 1;
 		long n = strtol(bits, &end, 10);
 		uint32_t ip;
-		if (!parse_ipv4(s, (size_t)(slash - s), &ip) || end == bits || *end || n < 0 || n > 32 ||
+		if (!schema_ipv4_parse(s, (size_t)(slash - s), &ip) || end == bits || *end || n < 0 || n > 32 ||
 		    (bits[0] == '0' && bits[1])) {
 			check_error(c, v, "address-range", hint, "platform.bareMetal.addressRange: '%s' is not a valid CIDR", s);
 			return false;
@@ -60,7 +37,7 @@ static bool parse_range(struct check *c, const struct value *v, uint32_t *lo, ui
 		return true;
 	}
 	if (dash) {
-		if (!parse_ipv4(s, (size_t)(dash - s), lo) || !parse_ipv4(dash + 1, strlen(dash + 1), hi)) {
+		if (!schema_ipv4_parse(s, (size_t)(dash - s), lo) || !schema_ipv4_parse(dash + 1, strlen(dash + 1), hi)) {
 			check_error(c, v, "address-range", hint, "platform.bareMetal.addressRange: '%s' is not a valid address range", s);
 			return false;
 		}
@@ -92,7 +69,7 @@ static void check_endpoint_values(struct check *c, struct endpoint *e, bool have
 			    "a DNS name: dot-separated labels of letters, digits and '-', at most 63 each and 253 in all",
 			    "%s.host: '%s' is not a valid DNS name", e->what, e->host->str.s);
 	if (e->ip && e->ip->kind == V_STRING) {
-		e->addr_ok = parse_ipv4(e->ip->str.s, e->ip->str.len, &e->addr);
+		e->addr_ok = schema_ipv4_parse(e->ip->str.s, e->ip->str.len, &e->addr);
 		if (!e->addr_ok)
 			check_error(c, e->ip, "external-ip", "write an IPv4 address: four numbers 0-255, no leading zeros",
 				    "%s.ip: '%s' is not a valid IPv4 address", e->what, e->ip->str.s);
