@@ -4,6 +4,7 @@
 #include "schema.h"
 #include "arena.h"
 #include "diag.h"
+#include "model.h"
 #include "strimzi.h"
 
 #include <limits.h>
@@ -194,8 +195,7 @@ static void collect_topics(struct check *c)
 	const struct value *dflt = map_get(c->spec, "topicDefaults");
 	if (dflt && dflt->kind != V_MAP)
 		dflt = NULL;
-	long long nb = c->brokers.ok ? c->brokers.n : 3;
-	long long dr = nb < 3 ? nb : 3;
+	long long dr = model_default_replicas(c->brokers.ok ? c->brokers.n : MODEL_POOL_COUNT);
 	const struct value *dparts = map_get(dflt, "partitions"), *dreps = map_get(dflt, "replicas");
 	const struct value *dbytes = v_path(dflt, "retention.bytes"), *dms = v_path(dflt, "retention.ms");
 
@@ -231,7 +231,7 @@ static void collect_topics(struct check *c)
 	const struct value *reg = map_get(c->spec, "registry");
 	const struct value *sname = map_get(reg, "schemaTopic");
 	struct topic *t = add_topic(c, &cap);
-	t->name = v_as_str(sname, "registry-schemas");
+	t->name = v_as_str(sname, MODEL_SCHEMA_TOPIC);
 	t->origin = "registry.schemaTopic";
 	t->at = check_first(sname, reg, NULL);
 	t->builtin = true;
@@ -244,7 +244,7 @@ static void collect_topics(struct check *c)
 	if (v_as_bool(map_get(sim, "enabled"), false)) {
 		const struct value *sn = map_get(sim, "staticTopic"), *rn = map_get(sim, "replayTopic");
 		t = add_topic(c, &cap);
-		t->name = v_as_str(sn, "alerts-static");
+		t->name = v_as_str(sn, MODEL_STATIC_TOPIC);
 		t->origin = "simulator.staticTopic";
 		t->at = check_first(sn, sim, NULL);
 		t->builtin = true;
@@ -253,20 +253,20 @@ static void collect_topics(struct check *c)
 		t->ms = -1; /* one visit of sample alerts, kept for good */
 		t->cleanup = "delete";
 		t = add_topic(c, &cap);
-		t->name = v_as_str(rn, "alerts-simulated");
+		t->name = v_as_str(rn, MODEL_REPLAY_TOPIC);
 		t->origin = "simulator.replayTopic";
 		t->at = check_first(rn, sim, NULL);
 		t->builtin = true;
 		t->partitions_at = map_get(sim, "replayPartitions");
-		t->partitions = int_at(t->partitions_at, 8);
+		t->partitions = int_at(t->partitions_at, MODEL_REPLAY_PARTITIONS);
 		t->replicas_at = dreps;
 		t->replicas_from_defaults = dreps != NULL;
 		t->replicas = int_at(dreps, dr);
 		t->dflt = dflt;
 		t->bytes_at = map_get(sim, "retentionBytes");
-		t->bytes = int_at(t->bytes_at, 24000000000LL);
+		t->bytes = int_at(t->bytes_at, MODEL_REPLAY_RETENTION_BYTES);
 		t->ms_at = map_get(sim, "retentionMs");
-		t->ms = int_at(t->ms_at, 604800000LL);
+		t->ms = int_at(t->ms_at, MODEL_REPLAY_RETENTION_MS);
 		t->cleanup = resolve_cleanup(t, NULL);
 	}
 }
@@ -381,8 +381,8 @@ int spec_check(struct arena *a, struct diags *d, const struct value *spec)
 		return 0;
 	c.gke = !strcmp(v_as_str(v_path(spec, "platform.type"), ""), "gke");
 	c.strimzi = strimzi_find(v_as_str(v_path(spec, "strimzi.version"), STRIMZI_DEFAULT_VERSION));
-	resolve_pool(&c, &c.brokers, "brokers", 3, 0);
-	resolve_pool(&c, &c.controllers, "controllers", 3, 100);
+	resolve_pool(&c, &c.brokers, "brokers", MODEL_POOL_COUNT, MODEL_BROKER_FIRST_ID);
+	resolve_pool(&c, &c.controllers, "controllers", MODEL_POOL_COUNT, MODEL_CONTROLLER_FIRST_ID);
 	collect_topics(&c);
 	check_cluster(&c);
 	check_topics(&c);
