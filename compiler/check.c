@@ -20,8 +20,6 @@ static void report(struct check *c, enum severity sev, const struct value *at, c
 	char *msg = arena_vprintf(c->a, fmt, ap);
 	const struct value *where = at ? at : c->spec;
 	diag_at(c->d, sev, &where->mark, id, hint, "%s", msg);
-	if (sev == SEV_ERROR)
-		c->errors++;
 }
 
 void check_error(struct check *c, const struct value *at, const char *id, const char *hint,
@@ -377,6 +375,7 @@ const char *check_closest(const char *s, const char *const *cands, size_t n)
 int spec_check(struct arena *a, struct diags *d, const struct value *spec)
 {
 	struct check c = { .a = a, .d = d, .spec = spec };
+	size_t before = d->nerrors;
 	if (!spec || spec->kind != V_MAP)
 		return 0;
 	c.gke = !strcmp(v_as_str(v_path(spec, "platform.type"), ""), "gke");
@@ -387,5 +386,5 @@ int spec_check(struct arena *a, struct diags *d, const struct value *spec)
 	check_cluster(&c);
 	check_topics(&c);
 	check_network(&c);
-	return c.errors;
+	return (int)(d->nerrors - before);
 }

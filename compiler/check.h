@@ -64,7 +64,6 @@ struct check {
 	struct arena *a;
 	struct diags *d;
 	const struct value *spec;
-	int errors;
 	bool gke;
 	const struct strimzi_release *strimzi;
 	struct pool brokers, controllers;
