@@ -82,13 +82,20 @@ const char *check_pool_ids_text(struct check *c, const struct pool *p)
 	long long *ids = arena_alloc(c->a, (size_t)p->n * sizeof *ids);
 	for (long long i = 0; i < p->n; i++)
 		ids[i] = check_pool_id(p, i);
-	qsort(ids, (size_t)p->n, sizeof *ids, ll_cmp);
+	return check_ids_text(c, ids, p->n);
+}
+
+const char *check_ids_text(struct check *c, long long *ids, long long n)
+{
+	if (n == 0)
+		return "none";
+	qsort(ids, (size_t)n, sizeof *ids, ll_cmp);
 	char buf[256];
 	size_t len = 0;
 	int ranges = 0;
-	for (long long i = 0; i < p->n;) {
+	for (long long i = 0; i < n;) {
 		long long j = i;
-		while (j + 1 < p->n && ids[j + 1] == ids[j] + 1)
+		while (j + 1 < n && ids[j + 1] == ids[j] + 1)
 			j++;
 		if (++ranges > 8) {
 			snprintf(buf + len, sizeof buf - len, ", ...");

@@ -150,8 +150,8 @@ void check_network(struct check *c)
 	bool tls = v_as_bool(v_path(ext, "tls.enabled"), false);
 	const struct value *tls_at = v_path(ext, "tls.enabled");
 	if (c->brokers.ok && (nb || tls)) {
-		struct pool missing = { .key = "brokers", .ok = true };
 		long long *ids = arena_alloc(c->a, ((size_t)c->brokers.n + 1) * sizeof *ids);
+		long long nmissing = 0;
 		for (long long k = 0; k < c->brokers.n; k++) {
 			long long id = check_pool_id(&c->brokers, k);
 			bool found = false;
@@ -160,22 +160,17 @@ void check_network(struct check *c)
 				found = x && x->kind == V_INT && x->i == id;
 			}
 			if (!found)
-				ids[missing.n++] = id;
+				ids[nmissing++] = id;
 		}
-		/* pool_ids_text lists ids of a pool: give it the missing ones. */
-		struct value *seq = v_seq(c->a, NULL);
-		for (long long k = 0; k < missing.n; k++)
-			seq_push(c->a, seq, v_int(c->a, NULL, ids[k]));
-		missing.ids = seq;
-		const char *list = check_pool_ids_text(c, &missing);
-		bool one = missing.n == 1;
-		if (missing.n && nb)
+		const char *list = check_ids_text(c, ids, nmissing);
+		bool one = nmissing == 1;
+		if (nmissing && nb)
 			check_error(c, brokers, "external-missing-broker",
 				    one ? arena_printf(c->a, "add - {nodeId: %lld, host: ..., ip: ...} to external.brokers", ids[0])
 					: "add an entry {nodeId: ..., host: ..., ip: ...} for each of them to external.brokers",
 				    "broker%s %s ha%s no entry in external.brokers (brokers: %s)", one ? "" : "s", list,
 				    one ? "s" : "ve", check_pool_ids_text(c, &c->brokers));
-		else if (missing.n)
+		else if (nmissing)
 			check_error(c, tls_at, "external-tls", "list every broker in external.brokers with its nodeId, host and ip",
 				    "TLS on the external listener needs a host and a static IP for every broker: broker%s %s ha%s none",
 				    one ? "" : "s", list, one ? "s" : "ve");
