@@ -7,6 +7,7 @@
 #include "model.h"
 #include "strimzi.h"
 
+#include <errno.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdarg.h>
@@ -147,9 +148,10 @@ bool check_config_int(const struct value *v, long long *out)
 	if (v->kind != V_STRING || !v->str.len || v->str.len > 19)
 		return false;
 	char *end;
+	errno = 0;
 	long long x = strtoll(v->str.s, &end, 10);
-	if (*end || end == v->str.s)
-		return false;
+	if (*end || end == v->str.s || errno == ERANGE)
+		return false; /* beyond a Java long too: Kafka refuses it */
 	*out = x;
 	return true;
 }
