@@ -4,8 +4,10 @@
 #include "schema.h"
 #include "arena.h"
 #include "diag.h"
+#include "model.h"
 #include "strimzi.h"
 
+#include <errno.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdarg.h>
@@ -19,8 +21,6 @@ static void report(struct check *c, enum severity sev, const struct value *at, c
 	char *msg = arena_vprintf(c->a, fmt, ap);
 	const struct value *where = at ? at : c->spec;
 	diag_at(c->d, sev, &where->mark, id, hint, "%s", msg);
-	if (sev == SEV_ERROR)
-		c->errors++;
 }
 
 void check_error(struct check *c, const struct value *at, const char *id, const char *hint,
@@ -83,13 +83,20 @@ const char *check_pool_ids_text(struct check *c, const struct pool *p)
 	long long *ids = arena_alloc(c->a, (size_t)p->n * sizeof *ids);
 	for (long long i = 0; i < p->n; i++)
 		ids[i] = check_pool_id(p, i);
-	qsort(ids, (size_t)p->n, sizeof *ids, ll_cmp);
+	return check_ids_text(c, ids, p->n);
+}
+
+const char *check_ids_text(struct check *c, long long *ids, long long n)
+{
+	if (n == 0)
+		return "none";
+	qsort(ids, (size_t)n, sizeof *ids, ll_cmp);
 	char buf[256];
 	size_t len = 0;
 	int ranges = 0;
-	for (long long i = 0; i < p->n;) {
+	for (long long i = 0; i < n;) {
 		long long j = i;
-		while (j + 1 < p->n && ids[j + 1] == ids[j] + 1)
+		while (j + 1 < n && ids[j + 1] == ids[j] + 1)
 			j++;
 		if (++ranges > 8) {
 			snprintf(buf + len, sizeof buf - len, ", ...");
@@ -141,9 +148,10 @@ bool check_config_int(const struct value *v, long long *out)
 	if (v->kind != V_STRING || !v->str.len || v->str.len > 19)
 		return false;
 	char *end;
+	errno = 0;
 	long long x = strtoll(v->str.s, &end, 10);
-	if (*end || end == v->str.s)
-		return false;
+	if (*end || end == v->str.s || errno == ERANGE)
+		return false; /* beyond a Java long too: Kafka refuses it */
 	*out = x;
 	return true;
 }
@@ -194,8 +202,7 @@ static void collect_topics(struct check *c)
 	const struct value *dflt = map_get(c->spec, "topicDefaults");
 	if (dflt && dflt->kind != V_MAP)
 		dflt = NULL;
-	long long nb = c->brokers.ok ? c->brokers.n : 3;
-	long long dr = nb < 3 ? nb : 3;
+	long long dr = model_default_replicas(c->brokers.ok ? c->brokers.n : MODEL_POOL_COUNT);
 	const struct value *dparts = map_get(dflt, "partitions"), *dreps = map_get(dflt, "replicas");
 	const struct value *dbytes = v_path(dflt, "retention.bytes"), *dms = v_path(dflt, "retention.ms");
 
@@ -231,7 +238,7 @@ static void collect_topics(struct check *c)
 	const struct value *reg = map_get(c->spec, "registry");
 	const struct value *sname = map_get(reg, "schemaTopic");
 	struct topic *t = add_topic(c, &cap);
-	t->name = v_as_str(sname, "registry-schemas");
+	t->name = v_as_str(sname, MODEL_SCHEMA_TOPIC);
 	t->origin = "registry.schemaTopic";
 	t->at = check_first(sname, reg, NULL);
 	t->builtin = true;
@@ -244,7 +251,7 @@ static void collect_topics(struct check *c)
 	if (v_as_bool(map_get(sim, "enabled"), false)) {
 		const struct value *sn = map_get(sim, "staticTopic"), *rn = map_get(sim, "replayTopic");
 		t = add_topic(c, &cap);
-		t->name = v_as_str(sn, "alerts-static");
+		t->name = v_as_str(sn, MODEL_STATIC_TOPIC);
 		t->origin = "simulator.staticTopic";
 		t->at = check_first(sn, sim, NULL);
 		t->builtin = true;
@@ -253,20 +260,20 @@ static void collect_topics(struct check *c)
 		t->ms = -1; /* one visit of sample alerts, kept for good */
 		t->cleanup = "delete";
 		t = add_topic(c, &cap);
-		t->name = v_as_str(rn, "alerts-simulated");
+		t->name = v_as_str(rn, MODEL_REPLAY_TOPIC);
 		t->origin = "simulator.replayTopic";
 		t->at = check_first(rn, sim, NULL);
 		t->builtin = true;
 		t->partitions_at = map_get(sim, "replayPartitions");
-		t->partitions = int_at(t->partitions_at, 8);
+		t->partitions = int_at(t->partitions_at, MODEL_REPLAY_PARTITIONS);
 		t->replicas_at = dreps;
 		t->replicas_from_defaults = dreps != NULL;
 		t->replicas = int_at(dreps, dr);
 		t->dflt = dflt;
 		t->bytes_at = map_get(sim, "retentionBytes");
-		t->bytes = int_at(t->bytes_at, 24000000000LL);
+		t->bytes = int_at(t->bytes_at, MODEL_REPLAY_RETENTION_BYTES);
 		t->ms_at = map_get(sim, "retentionMs");
-		t->ms = int_at(t->ms_at, 604800000LL);
+		t->ms = int_at(t->ms_at, MODEL_REPLAY_RETENTION_MS);
 		t->cleanup = resolve_cleanup(t, NULL);
 	}
 }
@@ -377,15 +384,16 @@ const char *check_closest(const char *s, const char *const *cands, size_t n)
 int spec_check(struct arena *a, struct diags *d, const struct value *spec)
 {
 	struct check c = { .a = a, .d = d, .spec = spec };
+	size_t before = d->nerrors;
 	if (!spec || spec->kind != V_MAP)
 		return 0;
 	c.gke = !strcmp(v_as_str(v_path(spec, "platform.type"), ""), "gke");
 	c.strimzi = strimzi_find(v_as_str(v_path(spec, "strimzi.version"), STRIMZI_DEFAULT_VERSION));
-	resolve_pool(&c, &c.brokers, "brokers", 3, 0);
-	resolve_pool(&c, &c.controllers, "controllers", 3, 100);
+	resolve_pool(&c, &c.brokers, "brokers", MODEL_POOL_COUNT, MODEL_BROKER_FIRST_ID);
+	resolve_pool(&c, &c.controllers, "controllers", MODEL_POOL_COUNT, MODEL_CONTROLLER_FIRST_ID);
 	collect_topics(&c);
 	check_cluster(&c);
 	check_topics(&c);
 	check_network(&c);
-	return c.errors;
+	return (int)(d->nerrors - before);
 }

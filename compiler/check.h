@@ -64,7 +64,6 @@ struct check {
 	struct arena *a;
 	struct diags *d;
 	const struct value *spec;
-	int errors;
 	bool gke;
 	const struct strimzi_release *strimzi;
 	struct pool brokers, controllers;
@@ -85,6 +84,8 @@ const struct value *check_pool_id_at(const struct pool *p, long long i);
 bool check_pool_has(const struct pool *p, long long id);
 /* "6-11" or "0, 2, 5-7" (at most a few ranges, then "..."). */
 const char *check_pool_ids_text(struct check *c, const struct pool *p);
+/* The same text for n ids (sorted in place). */
+const char *check_ids_text(struct check *c, long long *ids, long long n);
 
 /* A config value that must be an integer: an integer, or a string of
  * one.  Returns false when v is something else. */

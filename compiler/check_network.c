@@ -3,35 +3,12 @@
  * every pinned IP lies in the MetalLB pool's range. */
 #include "check.h"
 #include "arena.h"
+#include "schema.h"
 
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
-/* Dotted quad, 0-255 each, no leading zeros (ambiguous: octal to some
- * parsers), nothing else. */
-static bool parse_ipv4(const char *s, size_t n, uint32_t *out)
-{
-	uint32_t ip = 0;
-	size_t i = 0;
-	for (int part = 0; part < 4; part++) {
-		size_t start = i;
-		unsigned v = 0;
-		while (i < n && s[i] >= '0' && s[i] <= '9' && i - start < 3)
-			v = v * 10 + (unsigned)(s[i++] - '0');
-		if (i == start || v > 255 || (i - start > 1 && s[start] == '0'))
-			return false;
-		ip = ip << 8 | v;
-		if (part < 3) {
-			if (i >= n || s[i] != '.')
-				return false;
-			i++;
-		}
-	}
-	*out = ip;
-	return i == n;
-}
 
 static const char *ip_text(struct check *c, uint32_t ip)
 {
@@ -49,7 +26,7 @@ static bool parse_range(struct check *c, const struct value *v, uint32_t *lo, ui
 		const char *bits = slash + 1;
 		long n = strtol(bits, &end, 10);
 		uint32_t ip;
-		if (!parse_ipv4(s, (size_t)(slash - s), &ip) || end == bits || *end || n < 0 || n > 32 ||
+		if (!schema_ipv4_parse(s, (size_t)(slash - s), &ip) || end == bits || *end || n < 0 || n > 32 ||
 		    (bits[0] == '0' && bits[1])) {
 			check_error(c, v, "address-range", hint, "platform.bareMetal.addressRange: '%s' is not a valid CIDR", s);
 			return false;
@@ -60,7 +37,7 @@ static bool parse_range(struct check *c, const struct value *v, uint32_t *lo, ui
 		return true;
 	}
 	if (dash) {
-		if (!parse_ipv4(s, (size_t)(dash - s), lo) || !parse_ipv4(dash + 1, strlen(dash + 1), hi)) {
+		if (!schema_ipv4_parse(s, (size_t)(dash - s), lo) || !schema_ipv4_parse(dash + 1, strlen(dash + 1), hi)) {
 			check_error(c, v, "address-range", hint, "platform.bareMetal.addressRange: '%s' is not a valid address range", s);
 			return false;
 		}
@@ -92,7 +69,7 @@ static void check_endpoint_values(struct check *c, struct endpoint *e, bool have
 			    "a DNS name: dot-separated labels of letters, digits and '-', at most 63 each and 253 in all",
 			    "%s.host: '%s' is not a valid DNS name", e->what, e->host->str.s);
 	if (e->ip && e->ip->kind == V_STRING) {
-		e->addr_ok = parse_ipv4(e->ip->str.s, e->ip->str.len, &e->addr);
+		e->addr_ok = schema_ipv4_parse(e->ip->str.s, e->ip->str.len, &e->addr);
 		if (!e->addr_ok)
 			check_error(c, e->ip, "external-ip", "write an IPv4 address: four numbers 0-255, no leading zeros",
 				    "%s.ip: '%s' is not a valid IPv4 address", e->what, e->ip->str.s);
@@ -173,8 +150,8 @@ void check_network(struct check *c)
 	bool tls = v_as_bool(v_path(ext, "tls.enabled"), false);
 	const struct value *tls_at = v_path(ext, "tls.enabled");
 	if (c->brokers.ok && (nb || tls)) {
-		struct pool missing = { .key = "brokers", .ok = true };
 		long long *ids = arena_alloc(c->a, ((size_t)c->brokers.n + 1) * sizeof *ids);
+		long long nmissing = 0;
 		for (long long k = 0; k < c->brokers.n; k++) {
 			long long id = check_pool_id(&c->brokers, k);
 			bool found = false;
@@ -183,22 +160,17 @@ void check_network(struct check *c)
 				found = x && x->kind == V_INT && x->i == id;
 			}
 			if (!found)
-				ids[missing.n++] = id;
+				ids[nmissing++] = id;
 		}
-		/* pool_ids_text lists ids of a pool: give it the missing ones. */
-		struct value *seq = v_seq(c->a, NULL);
-		for (long long k = 0; k < missing.n; k++)
-			seq_push(c->a, seq, v_int(c->a, NULL, ids[k]));
-		missing.ids = seq;
-		const char *list = check_pool_ids_text(c, &missing);
-		bool one = missing.n == 1;
-		if (missing.n && nb)
+		const char *list = check_ids_text(c, ids, nmissing);
+		bool one = nmissing == 1;
+		if (nmissing && nb)
 			check_error(c, brokers, "external-missing-broker",
 				    one ? arena_printf(c->a, "add - {nodeId: %lld, host: ..., ip: ...} to external.brokers", ids[0])
 					: "add an entry {nodeId: ..., host: ..., ip: ...} for each of them to external.brokers",
 				    "broker%s %s ha%s no entry in external.brokers (brokers: %s)", one ? "" : "s", list,
 				    one ? "s" : "ve", check_pool_ids_text(c, &c->brokers));
-		else if (missing.n)
+		else if (nmissing)
 			check_error(c, tls_at, "external-tls", "list every broker in external.brokers with its nodeId, host and ip",
 				    "TLS on the external listener needs a host and a static IP for every broker: broker%s %s ha%s none",
 				    one ? "" : "s", list, one ? "s" : "ve");

@@ -306,7 +306,7 @@ static void check_disk(struct check *c)
 	const struct value *size = v_path(c->spec, "kafka.brokers.storage.size");
 	struct quantity q;
 	const char *why;
-	const char *size_text = size && size->kind == V_STRING ? size->str.s : "1000Gi";
+	const char *size_text = size && size->kind == V_STRING ? size->str.s : MODEL_BROKER_STORAGE;
 	if (!quantity_parse(size_text, strlen(size_text), &q, &why) || q.negative)
 		return; /* reported by check_cluster */
 	long long capacity = quantity_ceil(&q);

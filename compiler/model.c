@@ -473,9 +473,11 @@ static void build_kafka(struct mb *m, struct value *model)
 	put(m, k, "bootstrapInternal", F(m, "%s-kafka-bootstrap:9092", cluster));
 	put(m, k, "bootstrapTls", F(m, "%s-kafka-bootstrap:9093", cluster));
 	put(m, k, "clusterCaSecret", F(m, "%s-cluster-ca-cert", cluster));
-	build_pool(m, k, "brokers", sstr(m->spec, "kafka.brokers.poolName", "kafka"), "broker", 3, 0, "1000Gi", platform);
-	build_pool(m, k, "controllers", sstr(m->spec, "kafka.controllers.poolName", "controller"), "controller", 3, 100, "20Gi", platform);
-	long long nb = v_as_int(v_path(k, "brokers.replicas"), 3);
+	build_pool(m, k, "brokers", sstr(m->spec, "kafka.brokers.poolName", "kafka"), "broker", MODEL_POOL_COUNT, MODEL_BROKER_FIRST_ID,
+		   MODEL_BROKER_STORAGE, platform);
+	build_pool(m, k, "controllers", sstr(m->spec, "kafka.controllers.poolName", "controller"), "controller", MODEL_POOL_COUNT,
+		   MODEL_CONTROLLER_FIRST_ID, "20Gi", platform);
+	long long nb = v_as_int(v_path(k, "brokers.replicas"), MODEL_POOL_COUNT);
 	put(m, k, "config", build_config(m, nb));
 	struct value *ex = M(m);
 	put(m, ex, "enabled", B(m, sbool(m->spec, "kafka.metrics.exporter.enabled", false)));
@@ -745,8 +747,7 @@ static struct value *acl(struct mb *m, const char *type, const char *name, const
 static void build_topics_users(struct mb *m, struct value *model)
 {
 	const struct value *dflt = sget(m->spec, "topicDefaults");
-	long long nb = v_as_int(v_path(model, "kafka.brokers.replicas"), 3);
-	long long dr = nb < 3 ? nb : 3;
+	long long dr = model_default_replicas(v_as_int(v_path(model, "kafka.brokers.replicas"), MODEL_POOL_COUNT));
 	struct value *topics = L(m);
 	const struct value *st = sget(m->spec, "topics");
 	for (size_t i = 0; st && st->kind == V_SEQ && i < st->seq.n; i++) {
@@ -759,8 +760,8 @@ static void build_topics_users(struct mb *m, struct value *model)
 	struct value *simm = M(m);
 	bool sim_on = sbool(sim, "enabled", false);
 	put(m, simm, "enabled", B(m, sim_on));
-	const char *static_topic = sstr(sim, "staticTopic", "alerts-static");
-	const char *replay_topic = sstr(sim, "replayTopic", "alerts-simulated");
+	const char *static_topic = sstr(sim, "staticTopic", MODEL_STATIC_TOPIC);
+	const char *replay_topic = sstr(sim, "replayTopic", MODEL_REPLAY_TOPIC);
 	put(m, simm, "name", S(m, "alert-stream-simulator"));
 	put_image(m, simm, sstr(sim, "image", "lsstdm/alert-stream-simulator:v1.2.1"));
 	put(m, simm, "staticTopic", S(m, static_topic));
@@ -774,10 +775,10 @@ static void build_topics_users(struct mb *m, struct value *model)
 		put(m, stt, "config", stc);
 		push(m, topics, topic_entry(m, static_topic, stt, NULL, dr, 1));
 		struct value *rpt = M(m);
-		put(m, rpt, "partitions", I(m, sint(sim, "replayPartitions", 8)));
+		put(m, rpt, "partitions", I(m, sint(sim, "replayPartitions", MODEL_REPLAY_PARTITIONS)));
 		struct value *ret = M(m);
-		put(m, ret, "ms", I(m, sint(sim, "retentionMs", 604800000)));
-		put(m, ret, "bytes", I(m, sint(sim, "retentionBytes", 24000000000LL)));
+		put(m, ret, "ms", I(m, sint(sim, "retentionMs", MODEL_REPLAY_RETENTION_MS)));
+		put(m, ret, "bytes", I(m, sint(sim, "retentionBytes", MODEL_REPLAY_RETENTION_BYTES)));
 		put(m, rpt, "retention", ret);
 		put(m, rpt, "config", rpc);
 		push(m, topics, topic_entry(m, replay_topic, rpt, dflt, dr, 8));
@@ -873,13 +874,13 @@ static void build_registry(struct mb *m, struct value *model)
 	put(m, o, "internalUrl", S(m, "http://alert-schema-registry:8081"));
 	put(m, o, "port", I(m, 8081));
 	put(m, o, "compatibility", S(m, sstr(r, "compatibility", "none")));
-	const char *topic = sstr(r, "schemaTopic", "registry-schemas");
+	const char *topic = sstr(r, "schemaTopic", MODEL_SCHEMA_TOPIC);
 	put(m, o, "schemaTopic", S(m, topic));
 	put(m, o, "schemaTopicObject", S(m, topic_object_name(m->a, topic)));
 	put(m, o, "listener", S(m, "tls"));
 	put(m, o, "ingressClass", S(m, sstr(r, "ingressClass", "nginx")));
-	long long nb = v_as_int(v_path(model, "kafka.brokers.replicas"), 3);
-	put(m, o, "topicReplicas", I(m, nb < 3 ? nb : 3));
+	put(m, o, "topicReplicas",
+	    I(m, model_default_replicas(v_as_int(v_path(model, "kafka.brokers.replicas"), MODEL_POOL_COUNT))));
 	struct value *schemas = L(m);
 	const struct value *sv = sget(r, "schemas");
 	for (size_t i = 0; sv && sv->kind == V_SEQ && i < sv->seq.n; i++) {

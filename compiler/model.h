@@ -13,6 +13,22 @@
 struct arena;
 struct diags;
 
+/* Defaults the model fills in.  The semantic checks (check.c) resolve the
+ * spec the same way, from these, so that what they check is what renders. */
+#define MODEL_POOL_COUNT 3            /* brokers, controllers */
+#define MODEL_BROKER_FIRST_ID 0       /* node ids of count brokers: 0.. */
+#define MODEL_CONTROLLER_FIRST_ID 100 /* and of count controllers: 100.. */
+#define MODEL_BROKER_STORAGE "1000Gi"
+#define MODEL_SCHEMA_TOPIC "registry-schemas"
+#define MODEL_STATIC_TOPIC "alerts-static"
+#define MODEL_REPLAY_TOPIC "alerts-simulated"
+#define MODEL_REPLAY_PARTITIONS 8
+#define MODEL_REPLAY_RETENTION_MS 604800000LL      /* 7 days */
+#define MODEL_REPLAY_RETENTION_BYTES 24000000000LL
+
+/* Replicas of a topic that sets none: the broker count, at most 3. */
+static inline long long model_default_replicas(long long brokers) { return brokers < 3 ? brokers : 3; }
+
 /* spec_name: the spec's file name as recorded in outputs (a basename, so
  * the bytes do not depend on where asbgen was run from).
  * Returns NULL after reporting when the spec cannot be resolved. */

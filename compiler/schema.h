@@ -54,6 +54,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <jansson.h>
 
@@ -106,6 +107,10 @@ bool schema_is_valid(const struct schema *s, const struct value *instance);
  * format asbgen does not check (then the result is true).  Checked:
  * hostname, ipv4, ipv6, uri (schema_format.c) and regex (schema.c). */
 bool schema_format_valid(const char *format, const char *s, size_t len, bool *known);
+
+/* The "ipv4" format's parser: s[0..n) as a dotted quad (0-255 each, no
+ * leading zeros), its value in *out (host order; out may be NULL). */
+bool schema_ipv4_parse(const char *s, size_t n, uint32_t *out);
 
 /* Is src an ECMA 262 regular expression asbgen accepts?  (Constructs it
  * cannot check, such as lookahead, count as valid.) */

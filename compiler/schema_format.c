@@ -4,6 +4,7 @@
 #include "schema.h"
 
 #include <arpa/inet.h>
+#include <stdint.h>
 #include <string.h>
 
 static bool is_alpha(int c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
@@ -38,11 +39,11 @@ static bool fmt_hostname(const char *s, size_t n)
 }
 
 /* Dotted quad, four decimal numbers 0-255, no leading zeros, ASCII only. */
-static bool fmt_ipv4(const char *s, size_t n)
+bool schema_ipv4_parse(const char *s, size_t n, uint32_t *out)
 {
-	int parts = 0;
+	uint32_t ip = 0;
 	size_t i = 0;
-	while (parts < 4) {
+	for (int part = 0; part < 4; part++) {
 		size_t start = i;
 		unsigned v = 0;
 		while (i < n && is_digit((unsigned char)s[i]) && i - start < 3)
@@ -50,14 +51,21 @@ static bool fmt_ipv4(const char *s, size_t n)
 		size_t len = i - start;
 		if (len == 0 || v > 255 || (len > 1 && s[start] == '0'))
 			return false;
-		if (++parts < 4) {
+		ip = ip << 8 | v;
+		if (part < 3) {
 			if (i >= n || s[i] != '.')
 				return false;
 			i++;
 		}
 	}
-	return i == n;
+	if (i != n)
+		return false;
+	if (out)
+		*out = ip;
+	return true;
 }
+
+static bool fmt_ipv4(const char *s, size_t n) { return schema_ipv4_parse(s, n, NULL); }
 
 /* RFC 4291 text form, including "::" and an embedded dotted quad; no zone
  * index.  inet_pton does the grammar; we first refuse what it is lenient

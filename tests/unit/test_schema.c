@@ -430,6 +430,18 @@ static void test_formats(void)
 	}
 }
 
+/* The ipv4 format's parser also gives the address (check_network compares
+ * addresses and ranges with it). */
+static void test_ipv4_value(void)
+{
+	uint32_t ip = 0;
+	CHECK("ipv4 value of 134.79.23.5", schema_ipv4_parse("134.79.23.5", 11, &ip) && ip == 0x864F1705u);
+	CHECK("ipv4 value of 255.255.255.255", schema_ipv4_parse("255.255.255.255", 15, &ip) && ip == 0xFFFFFFFFu);
+	CHECK("ipv4 of a prefix (before '/')", schema_ipv4_parse("10.0.0.0/24", 8, &ip) && ip == 0x0A000000u);
+	ip = 7;
+	CHECK("ipv4 refused: out untouched", !schema_ipv4_parse("10.0.0.1x", 9, &ip) && ip == 7);
+}
+
 static void test_load_and_convert(void)
 {
 	char path[] = "/tmp/asbgen-schema-XXXXXX";
@@ -515,6 +527,7 @@ int main(void)
 	test_numbers_and_equality();
 	test_regex();
 	test_formats();
+	test_ipv4_value();
 	test_load_and_convert();
 	test_edit_distance();
 	test_defer_checked();
