@@ -15,6 +15,7 @@
 #include "arena.h"
 #include "buf.h"
 #include "cli.h"
+#include "emit_common.h"
 
 enum list_mode { LIST_ORDERED, LIST_SET, LIST_KEYED };
 
@@ -112,19 +113,6 @@ static const struct list_rule *list_rule_for(const struct dctx *c)
 	return NULL;
 }
 
-static bool plain_key(const char *s, size_t n)
-{
-	if (!n || !((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z') || s[0] == '_'))
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		char ch = s[i];
-		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
-		      ch == '_' || ch == '-'))
-			return false;
-	}
-	return true;
-}
-
 /* A JSON string literal of s (paths must be unambiguous). */
 static void put_quoted(struct buf *b, const char *s, size_t n)
 {
@@ -153,7 +141,7 @@ static void push_key(struct dctx *c, const struct value *key)
 		c->segcap = cap;
 	}
 	c->segs[c->nsegs++] = key->str.s;
-	if (plain_key(key->str.s, key->str.len)) {
+	if (hcl_ident(key->str.s, key->str.len)) {
 		if (c->path.len)
 			buf_putc(&c->path, '.');
 		buf_add(&c->path, key->str.s, key->str.len);
