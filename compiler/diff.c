@@ -412,19 +412,20 @@ static int hashed_cmp(const void *x, const void *y)
 	return (a->idx > b->idx) - (a->idx < b->idx);
 }
 
-/* Do x and y compare equal under the rules at the current path? */
+/* Do x and y compare equal under the rules at the current path?  A probe
+ * in c itself: the walk leaves path and segs as it found them, and a probe
+ * only counts changes, so c's own changes are untouched. */
 static bool same_here(struct dctx *c, const struct value *x, const struct value *y)
 {
-	struct dctx p = { .a = c->a, .probe = true };
-	buf_add(&p.path, c->path.data ? c->path.data : "", c->path.len);
-	p.segs = xmalloc((c->nsegs + 1) * sizeof *p.segs);
-	p.segcap = c->nsegs + 1;
-	p.nsegs = c->nsegs;
-	memcpy(p.segs, c->segs, c->nsegs * sizeof *p.segs);
-	diff_value(&p, x, y);
-	buf_free(&p.path);
-	free(p.segs);
-	return p.n == 0;
+	size_t n = c->n;
+	bool probe = c->probe;
+	c->n = 0;
+	c->probe = true;
+	diff_value(c, x, y);
+	bool same = c->n == 0;
+	c->n = n;
+	c->probe = probe;
+	return same;
 }
 
 static struct hashed *hashes_of(struct arena *a, const struct value *seq)
