@@ -367,6 +367,10 @@ static void test_tfvars(void)
 		  "1:7: tfvars-syntax: 'a' after a number");
 	CHECK_STR("tfvars: no '='", reader_error(read_tfvars, "a 1\n"),
 		  "1:3: tfvars-syntax: '=' expected after the name, not '1'");
+	char deep[300 + 8] = "a = ";
+	memset(deep + 4, '[', 300);
+	CHECK_STR("tfvars: nesting deeper than the YAML loader's bound", reader_error(read_tfvars, deep),
+		  "1:261: tfvars-syntax: nesting deeper than 256 levels");
 }
 
 int main(void)
