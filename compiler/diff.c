@@ -15,6 +15,7 @@
 #include "arena.h"
 #include "buf.h"
 #include "cli.h"
+#include "emit_common.h"
 
 enum list_mode { LIST_ORDERED, LIST_SET, LIST_KEYED };
 
@@ -112,19 +113,6 @@ static const struct list_rule *list_rule_for(const struct dctx *c)
 	return NULL;
 }
 
-static bool plain_key(const char *s, size_t n)
-{
-	if (!n || !((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z') || s[0] == '_'))
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		char ch = s[i];
-		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
-		      ch == '_' || ch == '-'))
-			return false;
-	}
-	return true;
-}
-
 /* A JSON string literal of s (paths must be unambiguous). */
 static void put_quoted(struct buf *b, const char *s, size_t n)
 {
@@ -153,7 +141,7 @@ static void push_key(struct dctx *c, const struct value *key)
 		c->segcap = cap;
 	}
 	c->segs[c->nsegs++] = key->str.s;
-	if (plain_key(key->str.s, key->str.len)) {
+	if (hcl_ident(key->str.s, key->str.len)) {
 		if (c->path.len)
 			buf_putc(&c->path, '.');
 		buf_add(&c->path, key->str.s, key->str.len);
@@ -424,19 +412,20 @@ static int hashed_cmp(const void *x, const void *y)
 	return (a->idx > b->idx) - (a->idx < b->idx);
 }
 
-/* Do x and y compare equal under the rules at the current path? */
+/* Do x and y compare equal under the rules at the current path?  A probe
+ * in c itself: the walk leaves path and segs as it found them, and a probe
+ * only counts changes, so c's own changes are untouched. */
 static bool same_here(struct dctx *c, const struct value *x, const struct value *y)
 {
-	struct dctx p = { .a = c->a, .probe = true };
-	buf_add(&p.path, c->path.data ? c->path.data : "", c->path.len);
-	p.segs = xmalloc((c->nsegs + 1) * sizeof *p.segs);
-	p.segcap = c->nsegs + 1;
-	p.nsegs = c->nsegs;
-	memcpy(p.segs, c->segs, c->nsegs * sizeof *p.segs);
-	diff_value(&p, x, y);
-	buf_free(&p.path);
-	free(p.segs);
-	return p.n == 0;
+	size_t n = c->n;
+	bool probe = c->probe;
+	c->n = 0;
+	c->probe = true;
+	diff_value(c, x, y);
+	bool same = c->n == 0;
+	c->n = n;
+	c->probe = probe;
+	return same;
 }
 
 static struct hashed *hashes_of(struct arena *a, const struct value *seq)

@@ -184,9 +184,11 @@ static json_t *object_json(const struct obj_diff *d)
 			json_t *fj = json_object();
 			if (!fj || json_array_append_new(fields, fj) || set_str(fj, "path", f->path))
 				goto fail;
-			json_t *ov = f->old ? checked_value(f->old) : NULL, *nv = f->new ? checked_value(f->new) : NULL;
-			if ((f->old && (!ov || json_object_set_new(fj, "old", ov))) ||
-			    (f->new && (!nv || json_object_set_new(fj, "new", nv))))
+			/* each side converted only once the one before is in fj: nothing
+			 * to free when a side is not UTF-8 */
+			json_t *side;
+			if ((f->old && (!(side = checked_value(f->old)) || json_object_set_new(fj, "old", side))) ||
+			    (f->new && (!(side = checked_value(f->new)) || json_object_set_new(fj, "new", side))))
 				goto fail;
 		}
 	}

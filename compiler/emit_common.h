@@ -30,6 +30,10 @@ size_t emit_fmt_int(char *buf, long long i);
  * Returns the length; buf needs EMIT_NUM_MAX bytes. */
 size_t emit_fmt_float(char *buf, double f, bool yaml_style);
 
+/* An HCL identifier: a letter or '_', then letters, digits, '_' or '-'.
+ * Such a name is written bare (tfvars keys, diff paths), others quoted. */
+bool hcl_ident(const char *s, size_t n);
+
 /* Append n bytes of c. */
 void emit_repeat(struct buf *b, char c, size_t n);
 

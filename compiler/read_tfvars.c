@@ -376,7 +376,7 @@ static struct value *read_value(struct hreader *r)
 		return read_number(r);
 	if (ch == '[' || ch == '{') {
 		if (++r->depth > LOAD_MAX_DEPTH) {
-			fail(r, "flatten the value", "nesting deeper than %s levels", "256");
+			fail(r, "flatten the value", "nesting deeper than %s levels", arena_printf(r->a, "%d", LOAD_MAX_DEPTH));
 			return NULL;
 		}
 		struct value *v = ch == '[' ? read_list(r) : read_object(r);

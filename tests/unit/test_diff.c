@@ -134,6 +134,20 @@ static void test_engine(void)
 	CHECK_STR("engine: an ACL added to a set", paths(&r), "spec.authorization.acls[]+\n");
 	CHECK("engine: a change without danger exits 1", r.ndangers == 0 && diff_exit_code(&r) == 1);
 
+	/* a set's items are compared by probes in the same walk: changes found
+	 * before and after the set must come through them unchanged */
+	r = diff2(HEAD("KafkaUser", "u") "spec:\n  a: 1\n  authorization:\n    acls:\n"
+				       "      - {resource: {type: topic, name: a}, operations: [Read, Write]}\n"
+				       "      - {resource: {type: topic, name: c}, operations: [Read]}\n"
+				       "  z: 1\n",
+		  HEAD("KafkaUser", "u") "spec:\n  a: 2\n  authorization:\n    acls:\n"
+				       "      - {resource: {type: topic, name: c}, operations: [Read]}\n"
+				       "      - {resource: {type: topic, name: a}, operations: [Write, Read]}\n"
+				       "      - {resource: {type: topic, name: b}, operations: [Read]}\n"
+				       "  z: 2\n");
+	CHECK_STR("engine: changes around a set survive its comparisons", paths(&r),
+		  "spec.a\nspec.authorization.acls[]+\nspec.z\n");
+
 	r = diff2(HEAD("Kafka", "k") "spec: {args: [a, b, c]}", HEAD("Kafka", "k") "spec: {args: [a, c]}");
 	CHECK_STR("engine: other lists by position", paths(&r), "spec.args[1]\nspec.args[2]!\n");
 
@@ -353,6 +367,10 @@ static void test_tfvars(void)
 		  "1:7: tfvars-syntax: 'a' after a number");
 	CHECK_STR("tfvars: no '='", reader_error(read_tfvars, "a 1\n"),
 		  "1:3: tfvars-syntax: '=' expected after the name, not '1'");
+	char deep[300 + 8] = "a = ";
+	memset(deep + 4, '[', 300);
+	CHECK_STR("tfvars: nesting deeper than the YAML loader's bound", reader_error(read_tfvars, deep),
+		  "1:261: tfvars-syntax: nesting deeper than 256 levels");
 }
 
 int main(void)
