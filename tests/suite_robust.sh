@@ -115,6 +115,16 @@ O=$RB/out3
 "$ASBGEN" render -q -o "$O" environments/idfint.yaml >/dev/null 2>&1
 printf '%s\n' "clients/gone.properties" >>"$O/idfint/.asbgen-files"
 mkdir -p "$O/idfint/clients/gone.properties/notes"
+# render --check says what render would do: neither that directory nor the
+# record (listed in itself by hand) is a stale file to remove.
+printf '%s\n' ".asbgen-files" >>"$O/idfint/.asbgen-files"
+"$ASBGEN" render --check -o "$O" environments/idfint.yaml >"$RB/r.out" 2>&1
+rc=$?
+if [ "$rc" -eq 1 ] && ! grep -q '^stale' "$RB/r.out" && grep -q 'idfint/\.asbgen-files$' "$RB/r.out"; then
+	ok "robust: render --check lists no directory nor the record as stale"
+else
+	notok "robust: render --check lists no directory nor the record as stale" "exit $rc; $(cat "$RB/r.out")"
+fi
 "$ASBGEN" render -q -o "$O" environments/idfint.yaml >"$RB/r.out" 2>&1
 rc=$?
 if [ "$rc" -eq 0 ] && [ -d "$O/idfint/clients/gone.properties/notes" ]; then
