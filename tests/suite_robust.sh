@@ -148,7 +148,8 @@ if mkfifo "$RB/spec.fifo" 2>/dev/null; then
 		ok "robust: diff --live --kubeconfig FIFO: exit 2 at once, not a regular file"
 	else
 		notok "robust: diff --live --kubeconfig FIFO: exit 2 at once, not a regular file" "exit $rc (124: it hung); $(cat "$RB/r.out")"
-	fi	# A FIFO where an output file goes: compared without blocking, replaced.
+	fi
+	# A FIFO where an output file goes: compared without blocking, replaced.
 	mkdir -p "$RB/fifo-out" && cp -R out/minimal "$RB/fifo-out/" &&
 		rm "$RB/fifo-out/minimal/kubernetes/kustomization.yaml" &&
 		mkfifo "$RB/fifo-out/minimal/kubernetes/kustomization.yaml"
