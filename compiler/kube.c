@@ -152,13 +152,12 @@ struct kube *kube_new(struct arena *a, struct diags *d, const struct kubeconfig 
 	k->kc = kc;
 	k->timeout_ms = o->timeout_ms;
 	if (curl_api_open(&k->api, d, NULL) != 0) {
-		free(k);
+		kube_free(k);
 		return NULL;
 	}
 	if (k->api.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
 		diag_pos(d, SEV_ERROR, NULL, 0, 0, "kube-connect", NULL, "libcurl cannot be initialised");
-		curl_api_close(&k->api);
-		free(k);
+		kube_free(k);
 		return NULL;
 	}
 	k->initialised = true;

@@ -269,6 +269,27 @@ bool base64_decode(struct arena *a, const char *s, size_t n, struct blob *out)
 
 /* ---- resolving the context ---- */
 
+/* The file that `key: PATH` of entry e names (relative to e's file), whole;
+ * NULL after reporting when it cannot be read or is empty.  trim: drop
+ * trailing line ends and spaces first (a token file). */
+static char *read_named_file(struct arena *a, struct diags *d, const struct entry *e, const char *key,
+			     const char *path, bool trim, size_t *len)
+{
+	const char *full = resolve_path(a, e->file, path);
+	const char *why = "the file is empty";
+	*len = 0;
+	char *text = read_secret_file(a, full, len, &why);
+	while (trim && text && *len && (text[*len - 1] == '\n' || text[*len - 1] == '\r' || text[*len - 1] == ' '))
+		text[--*len] = '\0';
+	if (!text || *len == 0) {
+		diag_at(d, SEV_ERROR, &map_get(e->body, key)->mark, "kubeconfig-file",
+			"paths are relative to the kubeconfig file's directory",
+			"cannot read %s '%s': %s", key, full, why);
+		return NULL;
+	}
+	return text;
+}
+
 /* X-data (base64) or X (a file path relative to the entry's file). */
 static int get_pem(struct arena *a, struct diags *d, const struct entry *e, const char *file_key,
 		   const char *data_key, struct blob *out)
@@ -289,18 +310,10 @@ static int get_pem(struct arena *a, struct diags *d, const struct entry *e, cons
 		return 0;
 	}
 	if (rf == 1) {
-		const char *full = resolve_path(a, e->file, path);
-		size_t len = 0;
-		const char *why = "the file is empty";
-		char *text = read_secret_file(a, full, &len, &why);
-		if (!text || len == 0) {
-			diag_at(d, SEV_ERROR, &map_get(e->body, file_key)->mark, "kubeconfig-file",
-				"paths are relative to the kubeconfig file's directory",
-				"cannot read %s '%s': %s", file_key, full, why);
+		char *text = read_named_file(a, d, e, file_key, path, false, &out->len);
+		if (!text)
 			return -1;
-		}
 		out->data = text;
-		out->len = len;
 	}
 	return 0;
 }
@@ -409,19 +422,9 @@ static int resolve_user(struct arena *a, struct diags *d, const struct entry *e,
 	if (rt == 1 && *token) {
 		out->token = token; /* token wins over tokenFile, as in kubectl */
 	} else if (rf == 1) {
-		const char *full = resolve_path(a, e->file, token_file);
-		size_t len = 0;
-		const char *why = "the file is empty";
-		char *text = read_secret_file(a, full, &len, &why);
-		while (text && len && (text[len - 1] == '\n' || text[len - 1] == '\r' || text[len - 1] == ' '))
-			text[--len] = '\0';
-		if (!text || len == 0) {
-			diag_at(d, SEV_ERROR, &map_get(e->body, "tokenFile")->mark, "kubeconfig-file",
-				"paths are relative to the kubeconfig file's directory",
-				"cannot read tokenFile '%s': %s", full, why);
+		size_t len;
+		if (!(out->token = read_named_file(a, d, e, "tokenFile", token_file, true, &len)))
 			return -1;
-		}
-		out->token = text;
 	}
 	if (out->token && strpbrk(out->token, "\r\n")) {
 		diag_at(d, SEV_ERROR, &e->item->mark, "kubeconfig-token",

@@ -242,11 +242,16 @@ static const char *esc(struct arena *a, const char *s)
 	return o;
 }
 
+/* /api/v1 or /apis/G/V */
+static const char *api_base(struct arena *a, const struct kind_ns *k)
+{
+	return *k->group ? arena_printf(a, "/apis/%s/%s", k->group, k->version) : arena_printf(a, "/api/%s", k->version);
+}
+
 /* /api/v1[/namespaces/NS]/PLURAL or /apis/G/V[/namespaces/NS]/PLURAL */
 static const char *collection_path(struct arena *a, const struct kind_ns *k)
 {
-	const char *base = *k->group ? arena_printf(a, "/apis/%s/%s", k->group, k->version)
-				     : arena_printf(a, "/api/%s", k->version);
+	const char *base = api_base(a, k);
 	if (k->res.namespaced)
 		return arena_printf(a, "%s/namespaces/%s/%s", base, esc(a, *k->ns ? k->ns : "default"),
 				    k->res.plural);
@@ -307,6 +312,7 @@ static int list_prune(struct arena *a, struct diags *d, struct kube *kc, const s
 			 "the answer to GET %s is not a list (no items)", kube_url(kc, path));
 		return -1;
 	}
+	const char *base = api_base(a, k);
 	for (size_t i = 0; i < items->seq.n; i++) {
 		const struct value *it = items->seq.items[i];
 		const char *name = v_as_str(v_path(it, "metadata.name"), NULL);
@@ -314,8 +320,6 @@ static int list_prune(struct arena *a, struct diags *d, struct kube *kc, const s
 		    owned_by_another(it))
 			continue;
 		const char *ns = v_as_str(v_path(it, "metadata.namespace"), "");
-		const char *base = *k->group ? arena_printf(a, "/apis/%s/%s", k->group, k->version)
-					     : arena_printf(a, "/api/%s", k->version);
 		const char *opath = *ns ? arena_printf(a, "%s/namespaces/%s/%s/%s", base, esc(a, ns), k->res.plural, esc(a, name))
 					: arena_printf(a, "%s/%s/%s", base, k->res.plural, esc(a, name));
 		struct object o = { k->group, k->version, k->kind, ns, name, kube_url(kc, opath),

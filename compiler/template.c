@@ -1236,13 +1236,19 @@ struct tmpl_cache *tmpl_cache_new(void)
 	return tc;
 }
 
+/* What a cache holds, not the cache itself. */
+static void cache_release(struct tmpl_cache *tc)
+{
+	free(tc->tfs);
+	arena_free(tc->a);
+	arena_free(tc->scratch);
+}
+
 void tmpl_cache_free(struct tmpl_cache *tc)
 {
 	if (!tc)
 		return;
-	free(tc->tfs);
-	arena_free(tc->a);
-	arena_free(tc->scratch);
+	cache_release(tc);
 	free(tc);
 }
 
@@ -1282,9 +1288,7 @@ static int render_outputs(struct arena *a, struct diags *d, const char *dir,
 	out->n = 0;
 	if (tc && (!tc->dir || strcmp(tc->dir, dir) != 0)) {
 		/* A cache serves one directory: start it over for another. */
-		free(tc->tfs);
-		arena_free(tc->a);
-		arena_free(tc->scratch);
+		cache_release(tc);
 		memset(tc, 0, sizeof *tc);
 		tc->a = arena_new();
 		tc->dir = arena_strdup(tc->a, dir);

@@ -56,9 +56,10 @@ static const char **read_record(struct arena *a, const char *dir, size_t *n)
 		char *nl = strchr(line, '\n');
 		if (nl)
 			*nl = '\0';
-		/* Only safe relative paths (the rule outputs follow); a hand-edited
-		 * record must not make us delete anything outside the directory. */
-		if (*line && *line != '#' && tmpl_path_ok(line, strlen(line))) {
+		/* Only safe relative paths (the rule outputs follow), and never the
+		 * record itself: a hand-edited record must not make us delete
+		 * anything outside the directory, nor the record. */
+		if (*line && *line != '#' && tmpl_path_ok(line, strlen(line)) && strcmp(line, RECORD_NAME) != 0) {
 			if (*n == cap) {
 				paths = arena_realloc(a, paths, cap * sizeof *paths, cap * 2 * sizeof *paths);
 				cap *= 2;
@@ -153,7 +154,9 @@ size_t out_compare(struct arena *a, const struct out_set *s, change_fn fn, void 
 	for (size_t i = 0; i < nrec; i++) {
 		if (produced(sorted, s->n, rec[i]))
 			continue;
-		if (access(arena_printf(a, "%s/%s", s->dir, rec[i]), F_OK) == 0) {
+		/* As out_commit removes it: a directory there is left alone. */
+		struct stat st;
+		if (lstat(arena_printf(a, "%s/%s", s->dir, rec[i]), &st) == 0 && !S_ISDIR(st.st_mode)) {
 			diffs++;
 			if (fn)
 				fn(ctx, s->dir, rec[i], FILE_STALE);
@@ -343,7 +346,7 @@ int out_commit(struct arena *a, struct diags *d, struct out_pending *p, change_f
 	/* Remove what an earlier render wrote and this one did not. */
 	for (size_t i = 0; !failed && i < p->nrec; i++) {
 		const char *r = p->rec[i];
-		if (produced(p->sorted, s->n, r) || !strcmp(r, RECORD_NAME))
+		if (produced(p->sorted, s->n, r))
 			continue;
 		char *f = arena_printf(a, "%s/%s", s->dir, r);
 		/* A recorded file replaced by a directory is no longer ours. */

@@ -115,6 +115,16 @@ O=$RB/out3
 "$ASBGEN" render -q -o "$O" environments/idfint.yaml >/dev/null 2>&1
 printf '%s\n' "clients/gone.properties" >>"$O/idfint/.asbgen-files"
 mkdir -p "$O/idfint/clients/gone.properties/notes"
+# render --check says what render would do: neither that directory nor the
+# record (listed in itself by hand) is a stale file to remove.
+printf '%s\n' ".asbgen-files" >>"$O/idfint/.asbgen-files"
+"$ASBGEN" render --check -o "$O" environments/idfint.yaml >"$RB/r.out" 2>&1
+rc=$?
+if [ "$rc" -eq 1 ] && ! grep -q '^stale' "$RB/r.out" && grep -q 'idfint/\.asbgen-files$' "$RB/r.out"; then
+	ok "robust: render --check lists no directory nor the record as stale"
+else
+	notok "robust: render --check lists no directory nor the record as stale" "exit $rc; $(cat "$RB/r.out")"
+fi
 "$ASBGEN" render -q -o "$O" environments/idfint.yaml >"$RB/r.out" 2>&1
 rc=$?
 if [ "$rc" -eq 0 ] && [ -d "$O/idfint/clients/gone.properties/notes" ]; then
@@ -138,7 +148,8 @@ if mkfifo "$RB/spec.fifo" 2>/dev/null; then
 		ok "robust: diff --live --kubeconfig FIFO: exit 2 at once, not a regular file"
 	else
 		notok "robust: diff --live --kubeconfig FIFO: exit 2 at once, not a regular file" "exit $rc (124: it hung); $(cat "$RB/r.out")"
-	fi	# A FIFO where an output file goes: compared without blocking, replaced.
+	fi
+	# A FIFO where an output file goes: compared without blocking, replaced.
 	mkdir -p "$RB/fifo-out" && cp -R out/minimal "$RB/fifo-out/" &&
 		rm "$RB/fifo-out/minimal/kubernetes/kustomization.yaml" &&
 		mkfifo "$RB/fifo-out/minimal/kubernetes/kustomization.yaml"
