@@ -575,6 +575,14 @@ static void build_external(struct mb *m, struct value *model)
 }
 
 /* Kubernetes object names are DNS-1123 subdomains. */
+static bool is_lower_alnum(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
+
+/* Kubernetes' IsDNS1123Subdomain: dot-separated labels of [a-z0-9-], each
+ * non-empty and starting and ending with a letter or digit ("a..b" and
+ * "x.-y" are not object names), at most 253 characters in all. */
 static bool is_dns_subdomain(const char *s)
 {
 	size_t n = strlen(s);
@@ -582,10 +590,11 @@ static bool is_dns_subdomain(const char *s)
 		return false;
 	for (size_t i = 0; i < n; i++) {
 		char c = s[i];
-		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.'))
+		bool edge = i == 0 || i == n - 1 || s[i - 1] == '.' || s[i + 1] == '.';
+		if (c == '.' ? edge : !(is_lower_alnum(c) || (c == '-' && !edge)))
 			return false;
 	}
-	return isalnum((unsigned char)s[0]) && isalnum((unsigned char)s[n - 1]);
+	return true;
 }
 
 const char *topic_object_name(struct arena *a, const char *topic)
@@ -599,7 +608,11 @@ const char *topic_object_name(struct arena *a, const char *topic)
 	size_t o = 0;
 	for (size_t i = 0; i < n && o < 200; i++) {
 		char c = (char)tolower((unsigned char)topic[i]);
-		s[o++] = (isalnum((unsigned char)c) || c == '.') ? c : '-';
+		/* A dot only between two letters or digits: labels must not be
+		 * empty nor start or end with '-'. */
+		bool dot_ok = c == '.' && o && is_lower_alnum(s[o - 1]) && i + 1 < n &&
+			      isalnum((unsigned char)topic[i + 1]);
+		s[o++] = is_lower_alnum(c) || dot_ok ? c : '-';
 	}
 	while (o && !isalnum((unsigned char)s[o - 1]))
 		o--;

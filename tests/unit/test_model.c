@@ -163,9 +163,49 @@ static void test_platforms(void)
 	arena_free(a);
 }
 
+/* Object names follow Kubernetes' DNS-1123 subdomain rule; other topic
+ * names are sanitised and get a hash of the real name. */
+static bool dns1123(const char *s)
+{
+	size_t n = strlen(s);
+	if (n == 0 || n > 253)
+		return false;
+	for (const char *label = s;;) {
+		const char *dot = strchr(label, '.');
+		size_t l = dot ? (size_t)(dot - label) : strlen(label);
+		if (l == 0 || label[0] == '-' || label[l - 1] == '-')
+			return false;
+		for (size_t i = 0; i < l; i++)
+			if (!((label[i] >= 'a' && label[i] <= 'z') || (label[i] >= '0' && label[i] <= '9') ||
+			      label[i] == '-'))
+				return false;
+		if (!dot)
+			return true;
+		label = dot + 1;
+	}
+}
+
+static void test_object_names(void)
+{
+	struct arena *a = arena_new();
+	CHECK_STR("object name: a valid name is kept", topic_object_name(a, "lsst-alerts-v7.1"),
+		  "lsst-alerts-v7.1");
+	const char *bad[] = { "a..b", "x.-y", "x-.y", ".a", "a.", "Alerts_V1", "_", "a.-", "..." };
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		const char *o = topic_object_name(a, bad[i]);
+		char name[80];
+		snprintf(name, sizeof name, "object name: '%s' becomes a DNS-1123 subdomain (%s)", bad[i], o);
+		CHECK(name, strcmp(o, bad[i]) != 0 && dns1123(o));
+	}
+	CHECK("object name: 'a..b' and 'a.-b' stay distinct",
+	      strcmp(topic_object_name(a, "a..b"), topic_object_name(a, "a.-b")) != 0);
+	arena_free(a);
+}
+
 int main(void)
 {
 	test_replication();
+	test_object_names();
 	test_overrides_and_ids();
 	test_strimzi_api();
 	test_topics_users();
