@@ -4,10 +4,10 @@
  * validating many files keeps memory flat; diagnostics that point into it
  * are copied out first. */
 #include "render_check.h"
+#include "render.h"
 #include "arena.h"
 #include "buf.h"
 #include "cli.h"
-#include "emit.h"
 #include "model.h"
 #include "template.h"
 
@@ -20,21 +20,7 @@ struct checking {
 static void check_output(void *ctx, const struct tmpl_output *o)
 {
 	struct checking *k = ctx;
-	struct diags *d = k->d;
-	struct buf *b = &k->b;
-	if (!o->doc)
-		return;
-	emit_fn emit = emit_for_path(o->path);
-	if (!emit) {
-		diag_at(d, SEV_ERROR, &o->path_mark, "tmpl-output",
-			 "name outputs .yaml, .json, .tfvars or .properties",
-			 "no emitter for the output '%s'", o->path);
-		return;
-	}
-	buf_reset(b);
-	d->fallback = &o->doc_mark; /* see render.c */
-	emit(b, o->doc, d);
-	d->fallback = NULL;
+	render_output_text(k->d, o, NULL, &k->b);
 }
 
 int spec_render_check(struct ctx *c, const struct value *spec, const char *spec_path, const char *tdir,
