@@ -52,7 +52,7 @@ $(BUILD)/%.o: compiler/%.c $(HDRS) | $(BUILD)
 $(BUILD):
 	mkdir -p $(BUILD)/tests $(BUILD)/tools
 
-$(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h $(LIBOBJS) | $(BUILD)
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h tests/unit/unit_spec.h $(LIBOBJS) | $(BUILD)
 	$(CC) $(CFLAGS) -Icompiler -o $@ $< $(LIBOBJS) $(LDFLAGS) $(LDLIBS) -lyaml
 
 $(BUILD)/tools/%: tests/tools/%.c $(LIBOBJS) | $(BUILD)

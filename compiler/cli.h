@@ -8,6 +8,7 @@
 
 #include "diag.h"
 
+struct defaults;
 struct schema;
 
 /* Exit codes (documented in the README). */
@@ -23,6 +24,7 @@ struct ctx {
 	enum diag_format format;
 	bool color;
 	struct schema *schema; /* the environment schema, loaded once */
+	struct defaults *defaults; /* when set, spec_load records the defaults it fills */
 };
 
 void ctx_init(struct ctx *c);

@@ -189,10 +189,11 @@ static int prop_map(struct pctx *c, const struct value *m, int depth)
 {
 	if (depth > EMIT_MAX_DEPTH)
 		return emit_err_depth(c->d, m);
+	/* The nearest marked key on the path to a value, not a sibling's. */
+	const struct mark at = c->at;
 	for (size_t i = 0; i < m->map.n; i++) {
 		const struct pair *p = &m->map.items[i];
-		if (p->key->mark.file && p->key->mark.line)
-			c->at = p->key->mark;
+		c->at = p->key->mark.file && p->key->mark.line ? p->key->mark : at;
 		size_t save = c->key.len;
 		if (save)
 			buf_putc(&c->key, '.');

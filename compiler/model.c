@@ -39,29 +39,96 @@ struct mb {
 	size_t nops;
 };
 
-/* ---- reading the spec (already schema-checked; still defensive) ---- */
+/* ---- reading the spec ----
+ *
+ * The spec comes with every schema default filled in (defaults.c), so a
+ * value the schema defaults or requires is read with need(): its absence is
+ * a broken phase or an edited schema, reported as an internal error, never
+ * replaced by a second default written here.  opt_*() read the values the
+ * spec may leave out (an address, a zone derived from the region).
+ * Numbers are integers in the spec (the schema refuses 6.0): a float where
+ * the model reads a number is reported too, not read as 0. */
 
 static const struct value *sget(const struct value *v, const char *path)
 {
 	return v_path(v, path);
 }
 
-static const char *sstr(const struct value *v, const char *path, const char *dflt)
+static const struct value *need(struct mb *m, const struct value *v, const char *path, enum vkind kind)
 {
 	const struct value *x = sget(v, path);
-	return x && x->kind == V_STRING ? x->str.s : dflt;
+	if (x && x->kind == kind)
+		return x;
+	if (!m->failed)
+		diag_at(m->d, SEV_ERROR, x ? &x->mark : v ? &v->mark : NULL, "internal",
+			"the schema in use gives no default for it: reinstall asbgen's schemas/",
+			"internal error: '%s' is %s where the model needs a %s", path,
+			x ? vkind_name(x->kind) : "missing", vkind_name(kind));
+	m->failed = true;
+	switch (kind) {
+	case V_STRING: return v_lit(m->a, NULL, "");
+	case V_INT: return v_int(m->a, NULL, 0);
+	case V_BOOL: return v_bool(m->a, NULL, false);
+	case V_SEQ: return v_seq(m->a, NULL);
+	case V_MAP: return v_map(m->a, NULL);
+	default: return v_null(m->a, NULL);
+	}
 }
 
-static long long sint(const struct value *v, const char *path, long long dflt)
+static const char *need_str(struct mb *m, const struct value *v, const char *path)
 {
-	const struct value *x = sget(v, path);
-	return x && x->kind == V_INT ? x->i : dflt;
+	return need(m, v, path, V_STRING)->str.s;
 }
 
-static bool sbool(const struct value *v, const char *path, bool dflt)
+static long long need_int(struct mb *m, const struct value *v, const char *path)
+{
+	return need(m, v, path, V_INT)->i;
+}
+
+static bool need_bool(struct mb *m, const struct value *v, const char *path)
+{
+	return need(m, v, path, V_BOOL)->b;
+}
+
+/* An optional value: absent (or null) gives NULL; another kind is a bug. */
+static const struct value *opt(struct mb *m, const struct value *v, const char *path, enum vkind kind)
 {
 	const struct value *x = sget(v, path);
-	return x && x->kind == V_BOOL ? x->b : dflt;
+	return x && x->kind != V_NULL ? need(m, v, path, kind) : NULL;
+}
+
+static const char *opt_str(struct mb *m, const struct value *v, const char *path, const char *dflt)
+{
+	const struct value *x = opt(m, v, path, V_STRING);
+	return x ? x->str.s : dflt;
+}
+
+static long long opt_int(struct mb *m, const struct value *v, const char *path, long long dflt)
+{
+	const struct value *x = opt(m, v, path, V_INT);
+	return x ? x->i : dflt;
+}
+
+/* The spec's own node, put into the model as it is: it keeps its mark, so
+ * a model value points at the line that decided it. */
+static struct value *SN(struct mb *m, const struct value *v, const char *path)
+{
+	return (struct value *)need(m, v, path, V_STRING);
+}
+static struct value *IN(struct mb *m, const struct value *v, const char *path)
+{
+	return (struct value *)need(m, v, path, V_INT);
+}
+static struct value *BN(struct mb *m, const struct value *v, const char *path)
+{
+	return (struct value *)need(m, v, path, V_BOOL);
+}
+/* An optional spec node, or dflt (a derived value) when absent. */
+static struct value *ON(struct mb *m, const struct value *v, const char *path, enum vkind kind,
+			struct value *dflt)
+{
+	const struct value *x = opt(m, v, path, kind);
+	return x ? (struct value *)x : dflt;
 }
 
 /* ---- building the model ---- */
@@ -140,9 +207,10 @@ static struct value *J(struct mb *m, const char *p0, const char *p1, const char 
 /* Put "<key>", "<key>Repository" and "<key>Tag" for an image reference,
  * as Phalanx values want repository and tag apart.  A digest stays whole
  * in the repository. */
-static void put_image(struct mb *m, struct value *o, const char *image)
+static void put_image(struct mb *m, struct value *o, struct value *node)
 {
-	put(m, o, "image", S(m, image));
+	const char *image = node->str.s;
+	put(m, o, "image", node);
 	const char *slash = strrchr(image, '/'), *colon = strrchr(image, ':');
 	if (colon && (!slash || colon > slash) && !strchr(image, '@')) {
 		put(m, o, "imageRepository", S(m, arena_strndup(m->a, image, (size_t)(colon - image))));
@@ -206,8 +274,8 @@ static int ll_cmp(const void *a, const void *b)
 }
 
 /* Node ids of a pool: explicit `nodeIds`, else `count` ids from `first`. */
-static struct value *pool_ids(struct mb *m, const struct value *pool, long long dflt_count,
-			      long long first, struct value *out_pool)
+static struct value *pool_ids(struct mb *m, const struct value *pool, long long first,
+			      struct value *out_pool)
 {
 	const struct value *ids = sget(pool, "nodeIds");
 	size_t n = 0;
@@ -218,7 +286,7 @@ static struct value *pool_ids(struct mb *m, const struct value *pool, long long 
 		for (size_t i = 0; i < n; i++)
 			arr[i] = v_as_int(ids->seq.items[i], 0);
 	} else {
-		long long c = sint(pool, "count", dflt_count);
+		long long c = need_int(m, pool, "count");
 		n = c > 0 ? (size_t)c : 0;
 		arr = arena_alloc(m->a, (n ? n : 1) * sizeof *arr);
 		for (size_t i = 0; i < n; i++)
@@ -275,28 +343,27 @@ static const char *tf_effect(const char *k8s)
 	return k8s;
 }
 
-static void build_pool(struct mb *m, struct value *kafka, const char *key, const char *pool_name,
-		       const char *role, long long dflt_count, long long first_id,
-		       const char *dflt_size, struct value *platform)
+static void build_pool(struct mb *m, struct value *kafka, const char *key, const char *role,
+		       long long first_id, struct value *platform)
 {
 	const struct value *spec_pool = sget(m->spec, arena_printf(m->a, "kafka.%s", key));
-	const char *cluster = v_as_str(map_get(kafka, "clusterName"), "alert-broker");
+	const char *cluster = need_str(m, kafka, "clusterName");
+	const char *pool_name = need_str(m, spec_pool, "poolName");
 	struct value *pool = M(m);
-	put(m, pool, "name", S(m, pool_name));
+	put(m, pool, "name", SN(m, spec_pool, "poolName"));
 	put(m, pool, "role", S(m, role));
-	pool_ids(m, spec_pool, dflt_count, first_id, pool);
+	pool_ids(m, spec_pool, first_id, pool);
 	struct value *storage = M(m);
-	put(m, storage, "size", S(m, sstr(spec_pool, "storage.size", dflt_size)));
-	const char *cls = sstr(spec_pool, "storage.class", v_as_str(map_get(platform, "storageClass"), NULL));
-	put(m, storage, "class", S(m, cls));
-	put(m, storage, "deleteClaim", B(m, sbool(spec_pool, "storage.deleteClaim", false)));
+	put(m, storage, "size", SN(m, spec_pool, "storage.size"));
+	put(m, storage, "class", ON(m, spec_pool, "storage.class", V_STRING, map_get(platform, "storageClass")));
+	put(m, storage, "deleteClaim", BN(m, spec_pool, "storage.deleteClaim"));
 	put(m, pool, "storage", storage);
 	put(m, pool, "resources", or_default((struct value *)sget(spec_pool, "resources"), N(m)));
-	struct value *affinity = sbool(spec_pool, "antiAffinity", true) ? anti_affinity(m, cluster, pool_name) : NULL;
+	struct value *affinity = need_bool(m, spec_pool, "antiAffinity") ? anti_affinity(m, cluster, pool_name) : NULL;
 	/* Pods tolerate the dedicated node pool's taint, and select its label. */
 	struct value *tolerations = L(m);
 	const struct value *taint = map_get(platform, "taint");
-	if (taint && taint->kind == V_MAP && sbool(spec_pool, "dedicatedNodes", true)) {
+	if (taint && taint->kind == V_MAP && need_bool(m, spec_pool, "dedicatedNodes")) {
 		struct value *t = M(m);
 		put(m, t, "key", map_get(taint, "key"));
 		put(m, t, "operator", S(m, "Equal"));
@@ -307,7 +374,7 @@ static void build_pool(struct mb *m, struct value *kafka, const char *key, const
 	/* Strimzi's pod template has no nodeSelector: require the node pool's
 	 * labels through node affinity instead. */
 	const struct value *labels = map_get(platform, "nodeLabels");
-	if (labels && labels->kind == V_MAP && labels->map.n && sbool(spec_pool, "dedicatedNodes", true)) {
+	if (labels && labels->kind == V_MAP && labels->map.n && need_bool(m, spec_pool, "dedicatedNodes")) {
 		struct value *exprs = L(m);
 		for (size_t i = 0; i < labels->map.n; i++) {
 			struct value *e = M(m), *vals = L(m);
@@ -329,7 +396,7 @@ static void build_pool(struct mb *m, struct value *kafka, const char *key, const
 	put(m, pool, "affinity", affinity ? affinity : N(m));
 	put(m, pool, "tolerations", tolerations);
 	struct value *ann = M(m);
-	if (sbool(m->spec, "kafka.metrics.prometheusScraping", false))
+	if (need_bool(m, m->spec, "kafka.metrics.prometheusScraping"))
 		put(m, ann, "prometheus.io/scrape", S(m, "true"));
 	put(m, pool, "podAnnotations", ann);
 	put(m, kafka, key, pool);
@@ -338,63 +405,58 @@ static void build_pool(struct mb *m, struct value *kafka, const char *key, const
 static void build_platform(struct mb *m, struct value *model)
 {
 	struct value *p = M(m);
-	const char *type = sstr(m->spec, "platform.type", "bare-metal");
+	const char *type = need_str(m, m->spec, "platform.type");
 	bool gke = !strcmp(type, "gke");
-	put(m, p, "type", S(m, type));
+	put(m, p, "type", SN(m, m->spec, "platform.type"));
 	put(m, p, "gke", B(m, gke));
 	put(m, p, "bareMetal", B(m, !gke));
 	if (gke) {
 		const struct value *g = sget(m->spec, "platform.gke");
-		put(m, p, "project", S(m, sstr(g, "project", NULL)));
-		const char *region = sstr(g, "region", "us-central1");
-		put(m, p, "region", S(m, region));
-		put(m, p, "zone", S(m, sstr(g, "zone", arena_printf(m->a, "%s-b", region))));
+		put(m, p, "project", SN(m, g, "project"));
+		const char *region = need_str(m, g, "region");
+		put(m, p, "region", SN(m, g, "region"));
+		put(m, p, "zone", ON(m, g, "zone", V_STRING, F(m, "%s-b", region)));
 		struct value *np = M(m);
 		const struct value *snp = sget(g, "nodePool");
-		const char *npname = sstr(snp, "name", "kafka-pool");
-		put(m, np, "name", S(m, npname));
-		put(m, np, "machineType", S(m, sstr(snp, "machineType", "n2-standard-8")));
-		put(m, np, "diskSizeGb", I(m, sint(snp, "diskSizeGb", 500)));
-		put(m, np, "diskType", S(m, sstr(snp, "diskType", "pd-standard")));
-		put(m, np, "imageType", S(m, sstr(snp, "imageType", "cos_containerd")));
-		long long minn = sint(snp, "minNodes", 1);
-		put(m, np, "minNodes", I(m, minn));
-		put(m, np, "maxNodes", I(m, sint(snp, "maxNodes", 10)));
-		put(m, np, "initialNodes", I(m, sint(snp, "initialNodes", minn)));
-		put(m, np, "autoscaling", B(m, sint(snp, "maxNodes", 10) > minn));
-		put(m, np, "preemptible", B(m, sbool(snp, "preemptible", false)));
-		/* Label and taint default to "<pool's last word>: ok", as the
-		 * IDF kafka-pool does (kafka = "ok"). */
-		struct value *labels = (struct value *)sget(snp, "labels");
-		if (!labels) {
-			labels = M(m);
-			put(m, labels, "kafka", S(m, "ok"));
-		}
+		put(m, np, "name", SN(m, snp, "name"));
+		put(m, np, "machineType", SN(m, snp, "machineType"));
+		put(m, np, "diskSizeGb", IN(m, snp, "diskSizeGb"));
+		put(m, np, "diskType", SN(m, snp, "diskType"));
+		put(m, np, "imageType", SN(m, snp, "imageType"));
+		long long minn = need_int(m, snp, "minNodes");
+		put(m, np, "minNodes", IN(m, snp, "minNodes"));
+		put(m, np, "maxNodes", IN(m, snp, "maxNodes"));
+		put(m, np, "initialNodes", ON(m, snp, "initialNodes", V_INT, I(m, minn)));
+		put(m, np, "autoscaling", B(m, need_int(m, snp, "maxNodes") > minn));
+		put(m, np, "preemptible", BN(m, snp, "preemptible"));
+		/* Label and taint default (in the schema) to kafka = "ok", as
+		 * the IDF kafka-pool has them. */
+		struct value *labels = (struct value *)need(m, snp, "labels", V_MAP);
 		put(m, np, "labels", labels);
 		const struct value *st = sget(snp, "taint");
 		struct value *taint = N(m);
-		if (!st || st->kind == V_MAP) {
+		if (st && st->kind == V_MAP) {
 			taint = M(m);
-			put(m, taint, "key", S(m, sstr(st, "key", "kafka")));
-			put(m, taint, "value", S(m, sstr(st, "value", "ok")));
-			const char *eff = sstr(st, "effect", "NoSchedule");
-			put(m, taint, "effect", S(m, eff));
+			put(m, taint, "key", SN(m, st, "key"));
+			put(m, taint, "value", SN(m, st, "value"));
+			const char *eff = need_str(m, st, "effect");
+			put(m, taint, "effect", SN(m, st, "effect"));
 			put(m, taint, "terraformEffect", S(m, tf_effect(eff)));
 		}
 		put(m, np, "taint", taint);
 		put(m, p, "nodePool", np);
 		put(m, p, "taint", taint);
 		put(m, p, "nodeLabels", labels);
-		put(m, p, "storageClass", S(m, sstr(g, "storageClass", "standard-rwo")));
+		put(m, p, "storageClass", SN(m, g, "storageClass"));
 		put(m, p, "addressPool", N(m));
 		put(m, p, "addressRange", N(m));
 		put(m, p, "s3Endpoint", N(m));
 	} else {
 		const struct value *bm = sget(m->spec, "platform.bareMetal");
-		put(m, p, "addressPool", S(m, sstr(bm, "addressPool", NULL)));
-		put(m, p, "addressRange", S(m, sstr(bm, "addressRange", NULL)));
-		put(m, p, "storageClass", S(m, sstr(bm, "storageClass", NULL)));
-		put(m, p, "s3Endpoint", S(m, sstr(bm, "s3Endpoint", NULL)));
+		put(m, p, "addressPool", SN(m, bm, "addressPool"));
+		put(m, p, "addressRange", SN(m, bm, "addressRange"));
+		put(m, p, "storageClass", SN(m, bm, "storageClass"));
+		put(m, p, "s3Endpoint", ON(m, bm, "s3Endpoint", V_STRING, N(m)));
 		put(m, p, "taint", N(m));
 		put(m, p, "nodeLabels", M(m));
 		put(m, p, "project", N(m));
@@ -407,7 +469,7 @@ static void build_platform(struct mb *m, struct value *model)
 
 static bool build_strimzi(struct mb *m, struct value *model)
 {
-	const char *ver = sstr(m->spec, "strimzi.version", STRIMZI_DEFAULT_VERSION);
+	const char *ver = need_str(m, m->spec, "strimzi.version");
 	const struct strimzi_release *r = strimzi_find(ver);
 	if (!r) {
 		/* The schema's enum normally catches this first. */
@@ -417,9 +479,9 @@ static bool build_strimzi(struct mb *m, struct value *model)
 		return false;
 	}
 	struct value *s = M(m);
-	put(m, s, "version", S(m, ver));
+	put(m, s, "version", SN(m, m->spec, "strimzi.version"));
 	/* Prefer v1 where served: Strimzi 1.0 serves nothing else. */
-	const char *api = sstr(m->spec, "strimzi.apiVersion", NULL);
+	const char *api = opt_str(m, m->spec, "strimzi.apiVersion", NULL);
 	if (!api || !strimzi_serves_api(r, api))
 		api = strimzi_serves_api(r, "v1") ? "v1" : "v1beta2";
 	put(m, s, "api", S(m, api));
@@ -466,27 +528,25 @@ static void build_kafka(struct mb *m, struct value *model)
 	struct value *k = M(m);
 	struct value *strimzi = map_get(model, "strimzi");
 	struct value *platform = map_get(model, "platform");
-	const char *cluster = sstr(m->spec, "kafka.clusterName", "alert-broker");
-	put(m, k, "clusterName", S(m, cluster));
-	put(m, k, "version", S(m, sstr(m->spec, "kafka.version",
-				      v_as_str(map_get(strimzi, "defaultKafkaVersion"), NULL))));
+	const char *cluster = need_str(m, m->spec, "kafka.clusterName");
+	put(m, k, "clusterName", SN(m, m->spec, "kafka.clusterName"));
+	put(m, k, "version", ON(m, m->spec, "kafka.version", V_STRING, map_get(strimzi, "defaultKafkaVersion")));
 	put(m, k, "bootstrapInternal", F(m, "%s-kafka-bootstrap:9092", cluster));
 	put(m, k, "bootstrapTls", F(m, "%s-kafka-bootstrap:9093", cluster));
 	put(m, k, "clusterCaSecret", F(m, "%s-cluster-ca-cert", cluster));
-	build_pool(m, k, "brokers", sstr(m->spec, "kafka.brokers.poolName", "kafka"), "broker", MODEL_POOL_COUNT, MODEL_BROKER_FIRST_ID,
-		   MODEL_BROKER_STORAGE, platform);
-	build_pool(m, k, "controllers", sstr(m->spec, "kafka.controllers.poolName", "controller"), "controller", MODEL_POOL_COUNT,
-		   MODEL_CONTROLLER_FIRST_ID, "20Gi", platform);
-	long long nb = v_as_int(v_path(k, "brokers.replicas"), MODEL_POOL_COUNT);
+	build_pool(m, k, "brokers", "broker", MODEL_BROKER_FIRST_ID, platform);
+	build_pool(m, k, "controllers", "controller", MODEL_CONTROLLER_FIRST_ID, platform);
+	long long nb = need_int(m, k, "brokers.replicas");
 	put(m, k, "config", build_config(m, nb));
 	struct value *ex = M(m);
-	put(m, ex, "enabled", B(m, sbool(m->spec, "kafka.metrics.exporter.enabled", false)));
-	put(m, ex, "groupRegex", S(m, sstr(m->spec, "kafka.metrics.exporter.groupRegex", ".*")));
-	put(m, ex, "topicRegex", S(m, sstr(m->spec, "kafka.metrics.exporter.topicRegex", ".*")));
-	put(m, ex, "saramaLogging", B(m, sbool(m->spec, "kafka.metrics.exporter.saramaLogging", false)));
-	put(m, ex, "logLevel", S(m, sstr(m->spec, "kafka.metrics.exporter.logLevel", "warning")));
+	const struct value *sx = sget(m->spec, "kafka.metrics.exporter");
+	put(m, ex, "enabled", BN(m, sx, "enabled"));
+	put(m, ex, "groupRegex", SN(m, sx, "groupRegex"));
+	put(m, ex, "topicRegex", SN(m, sx, "topicRegex"));
+	put(m, ex, "saramaLogging", BN(m, sx, "saramaLogging"));
+	put(m, ex, "logLevel", SN(m, sx, "logLevel"));
 	put(m, k, "exporter", ex);
-	put(m, k, "prometheusScraping", B(m, sbool(m->spec, "kafka.metrics.prometheusScraping", false)));
+	put(m, k, "prometheusScraping", BN(m, m->spec, "kafka.metrics.prometheusScraping"));
 	put(m, model, "kafka", k);
 }
 
@@ -507,20 +567,20 @@ static void build_external(struct mb *m, struct value *model)
 	struct value *e = M(m);
 	struct value *platform = map_get(model, "platform");
 	struct value *kafka = map_get(model, "kafka");
-	const char *cluster = v_as_str(map_get(kafka, "clusterName"), "alert-broker");
-	bool gke = v_as_bool(map_get(platform, "gke"), false);
-	bool tls = sbool(m->spec, "external.tls.enabled", false);
-	put(m, e, "tls", B(m, tls));
+	const char *cluster = need_str(m, kafka, "clusterName");
+	bool gke = need_bool(m, platform, "gke");
+	bool tls = need_bool(m, m->spec, "external.tls.enabled");
+	put(m, e, "tls", BN(m, m->spec, "external.tls.enabled"));
 	put(m, e, "port", I(m, 9094));
-	put(m, e, "issuer", S(m, sstr(m->spec, "external.tls.issuer", "letsencrypt-dns")));
-	put(m, e, "organization", S(m, sstr(m->spec, "external.tls.organization", "Vera C. Rubin Observatory")));
+	put(m, e, "issuer", SN(m, m->spec, "external.tls.issuer"));
+	put(m, e, "organization", SN(m, m->spec, "external.tls.organization"));
 	put(m, e, "certificateName", F(m, "%s-external-tls", cluster));
 	/* MetalLB answers for the service IP itself; node ports are useless
 	 * there.  GKE's load balancers need them. */
 	put(m, e, "allocateNodePorts", B(m, gke));
 
-	const char *bhost = sstr(m->spec, "external.bootstrap.host", NULL);
-	const char *bip = sstr(m->spec, "external.bootstrap.ip", NULL);
+	const char *bhost = opt_str(m, m->spec, "external.bootstrap.host", NULL);
+	const char *bip = opt_str(m, m->spec, "external.bootstrap.ip", NULL);
 	struct value *b = M(m);
 	put(m, b, "host", S(m, bhost));
 	put(m, b, "ip", S(m, bip));
@@ -544,8 +604,8 @@ static void build_external(struct mb *m, struct value *model)
 	const struct value *sb = sget(m->spec, "external.brokers");
 	for (size_t i = 0; sb && sb->kind == V_SEQ && i < sb->seq.n; i++) {
 		const struct value *x = sb->seq.items[i];
-		const char *host = sstr(x, "host", NULL), *ip = sstr(x, "ip", NULL);
-		long long id = sint(x, "nodeId", 0);
+		const char *host = opt_str(m, x, "host", NULL), *ip = opt_str(m, x, "ip", NULL);
+		long long id = need_int(m, x, "nodeId");
 		struct value *o = M(m);
 		put(m, o, "nodeId", I(m, id));
 		put(m, o, "host", S(m, host));
@@ -635,8 +695,8 @@ static struct value *topic_entry(struct mb *m, const char *name, const struct va
 	put(m, o, "name", S(m, name));
 	put(m, o, "objectName", S(m, obj));
 	put(m, o, "needsTopicName", B(m, strcmp(obj, name) != 0));
-	long long partitions = sint(t, "partitions", sint(dflt, "partitions", dflt_partitions));
-	long long replicas = sint(t, "replicas", sint(dflt, "replicas", dflt_replicas));
+	long long partitions = opt_int(m, t, "partitions", opt_int(m, dflt, "partitions", dflt_partitions));
+	long long replicas = opt_int(m, t, "replicas", opt_int(m, dflt, "replicas", dflt_replicas));
 	put(m, o, "partitions", I(m, partitions));
 	put(m, o, "replicas", I(m, replicas));
 	struct value *c = map_or_empty(m, sget(t, "config"));
@@ -644,7 +704,9 @@ static struct value *topic_entry(struct mb *m, const char *name, const struct va
 	for (size_t i = 0; dc && dc->kind == V_MAP && i < dc->map.n; i++)
 		if (!map_get(c, dc->map.items[i].key->str.s))
 			map_put(m->a, c, dc->map.items[i].key, dc->map.items[i].val);
-	const char *cleanup = sstr(t, "cleanupPolicy", sstr(dflt, "cleanupPolicy", "delete"));
+	const char *cleanup = opt_str(m, t, "cleanupPolicy", NULL);
+	if (!cleanup)
+		cleanup = need_str(m, dflt, "cleanupPolicy");
 	put_default(m, c, "cleanup.policy", S(m, cleanup));
 	const struct value *ms = sget(t, "retention.ms") ? sget(t, "retention.ms") : sget(dflt, "retention.ms");
 	const struct value *bytes = sget(t, "retention.bytes") ? sget(t, "retention.bytes") : sget(dflt, "retention.bytes");
@@ -652,10 +714,10 @@ static struct value *topic_entry(struct mb *m, const char *name, const struct va
 		put_default(m, c, "retention.ms", (struct value *)ms);
 	if (bytes)
 		put_default(m, c, "retention.bytes", (struct value *)bytes);
-	const char *comp = sstr(t, "compression", sstr(dflt, "compression", NULL));
+	const char *comp = opt_str(m, t, "compression", opt_str(m, dflt, "compression", NULL));
 	if (comp)
 		put_default(m, c, "compression.type", S(m, comp));
-	const char *ts = sstr(t, "timestampType", sstr(dflt, "timestampType", NULL));
+	const char *ts = opt_str(m, t, "timestampType", opt_str(m, dflt, "timestampType", NULL));
 	if (ts)
 		put_default(m, c, "message.timestamp.type", S(m, ts));
 	/* With three or more replicas, acks=all producers should survive
@@ -760,38 +822,39 @@ static struct value *acl(struct mb *m, const char *type, const char *name, const
 static void build_topics_users(struct mb *m, struct value *model)
 {
 	const struct value *dflt = sget(m->spec, "topicDefaults");
-	long long dr = model_default_replicas(v_as_int(v_path(model, "kafka.brokers.replicas"), MODEL_POOL_COUNT));
+	long long dr = model_default_replicas(need_int(m, model, "kafka.brokers.replicas"));
 	struct value *topics = L(m);
 	const struct value *st = sget(m->spec, "topics");
 	for (size_t i = 0; st && st->kind == V_SEQ && i < st->seq.n; i++) {
 		const struct value *t = st->seq.items[i];
-		push(m, topics, topic_entry(m, sstr(t, "name", ""), t, dflt, dr, 1));
+		push(m, topics, topic_entry(m, need_str(m, t, "name"), t, dflt, dr, 1));
 	}
 
 	/* The simulator's topics, when it runs. */
 	const struct value *sim = sget(m->spec, "simulator");
 	struct value *simm = M(m);
-	bool sim_on = sbool(sim, "enabled", false);
-	put(m, simm, "enabled", B(m, sim_on));
-	const char *static_topic = sstr(sim, "staticTopic", MODEL_STATIC_TOPIC);
-	const char *replay_topic = sstr(sim, "replayTopic", MODEL_REPLAY_TOPIC);
+	bool sim_on = need_bool(m, sim, "enabled");
+	put(m, simm, "enabled", BN(m, sim, "enabled"));
+	const char *static_topic = need_str(m, sim, "staticTopic");
+	const char *replay_topic = need_str(m, sim, "replayTopic");
 	put(m, simm, "name", S(m, "alert-stream-simulator"));
-	put_image(m, simm, sstr(sim, "image", "lsstdm/alert-stream-simulator:v1.2.1"));
-	put(m, simm, "staticTopic", S(m, static_topic));
-	put(m, simm, "replayTopic", S(m, replay_topic));
-	put(m, simm, "repeatInterval", I(m, sint(sim, "repeatInterval", 37)));
+	put_image(m, simm, SN(m, sim, "image"));
+	put(m, simm, "staticTopic", SN(m, sim, "staticTopic"));
+	put(m, simm, "replayTopic", SN(m, sim, "replayTopic"));
+	put(m, simm, "repeatInterval", IN(m, sim, "repeatInterval"));
 	put(m, simm, "user", S(m, "alert-stream-simulator"));
 	if (sim_on) {
 		struct value *stt = M(m), *stc = M(m), *rpc = M(m);
 		put(m, stc, "retention.ms", I(m, -1)); /* one visit, kept for good */
 		put(m, stt, "partitions", I(m, 1));
+		put(m, stt, "cleanupPolicy", S(m, "delete"));
 		put(m, stt, "config", stc);
 		push(m, topics, topic_entry(m, static_topic, stt, NULL, dr, 1));
 		struct value *rpt = M(m);
-		put(m, rpt, "partitions", I(m, sint(sim, "replayPartitions", MODEL_REPLAY_PARTITIONS)));
+		put(m, rpt, "partitions", IN(m, sim, "replayPartitions"));
 		struct value *ret = M(m);
-		put(m, ret, "ms", I(m, sint(sim, "retentionMs", MODEL_REPLAY_RETENTION_MS)));
-		put(m, ret, "bytes", I(m, sint(sim, "retentionBytes", MODEL_REPLAY_RETENTION_BYTES)));
+		put(m, ret, "ms", IN(m, sim, "retentionMs"));
+		put(m, ret, "bytes", IN(m, sim, "retentionBytes"));
 		put(m, rpt, "retention", ret);
 		put(m, rpt, "config", rpc);
 		push(m, topics, topic_entry(m, replay_topic, rpt, dflt, dr, 8));
@@ -829,7 +892,7 @@ static void build_topics_users(struct mb *m, struct value *model)
 	const struct value *su = sget(m->spec, "users");
 	for (size_t i = 0; su && su->kind == V_SEQ && i < su->seq.n; i++) {
 		const struct value *x = su->seq.items[i];
-		const char *name = sstr(x, "name", "");
+		const char *name = need_str(m, x, "name");
 		struct value *u = M(m);
 		put(m, u, "name", (struct value *)sget(x, "name"));
 		put(m, u, "secretKey", J(m, name, "-password", NULL, NULL));
@@ -863,7 +926,7 @@ static void build_topics_users(struct mb *m, struct value *model)
 
 	struct value *sec = M(m);
 	put(m, sec, "name", S(m, secret));
-	put(m, sec, "vaultPath", S(m, sstr(m->spec, "secrets.vaultPath", NULL)));
+	put(m, sec, "vaultPath", ON(m, m->spec, "secrets.vaultPath", V_STRING, N(m)));
 	put(m, model, "secrets", sec);
 	put(m, model, "simulator", simm);
 }
@@ -872,28 +935,26 @@ static void build_registry(struct mb *m, struct value *model)
 {
 	const struct value *r = sget(m->spec, "registry");
 	struct value *o = M(m);
-	const char *host = sstr(r, "hostname", NULL);
-	bool tls = sbool(r, "tls", false);
+	const char *host = need_str(m, r, "hostname");
 	put(m, o, "name", S(m, "alert-schema-registry"));
-	put(m, o, "hostname", S(m, host));
+	put(m, o, "hostname", SN(m, r, "hostname"));
 	/* The address of the ingress serving the registry, for its DNS record. */
-	put(m, o, "ingressIp", S(m, sstr(r, "ip", NULL)));
-	put(m, o, "tls", B(m, tls));
+	put(m, o, "ingressIp", ON(m, r, "ip", V_STRING, N(m)));
+	put(m, o, "tls", BN(m, r, "tls"));
 	put(m, o, "tlsSecret", S(m, "alert-schema-registry-tls"));
-	put(m, o, "issuer", S(m, sstr(r, "issuer", sstr(m->spec, "external.tls.issuer", "letsencrypt-dns"))));
+	put(m, o, "issuer", ON(m, r, "issuer", V_STRING, SN(m, m->spec, "external.tls.issuer")));
 	/* The registry's ingress serves HTTPS whether or not the ingress
 	 * terminates TLS itself (USDF's does at the edge), so clients use https. */
-	put(m, o, "url", host ? F(m, "https://%s", host) : N(m));
+	put(m, o, "url", F(m, "https://%s", host));
 	put(m, o, "internalUrl", S(m, "http://alert-schema-registry:8081"));
 	put(m, o, "port", I(m, 8081));
-	put(m, o, "compatibility", S(m, sstr(r, "compatibility", "none")));
-	const char *topic = sstr(r, "schemaTopic", MODEL_SCHEMA_TOPIC);
-	put(m, o, "schemaTopic", S(m, topic));
+	put(m, o, "compatibility", SN(m, r, "compatibility"));
+	const char *topic = need_str(m, r, "schemaTopic");
+	put(m, o, "schemaTopic", SN(m, r, "schemaTopic"));
 	put(m, o, "schemaTopicObject", S(m, topic_object_name(m->a, topic)));
 	put(m, o, "listener", S(m, "tls"));
-	put(m, o, "ingressClass", S(m, sstr(r, "ingressClass", "nginx")));
-	put(m, o, "topicReplicas",
-	    I(m, model_default_replicas(v_as_int(v_path(model, "kafka.brokers.replicas"), MODEL_POOL_COUNT))));
+	put(m, o, "ingressClass", SN(m, r, "ingressClass"));
+	put(m, o, "topicReplicas", I(m, model_default_replicas(need_int(m, model, "kafka.brokers.replicas"))));
 	struct value *schemas = L(m);
 	const struct value *sv = sget(r, "schemas");
 	for (size_t i = 0; sv && sv->kind == V_SEQ && i < sv->seq.n; i++) {
@@ -910,8 +971,8 @@ static void build_registry(struct mb *m, struct value *model)
 	}
 	put(m, o, "schemas", schemas);
 	struct value *sync = M(m);
-	put_image(m, sync, sstr(r, "sync.image", "lsstdm/lsst_alert_packet:main"));
-	put(m, sync, "subject", S(m, sstr(r, "sync.subject", "alert-packet")));
+	put_image(m, sync, SN(m, r, "sync.image"));
+	put(m, sync, "subject", SN(m, r, "sync.subject"));
 	put(m, sync, "pullPolicy", S(m, "Always"));
 	put(m, o, "sync", sync);
 	struct value *acls = L(m);
@@ -923,7 +984,7 @@ static void build_registry(struct mb *m, struct value *model)
 
 	/* The simulator stamps alerts with the schema id of a served version. */
 	struct value *sim = map_get(model, "simulator");
-	const char *sver = sstr(m->spec, "simulator.schemaVersion", NULL);
+	const char *sver = opt_str(m, m->spec, "simulator.schemaVersion", NULL);
 	long long sid = 0;
 	if (sver) {
 		const char *dot = strchr(sver, '.');
@@ -939,16 +1000,18 @@ static void build_alertdb(struct mb *m, struct value *model)
 	const struct value *a = sget(m->spec, "alertDatabase");
 	struct value *o = M(m);
 	struct value *platform = map_get(model, "platform");
-	bool gke = v_as_bool(map_get(platform, "gke"), false);
-	put(m, o, "enabled", B(m, sbool(a, "enabled", true)));
+	bool gke = need_bool(m, platform, "gke");
+	put(m, o, "enabled", BN(m, a, "enabled"));
 	put(m, o, "backend", S(m, gke ? "gcs" : "s3"));
 	put(m, o, "gcs", B(m, gke));
 	put(m, o, "s3", B(m, !gke));
-	const char *env = sstr(m->spec, "name", "env");
-	const char *alert_bucket = sstr(a, gke ? "gcs.alertBucket" : "s3.alertBucket",
-					arena_printf(m->a, "rubin-alertdb-%s-packets", env));
-	const char *schema_bucket = sstr(a, gke ? "gcs.schemaBucket" : "s3.schemaBucket",
-					 arena_printf(m->a, "rubin-alertdb-%s-schemas", env));
+	const char *env = need_str(m, m->spec, "name");
+	const char *alert_bucket = opt_str(m, a, gke ? "gcs.alertBucket" : "s3.alertBucket", NULL);
+	if (!alert_bucket)
+		alert_bucket = arena_printf(m->a, "rubin-alertdb-%s-packets", env);
+	const char *schema_bucket = opt_str(m, a, gke ? "gcs.schemaBucket" : "s3.schemaBucket", NULL);
+	if (!schema_bucket)
+		schema_bucket = arena_printf(m->a, "rubin-alertdb-%s-schemas", env);
 	put(m, o, "alertBucket", S(m, alert_bucket));
 	put(m, o, "schemaBucket", S(m, schema_bucket));
 	struct value *buckets = L(m);
@@ -957,20 +1020,19 @@ static void build_alertdb(struct mb *m, struct value *model)
 		push(m, buckets, S(m, schema_bucket));
 	put(m, o, "buckets", buckets);
 	put(m, o, "project", gke ? map_get(platform, "project") : N(m));
-	put(m, o, "endpoint", gke ? N(m) : S(m, sstr(a, "s3.endpoint", v_as_str(map_get(platform, "s3Endpoint"), NULL))));
-	put(m, o, "accessKeyIdKey", S(m, sstr(a, "s3.accessKeyIdKey", "AWS_ACCESS_KEY_ID")));
-	put(m, o, "secretAccessKeyKey", S(m, sstr(a, "s3.secretAccessKeyKey", "AWS_SECRET_ACCESS_KEY")));
-	put(m, o, "retentionDays", I(m, sint(a, "retentionDays", 28)));
+	put(m, o, "endpoint", gke ? N(m) : ON(m, a, "s3.endpoint", V_STRING, map_get(platform, "s3Endpoint")));
+	put(m, o, "accessKeyIdKey", SN(m, a, "s3.accessKeyIdKey"));
+	put(m, o, "secretAccessKeyKey", SN(m, a, "s3.secretAccessKeyKey"));
+	put(m, o, "retentionDays", IN(m, a, "retentionDays"));
 	const char *project = v_as_str(map_get(platform, "project"), NULL);
 
 	struct value *ing = M(m);
-	const char *wsa = sstr(a, "ingester.serviceAccount", "alert-database-writer");
 	put(m, ing, "name", S(m, "alert-database-ingester"));
-	put_image(m, ing, sstr(a, "ingester.image", "lsstdm/alert_database_ingester:v3.0.0"));
-	put(m, ing, "replicas", I(m, sint(a, "ingester.replicas", 1)));
-	put(m, ing, "serviceAccount", S(m, wsa));
+	put_image(m, ing, SN(m, a, "ingester.image"));
+	put(m, ing, "replicas", IN(m, a, "ingester.replicas"));
+	put(m, ing, "serviceAccount", SN(m, a, "ingester.serviceAccount"));
 	put(m, ing, "gcpServiceAccount", gke && project ? F(m, "alertdb-writer@%s.iam.gserviceaccount.com", project) : N(m));
-	put(m, ing, "logLevel", S(m, sstr(a, "ingester.logLevel", "verbose")));
+	put(m, ing, "logLevel", SN(m, a, "ingester.logLevel"));
 	put(m, ing, "user", S(m, "alert-database-ingester"));
 	struct value *topics = L(m), *acls = L(m);
 	const struct value *it = sget(a, "ingester.topics");
@@ -996,23 +1058,23 @@ static void build_alertdb(struct mb *m, struct value *model)
 
 	struct value *srv = M(m);
 	put(m, srv, "name", S(m, "alert-database-server"));
-	put_image(m, srv, sstr(a, "server.image", "lsstdm/alert_database_server:v4.0.0"));
-	put(m, srv, "replicas", I(m, sint(a, "server.replicas", 1)));
-	put(m, srv, "serviceAccount", S(m, sstr(a, "server.serviceAccount", "alert-database-reader")));
+	put_image(m, srv, SN(m, a, "server.image"));
+	put(m, srv, "replicas", IN(m, a, "server.replicas"));
+	put(m, srv, "serviceAccount", SN(m, a, "server.serviceAccount"));
 	put(m, srv, "gcpServiceAccount", gke && project ? F(m, "alertdb-reader@%s.iam.gserviceaccount.com", project) : N(m));
-	put(m, srv, "logLevel", S(m, sstr(a, "server.logLevel", "verbose")));
+	put(m, srv, "logLevel", SN(m, a, "server.logLevel"));
 	put(m, srv, "port", I(m, 3000));
 	put(m, o, "server", srv);
 	put(m, o, "serviceName", S(m, "alert-stream-broker-alert-database"));
 
 	struct value *ingress = M(m);
-	put(m, ingress, "enabled", B(m, sbool(a, "ingress.enabled", false)));
-	put(m, ingress, "host", S(m, sstr(a, "ingress.host", NULL)));
-	put(m, ingress, "path", S(m, sstr(a, "ingress.path", "/alertdb")));
-	put(m, ingress, "className", S(m, sstr(a, "ingress.className", "nginx")));
+	put(m, ingress, "enabled", BN(m, a, "ingress.enabled"));
+	put(m, ingress, "host", ON(m, a, "ingress.host", V_STRING, N(m)));
+	put(m, ingress, "path", SN(m, a, "ingress.path"));
+	put(m, ingress, "className", SN(m, a, "ingress.className"));
 	/* Gafaelfawr guards the alert database, as in Phalanx; an empty scope
 	 * turns that off. */
-	const char *scope = sstr(a, "ingress.authScope", "read:alertdb");
+	const char *scope = need_str(m, a, "ingress.authScope");
 	put(m, ingress, "authQuery", *scope ? F(m, "scope=%s", scope) : N(m));
 	put(m, o, "ingress", ingress);
 	put(m, model, "alertDatabase", o);
@@ -1059,10 +1121,9 @@ struct value *model_build(struct arena *a, struct diags *d, const struct value *
 	put(m, model, "generator", gen);
 
 	struct value *env = M(m);
-	const char *name = sstr(spec, "name", "env");
-	const char *ns = sstr(spec, "namespace", "alert-stream-broker");
-	put(m, env, "name", S(m, name));
-	put(m, env, "namespace", S(m, ns));
+	const char *name = need_str(m, spec, "name");
+	put(m, env, "name", SN(m, spec, "name"));
+	put(m, env, "namespace", SN(m, spec, "namespace"));
 	put(m, model, "env", env);
 
 	struct value *labels = M(m);

@@ -1121,6 +1121,8 @@ void schema_set_fetch(struct schema *s, schema_fetch_fn fn, void *ctx)
 	s->fetch_ctx = ctx;
 }
 
+const json_t *schema_document(const struct schema *s) { return s ? s->root : NULL; }
+
 void schema_free(struct schema *s)
 {
 	if (!s)

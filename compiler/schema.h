@@ -77,6 +77,9 @@ struct schema *schema_from_json(struct arena *a, json_t *root, const char *name)
 
 void schema_free(struct schema *s);
 
+/* The schema's document (read-only), for the defaults phase. */
+const json_t *schema_document(const struct schema *s);
+
 /* Fetch hook for $ref URIs outside the known documents: returns a new
  * reference to the document for `uri` (absolute, without fragment) or NULL.
  * Each URI is asked for at most once per schema. */

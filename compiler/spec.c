@@ -3,12 +3,14 @@
 #include "arena.h"
 #include "check.h"
 #include "cli.h"
+#include "defaults.h"
 #include "load.h"
 #include "schema.h"
 
 #define SPEC_SCHEMA "environment.schema.json"
 
-/* Check a loaded spec: the schema, then the semantic checks. */
+/* Check a loaded spec: the schema, then the semantic checks; then fill in
+ * the schema's defaults, which the model reads. */
 static struct value *check_loaded(struct ctx *c, struct value *spec, size_t before)
 {
 	if (!spec || c->diags.nerrors > before)
@@ -24,7 +26,9 @@ static struct value *check_loaded(struct ctx *c, struct value *spec, size_t befo
 	if (c->diags.nerrors > before)
 		return NULL;
 	spec_check(c->arena, &c->diags, spec);
-	return c->diags.nerrors > before ? NULL : spec;
+	if (c->diags.nerrors > before)
+		return NULL;
+	return defaults_apply(c->arena, c->schema, spec, c->defaults);
 }
 
 struct value *spec_load(struct ctx *c, const char *path)

@@ -32,6 +32,8 @@ struct mark {
  * emit_yaml_mark_plain): set once on nodes that thousands of outputs share,
  * so the emitter skips its checks.  Whoever changes a node's text drops it. */
 #define VF_YAML_PLAIN 0x4
+/* filled in from the schema's default (defaults.c), not written by the user */
+#define VF_DEFAULT 0x8
 
 struct pair {
 	struct value *key; /* V_STRING */

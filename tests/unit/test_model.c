@@ -4,13 +4,14 @@
 #include "load.h"
 #include "model.h"
 #include "unit.h"
+#include "unit_spec.h"
 
 #include <stdio.h>
 #include <string.h>
 
 static struct value *model_of(struct arena *a, struct diags *d, const char *yaml)
 {
-	struct value *spec = load_yaml_string(a, d, "t.yaml", yaml, strlen(yaml));
+	struct value *spec = unit_spec_text(a, d, "t.yaml", yaml);
 	return spec ? model_build(a, d, spec, "t.yaml") : NULL;
 }
 

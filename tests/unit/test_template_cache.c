@@ -9,6 +9,7 @@
 #include "model.h"
 #include "template.h"
 #include "unit.h"
+#include "unit_spec.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,7 +27,7 @@ static char *render_all(const char *path, struct tmpl_cache *tc)
 	struct diags d;
 	diags_init(&d, a);
 	char *result = NULL;
-	struct value *spec = load_yaml_file(a, &d, path);
+	struct value *spec = unit_spec_file(a, &d, path);
 	struct value *model = spec ? model_build(a, &d, spec, "spec.yaml") : NULL;
 	struct tmpl_set ts = { 0 };
 	if (model && templates_render_cached(a, &d, "templates", model, &ts, tc) == 0) {

@@ -1,0 +1,224 @@
+/* defaults.c - fill the schema's defaults into a validated spec (see
+ * defaults.h for the rules). */
+#include "defaults.h"
+#include "arena.h"
+#include "json_value.h"
+#include "schema.h"
+
+#include <string.h>
+
+#define MAX_DEPTH 64 /* schema nesting followed; the spec schema has 6 */
+
+struct df {
+	struct arena *a;
+	const json_t *root;
+	struct defaults *out;
+};
+
+/* Follow local $refs ("#/definitions/x") to the schema that says things. */
+static const json_t *deref(const struct df *f, const json_t *s)
+{
+	for (int hops = 0; json_is_object(s) && hops < 16; hops++) {
+		const char *ref = json_string_value(json_object_get(s, "$ref"));
+		if (!ref)
+			return s;
+		if (ref[0] != '#')
+			return NULL; /* remote refs carry no defaults of the spec */
+		const json_t *t = f->root;
+		for (const char *p = ref + 1; t && *p == '/';) {
+			const char *e = strchr(p + 1, '/');
+			size_t n = e ? (size_t)(e - p - 1) : strlen(p + 1);
+			char key[128];
+			if (n >= sizeof key)
+				return NULL;
+			memcpy(key, p + 1, n);
+			key[n] = '\0';
+			t = json_object_get(t, key);
+			p += n + 1;
+		}
+		s = t;
+	}
+	return json_is_object(s) ? s : NULL;
+}
+
+/* Does schema s accept a mapping (type object, or no type at all)? */
+static bool takes_map(const json_t *s)
+{
+	const json_t *t = json_object_get(s, "type");
+	if (!t)
+		return json_object_get(s, "properties") != NULL;
+	if (json_is_string(t))
+		return !strcmp(json_string_value(t), "object");
+	size_t i;
+	const json_t *x;
+	json_array_foreach(t, i, x)
+		if (json_is_string(x) && !strcmp(json_string_value(x), "object"))
+			return true;
+	return false;
+}
+
+static void record(struct df *f, const char *path, const struct value *node)
+{
+	struct defaults *d = f->out;
+	if (!d)
+		return;
+	if (d->n == d->cap) {
+		size_t cap = d->cap ? d->cap * 2 : 64;
+		d->items = arena_realloc(f->a, d->items, d->cap * sizeof *d->items, cap * sizeof *d->items);
+		d->cap = cap;
+	}
+	d->items[d->n++] = (struct default_fill){ path, node };
+}
+
+/* A default's copy: every node flagged, every mark the given one. */
+static void mark_default(struct value *v, const struct mark *at)
+{
+	v->flags |= VF_DEFAULT;
+	v->mark = *at;
+	if (v->kind == V_SEQ)
+		for (size_t i = 0; i < v->seq.n; i++)
+			mark_default(v->seq.items[i], at);
+	else if (v->kind == V_MAP)
+		for (size_t i = 0; i < v->map.n; i++) {
+			mark_default(v->map.items[i].key, at);
+			mark_default(v->map.items[i].val, at);
+		}
+}
+
+static struct value *fill(struct df *f, const json_t *s, struct value *v, const char *path, int depth);
+
+/* Copy of mapping v that can gain keys (once: *own says whether *m is
+ * already ours). */
+static struct value *own_map(struct df *f, struct value *v, struct value **m, bool *own)
+{
+	if (!*own) {
+		struct value *c = v_map(f->a, &v->mark);
+		c->flags = v->flags;
+		for (size_t i = 0; i < v->map.n; i++)
+			map_put(f->a, c, v->map.items[i].key, v->map.items[i].val);
+		*m = c;
+		*own = true;
+	}
+	return *m;
+}
+
+static const char *child_path(struct df *f, const char *path, const char *key)
+{
+	return *path ? arena_printf(f->a, "%s.%s", path, key) : arena_strdup(f->a, key);
+}
+
+/* Fill the `properties` of one object schema into mapping *m. */
+static void fill_properties(struct df *f, const json_t *s, struct value *v, struct value **m, bool *own,
+			    const char *path, int depth)
+{
+	const json_t *props = json_object_get(s, "properties");
+	const char *k;
+	const json_t *ps;
+	json_object_foreach((json_t *)props, k, ps) {
+		const json_t *p = deref(f, ps);
+		if (!p)
+			continue;
+		const char *cp = child_path(f, path, k);
+		const struct pair *have = map_get_pair(*m, k);
+		if (have) {
+			struct value *nv = fill(f, p, have->val, cp, depth + 1);
+			if (nv != have->val) {
+				struct value *mm = own_map(f, v, m, own);
+				((struct pair *)map_get_pair(mm, k))->val = nv;
+			}
+			continue;
+		}
+		/* A default may stand beside a $ref ("size": {"$ref": quantity,
+		 * "default": "1000Gi"}): annotations there count. */
+		const json_t *dflt = json_object_get(ps, "default");
+		if (!dflt)
+			dflt = json_object_get(p, "default");
+		struct value *nv = NULL;
+		if (dflt) {
+			nv = value_from_json(f->a, dflt, NULL);
+			mark_default(nv, &v->mark);
+			nv = fill(f, p, nv, cp, depth + 1);
+			record(f, cp, nv);
+		} else if (takes_map(p) && !json_array_size(json_object_get(p, "required")) &&
+			   json_object_get(p, "properties")) {
+			struct value *empty = v_map(f->a, &v->mark);
+			empty->flags |= VF_DEFAULT;
+			nv = fill(f, p, empty, cp, depth + 1);
+			if (nv->map.n == 0)
+				nv = NULL;
+		}
+		if (nv) {
+			struct value *key = v_str(f->a, &v->mark, k);
+			key->flags |= VF_DEFAULT;
+			map_put(f->a, own_map(f, v, m, own), key, nv);
+		}
+	}
+}
+
+/* Apply schema s to mapping v: its own properties, then those of the
+ * subschemas that take a mapping. */
+static struct value *fill_map(struct df *f, const json_t *s, struct value *v, const char *path, int depth)
+{
+	struct value *m = v;
+	bool own = false;
+	fill_properties(f, s, v, &m, &own, path, depth);
+	static const char *const branches[] = { "allOf", "anyOf", "oneOf" };
+	for (size_t b = 0; b < sizeof branches / sizeof *branches; b++) {
+		size_t i;
+		const json_t *x;
+		json_array_foreach(json_object_get(s, branches[b]), i, x) {
+			const json_t *bs = deref(f, x);
+			if (bs && takes_map(bs) && json_object_get(bs, "properties"))
+				fill_properties(f, bs, v, &m, &own, path, depth);
+		}
+	}
+	return m;
+}
+
+static struct value *fill(struct df *f, const json_t *s, struct value *v, const char *path, int depth)
+{
+	s = deref(f, s);
+	if (!s || depth > MAX_DEPTH)
+		return v;
+	if (v->kind == V_MAP)
+		return fill_map(f, s, v, path, depth);
+	if (v->kind != V_SEQ)
+		return v;
+	const json_t *items = deref(f, json_object_get(s, "items"));
+	if (!items)
+		return v; /* the tuple form carries no defaults in the spec schema */
+	struct value *out = v;
+	for (size_t i = 0; i < v->seq.n; i++) {
+		const char *ip = arena_printf(f->a, "%s[%zu]", path, i);
+		struct value *nv = fill(f, items, v->seq.items[i], ip, depth + 1);
+		if (nv == v->seq.items[i])
+			continue;
+		if (out == v) {
+			out = v_seq(f->a, &v->mark);
+			out->flags = v->flags;
+			for (size_t j = 0; j < v->seq.n; j++)
+				seq_push(f->a, out, v->seq.items[j]);
+		}
+		out->seq.items[i] = nv;
+	}
+	return out;
+}
+
+struct value *defaults_apply(struct arena *a, const struct schema *s, struct value *spec,
+			     struct defaults *out)
+{
+	struct df f = { .a = a, .root = schema_document(s), .out = out };
+	if (!spec || !f.root)
+		return spec;
+	return fill(&f, f.root, spec, "", 0);
+}
+
+const char *defaults_path_of(const struct defaults *d, const struct value *node)
+{
+	if (!d || !node || !(node->flags & VF_DEFAULT))
+		return NULL;
+	for (size_t i = 0; i < d->n; i++)
+		if (d->items[i].node == node)
+			return d->items[i].path;
+	return NULL;
+}
