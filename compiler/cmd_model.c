@@ -1,25 +1,104 @@
-/* cmd_model.c - `asbgen model SPEC`: the resolved model as JSON. */
+/* cmd_model.c - `asbgen model [--sources] SPEC`: the resolved model, as
+ * JSON or as one line per value with where it came from. */
 #include "arena.h"
 #include "buf.h"
 #include "cli.h"
+#include "defaults.h"
 #include "emit.h"
+#include "json_value.h"
 #include "model.h"
 
 #include <string.h>
 
 static const char help[] =
-	"usage: asbgen model SPEC\n"
+	"usage: asbgen model [--sources] SPEC\n"
 	"\n"
 	"Print the model resolved from SPEC as JSON: every default filled and every\n"
-	"derived value computed.  Templates see exactly this tree.\n";
+	"derived value computed.  Templates see exactly this tree.\n"
+	"\n"
+	"  --sources  one line per value instead: PATH = VALUE  # SOURCE, where SOURCE\n"
+	"             is the spec position that decided it (FILE:LINE:COL), 'default\n"
+	"             SPEC.PATH (FILE:LINE:COL)' for a default of the schema, or\n"
+	"             'derived' for a value asbgen computed from no one spec value\n";
+
+/* A path component: bare when it is a plain word, else a quoted index. */
+static void put_key(struct buf *b, const char *k)
+{
+	bool bare = *k != '\0';
+	for (const char *p = k; *p && bare; p++)
+		bare = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+		       *p == '_' || *p == '-';
+	if (bare) {
+		if (b->len)
+			buf_putc(b, '.');
+		buf_puts(b, k);
+		return;
+	}
+	json_t *j = json_string(k);
+	char *q = j ? json_dumps(j, JSON_ENCODE_ANY) : NULL;
+	json_decref(j);
+	if (!q)
+		die_oom();
+	buf_printf(b, "[%s]", q);
+	free(q);
+}
+
+static void put_source(struct buf *out, const struct defaults *d, const struct value *v)
+{
+	const char *dp = defaults_path_of(d, v);
+	if (dp)
+		buf_printf(out, "default %s (%s:%d:%d)", dp, v->mark.file ? v->mark.file : "?", v->mark.line,
+			   v->mark.col);
+	else if (v->mark.file)
+		buf_printf(out, "%s:%d:%d", v->mark.file, v->mark.line, v->mark.col);
+	else
+		buf_puts(out, "derived");
+}
+
+/* Every leaf (scalar, empty list or mapping) of v under path. */
+static void sources(struct buf *out, struct buf *path, const struct defaults *d, const struct value *v)
+{
+	size_t save = path->len;
+	if (v->kind == V_MAP && v->map.n) {
+		for (size_t i = 0; i < v->map.n; i++) {
+			put_key(path, v->map.items[i].key->str.s);
+			sources(out, path, d, v->map.items[i].val);
+			path->len = save;
+		}
+		return;
+	}
+	if (v->kind == V_SEQ && v->seq.n) {
+		for (size_t i = 0; i < v->seq.n; i++) {
+			buf_printf(path, "[%zu]", i);
+			sources(out, path, d, v->seq.items[i]);
+			path->len = save;
+		}
+		return;
+	}
+	json_t *j = value_to_json(v);
+	char *text = j ? json_dumps(j, JSON_ENCODE_ANY | JSON_COMPACT) : NULL;
+	json_decref(j);
+	if (!text)
+		die_oom();
+	buf_add(out, path->data, path->len);
+	buf_printf(out, " = %s  # ", text);
+	free(text);
+	put_source(out, d, v);
+	buf_putc(out, '\n');
+}
 
 int cmd_model(int argc, char **argv)
 {
 	const char *spec_path = NULL;
+	bool with_sources = false;
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 			fputs(help, stdout);
 			return EXIT_OK;
+		}
+		if (!strcmp(argv[i], "--sources")) {
+			with_sources = true;
+			continue;
 		}
 		if (argv[i][0] == '-' || spec_path) {
 			fprintf(stderr, "asbgen model: unexpected argument '%s'\n\n%s", argv[i], help);
@@ -33,16 +112,23 @@ int cmd_model(int argc, char **argv)
 	}
 	struct ctx c;
 	ctx_init(&c);
+	struct defaults filled = { 0 };
+	c.defaults = &filled;
 	int rc = EXIT_INVALID;
 	struct value *spec = spec_load(&c, spec_path);
 	struct value *model = spec ? model_build(c.arena, &c.diags, spec, path_base(spec_path)) : NULL;
 	if (model) {
-		struct buf b = BUF_INIT;
-		if (emit_json(&b, model, &c.diags) == 0) {
-			fwrite(b.data, 1, b.len, stdout);
+		struct buf b = BUF_INIT, path = BUF_INIT;
+		if (with_sources) {
+			sources(&b, &path, &filled, model);
+			rc = EXIT_OK;
+		} else if (emit_json(&b, model, &c.diags) == 0) {
 			rc = EXIT_OK;
 		}
+		if (rc == EXIT_OK)
+			fwrite(b.data, 1, b.len, stdout);
 		buf_free(&b);
+		buf_free(&path);
 	}
 	ctx_report(&c);
 	if (rc != EXIT_OK && c.diags.nerrors == 0)

@@ -70,19 +70,25 @@ static void record(struct df *f, const char *path, const struct value *node)
 	d->items[d->n++] = (struct default_fill){ path, node };
 }
 
-/* A default's copy: every node flagged, every mark the given one. */
-static void mark_default(struct value *v, const struct mark *at)
+/* A default's copy: every node flagged, marked with the given mark and
+ * recorded at its path (a list's items and a mapping's values too). */
+static void mark_default(struct df *f, struct value *v, const struct mark *at, const char *path)
 {
 	v->flags |= VF_DEFAULT;
 	v->mark = *at;
-	if (v->kind == V_SEQ)
+	if (v->kind == V_SEQ) {
 		for (size_t i = 0; i < v->seq.n; i++)
-			mark_default(v->seq.items[i], at);
-	else if (v->kind == V_MAP)
+			mark_default(f, v->seq.items[i], at, arena_printf(f->a, "%s[%zu]", path, i));
+	} else if (v->kind == V_MAP) {
 		for (size_t i = 0; i < v->map.n; i++) {
-			mark_default(v->map.items[i].key, at);
-			mark_default(v->map.items[i].val, at);
+			v->map.items[i].key->flags |= VF_DEFAULT;
+			v->map.items[i].key->mark = *at;
+			mark_default(f, v->map.items[i].val, at,
+				     arena_printf(f->a, "%s.%s", path, v->map.items[i].key->str.s));
 		}
+	}
+	if (v->kind != V_MAP)
+		record(f, path, v); /* a mapping is recorded once filled (it may be copied) */
 }
 
 static struct value *fill(struct df *f, const json_t *s, struct value *v, const char *path, int depth);
@@ -136,9 +142,10 @@ static void fill_properties(struct df *f, const json_t *s, struct value *v, stru
 		struct value *nv = NULL;
 		if (dflt) {
 			nv = value_from_json(f->a, dflt, NULL);
-			mark_default(nv, &v->mark);
+			mark_default(f, nv, &v->mark, cp);
 			nv = fill(f, p, nv, cp, depth + 1);
-			record(f, cp, nv);
+			if (nv->kind == V_MAP)
+				record(f, cp, nv);
 		} else if (takes_map(p) && !json_array_size(json_object_get(p, "required")) &&
 			   json_object_get(p, "properties")) {
 			struct value *empty = v_map(f->a, &v->mark);

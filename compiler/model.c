@@ -103,12 +103,6 @@ static const char *opt_str(struct mb *m, const struct value *v, const char *path
 	return x ? x->str.s : dflt;
 }
 
-static long long opt_int(struct mb *m, const struct value *v, const char *path, long long dflt)
-{
-	const struct value *x = opt(m, v, path, V_INT);
-	return x ? x->i : dflt;
-}
-
 /* The spec's own node, put into the model as it is: it keeps its mark, so
  * a model value points at the line that decided it. */
 static struct value *SN(struct mb *m, const struct value *v, const char *path)
@@ -267,9 +261,9 @@ static struct value *id_ranges(struct mb *m, const long long *ids, size_t n)
 	return S(m, buf);
 }
 
-static int ll_cmp(const void *a, const void *b)
+static int node_id_cmp(const void *a, const void *b)
 {
-	long long x = *(const long long *)a, y = *(const long long *)b;
+	long long x = (*(struct value *const *)a)->i, y = (*(struct value *const *)b)->i;
 	return x < y ? -1 : x > y;
 }
 
@@ -277,26 +271,26 @@ static int ll_cmp(const void *a, const void *b)
 static struct value *pool_ids(struct mb *m, const struct value *pool, long long first,
 			      struct value *out_pool)
 {
-	const struct value *ids = sget(pool, "nodeIds");
-	size_t n = 0;
-	long long *arr;
-	if (ids && ids->kind == V_SEQ && ids->seq.n) {
-		n = ids->seq.n;
-		arr = arena_alloc(m->a, n * sizeof *arr);
-		for (size_t i = 0; i < n; i++)
-			arr[i] = v_as_int(ids->seq.items[i], 0);
+	const struct value *ids = opt(m, pool, "nodeIds", V_SEQ);
+	struct value *seq = L(m), *replicas;
+	if (ids && ids->seq.n) {
+		/* The spec's own id nodes, sorted: each keeps its line. */
+		for (size_t i = 0; i < ids->seq.n; i++)
+			push(m, seq, ids->seq.items[i]->kind == V_INT ? ids->seq.items[i]
+								 : (struct value *)need(m, ids->seq.items[i], "", V_INT));
+		qsort(seq->seq.items, seq->seq.n, sizeof *seq->seq.items, node_id_cmp);
+		replicas = I(m, (long long)seq->seq.n);
 	} else {
-		long long c = need_int(m, pool, "count");
-		n = c > 0 ? (size_t)c : 0;
-		arr = arena_alloc(m->a, (n ? n : 1) * sizeof *arr);
-		for (size_t i = 0; i < n; i++)
-			arr[i] = first + (long long)i;
+		replicas = IN(m, pool, "count");
+		const struct mark *at = &replicas->mark;
+		for (long long i = 0; i < replicas->i; i++)
+			push(m, seq, v_int(m->a, at, first + i));
 	}
-	qsort(arr, n, sizeof *arr, ll_cmp);
-	struct value *seq = L(m);
+	size_t n = seq->seq.n;
+	long long *arr = arena_alloc(m->a, (n ? n : 1) * sizeof *arr);
 	for (size_t i = 0; i < n; i++)
-		push(m, seq, I(m, arr[i]));
-	put(m, out_pool, "replicas", I(m, (long long)n));
+		arr[i] = seq->seq.items[i]->i;
+	put(m, out_pool, "replicas", replicas);
 	put(m, out_pool, "nodeIds", seq);
 	put(m, out_pool, "nodeIdRanges", id_ranges(m, arr, n));
 	return seq;
@@ -359,6 +353,8 @@ static void build_pool(struct mb *m, struct value *kafka, const char *key, const
 	put(m, storage, "deleteClaim", BN(m, spec_pool, "storage.deleteClaim"));
 	put(m, pool, "storage", storage);
 	put(m, pool, "resources", or_default((struct value *)sget(spec_pool, "resources"), N(m)));
+	put(m, pool, "antiAffinity", BN(m, spec_pool, "antiAffinity"));
+	put(m, pool, "dedicatedNodes", BN(m, spec_pool, "dedicatedNodes"));
 	struct value *affinity = need_bool(m, spec_pool, "antiAffinity") ? anti_affinity(m, cluster, pool_name) : NULL;
 	/* Pods tolerate the dedicated node pool's taint, and select its label. */
 	struct value *tolerations = L(m);
@@ -695,31 +691,32 @@ static struct value *topic_entry(struct mb *m, const char *name, const struct va
 	put(m, o, "name", S(m, name));
 	put(m, o, "objectName", S(m, obj));
 	put(m, o, "needsTopicName", B(m, strcmp(obj, name) != 0));
-	long long partitions = opt_int(m, t, "partitions", opt_int(m, dflt, "partitions", dflt_partitions));
-	long long replicas = opt_int(m, t, "replicas", opt_int(m, dflt, "replicas", dflt_replicas));
-	put(m, o, "partitions", I(m, partitions));
-	put(m, o, "replicas", I(m, replicas));
+	struct value *pv = ON(m, t, "partitions", V_INT, ON(m, dflt, "partitions", V_INT, NULL));
+	struct value *rv = ON(m, t, "replicas", V_INT, ON(m, dflt, "replicas", V_INT, NULL));
+	long long partitions = pv ? pv->i : dflt_partitions, replicas = rv ? rv->i : dflt_replicas;
+	put(m, o, "partitions", pv ? pv : I(m, partitions));
+	put(m, o, "replicas", rv ? rv : I(m, replicas));
 	struct value *c = map_or_empty(m, sget(t, "config"));
 	const struct value *dc = sget(dflt, "config");
 	for (size_t i = 0; dc && dc->kind == V_MAP && i < dc->map.n; i++)
 		if (!map_get(c, dc->map.items[i].key->str.s))
 			map_put(m->a, c, dc->map.items[i].key, dc->map.items[i].val);
-	const char *cleanup = opt_str(m, t, "cleanupPolicy", NULL);
+	struct value *cleanup = ON(m, t, "cleanupPolicy", V_STRING, NULL);
 	if (!cleanup)
-		cleanup = need_str(m, dflt, "cleanupPolicy");
-	put_default(m, c, "cleanup.policy", S(m, cleanup));
+		cleanup = SN(m, dflt, "cleanupPolicy");
+	put_default(m, c, "cleanup.policy", cleanup);
 	const struct value *ms = sget(t, "retention.ms") ? sget(t, "retention.ms") : sget(dflt, "retention.ms");
 	const struct value *bytes = sget(t, "retention.bytes") ? sget(t, "retention.bytes") : sget(dflt, "retention.bytes");
 	if (ms)
 		put_default(m, c, "retention.ms", (struct value *)ms);
 	if (bytes)
 		put_default(m, c, "retention.bytes", (struct value *)bytes);
-	const char *comp = opt_str(m, t, "compression", opt_str(m, dflt, "compression", NULL));
+	struct value *comp = ON(m, t, "compression", V_STRING, ON(m, dflt, "compression", V_STRING, NULL));
 	if (comp)
-		put_default(m, c, "compression.type", S(m, comp));
-	const char *ts = opt_str(m, t, "timestampType", opt_str(m, dflt, "timestampType", NULL));
+		put_default(m, c, "compression.type", comp);
+	struct value *ts = ON(m, t, "timestampType", V_STRING, ON(m, dflt, "timestampType", V_STRING, NULL));
 	if (ts)
-		put_default(m, c, "message.timestamp.type", S(m, ts));
+		put_default(m, c, "message.timestamp.type", ts);
 	/* With three or more replicas, acks=all producers should survive
 	 * one broker loss but not silently write to a single copy. */
 	if (replicas >= 3)
@@ -821,7 +818,8 @@ static struct value *acl(struct mb *m, const char *type, const char *name, const
 
 static void build_topics_users(struct mb *m, struct value *model)
 {
-	const struct value *dflt = sget(m->spec, "topicDefaults");
+	const struct value *dflt = need(m, m->spec, "topicDefaults", V_MAP);
+	put(m, model, "topicDefaults", (struct value *)dflt);
 	long long dr = model_default_replicas(need_int(m, model, "kafka.brokers.replicas"));
 	struct value *topics = L(m);
 	const struct value *st = sget(m->spec, "topics");
@@ -842,6 +840,9 @@ static void build_topics_users(struct mb *m, struct value *model)
 	put(m, simm, "staticTopic", SN(m, sim, "staticTopic"));
 	put(m, simm, "replayTopic", SN(m, sim, "replayTopic"));
 	put(m, simm, "repeatInterval", IN(m, sim, "repeatInterval"));
+	put(m, simm, "replayPartitions", IN(m, sim, "replayPartitions"));
+	put(m, simm, "retentionMs", IN(m, sim, "retentionMs"));
+	put(m, simm, "retentionBytes", IN(m, sim, "retentionBytes"));
 	put(m, simm, "user", S(m, "alert-stream-simulator"));
 	if (sim_on) {
 		struct value *stt = M(m), *stc = M(m), *rpc = M(m);
@@ -851,10 +852,10 @@ static void build_topics_users(struct mb *m, struct value *model)
 		put(m, stt, "config", stc);
 		push(m, topics, topic_entry(m, static_topic, stt, NULL, dr, 1));
 		struct value *rpt = M(m);
-		put(m, rpt, "partitions", IN(m, sim, "replayPartitions"));
+		put(m, rpt, "partitions", map_get(simm, "replayPartitions"));
 		struct value *ret = M(m);
-		put(m, ret, "ms", IN(m, sim, "retentionMs"));
-		put(m, ret, "bytes", IN(m, sim, "retentionBytes"));
+		put(m, ret, "ms", map_get(simm, "retentionMs"));
+		put(m, ret, "bytes", map_get(simm, "retentionBytes"));
 		put(m, rpt, "retention", ret);
 		put(m, rpt, "config", rpc);
 		push(m, topics, topic_entry(m, replay_topic, rpt, dflt, dr, 8));
@@ -870,16 +871,12 @@ static void build_topics_users(struct mb *m, struct value *model)
 
 	const char *secret = "alert-stream-broker-secrets";
 	struct value *supers = L(m);
-	const struct value *ss = sget(m->spec, "superusers");
-	if (!ss) {
-		struct value *admin = L(m);
-		push(m, admin, S(m, "kafka-admin"));
-		ss = admin;
-	}
-	for (size_t i = 0; ss->kind == V_SEQ && i < ss->seq.n; i++) {
-		const char *name = v_as_str(ss->seq.items[i], "");
+	const struct value *ss = need(m, m->spec, "superusers", V_SEQ);
+	for (size_t i = 0; i < ss->seq.n; i++) {
+		struct value *nv = (struct value *)need(m, ss->seq.items[i], "", V_STRING);
+		const char *name = nv->str.s;
 		struct value *u = M(m);
-		put(m, u, "name", S(m, name));
+		put(m, u, "name", nv);
 		put(m, u, "secretKey", J(m, name, "-password", NULL, NULL));
 		struct value *acls = L(m);
 		push(m, acls, acl(m, "topic", "*", "literal", "All"));
@@ -1075,6 +1072,7 @@ static void build_alertdb(struct mb *m, struct value *model)
 	/* Gafaelfawr guards the alert database, as in Phalanx; an empty scope
 	 * turns that off. */
 	const char *scope = need_str(m, a, "ingress.authScope");
+	put(m, ingress, "authScope", SN(m, a, "ingress.authScope"));
 	put(m, ingress, "authQuery", *scope ? F(m, "scope=%s", scope) : N(m));
 	put(m, o, "ingress", ingress);
 	put(m, model, "alertDatabase", o);

@@ -149,6 +149,17 @@ if out=$("$ASBGEN" validate $ENV_SPECS 2>&1) && [ "$out" = "$(cat tests/environm
 else
 	notok "golden: asbgen validate environments/*.yaml gives only tests/environments-warnings.txt" "$out"
 fi
+# The schema is the one home of the defaults: each of them reaches the model.
+mkdir -p "$TMP/model-defaults"
+"$PY" tests/model_defaults.py "$ASBGEN" schemas/environment.schema.json "$TMP/model-defaults" >"$TMP/model-defaults.out" 2>&1
+while IFS= read -r line; do
+	case "$line" in
+	"ok - "*) ok "${line#ok - }" ;;
+	"not ok - "*) notok "${line#not ok - }" ;;
+	"    "*) printf '%s\n' "$line" ;;
+	*) notok "model defaults: $line" ;;
+	esac
+done <"$TMP/model-defaults.out"
 
 # ---------------------------------------------------------------- determinism
 section "determinism"
