@@ -112,26 +112,18 @@ const char *check_ids_text(struct check *c, long long *ids, long long n)
 	return arena_strdup(c->a, buf);
 }
 
-static void resolve_pool(struct check *c, struct pool *p, const char *key, long long dflt_count,
-			 long long first)
+/* A pool as the model resolved it; the spec says whether nodeIds and
+ * count were written. */
+static void resolve_pool(struct check *c, struct pool *p, const char *key, long long first)
 {
 	p->key = key;
-	p->node = v_path(c->spec, arena_printf(c->a, "kafka.%s", key));
+	p->node = check_written(v_path(c->spec, arena_printf(c->a, "kafka.%s", key)));
 	p->first = first;
+	const struct value *mp = v_path(c->model, arena_printf(c->a, "kafka.%s", key));
 	const struct value *ids = map_get(p->node, "nodeIds");
-	const struct value *count = map_get(p->node, "count");
-	p->count = count && count->kind == V_INT ? count : NULL;
-	if (ids && ids->kind == V_SEQ && ids->seq.n) {
-		p->ids = ids;
-		p->n = (long long)ids->seq.n;
-		for (size_t i = 0; i < ids->seq.n; i++)
-			if (ids->seq.items[i]->kind != V_INT)
-				p->ids = NULL; /* the schema reports it */
-		if (!p->ids)
-			p->n = 0;
-	} else {
-		p->n = p->count ? p->count->i : dflt_count;
-	}
+	p->count = check_written(map_get(p->node, "count"));
+	p->ids = ids && ids->kind == V_SEQ && ids->seq.n ? map_get(mp, "nodeIds") : NULL;
+	p->n = v_as_int(map_get(mp, "replicas"), 0);
 	p->ok = p->n >= 0 && p->n <= CHECK_MAX_POOL;
 }
 
@@ -158,124 +150,54 @@ bool check_config_int(const struct value *v, long long *out)
 
 const struct value *check_topic_config(const struct topic *t, const char *key)
 {
-	const struct value *v = map_get(t->config, key);
-	if (!v && t->dflt)
-		v = map_get(map_get(t->dflt, "config"), key);
-	return v;
+	return map_get(t->config, key);
 }
 
-/* ---- the topics the model creates ---- */
+/* ---- the topics of the model ---- */
 
-static struct topic *add_topic(struct check *c, size_t *cap)
+const struct value *check_written(const struct value *v)
 {
-	if (c->ntopics == *cap) {
-		size_t ncap = *cap ? *cap * 2 : 16;
-		c->topics = arena_realloc(c->a, c->topics, *cap * sizeof *c->topics, ncap * sizeof *c->topics);
-		*cap = ncap;
-	}
+	return v && v->mark.file && !(v->flags & VF_DEFAULT) ? v : NULL;
+}
+
+static void add_topic(struct check *c, const struct value *e)
+{
 	struct topic *t = &c->topics[c->ntopics++];
-	memset(t, 0, sizeof *t);
-	t->bytes = -1;
-	return t;
+	const struct value *name = map_get(e, "name"), *dflt = map_get(c->model, "topicDefaults");
+	t->name = v_as_str(name, "");
+	t->origin = v_as_str(map_get(e, "source"), "");
+	t->at = name;
+	t->builtin = v_as_bool(map_get(e, "builtin"), false);
+	const struct value *p = map_get(e, "partitions"), *r = map_get(e, "replicas");
+	t->partitions = v_as_int(p, 1);
+	t->partitions_at = check_written(p);
+	t->replicas = v_as_int(r, 1);
+	t->replicas_at = check_written(r);
+	t->replicas_from_defaults = t->replicas_at && t->replicas_at == map_get(dflt, "replicas");
+	t->config = map_get(e, "userConfig");
+	t->dflt = v_as_bool(map_get(e, "topicDefaults"), false) ? dflt : NULL;
+	const struct value *b = map_get(e, "retentionBytes"), *ms = map_get(e, "retentionMs");
+	t->bytes = v_as_int(b, -1);
+	t->bytes_at = check_written(b);
+	t->bytes_fit = t->bytes < 0 || map_get(e, "retentionBytesTotal")->kind == V_INT;
+	t->ms = v_as_int(ms, 0);
+	t->ms_at = check_written(ms);
+	t->cleanup = v_as_str(map_get(e, "cleanupPolicy"), "");
 }
 
-static long long int_at(const struct value *v, long long dflt)
-{
-	return v && v->kind == V_INT ? v->i : dflt;
-}
-
-/* cleanup.policy as model.c resolves it. */
-static const char *resolve_cleanup(const struct topic *t, const struct value *own)
-{
-	const struct value *v = check_topic_config(t, "cleanup.policy");
-	if (v && v->kind == V_STRING)
-		return v->str.s;
-	const struct value *p = map_get(own, "cleanupPolicy");
-	if (!p && t->dflt)
-		p = map_get(t->dflt, "cleanupPolicy");
-	return v_as_str(p, "delete");
-}
-
+/* The spec's topics, the registry's, then the simulator's (the order of
+ * "already defined by" messages). */
 static void collect_topics(struct check *c)
 {
-	size_t cap = 0;
-	const struct value *dflt = map_get(c->spec, "topicDefaults");
-	if (dflt && dflt->kind != V_MAP)
-		dflt = NULL;
-	long long dr = model_default_replicas(c->brokers.ok ? c->brokers.n : MODEL_POOL_COUNT);
-	const struct value *dparts = map_get(dflt, "partitions"), *dreps = map_get(dflt, "replicas");
-	const struct value *dbytes = v_path(dflt, "retention.bytes"), *dms = v_path(dflt, "retention.ms");
-
-	const struct value *st = map_get(c->spec, "topics");
-	for (size_t i = 0; st && st->kind == V_SEQ && i < st->seq.n; i++) {
-		const struct value *x = st->seq.items[i];
-		const struct value *name = map_get(x, "name");
-		if (!name || name->kind != V_STRING)
-			continue;
-		struct topic *t = add_topic(c, &cap);
-		t->name = name->str.s;
-		t->origin = arena_printf(c->a, "topics[%zu].name", i);
-		t->at = name;
-		t->item = x;
-		const struct value *p = map_get(x, "partitions"), *r = map_get(x, "replicas");
-		t->partitions_at = p ? p : dparts;
-		t->partitions = int_at(t->partitions_at, 1);
-		t->replicas_at = r ? r : dreps;
-		t->replicas_from_defaults = !r && dreps;
-		t->replicas = int_at(t->replicas_at, dr);
-		t->config = map_get(x, "config");
-		t->dflt = dflt;
-		const struct value *b = v_path(x, "retention.bytes");
-		t->bytes_at = b ? b : dbytes;
-		t->bytes = int_at(t->bytes_at, -1);
-		const struct value *ms = v_path(x, "retention.ms");
-		t->ms_at = ms ? ms : dms;
-		t->ms = int_at(t->ms_at, 0);
-		t->cleanup = resolve_cleanup(t, x);
-	}
-
-	/* The registry's storage topic: one compacted partition. */
-	const struct value *reg = map_get(c->spec, "registry");
-	const struct value *sname = map_get(reg, "schemaTopic");
-	struct topic *t = add_topic(c, &cap);
-	t->name = v_as_str(sname, MODEL_SCHEMA_TOPIC);
-	t->origin = "registry.schemaTopic";
-	t->at = check_first(sname, reg, NULL);
-	t->builtin = true;
-	t->partitions = 1;
-	t->replicas = dr;
-	t->cleanup = "compact";
-
-	/* The simulator's topics, when it runs. */
-	const struct value *sim = map_get(c->spec, "simulator");
-	if (v_as_bool(map_get(sim, "enabled"), false)) {
-		const struct value *sn = map_get(sim, "staticTopic"), *rn = map_get(sim, "replayTopic");
-		t = add_topic(c, &cap);
-		t->name = v_as_str(sn, MODEL_STATIC_TOPIC);
-		t->origin = "simulator.staticTopic";
-		t->at = check_first(sn, sim, NULL);
-		t->builtin = true;
-		t->partitions = 1;
-		t->replicas = dr;
-		t->ms = -1; /* one visit of sample alerts, kept for good */
-		t->cleanup = "delete";
-		t = add_topic(c, &cap);
-		t->name = v_as_str(rn, MODEL_REPLAY_TOPIC);
-		t->origin = "simulator.replayTopic";
-		t->at = check_first(rn, sim, NULL);
-		t->builtin = true;
-		t->partitions_at = map_get(sim, "replayPartitions");
-		t->partitions = int_at(t->partitions_at, MODEL_REPLAY_PARTITIONS);
-		t->replicas_at = dreps;
-		t->replicas_from_defaults = dreps != NULL;
-		t->replicas = int_at(dreps, dr);
-		t->dflt = dflt;
-		t->bytes_at = map_get(sim, "retentionBytes");
-		t->bytes = int_at(t->bytes_at, MODEL_REPLAY_RETENTION_BYTES);
-		t->ms_at = map_get(sim, "retentionMs");
-		t->ms = int_at(t->ms_at, MODEL_REPLAY_RETENTION_MS);
-		t->cleanup = resolve_cleanup(t, NULL);
-	}
+	const struct value *mt = map_get(c->model, "topics"), *rt = v_path(c->model, "registry.topic");
+	c->topics = arena_alloc(c->a, (mt->seq.n + 1) * sizeof *c->topics);
+	for (size_t i = 0; i < mt->seq.n; i++)
+		if (!v_as_bool(map_get(mt->seq.items[i], "builtin"), false))
+			add_topic(c, mt->seq.items[i]);
+	add_topic(c, rt);
+	for (size_t i = 0; i < mt->seq.n; i++)
+		if (v_as_bool(map_get(mt->seq.items[i], "builtin"), false))
+			add_topic(c, mt->seq.items[i]);
 }
 
 /* ---- name sets ---- */
@@ -381,16 +303,16 @@ const char *check_closest(const char *s, const char *const *cands, size_t n)
 
 /* ---- entry ---- */
 
-int spec_check(struct arena *a, struct diags *d, const struct value *spec)
+int spec_check(struct arena *a, struct diags *d, const struct value *spec, const struct value *model)
 {
-	struct check c = { .a = a, .d = d, .spec = spec };
+	struct check c = { .a = a, .d = d, .spec = spec, .model = model };
 	size_t before = d->nerrors;
 	if (!spec || spec->kind != V_MAP)
 		return 0;
-	c.gke = !strcmp(v_as_str(v_path(spec, "platform.type"), ""), "gke");
-	c.strimzi = strimzi_find(v_as_str(v_path(spec, "strimzi.version"), STRIMZI_DEFAULT_VERSION));
-	resolve_pool(&c, &c.brokers, "brokers", MODEL_POOL_COUNT, MODEL_BROKER_FIRST_ID);
-	resolve_pool(&c, &c.controllers, "controllers", MODEL_POOL_COUNT, MODEL_CONTROLLER_FIRST_ID);
+	c.gke = v_as_bool(v_path(model, "platform.gke"), false);
+	c.strimzi = strimzi_find(v_as_str(v_path(model, "strimzi.version"), ""));
+	resolve_pool(&c, &c.brokers, "brokers", MODEL_BROKER_FIRST_ID);
+	resolve_pool(&c, &c.controllers, "controllers", MODEL_CONTROLLER_FIRST_ID);
 	collect_topics(&c);
 	check_cluster(&c);
 	check_topics(&c);

@@ -1,12 +1,15 @@
-/* check.h - the semantic checks of an environment spec (run by spec_load
- * after the schema check passes, so shapes and types are already right).
+/* check.h - the semantic checks of an environment spec (run by model_load
+ * after the schema check passes and the model is built, so shapes and types
+ * are already right and every default is resolved).
  *
  * Each check has a stable id (documented in the README's "Semantic checks")
  * and reports at the YAML node that causes the problem, with the numbers
  * in the message and a hint.  All checks run; every problem is reported.
- * The spec's defaults are resolved here the way model.c resolves them
- * (broker node ids, topic replicas and retention), so that a spec that
- * passes always builds a model that renders.
+ * Values come from the model, which resolved them once (broker node ids,
+ * topics with their replicas, retention and policy); the spec (with its
+ * defaults filled in) only says where the user wrote what: a node with
+ * VF_DEFAULT was not written, so "report here, else there" passes it by
+ * (check_written).
  */
 #ifndef ASBGEN_CHECK_H
 #define ASBGEN_CHECK_H
@@ -14,6 +17,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "model.h"
 #include "value.h"
 
 struct arena;
@@ -22,11 +26,11 @@ struct strimzi_release;
 
 /* Run every check; returns the number of errors reported (warnings are
  * reported too but not counted). */
-int spec_check(struct arena *a, struct diags *d, const struct value *spec);
+int spec_check(struct arena *a, struct diags *d, const struct value *spec, const struct value *model);
 
 /* ---- shared by check_*.c ---- */
 
-#define CHECK_MAX_POOL 1000 /* brokers or controllers asbgen renders */
+#define CHECK_MAX_POOL MODEL_MAX_POOL
 
 /* A node pool's Kafka node ids: nodeIds, else count ids from first. */
 struct pool {
@@ -38,32 +42,34 @@ struct pool {
 	bool ok;                    /* n is usable (not absurdly large) */
 };
 
-/* A Kafka topic as the model will create it. */
+/* A Kafka topic of the model (model.topics, model.registry.topic), with
+ * the positions the checks report at. */
 struct topic {
 	const char *name;
-	const char *origin;           /* "topics[3]", "simulator.replayTopic", ... */
+	const char *origin;           /* "topics[3].name", "simulator.replayTopic", ... */
 	const struct value *at;       /* the node naming it (for diagnostics) */
-	const struct value *item;     /* topics[i], or NULL for built-in topics */
 	bool builtin;
 	long long partitions;
-	const struct value *partitions_at;
+	const struct value *partitions_at; /* NULL when not written */
 	long long replicas;
 	const struct value *replicas_at; /* NULL when derived from the broker count */
 	bool replicas_from_defaults;     /* given by topicDefaults.replicas */
-	const struct value *config;      /* topic's own config mapping, or NULL */
+	const struct value *config;      /* the configs the user wrote (the topic's over topicDefaults') */
 	const struct value *dflt;        /* topicDefaults (when it applies), or NULL */
 	/* retention.bytes below the configs: the topic's, else topicDefaults' */
 	long long bytes;                 /* -1: not set at that level */
 	const struct value *bytes_at;
+	bool bytes_fit;                  /* bytes x partitions x replicas fits in 63 bits */
 	long long ms;                    /* retention.ms likewise; 0: not set */
 	const struct value *ms_at;
-	const char *cleanup;             /* cleanup.policy as resolved */
+	const char *cleanup;             /* cleanup.policy in effect */
 };
 
 struct check {
 	struct arena *a;
 	struct diags *d;
-	const struct value *spec;
+	const struct value *spec;   /* with defaults: for positions */
+	const struct value *model;  /* for values */
 	bool gke;
 	const struct strimzi_release *strimzi;
 	struct pool brokers, controllers;
@@ -78,6 +84,8 @@ void check_warning(struct check *c, const struct value *at, const char *id, cons
 
 /* The first of these nodes that exists (for "report here, else there"). */
 const struct value *check_first(const struct value *a, const struct value *b, const struct value *c);
+/* v when the user wrote it, NULL when it is absent, a default or derived. */
+const struct value *check_written(const struct value *v);
 
 long long check_pool_id(const struct pool *p, long long i);
 const struct value *check_pool_id_at(const struct pool *p, long long i);
@@ -90,8 +98,8 @@ const char *check_ids_text(struct check *c, long long *ids, long long n);
 /* A config value that must be an integer: an integer, or a string of
  * one.  Returns false when v is something else. */
 bool check_config_int(const struct value *v, long long *out);
-/* Topic config key, as the model resolves it: the topic's config, then
- * topicDefaults.config.  NULL when neither sets it. */
+/* Topic config key the user set: the topic's config, then
+ * topicDefaults.config (as the model merged them).  NULL when neither does. */
 const struct value *check_topic_config(const struct topic *t, const char *key);
 
 /* A set of names with the index each was first added under, so that

@@ -261,10 +261,11 @@ static void check_gke_node_pool(struct check *c)
 {
 	if (!c->gke)
 		return;
-	const struct value *np = v_path(c->spec, "platform.gke.nodePool");
-	const struct value *taint = map_get(np, "taint");
+	const struct value *np = v_path(c->model, "platform.nodePool");
+	const struct value *taint = map_get(np, "taint"); /* the model's: key, value, effect */
+	const struct value *taint_at = check_written(v_path(c->spec, "platform.gke.nodePool.taint"));
 	const struct value *labels = map_get(np, "labels");
-	bool has_taint = !taint || taint->kind == V_MAP;
+	bool has_taint = taint && taint->kind == V_MAP;
 	const char *hint_k = "keys are [prefix/]name: name 1-63 letters, digits, '-', '_', '.', starting and ending with a letter or digit";
 	const char *hint_v = "values are at most 63 letters, digits, '-', '_', '.', starting and ending with a letter or digit";
 	if (taint && taint->kind == V_MAP) {
@@ -288,24 +289,25 @@ static void check_gke_node_pool(struct check *c)
 	const struct pool *ps[] = { &c->brokers, &c->controllers };
 	bool any = false;
 	for (size_t k = 0; k < 2; k++) {
-		const struct value *ded = map_get(ps[k]->node, "dedicatedNodes");
-		bool on = v_as_bool(ded, true);
+		const struct value *ded = check_written(map_get(ps[k]->node, "dedicatedNodes"));
+		bool on = v_as_bool(v_path(c->model, arena_printf(c->a, "kafka.%s.dedicatedNodes", ps[k]->key)), true);
 		any |= on;
 		if (on && no_labels && has_taint)
-			check_warning(c, check_first(ded, labels, NULL), "gke-taint",
+			check_warning(c, check_first(ded, check_written(labels), NULL), "gke-taint",
 				      "give the node pool labels (the default is kafka: ok) so that the pods select it",
 				      "kafka.%s tolerate the node pool's taint but the pool has no labels to select: the pods may run on any node",
 				      ps[k]->key);
 	}
 	if (has_taint && !any) {
-		const char *key = v_as_str(map_get(taint, "key"), "kafka"), *val = v_as_str(map_get(taint, "value"), "ok");
-		const char *eff = v_as_str(map_get(taint, "effect"), "NoSchedule");
+		const char *key = v_as_str(map_get(taint, "key"), ""), *val = v_as_str(map_get(taint, "value"), "");
+		const char *eff = v_as_str(map_get(taint, "effect"), "");
 		/* At the taint when written, else at what turned the toleration off. */
-		const struct value *ded = map_get(c->brokers.node, "dedicatedNodes");
-		check_warning(c, check_first(taint, ded, map_get(c->controllers.node, "dedicatedNodes")), "gke-taint",
+		const struct value *ded = check_written(map_get(c->brokers.node, "dedicatedNodes"));
+		check_warning(c, check_first(taint_at, ded, check_written(map_get(c->controllers.node, "dedicatedNodes"))),
+			      "gke-taint",
 			      "set dedicatedNodes: true on kafka.brokers and kafka.controllers, or remove the taint (taint: null)",
 			      "no pod tolerates the node pool's taint %s=%s:%s (dedicatedNodes is false on both Kafka pools): nothing asbgen deploys runs on %s",
-			      key, val, eff, v_as_str(map_get(np, "name"), "kafka-pool"));
+			      key, val, eff, v_as_str(map_get(np, "name"), ""));
 	}
 }
 

@@ -303,10 +303,11 @@ static void check_disk(struct check *c)
 {
 	if (!c->brokers.ok || c->brokers.n < 1)
 		return;
-	const struct value *size = v_path(c->spec, "kafka.brokers.storage.size");
+	const struct value *size_v = v_path(c->model, "kafka.brokers.storage.size");
+	const struct value *size = check_written(size_v); /* NULL: the default */
 	struct quantity q;
 	const char *why;
-	const char *size_text = size && size->kind == V_STRING ? size->str.s : MODEL_BROKER_STORAGE;
+	const char *size_text = v_as_str(size_v, "");
 	if (!quantity_parse(size_text, strlen(size_text), &q, &why) || q.negative)
 		return; /* reported by check_cluster */
 	long long capacity = quantity_ceil(&q);
@@ -322,9 +323,7 @@ static void check_disk(struct check *c)
 		const struct value *at;
 		/* The model multiplies the topic's own retention.bytes out too
 		 * (retentionBytesTotal), whatever its cleanup policy. */
-		if (t->bytes >= 0 && t->partitions >= 1 && t->replicas >= 1 &&
-		    (__builtin_mul_overflow(t->partitions, t->replicas, &prod) ||
-		     __builtin_mul_overflow(prod, t->bytes, &prod))) {
+		if (t->bytes >= 0 && t->partitions >= 1 && t->replicas >= 1 && !t->bytes_fit) {
 			check_error(c, check_first(t->bytes_at, t->at, NULL), "disk-capacity",
 				    "lower retention.bytes, partitions or replicas",
 				    "topic '%s' may hold more than 9.2 EB (%lld partitions x %lld replicas x %lld bytes)",
@@ -417,21 +416,22 @@ struct uname {
 static void check_users(struct check *c)
 {
 	const struct value *ss = map_get(c->spec, "superusers"), *su = map_get(c->spec, "users");
+	bool ss_default = ss && !check_written(ss);
 	size_t cap = 4 + (ss && ss->kind == V_SEQ ? ss->seq.n : 1) + (su && su->kind == V_SEQ ? su->seq.n : 0);
 	struct uname *names = arena_alloc(c->a, cap * sizeof *names);
 	size_t n = 0;
 	/* Users asbgen creates itself. */
 	names[n++] = (struct uname){ "alert-schema-registry", NULL, "the schema registry's user" };
-	if (v_as_bool(v_path(c->spec, "alertDatabase.enabled"), true))
+	if (v_as_bool(v_path(c->model, "alertDatabase.enabled"), false))
 		names[n++] = (struct uname){ "alert-database-ingester", NULL, "the alert database ingester's user" };
-	if (v_as_bool(v_path(c->spec, "simulator.enabled"), false))
+	if (v_as_bool(v_path(c->model, "simulator.enabled"), false))
 		names[n++] = (struct uname){ "alert-stream-simulator", NULL, "the simulator's user" };
 	size_t builtin = n;
-	if (!ss)
-		names[n++] = (struct uname){ "kafka-admin", NULL, "the default superuser" };
 	for (size_t i = 0; ss && ss->kind == V_SEQ && i < ss->seq.n; i++)
 		if (ss->seq.items[i]->kind == V_STRING)
-			names[n++] = (struct uname){ ss->seq.items[i]->str.s, ss->seq.items[i], arena_printf(c->a, "superusers[%zu]", i) };
+			names[n++] = (struct uname){ ss->seq.items[i]->str.s, ss_default ? NULL : ss->seq.items[i],
+						     ss_default ? "the default superuser"
+								: arena_printf(c->a, "superusers[%zu]", i) };
 	size_t nsuper = n;
 	for (size_t i = 0; su && su->kind == V_SEQ && i < su->seq.n; i++) {
 		const struct value *nm = map_get(su->seq.items[i], "name");
@@ -512,7 +512,7 @@ static void check_user_topics(struct check *c)
 		if (bad)
 			check_topic_refs(c, &ti, list, arena_printf(c->a, "users[%zu].topics", i), true);
 	}
-	if (v_as_bool(v_path(c->spec, "alertDatabase.enabled"), true))
+	if (v_as_bool(v_path(c->model, "alertDatabase.enabled"), false))
 		check_topic_refs(c, &ti, v_path(c->spec, "alertDatabase.ingester.topics"), "alertDatabase.ingester.topics", false);
 }
 

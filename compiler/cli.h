@@ -49,12 +49,14 @@ const char *path_base(const char *path);
 bool parse_format(const char *s, enum diag_format *f);
 
 struct value;
-/* Load a spec and check it against the environment schema (and, where
- * the semantic checks exist, those).  NULL when it is not valid. */
-struct value *spec_load(struct ctx *c, const char *path);
+/* Load a spec, check it against the environment schema, fill in the
+ * schema's defaults, build its model and run the semantic checks on it
+ * (spec.c).  Returns the model; NULL when the spec is not valid. */
+struct value *model_load(struct ctx *c, const char *path);
 /* The same for a spec given as text (a spec at a git revision); label
- * names it in diagnostics. */
-struct value *spec_load_text(struct ctx *c, const char *label, const char *text, size_t len);
+ * names it in diagnostics, spec_name in the outputs' headers. */
+struct value *model_load_text(struct ctx *c, const char *label, const char *spec_name, const char *text,
+			      size_t len);
 
 int cmd_render(int argc, char **argv);
 int cmd_validate(int argc, char **argv);

@@ -115,8 +115,7 @@ int cmd_model(int argc, char **argv)
 	struct defaults filled = { 0 };
 	c.defaults = &filled;
 	int rc = EXIT_INVALID;
-	struct value *spec = spec_load(&c, spec_path);
-	struct value *model = spec ? model_build(c.arena, &c.diags, spec, path_base(spec_path)) : NULL;
+	struct value *model = model_load(&c, spec_path);
 	if (model) {
 		struct buf b = BUF_INIT, path = BUF_INIT;
 		if (with_sources) {

@@ -29,10 +29,10 @@ static const char help[] =
 static int render_one(struct ctx *c, const char *spec_path, const char *tdir, const char *outdir,
 		      struct out_set *set)
 {
-	struct value *spec = spec_load(c, spec_path);
-	if (!spec)
+	struct value *model = model_load(c, spec_path);
+	if (!model)
 		return -1;
-	return render_spec(c, spec, path_base(spec_path), tdir, outdir, set);
+	return render_spec(c, model, path_base(spec_path), tdir, outdir, set);
 }
 
 struct report {

@@ -57,9 +57,9 @@ int cmd_validate(int argc, char **argv)
 	const char *tdir = data_path(&c, "templates");
 	struct tmpl_cache *tc = tmpl_cache_new();
 	for (size_t i = 0; i < n; i++) {
-		struct value *spec = spec_load(&c, specs[i]);
-		if (spec)
-			spec_render_check(&c, spec, specs[i], tdir, tc);
+		struct value *model = model_load(&c, specs[i]);
+		if (model)
+			spec_render_check(&c, model, tdir, tc);
 	}
 	ctx_report(&c);
 	tmpl_cache_free(tc);

@@ -283,7 +283,8 @@ static struct value *pool_ids(struct mb *m, const struct value *pool, long long 
 	} else {
 		replicas = IN(m, pool, "count");
 		const struct mark *at = &replicas->mark;
-		for (long long i = 0; i < replicas->i; i++)
+		/* More than asbgen renders is the pool-size check's error. */
+		for (long long i = 0; i < replicas->i && replicas->i <= MODEL_MAX_POOL; i++)
 			push(m, seq, v_int(m->a, at, first + i));
 	}
 	size_t n = seq->seq.n;
@@ -683,12 +684,29 @@ const char *topic_object_name(struct arena *a, const char *topic)
 }
 
 /* Topic config from the topic, the topic defaults and derived values. */
-static struct value *topic_entry(struct mb *m, const char *name, const struct value *t,
-				 const struct value *dflt, long long dflt_replicas, long long dflt_partitions)
+/* What the model knows of where a topic comes from. */
+struct topic_from {
+	const char *source;  /* "topics[3]", "registry.schemaTopic", ... */
+	bool builtin;        /* asbgen adds it (registry, simulator) */
+	bool auto_min_isr;   /* min.insync.replicas 2 from 3 replicas */
+};
+
+/* A topic: the spec's settings t, else topicDefaults' (dflt, may be NULL),
+ * else the given defaults.  Besides what templates place (config as
+ * rendered), the entry keeps what the checks read: the config the user
+ * wrote (userConfig), the retention settings and the policy in effect,
+ * each the node that decided it. */
+static struct value *topic_entry(struct mb *m, struct value *name_node, const struct value *t,
+				 const struct value *dflt, long long dflt_replicas, long long dflt_partitions,
+				 struct topic_from from)
 {
 	struct value *o = M(m);
+	const char *name = name_node->str.s;
 	const char *obj = topic_object_name(m->a, name);
-	put(m, o, "name", S(m, name));
+	put(m, o, "name", name_node);
+	put(m, o, "source", S(m, from.source));
+	put(m, o, "builtin", B(m, from.builtin));
+	put(m, o, "topicDefaults", B(m, dflt != NULL));
 	put(m, o, "objectName", S(m, obj));
 	put(m, o, "needsTopicName", B(m, strcmp(obj, name) != 0));
 	struct value *pv = ON(m, t, "partitions", V_INT, ON(m, dflt, "partitions", V_INT, NULL));
@@ -701,6 +719,7 @@ static struct value *topic_entry(struct mb *m, const char *name, const struct va
 	for (size_t i = 0; dc && dc->kind == V_MAP && i < dc->map.n; i++)
 		if (!map_get(c, dc->map.items[i].key->str.s))
 			map_put(m->a, c, dc->map.items[i].key, dc->map.items[i].val);
+	put(m, o, "userConfig", map_or_empty(m, c));
 	struct value *cleanup = ON(m, t, "cleanupPolicy", V_STRING, NULL);
 	if (!cleanup)
 		cleanup = SN(m, dflt, "cleanupPolicy");
@@ -711,6 +730,11 @@ static struct value *topic_entry(struct mb *m, const char *name, const struct va
 		put_default(m, c, "retention.ms", (struct value *)ms);
 	if (bytes)
 		put_default(m, c, "retention.bytes", (struct value *)bytes);
+	put(m, o, "retentionMs", ms ? (struct value *)ms : N(m));
+	put(m, o, "retentionBytes", bytes ? (struct value *)bytes : N(m));
+	/* The policy in effect: a cleanup.policy config wins over cleanupPolicy. */
+	struct value *pol = map_get(c, "cleanup.policy");
+	put(m, o, "cleanupPolicy", pol && pol->kind == V_STRING ? pol : cleanup);
 	struct value *comp = ON(m, t, "compression", V_STRING, ON(m, dflt, "compression", V_STRING, NULL));
 	if (comp)
 		put_default(m, c, "compression.type", comp);
@@ -719,12 +743,15 @@ static struct value *topic_entry(struct mb *m, const char *name, const struct va
 		put_default(m, c, "message.timestamp.type", ts);
 	/* With three or more replicas, acks=all producers should survive
 	 * one broker loss but not silently write to a single copy. */
-	if (replicas >= 3)
+	if (replicas >= 3 && from.auto_min_isr)
 		put_default(m, c, "min.insync.replicas", I(m, 2));
 	put(m, o, "config", c);
-	/* Bytes the topic may hold on disk, all replicas (for capacity checks). */
-	long long rb = bytes && bytes->kind == V_INT ? bytes->i : -1;
-	put(m, o, "retentionBytesTotal", rb >= 0 ? I(m, rb * partitions * replicas) : N(m));
+	/* Bytes the topic may hold on disk, all replicas (for capacity checks):
+	 * null without a retention.bytes, or beyond 2^63 (check_topics.c says so). */
+	long long rb = bytes && bytes->kind == V_INT ? bytes->i : -1, total;
+	bool fits = rb >= 0 && partitions >= 0 && replicas >= 0 && !__builtin_mul_overflow(rb, partitions, &total) &&
+		    !__builtin_mul_overflow(total, replicas, &total);
+	put(m, o, "retentionBytesTotal", fits ? I(m, total) : N(m));
 	return o;
 }
 
@@ -825,7 +852,8 @@ static void build_topics_users(struct mb *m, struct value *model)
 	const struct value *st = sget(m->spec, "topics");
 	for (size_t i = 0; st && st->kind == V_SEQ && i < st->seq.n; i++) {
 		const struct value *t = st->seq.items[i];
-		push(m, topics, topic_entry(m, need_str(m, t, "name"), t, dflt, dr, 1));
+		struct topic_from from = { arena_printf(m->a, "topics[%zu].name", i), false, true };
+		push(m, topics, topic_entry(m, SN(m, t, "name"), t, dflt, dr, 1, from));
 	}
 
 	/* The simulator's topics, when it runs. */
@@ -850,7 +878,8 @@ static void build_topics_users(struct mb *m, struct value *model)
 		put(m, stt, "partitions", I(m, 1));
 		put(m, stt, "cleanupPolicy", S(m, "delete"));
 		put(m, stt, "config", stc);
-		push(m, topics, topic_entry(m, static_topic, stt, NULL, dr, 1));
+		push(m, topics, topic_entry(m, SN(m, sim, "staticTopic"), stt, NULL, dr, 1,
+					    (struct topic_from){ "simulator.staticTopic", true, true }));
 		struct value *rpt = M(m);
 		put(m, rpt, "partitions", map_get(simm, "replayPartitions"));
 		struct value *ret = M(m);
@@ -858,7 +887,8 @@ static void build_topics_users(struct mb *m, struct value *model)
 		put(m, ret, "bytes", map_get(simm, "retentionBytes"));
 		put(m, rpt, "retention", ret);
 		put(m, rpt, "config", rpc);
-		push(m, topics, topic_entry(m, replay_topic, rpt, dflt, dr, 8));
+		push(m, topics, topic_entry(m, SN(m, sim, "replayTopic"), rpt, dflt, dr, 8,
+					    (struct topic_from){ "simulator.replayTopic", true, true }));
 		struct value *acls = L(m);
 		push(m, acls, acl(m, "topic", static_topic, "literal", "Read Write Describe Create"));
 		push(m, acls, acl(m, "topic", replay_topic, "literal", "Write Describe Create"));
@@ -951,7 +981,14 @@ static void build_registry(struct mb *m, struct value *model)
 	put(m, o, "schemaTopicObject", S(m, topic_object_name(m->a, topic)));
 	put(m, o, "listener", S(m, "tls"));
 	put(m, o, "ingressClass", SN(m, r, "ingressClass"));
-	put(m, o, "topicReplicas", I(m, model_default_replicas(need_int(m, model, "kafka.brokers.replicas"))));
+	/* Its storage topic: one compacted partition. */
+	struct value *rt = M(m);
+	put(m, rt, "partitions", I(m, 1));
+	put(m, rt, "cleanupPolicy", S(m, "compact"));
+	struct value *topic_entry_v = topic_entry(m, SN(m, r, "schemaTopic"), rt, NULL,
+						  model_default_replicas(need_int(m, model, "kafka.brokers.replicas")), 1,
+						  (struct topic_from){ "registry.schemaTopic", true, false });
+	put(m, o, "topic", topic_entry_v);
 	struct value *schemas = L(m);
 	const struct value *sv = sget(r, "schemas");
 	for (size_t i = 0; sv && sv->kind == V_SEQ && i < sv->seq.n; i++) {
@@ -1110,7 +1147,7 @@ struct value *model_build(struct arena *a, struct diags *d, const struct value *
 			  const char *spec_name)
 {
 	struct mb mb = { .a = a, .d = d, .spec = spec }, *m = &mb;
-	struct value *model = M(m);
+	struct value *model = v_map(a, &spec->mark); /* decided by the spec as a whole */
 
 	struct value *gen = M(m);
 	put(m, gen, "tool", S(m, "asbgen"));

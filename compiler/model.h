@@ -13,18 +13,12 @@
 struct arena;
 struct diags;
 
-/* Defaults the model fills in.  The semantic checks (check.c) resolve the
- * spec the same way, from these, so that what they check is what renders. */
-#define MODEL_POOL_COUNT 3            /* brokers, controllers */
+/* Derived defaults (the spec's own defaults live in the schema).  The
+ * semantic checks read node ids from the model; these say where count
+ * ids start and how many the model gives ids (check.c reports more). */
 #define MODEL_BROKER_FIRST_ID 0       /* node ids of count brokers: 0.. */
 #define MODEL_CONTROLLER_FIRST_ID 100 /* and of count controllers: 100.. */
-#define MODEL_BROKER_STORAGE "1000Gi"
-#define MODEL_SCHEMA_TOPIC "registry-schemas"
-#define MODEL_STATIC_TOPIC "alerts-static"
-#define MODEL_REPLAY_TOPIC "alerts-simulated"
-#define MODEL_REPLAY_PARTITIONS 8
-#define MODEL_REPLAY_RETENTION_MS 604800000LL      /* 7 days */
-#define MODEL_REPLAY_RETENTION_BYTES 24000000000LL
+#define MODEL_MAX_POOL 1000           /* brokers or controllers given node ids */
 
 /* Replicas of a topic that sets none: the broker count, at most 3. */
 static inline long long model_default_replicas(long long brokers) { return brokers < 3 ? brokers : 3; }

@@ -64,13 +64,10 @@ static void emit_output(void *ctx, const struct tmpl_output *o)
 	f->len = e->b.len;
 }
 
-int render_spec(struct ctx *c, const struct value *spec, const char *spec_name, const char *tdir,
+int render_spec(struct ctx *c, const struct value *model, const char *spec_name, const char *tdir,
 		const char *outdir, struct out_set *set)
 {
 	size_t errors = c->diags.nerrors;
-	struct value *model = model_build(c->arena, &c->diags, spec, spec_name);
-	if (!model)
-		return -1;
 	set->dir = arena_printf(c->arena, "%s/%s", outdir, v_as_str(v_path(model, "env.name"), "env"));
 	set->spec = spec_name;
 	set->n = 0;

@@ -20,10 +20,11 @@ struct tmpl_output;
 int render_output_text(struct diags *d, const struct tmpl_output *o, const char *spec_name,
 		       struct buf *b);
 
-/* Render a loaded and checked spec into set: set->dir is outdir/<env>,
- * each file's text exactly as `asbgen render` writes it.  spec_name is the
- * name recorded in the files' headers.  Returns 0, or -1 after reporting. */
-int render_spec(struct ctx *c, const struct value *spec, const char *spec_name, const char *tdir,
+/* Render the model of a checked spec (model_load) into set: set->dir is
+ * outdir/<env>, each file's text exactly as `asbgen render` writes it.
+ * spec_name is the name recorded in the files' headers.  Returns 0, or -1
+ * after reporting. */
+int render_spec(struct ctx *c, const struct value *model, const char *spec_name, const char *tdir,
 		const char *outdir, struct out_set *set);
 
 #endif

@@ -1,5 +1,5 @@
-/* render_check.c - validate renders each valid spec in memory (model,
- * templates, emitters; nothing is written), so a spec that validates
+/* render_check.c - validate renders each valid spec's model in memory
+ * (templates, emitters; nothing is written), so a spec that validates
  * always renders.  The work happens in a scratch arena freed per spec, so
  * validating many files keeps memory flat; diagnostics that point into it
  * are copied out first. */
@@ -23,20 +23,18 @@ static void check_output(void *ctx, const struct tmpl_output *o)
 	render_output_text(k->d, o, NULL, &k->b);
 }
 
-int spec_render_check(struct ctx *c, const struct value *spec, const char *spec_path, const char *tdir,
-		      struct tmpl_cache *tc)
+int spec_render_check(struct ctx *c, const struct value *model, const char *tdir, struct tmpl_cache *tc)
 {
 	struct diags *d = &c->diags;
 	size_t ndiag = d->n, errors = d->nerrors;
 	struct arena *scratch = arena_new();
-	struct value *model = model_build(scratch, d, spec, path_base(spec_path));
 	struct checking k = { d, BUF_INIT };
-	int rendered = model ? templates_render_each(scratch, d, tdir, model, tc, check_output, &k) : -1;
+	int rendered = templates_render_each(scratch, d, tdir, model, tc, check_output, &k);
 	buf_free(&k.b);
-	if (model && rendered != 0 && d->nerrors == errors)
+	if (rendered != 0 && d->nerrors == errors)
 		/* A cached template reports an error at a place once: say that
 		 * this spec fails there too. */
-		diag_at(d, SEV_ERROR, &spec->mark, "render-templates",
+		diag_at(d, SEV_ERROR, &model->mark, "render-templates",
 			"see the template error reported above for another spec",
 			"the templates fail on this spec too");
 	/* Keep what new diagnostics point at.  The template files and their

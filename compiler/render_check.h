@@ -7,13 +7,12 @@ struct ctx;
 struct tmpl_cache;
 struct value;
 
-/* Render a valid spec (from spec_load) fully in memory and throw the
+/* Render a valid spec's model (from model_load) fully in memory and throw the
  * result away; problems are reported to c->diags.  tdir: the template
  * directory; tc (not NULL): templates compiled once for all the specs
  * (free it after reporting: diagnostics may point into it, and d's
  * sources of the templates live in it).  Returns 0, or -1 when
  * rendering failed. */
-int spec_render_check(struct ctx *c, const struct value *spec, const char *spec_path, const char *tdir,
-		      struct tmpl_cache *tc);
+int spec_render_check(struct ctx *c, const struct value *model, const char *tdir, struct tmpl_cache *tc);
 
 #endif

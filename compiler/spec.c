@@ -1,17 +1,18 @@
-/* spec.c - load an environment spec, check it against the schema, then
- * run the semantic checks (check.c) on a spec of the right shape. */
+/* spec.c - from a spec file to its model: load, check against the schema,
+ * fill in the schema's defaults, resolve the model, then run the semantic
+ * checks (check.c) on the model. */
 #include "arena.h"
 #include "check.h"
 #include "cli.h"
 #include "defaults.h"
 #include "load.h"
+#include "model.h"
 #include "schema.h"
 
 #define SPEC_SCHEMA "environment.schema.json"
 
-/* Check a loaded spec: the schema, then the semantic checks; then fill in
- * the schema's defaults, which the model reads. */
-static struct value *check_loaded(struct ctx *c, struct value *spec, size_t before)
+/* The model of a loaded spec, or NULL when the spec is not valid. */
+static struct value *compile(struct ctx *c, struct value *spec, const char *spec_name, size_t before)
 {
 	if (!spec || c->diags.nerrors > before)
 		return NULL;
@@ -25,21 +26,24 @@ static struct value *check_loaded(struct ctx *c, struct value *spec, size_t befo
 	schema_validate(&c->diags, c->schema, spec);
 	if (c->diags.nerrors > before)
 		return NULL;
-	spec_check(c->arena, &c->diags, spec);
-	if (c->diags.nerrors > before)
+	spec = defaults_apply(c->arena, c->schema, spec, c->defaults);
+	struct value *model = model_build(c->arena, &c->diags, spec, spec_name);
+	if (!model)
 		return NULL;
-	return defaults_apply(c->arena, c->schema, spec, c->defaults);
+	spec_check(c->arena, &c->diags, spec, model);
+	return c->diags.nerrors > before ? NULL : model;
 }
 
-struct value *spec_load(struct ctx *c, const char *path)
+struct value *model_load(struct ctx *c, const char *path)
 {
 	size_t before = c->diags.nerrors;
-	return check_loaded(c, load_yaml_file(c->arena, &c->diags, path), before);
+	return compile(c, load_yaml_file(c->arena, &c->diags, path), path_base(path), before);
 }
 
-struct value *spec_load_text(struct ctx *c, const char *label, const char *text, size_t len)
+struct value *model_load_text(struct ctx *c, const char *label, const char *spec_name, const char *text,
+			      size_t len)
 {
 	size_t before = c->diags.nerrors;
 	diags_add_source(&c->diags, label, text, len);
-	return check_loaded(c, load_yaml_string(c->arena, &c->diags, label, text, len), before);
+	return compile(c, load_yaml_string(c->arena, &c->diags, label, text, len), spec_name, before);
 }

@@ -27,12 +27,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *base_name(const char *p)
-{
-	const char *s = strrchr(p, '/');
-	return s ? s + 1 : p;
-}
-
 static int ends_with(const char *s, const char *suffix)
 {
 	size_t n = strlen(s), m = strlen(suffix);
@@ -83,8 +77,7 @@ int main(int argc, char **argv)
 	c.color = false;
 	int rc = 1;
 	struct buf out = BUF_INIT, doc = BUF_INIT;
-	struct value *spec = spec_load(&c, spec_path);
-	struct value *model = spec ? model_build(c.arena, &c.diags, spec, base_name(spec_path)) : NULL;
+	struct value *model = model_load(&c, spec_path);
 	struct tmpl_set ts = { 0 };
 	if (!model || templates_render(c.arena, &c.diags, tdir, model, &ts) != 0)
 		goto done;
