@@ -1078,15 +1078,6 @@ static void build_alertdb(struct mb *m, struct value *model)
 	push(m, acls, acl(m, "topic", "__consumer_offsets", "literal", "All"));
 	push(m, acls, acl(m, "group", "*", "literal", "Read Describe"));
 	put(m, ing, "topics", topics);
-	/* The ingester takes its topics as one comma-separated argument. */
-	struct buf jb = BUF_INIT;
-	for (size_t i = 0; i < topics->seq.n; i++) {
-		if (i)
-			buf_putc(&jb, ',');
-		buf_puts(&jb, topics->seq.items[i]->str.s);
-	}
-	put(m, ing, "topicList", S(m, buf_cstr(&jb)));
-	buf_free(&jb);
 	put(m, ing, "acls", acls);
 	put(m, o, "ingester", ing);
 
@@ -1113,34 +1104,6 @@ static void build_alertdb(struct mb *m, struct value *model)
 	put(m, ingress, "authQuery", *scope ? F(m, "scope=%s", scope) : N(m));
 	put(m, o, "ingress", ingress);
 	put(m, model, "alertDatabase", o);
-}
-
-/* Every key the application's secret must hold, for the Phalanx secrets
- * declaration and for documentation. */
-static void build_secret_keys(struct mb *m, struct value *model)
-{
-	struct value *keys = L(m);
-	struct value *groups[] = { map_get(model, "superusers"), map_get(model, "users") };
-	for (size_t g = 0; g < 2; g++)
-		for (size_t i = 0; groups[g] && i < groups[g]->seq.n; i++) {
-			struct value *k = M(m);
-			const char *name = v_as_str(map_get(groups[g]->seq.items[i], "name"), "");
-			put(m, k, "key", map_get(groups[g]->seq.items[i], "secretKey"));
-			put(m, k, "description", J(m, "SCRAM-SHA-512 password of the Kafka user ", name,
-						   g == 0 ? " (superuser)." : ".", NULL));
-			push(m, keys, k);
-		}
-	struct value *adb = map_get(model, "alertDatabase");
-	if (v_as_bool(map_get(adb, "enabled"), false) && v_as_bool(map_get(adb, "s3"), false)) {
-		struct value *k1 = M(m), *k2 = M(m);
-		put(m, k1, "key", map_get(adb, "accessKeyIdKey"));
-		put(m, k1, "description", S(m, "S3 access key ID of the alert database."));
-		put(m, k2, "key", map_get(adb, "secretAccessKeyKey"));
-		put(m, k2, "description", S(m, "S3 secret access key of the alert database."));
-		push(m, keys, k1);
-		push(m, keys, k2);
-	}
-	put(m, map_get(model, "secrets"), "keys", keys);
 }
 
 struct value *model_build(struct arena *a, struct diags *d, const struct value *spec,
@@ -1175,6 +1138,5 @@ struct value *model_build(struct arena *a, struct diags *d, const struct value *
 	build_topics_users(m, model);
 	build_registry(m, model);
 	build_alertdb(m, model);
-	build_secret_keys(m, model);
 	return mb.failed ? NULL : model;
 }
