@@ -157,20 +157,48 @@ static size_t utf8_len(const char *s, size_t avail)
 	return n;
 }
 
+/* Text for a terminal: control characters (C0, DEL, C1) from spec values
+ * or file names are written as escapes (\n, \t, \x1b, \u009b), so a
+ * value cannot move the cursor or rewrite the line; UTF-8 text is kept. */
+void diag_escape_text(FILE *fp, const char *s)
+{
+	size_t n = strlen(s);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == 0xC2 && i + 1 < n && (unsigned char)s[i + 1] >= 0x80 && (unsigned char)s[i + 1] < 0xA0) {
+			fprintf(fp, "\\u%04x", (unsigned char)s[i + 1]);
+			i++;
+		} else if (c == '\n') {
+			fputs("\\n", fp);
+		} else if (c == '\r') {
+			fputs("\\r", fp);
+		} else if (c == '\t') {
+			fputs("\\t", fp);
+		} else if (c < 0x20 || c == 0x7f) {
+			fprintf(fp, "\\x%02x", c);
+		} else {
+			fputc(c, fp);
+		}
+	}
+}
+
 static void print_text(FILE *fp, const struct diags *d, const struct diag *g, bool color)
 {
 	const char *bold = color ? "\033[1m" : "", *reset = color ? "\033[0m" : "";
 	const char *sevc = !color ? "" : g->sev == SEV_ERROR ? "\033[1;31m"
 				       : g->sev == SEV_WARNING ? "\033[1;35m" : "\033[1;36m";
 	if (g->file) {
-		fprintf(fp, "%s%s", bold, g->file);
+		fputs(bold, fp);
+		diag_escape_text(fp, g->file);
 		if (g->line > 0)
 			fprintf(fp, ":%d:%d", g->line, g->col > 0 ? g->col : 1);
 		fprintf(fp, ":%s ", reset);
 	} else {
 		fputs("asbgen: ", fp);
 	}
-	fprintf(fp, "%s%s:%s %s [%s]\n", sevc, sev_name(g->sev), reset, g->msg, g->id);
+	fprintf(fp, "%s%s:%s ", sevc, sev_name(g->sev), reset);
+	diag_escape_text(fp, g->msg);
+	fprintf(fp, " [%s]\n", g->id);
 	const char *ls;
 	size_t ll;
 	if (g->line > 0 && source_line(diags_find_source(d, g->file), g->line, &ls, &ll)) {
@@ -198,8 +226,11 @@ static void print_text(FILE *fp, const struct diags *d, const struct diag *g, bo
 			fputc(ls[i] == '\t' ? '\t' : ' ', fp);
 		fprintf(fp, "%s^%s\n", color ? "\033[1;32m" : "", reset);
 	}
-	if (g->hint)
-		fprintf(fp, "  hint: %s\n", g->hint);
+	if (g->hint) {
+		fputs("  hint: ", fp);
+		diag_escape_text(fp, g->hint);
+		fputc('\n', fp);
+	}
 }
 
 /* GitHub workflow commands need %, CR and LF escaped in the message, and

@@ -1715,6 +1715,12 @@ static const char *type_hint(struct ev *e, unsigned want, const struct value *v,
 	if ((want & T_STR) && (v->kind == V_INT || v->kind == V_FLOAT || v->kind == V_BOOL))
 		return arena_printf(e->a, "YAML reads this as %s %s; quote it to pass a string: \"%s\"",
 				    v->kind == V_INT ? "an" : "a", vkind_name(v->kind), vrepr(e->a, v));
+	/* A whole float where only integers pass (the integer-literal rule):
+	 * say the integer to write, as Kubernetes' validation would refuse it. */
+	if ((want & T_INT) && !(want & T_NUM) && v->kind == V_FLOAT && isfinite(v->f) &&
+	    v->f == floor(v->f) && fabs(v->f) < 9.2e18)
+		return arena_printf(e->a, "write %lld: an integer is written without a decimal point or exponent",
+				    (long long)v->f);
 	if (v->kind == V_NULL && !(want & T_NULL))
 		return desc ? arena_printf(e->a, "the value is empty; %s", desc) : "the value is empty";
 	if (v->kind == V_STRING && (want & T_BOOL)) {
