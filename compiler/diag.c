@@ -157,17 +157,25 @@ static size_t utf8_len(const char *s, size_t avail)
 	return n;
 }
 
-/* Text for a terminal: control characters (C0, DEL, C1) from spec values
- * or file names are written as escapes (\n, \t, \x1b, \u009b), so a
- * value cannot move the cursor or rewrite the line; UTF-8 text is kept. */
+/* Text for a terminal: control characters (C0, DEL, C1, bidirectional
+ * controls) from spec values or file names are written as escapes (\n,
+ * \t, \x1b, \u009b, \u202e), so a value cannot move the cursor or rewrite
+ * the line; other UTF-8 text is kept, stray bytes become \xHH. */
 void diag_escape_text(FILE *fp, const char *s)
 {
 	size_t n = strlen(s);
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
-		if (c == 0xC2 && i + 1 < n && (unsigned char)s[i + 1] >= 0x80 && (unsigned char)s[i + 1] < 0xA0) {
-			fprintf(fp, "\\u%04x", (unsigned char)s[i + 1]);
+		unsigned char c1 = i + 1 < n ? (unsigned char)s[i + 1] : 0, c2 = i + 2 < n ? (unsigned char)s[i + 2] : 0;
+		if (c == 0xC2 && c1 >= 0x80 && c1 < 0xA0) {
+			fprintf(fp, "\\u%04x", c1);
 			i++;
+		} else if (c == 0xE2 && ((c1 == 0x80 && (c2 == 0x8E || c2 == 0x8F || (c2 >= 0xAA && c2 <= 0xAE))) ||
+					  (c1 == 0x81 && c2 >= 0xA6 && c2 <= 0xA9))) {
+			/* Bidirectional controls (U+200E/F, U+202A-E, U+2066-9)
+			 * reorder what the terminal shows. */
+			fprintf(fp, "\\u%04x", 0x2000 | ((c1 & 0x3F) << 6) | (c2 & 0x3F));
+			i += 2;
 		} else if (c == '\n') {
 			fputs("\\n", fp);
 		} else if (c == '\r') {
@@ -176,6 +184,15 @@ void diag_escape_text(FILE *fp, const char *s)
 			fputs("\\t", fp);
 		} else if (c < 0x20 || c == 0x7f) {
 			fprintf(fp, "\\x%02x", c);
+		} else if (c >= 0x80) {
+			/* Valid UTF-8 is kept; a stray byte (a file name that is
+			 * not UTF-8) is written as \xHH. */
+			size_t len = utf8_len(s + i, n - i);
+			if (len == 1)
+				fprintf(fp, "\\x%02x", c);
+			else
+				fwrite(s + i, 1, len, fp);
+			i += len - 1;
 		} else {
 			fputc(c, fp);
 		}
@@ -234,7 +251,8 @@ static void print_text(FILE *fp, const struct diags *d, const struct diag *g, bo
 }
 
 /* GitHub workflow commands need %, CR and LF escaped in the message, and
- * also ',' and ':' in properties. */
+ * also ',' and ':' in properties; other control characters are written
+ * as %XX too, so a value cannot drive the log viewer's terminal. */
 static void gh_escape(FILE *fp, const char *s, bool property)
 {
 	for (; *s; s++) {
@@ -244,7 +262,12 @@ static void gh_escape(FILE *fp, const char *s, bool property)
 		case '\n': fputs("%0A", fp); break;
 		case ':': fputs(property ? "%3A" : ":", fp); break;
 		case ',': fputs(property ? "%2C" : ",", fp); break;
-		default: fputc(*s, fp);
+		default:
+			/* Other control characters (ESC) shown as %XX, never raw. */
+			if ((unsigned char)*s < 0x20 || *s == 0x7f)
+				fprintf(fp, "%%%02X", (unsigned char)*s);
+			else
+				fputc(*s, fp);
 		}
 	}
 }

@@ -18,7 +18,8 @@
  * min/maxProperties, dependencies, allOf, anyOf, oneOf, not, if/then/else,
  * boolean schemas, $ref/$id/definitions.  Formats checked: hostname, ipv4,
  * ipv6, uri, regex; other formats pass.  Numbers compare by value (1 == 1.0,
- * "integer" accepts 1.0).
+ * "integer" accepts 1.0 unless schema_set_integer_literal).  A pattern
+ * longer than 200 characters (a grammar) is not quoted in its message.
  *
  * Regular expressions (pattern, patternProperties) are ECMA 262; they are
  * translated to POSIX extended regexes (\d \w \s \D \W \S, (?:, lazy
