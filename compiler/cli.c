@@ -93,6 +93,32 @@ const char *path_base(const char *path)
 	return s ? s + 1 : path;
 }
 
+bool spec_name_usable(const char *cmd, const char *path)
+{
+	const unsigned char *s = (const unsigned char *)path_base(path);
+	const char *why = NULL;
+	for (size_t i = 0; s[i] && !why; i++) {
+		unsigned char c = s[i];
+		size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+		bool ok = n > 0 && !(n == 2 && c < 0xC2);
+		for (size_t k = 1; ok && k < n; k++)
+			ok = (s[i + k] >> 6) == 2;
+		if (!ok)
+			why = "is not UTF-8";
+		else if (c < 0x20 || c == 0x7f || (c == 0xC2 && s[i + 1] < 0xA0))
+			why = "has a control character (a line break, tab or escape)";
+		else
+			i += n - 1;
+	}
+	if (!why)
+		return true;
+	fprintf(stderr, "asbgen %s: the spec file name '", cmd);
+	diag_escape_text(stderr, (const char *)s);
+	fprintf(stderr, "' %s; it is written into every output's header and into the record: rename the file\n",
+		why);
+	return false;
+}
+
 bool parse_format(const char *s, enum diag_format *f)
 {
 	if (!strcmp(s, "text"))

@@ -45,6 +45,12 @@ int opt_value(int argc, char **argv, int *i, const char *name, const char **val)
  * bytes do not depend on where asbgen runs. */
 const char *path_base(const char *path);
 
+/* Can path's file name go into outputs?  It is copied into every header
+ * comment and into the record, so a line break (or any control character,
+ * or text that is not UTF-8) would inject lines there.  Prints a usage
+ * error naming the command and returns false when it cannot. */
+bool spec_name_usable(const char *cmd, const char *path);
+
 /* Parse "--format text|json|github". */
 bool parse_format(const char *s, enum diag_format *f);
 

@@ -240,6 +240,8 @@ static int parse(int argc, char **argv, struct opts *o)
 			fprintf(stderr, "asbgen diff: one spec at a time ('%s' and '%s')\n", o->spec, argv[i]);
 			return -1;
 		} else {
+			if (!spec_name_usable("diff", argv[i]))
+				return -1;
 			o->spec = argv[i];
 		}
 	}

@@ -104,6 +104,8 @@ int cmd_model(int argc, char **argv)
 			fprintf(stderr, "asbgen model: unexpected argument '%s'\n\n%s", argv[i], help);
 			return EXIT_USAGE;
 		}
+		if (!spec_name_usable("model", argv[i]))
+			return EXIT_USAGE;
 		spec_path = argv[i];
 	}
 	if (!spec_path) {

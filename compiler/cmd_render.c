@@ -97,6 +97,10 @@ int cmd_render(int argc, char **argv)
 			fprintf(stderr, "asbgen render: unknown option '%s'\n", argv[i]);
 			goto usage;
 		} else {
+			if (!spec_name_usable("render", argv[i])) {
+				ctx_free(&c);
+				return EXIT_USAGE;
+			}
 			specs[nspecs++] = argv[i];
 		}
 	}

@@ -48,6 +48,10 @@ int cmd_validate(int argc, char **argv)
 			fprintf(stderr, "asbgen validate: unknown option '%s'\n", argv[i]);
 			goto usage;
 		} else {
+			if (!spec_name_usable("validate", argv[i])) {
+				ctx_free(&c);
+				return EXIT_USAGE;
+			}
 			specs[n++] = argv[i];
 		}
 	}

@@ -157,20 +157,65 @@ static size_t utf8_len(const char *s, size_t avail)
 	return n;
 }
 
+/* Text for a terminal: control characters (C0, DEL, C1, bidirectional
+ * controls) from spec values or file names are written as escapes (\n,
+ * \t, \x1b, \u009b, \u202e), so a value cannot move the cursor or rewrite
+ * the line; other UTF-8 text is kept, stray bytes become \xHH. */
+void diag_escape_text(FILE *fp, const char *s)
+{
+	size_t n = strlen(s);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		unsigned char c1 = i + 1 < n ? (unsigned char)s[i + 1] : 0, c2 = i + 2 < n ? (unsigned char)s[i + 2] : 0;
+		if (c == 0xC2 && c1 >= 0x80 && c1 < 0xA0) {
+			fprintf(fp, "\\u%04x", c1);
+			i++;
+		} else if (c == 0xE2 && ((c1 == 0x80 && (c2 == 0x8E || c2 == 0x8F || (c2 >= 0xAA && c2 <= 0xAE))) ||
+					  (c1 == 0x81 && c2 >= 0xA6 && c2 <= 0xA9))) {
+			/* Bidirectional controls (U+200E/F, U+202A-E, U+2066-9)
+			 * reorder what the terminal shows. */
+			fprintf(fp, "\\u%04x", 0x2000 | ((c1 & 0x3F) << 6) | (c2 & 0x3F));
+			i += 2;
+		} else if (c == '\n') {
+			fputs("\\n", fp);
+		} else if (c == '\r') {
+			fputs("\\r", fp);
+		} else if (c == '\t') {
+			fputs("\\t", fp);
+		} else if (c < 0x20 || c == 0x7f) {
+			fprintf(fp, "\\x%02x", c);
+		} else if (c >= 0x80) {
+			/* Valid UTF-8 is kept; a stray byte (a file name that is
+			 * not UTF-8) is written as \xHH. */
+			size_t len = utf8_len(s + i, n - i);
+			if (len == 1)
+				fprintf(fp, "\\x%02x", c);
+			else
+				fwrite(s + i, 1, len, fp);
+			i += len - 1;
+		} else {
+			fputc(c, fp);
+		}
+	}
+}
+
 static void print_text(FILE *fp, const struct diags *d, const struct diag *g, bool color)
 {
 	const char *bold = color ? "\033[1m" : "", *reset = color ? "\033[0m" : "";
 	const char *sevc = !color ? "" : g->sev == SEV_ERROR ? "\033[1;31m"
 				       : g->sev == SEV_WARNING ? "\033[1;35m" : "\033[1;36m";
 	if (g->file) {
-		fprintf(fp, "%s%s", bold, g->file);
+		fputs(bold, fp);
+		diag_escape_text(fp, g->file);
 		if (g->line > 0)
 			fprintf(fp, ":%d:%d", g->line, g->col > 0 ? g->col : 1);
 		fprintf(fp, ":%s ", reset);
 	} else {
 		fputs("asbgen: ", fp);
 	}
-	fprintf(fp, "%s%s:%s %s [%s]\n", sevc, sev_name(g->sev), reset, g->msg, g->id);
+	fprintf(fp, "%s%s:%s ", sevc, sev_name(g->sev), reset);
+	diag_escape_text(fp, g->msg);
+	fprintf(fp, " [%s]\n", g->id);
 	const char *ls;
 	size_t ll;
 	if (g->line > 0 && source_line(diags_find_source(d, g->file), g->line, &ls, &ll)) {
@@ -198,12 +243,16 @@ static void print_text(FILE *fp, const struct diags *d, const struct diag *g, bo
 			fputc(ls[i] == '\t' ? '\t' : ' ', fp);
 		fprintf(fp, "%s^%s\n", color ? "\033[1;32m" : "", reset);
 	}
-	if (g->hint)
-		fprintf(fp, "  hint: %s\n", g->hint);
+	if (g->hint) {
+		fputs("  hint: ", fp);
+		diag_escape_text(fp, g->hint);
+		fputc('\n', fp);
+	}
 }
 
 /* GitHub workflow commands need %, CR and LF escaped in the message, and
- * also ',' and ':' in properties. */
+ * also ',' and ':' in properties; other control characters are written
+ * as %XX too, so a value cannot drive the log viewer's terminal. */
 static void gh_escape(FILE *fp, const char *s, bool property)
 {
 	for (; *s; s++) {
@@ -213,7 +262,12 @@ static void gh_escape(FILE *fp, const char *s, bool property)
 		case '\n': fputs("%0A", fp); break;
 		case ':': fputs(property ? "%3A" : ":", fp); break;
 		case ',': fputs(property ? "%2C" : ",", fp); break;
-		default: fputc(*s, fp);
+		default:
+			/* Other control characters (ESC) shown as %XX, never raw. */
+			if ((unsigned char)*s < 0x20 || *s == 0x7f)
+				fprintf(fp, "%%%02X", (unsigned char)*s);
+			else
+				fputc(*s, fp);
 		}
 	}
 }

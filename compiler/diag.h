@@ -77,6 +77,11 @@ enum diag_format { DIAG_TEXT, DIAG_JSON, DIAG_GITHUB };
 /* Print all diagnostics.  color: use ANSI colours (text format only). */
 void diags_print(FILE *fp, const struct diags *d, enum diag_format fmt, bool color);
 
+/* Write s with control characters (C0, DEL, C1, bidirectional controls)
+ * escaped as \n, \t, \x1b, \u009b, \u202e, as the text format prints
+ * messages, hints and file names. */
+void diag_escape_text(FILE *fp, const char *s);
+
 /* Should we colour output on this stream?  (a terminal, and NO_COLOR unset) */
 bool diag_want_color(FILE *fp);
 

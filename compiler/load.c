@@ -333,6 +333,12 @@ struct frame {
 	size_t nmerges, merges_cap;
 };
 
+/* Is the next node the key of the innermost mapping? */
+static bool expecting_key(const struct frame *stack, size_t depth)
+{
+	return depth > 0 && stack[depth - 1].v->kind == V_MAP && !stack[depth - 1].key;
+}
+
 static void frame_add_merge(struct loader *L, struct frame *f, struct value *src, const struct mark *at)
 {
 	if (src->kind == V_SEQ) {
@@ -543,7 +549,20 @@ int load_yaml_stream(struct arena *a, struct diags *d, const char *path,
 				else if (m.line == 0)
 					m = last;
 			}
+			if (memchr(s, '\0', n)) {
+				/* "\0" would cut the C string short, after the
+				 * schema's patterns had seen the whole value. */
+				diag_at(d, SEV_ERROR, &m, "yaml-nul",
+					"remove the \\0 escape: no name, path or value asbgen reads can hold a NUL character",
+					"NUL character (\\0) in a %s", expecting_key(stack, depth) ? "key" : "value");
+				L.failed = true;
+				break;
+			}
 			node = make_scalar(&L, &m, s, n, style, ev->scalar.tag);
+			/* A key stays the text the user wrote: "0o17:" is the key
+			 * "0o17", not "15" (make_scalar still checks its tag). */
+			if (expecting_key(stack, depth) && v_is_scalar(node) && node->kind != V_STRING)
+				node = v_strn(a, &m, s, n);
 			node_size = 1;
 			anchor_tok = ev->scalar.anchor;
 			break;

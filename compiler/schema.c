@@ -1714,6 +1714,12 @@ static const char *type_hint(struct ev *e, unsigned want, const struct value *v,
 {
 	if (!e->d)
 		return NULL;
+	/* A whole float where only integers pass (the integer-literal rule):
+	 * say the integer to write, as Kubernetes' validation would refuse it. */
+	if ((want & T_INT) && !(want & T_NUM) && v->kind == V_FLOAT && isfinite(v->f) &&
+	    v->f == floor(v->f) && fabs(v->f) < 9.2e18)
+		return arena_printf(e->a, "write %lld: an integer is written without a decimal point or exponent",
+				    (long long)v->f);
 	if ((want & T_STR) && (v->kind == V_INT || v->kind == V_FLOAT || v->kind == V_BOOL))
 		return arena_printf(e->a, "YAML reads this as %s %s; quote it to pass a string: \"%s\"",
 				    v->kind == V_INT ? "an" : "a", vkind_name(v->kind), vrepr(e->a, v));
@@ -2049,8 +2055,15 @@ static bool ev_string(struct ev *e, struct cnode *c, const struct value *v, cons
 		struct rx *r = c->pattern;
 		if (r->st == RX_OK) {
 			if (regexec(&r->re, v->str.s, 0, NULL, 0) != 0) {
-				rep(e, v, "schema-pattern", c->description, "%s%s does not match the pattern '%s'",
-				    at(e, p), vrepr(e->a, v), r->src);
+				/* A grammar (an image reference) is too long to quote:
+				 * the description says it in words. */
+				if (strlen(r->src) > 200)
+					rep(e, v, "schema-pattern", c->description,
+					    "%s%s does not match the pattern of this key (%zu characters; see the schema)",
+					    at(e, p), vrepr(e->a, v), strlen(r->src));
+				else
+					rep(e, v, "schema-pattern", c->description, "%s%s does not match the pattern '%s'",
+					    at(e, p), vrepr(e->a, v), r->src);
 				FAIL();
 			}
 		} else if (e->d && !r->warned) {

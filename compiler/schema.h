@@ -18,7 +18,8 @@
  * min/maxProperties, dependencies, allOf, anyOf, oneOf, not, if/then/else,
  * boolean schemas, $ref/$id/definitions.  Formats checked: hostname, ipv4,
  * ipv6, uri, regex; other formats pass.  Numbers compare by value (1 == 1.0,
- * "integer" accepts 1.0).
+ * "integer" accepts 1.0 unless schema_set_integer_literal).  A pattern
+ * longer than 200 characters (a grammar) is not quoted in its message.
  *
  * Regular expressions (pattern, patternProperties) are ECMA 262; they are
  * translated to POSIX extended regexes (\d \w \s \D \W \S, (?:, lazy
@@ -88,7 +89,9 @@ void schema_set_fetch(struct schema *s, schema_fetch_fn fn, void *ctx);
 
 /* Draft 4 validators (and so Kubernetes CRD checkers built on them) take
  * "integer" to mean an integer as written: 1, not 1.0.  On: a float never
- * matches "integer" (draft-07 default: 1.0 does).  Used by crd.c. */
+ * matches "integer" (draft-07 default: 1.0 does), and the type error
+ * names the integer to write.  Used by crd.c and by environment spec
+ * validation (spec.c); `check --schema` keeps the draft-07 default. */
 void schema_set_integer_literal(struct schema *s, bool on);
 
 /* A subschema with "x-asbgen-check": "<check id>" states value rules

@@ -22,6 +22,8 @@ static struct value *compile(struct ctx *c, struct value *spec, const char *spec
 		if (!c->schema)
 			return NULL;
 		schema_set_defer_checked(c->schema, true);
+		/* 6.0 is not a broker count: the model reads integers only. */
+		schema_set_integer_literal(c->schema, true);
 	}
 	schema_validate(&c->diags, c->schema, spec);
 	if (c->diags.nerrors > before)

@@ -378,6 +378,45 @@ else
 		"exit $rc: $(cat "$TMP/r.out") $(diff -r "$B/o1.before" "$B/o1" 2>&1)"
 fi
 
+# A spec file name is copied into every output's header and the record:
+# one with a line break (which would add a key to every client file and a
+# NOTES.md line to the record), an escape or bytes that are not UTF-8 is a
+# usage error (exit 2) for every command, printed escaped, nothing written.
+inj=$B/inj
+mkdir -p "$inj"
+inj_bad=
+for injname in "$(printf 'idf\nssl.endpoint.identification.algorithm=\nNOTES.md\n#.yaml')" \
+	"$(printf 'a\033[2Kb.yaml')" "$(printf 'a\377.yaml')"; do
+	cp "$MIN" "$inj/$injname"
+	for cmd in render validate model diff; do
+		if [ "$cmd" = render ]; then
+			"$ASBGEN" render "$inj/$injname" -o "$inj/out" >"$TMP/i.out" 2>"$TMP/i.err"
+		else
+			"$ASBGEN" "$cmd" "$inj/$injname" >"$TMP/i.out" 2>"$TMP/i.err"
+		fi
+		rc=$?
+		if [ "$rc" -ne 2 ] || ! grep -q "^asbgen $cmd: the spec file name '" "$TMP/i.err" ||
+			LC_ALL=C grep -q "$(printf '[\001-\010\013-\037\177\377]')" "$TMP/i.err"; then
+			inj_bad="$inj_bad$cmd $(printf '%s' "$injname" | od -c | head -2): exit $rc: $(cat "$TMP/i.err")
+"
+		fi
+	done
+	rm -f "$inj/$injname"
+done
+if [ -z "$inj_bad" ] && [ ! -e "$inj/out" ]; then
+	ok "render, validate, model, diff: a spec file name with a line break, an escape or non-UTF-8 bytes is refused (exit 2, escaped), nothing written"
+else
+	notok "render, validate, model, diff: a spec file name with a line break, an escape or non-UTF-8 bytes is refused (exit 2, escaped), nothing written" \
+		"$inj_bad$(ls -la "$inj" 2>&1)"
+fi
+cp "$MIN" "$inj/$(printf 'idf\nNOTES.md\n#.yaml')"
+"$ASBGEN" render "$inj/$(printf 'idf\nNOTES.md\n#.yaml')" -o "$inj/out" >/dev/null 2>"$TMP/i.err"
+if grep -qF "asbgen render: the spec file name 'idf\nNOTES.md\n#.yaml' has a control character (a line break, tab or escape); it is written into every output's header and into the record: rename the file" "$TMP/i.err"; then
+	ok "render: the refused spec file name is printed with its line breaks as \\n"
+else
+	notok "render: the refused spec file name is printed with its line breaks as \\n" "$(cat "$TMP/i.err")"
+fi
+
 # A file asbgen wrote and no longer produces is removed (a removed user).
 USDF=environments/usdfdev.yaml
 usdfenv=$(awk -v s="$USDF" '$1 == s { print $2 }' "$ENV_TABLE")
