@@ -415,9 +415,19 @@ static char *read_named_file(struct arena *a, struct diags *d, const struct entr
 	while (trim && text && *len && (text[*len - 1] == '\n' || text[*len - 1] == '\r' || text[*len - 1] == ' '))
 		text[--*len] = '\0';
 	if (!text || *len == 0) {
-		diag_at(d, SEV_ERROR, &map_get(e->body, key)->mark, "kubeconfig-file",
-			"paths are relative to the kubeconfig file's directory",
-			"cannot read %s '%s': %s", key, full, why);
+		/* The path of a token or key file is not quoted: what stands
+		 * there by mistake is often the token or the key itself. */
+		bool secret = !strcmp(key, "tokenFile") || !strcmp(key, "client-key");
+		const char *slash = strrchr(e->file, '/');
+		const char *shown = !secret ? arena_printf(a, "'%s'", full)
+			: path[0] == '/' ? "(its absolute path is not shown)"
+			: arena_printf(a, "(its path, relative to %.*s, is not shown)", slash ? (int)(slash - e->file) : 1,
+				       slash ? e->file : ".");
+		const char *hint = !secret ? "paths are relative to the kubeconfig file's directory"
+			: !strcmp(key, "tokenFile") ? "paths are relative to the kubeconfig file's directory; a token itself goes under token:"
+			: "paths are relative to the kubeconfig file's directory; the key itself goes under client-key-data: (base64)";
+		diag_at(d, SEV_ERROR, &map_get(e->body, key)->mark, "kubeconfig-file", hint,
+			"cannot read %s %s: %s", key, shown, why);
 		return NULL;
 	}
 	return text;

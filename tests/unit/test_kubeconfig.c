@@ -282,6 +282,15 @@ static void test_errors(void)
 	expect_error("token starting with '*'", USER_TOKEN("*" TOKEN), "yaml-alias", 8, 12);
 	expect_error("numeric token too long for 64 bits", USER_TOKEN("98765432109876543210987654321"), "yaml-int-range", 8, 12);
 	expect_error("bad escape in a quoted token", USER_TOKEN("\"\\q" TOKEN "\""), "yaml-syntax", 8, 13);
+	expect_error("a token pasted under tokenFile",
+		     "current-context: a\nclusters:\n- name: c\n  cluster: {server: 'https://h'}\n"
+		     "users:\n- name: u\n  user:\n    tokenFile: " TOKEN "\ncontexts:\n- name: a\n  context: {cluster: c, user: u}\n",
+		     "kubeconfig-file", 8, 16);
+	expect_error("a key pasted under client-key",
+		     "current-context: a\nclusters:\n- name: c\n  cluster: {server: 'https://h'}\n"
+		     "users:\n- name: u\n  user:\n    client-certificate-data: " CA_B64 "\n    client-key: /" TOKEN "\n"
+		     "contexts:\n- name: a\n  context: {cluster: c, user: u}\n",
+		     "kubeconfig-file", 9, 17);
 #define SERVER(v) "current-context: a\nclusters:\n- name: c\n  cluster:\n    server: " v "\n" \
 		  "contexts:\n- name: a\n  context: {cluster: c}\n"
 	expect_error("user info in the server", SERVER("https://admin:" TOKEN "@h"), "kubeconfig-server", 5, 13);
