@@ -193,7 +193,8 @@ static bool key_char(char c)
 
 /* The key whose value starts at line:col of the text ("token" for
  * `token: !!int x` at the x or at the tag), or NULL.  Keys are names,
- * not secrets, and only a plain [A-Za-z0-9_.-] key is ever returned. */
+ * not secrets; only a plain [A-Za-z0-9_.-] key (quoted or not) that
+ * starts a line, a list item or a flow entry is ever returned. */
 static const char *key_at(struct arena *a, const char *text, size_t len, int line, int col)
 {
 	size_t i = 0;
@@ -224,9 +225,18 @@ static const char *key_at(struct arena *a, const char *text, size_t len, int lin
 		p--;
 	if (quote && !(p > ls && p[-1] == quote))
 		return NULL;
-	if (p == end || end - p > 64)
+	const char *key = p;
+	if (quote)
+		p--;
+	/* A key starts a line, a list item or a flow entry; anything else
+	 * ("abc" of `token: abc:def`) may be part of a value. */
+	while (p > ls && (p[-1] == ' ' || p[-1] == '\t'))
+		p--;
+	if (p > ls && p[-1] != '-' && p[-1] != '{' && p[-1] != ',')
 		return NULL;
-	return arena_strndup(a, p, (size_t)(end - p));
+	if (key == end || end - key > 64)
+		return NULL;
+	return arena_strndup(a, key, (size_t)(end - key));
 }
 
 /* The core schema tag a loader message names ("!!int"), or NULL. */
