@@ -6,6 +6,7 @@
 #include "diag.h"
 #include "json_value.h"
 #include "kubeconfig.h"
+#include "redact.h"
 #include "version.h"
 
 #include <errno.h>
@@ -37,29 +38,24 @@ struct kube {
 	struct buf body;
 	struct gv_cache *cache;
 	size_t ncache, cache_cap;
+	struct redactor *secrets; /* what scrub takes out */
 };
 
-/* Text from the server or libcurl, safe to print: the token replaced,
- * control bytes made '?', cut at `max` bytes. */
+/* Text from the server or libcurl, safe to print: the token and the
+ * client key redacted in every form (redact.h), control bytes made '?',
+ * cut at `max` bytes. */
 static const char *scrub(struct kube *k, const char *s, size_t n, size_t max)
 {
-	struct buf b = BUF_INIT;
-	const char *tok = k->kc->token;
-	size_t tl = tok ? strlen(tok) : 0;
-	for (size_t i = 0; i < n && b.len < max; i++) {
-		if (tl && n - i >= tl && !memcmp(s + i, tok, tl)) {
-			buf_puts(&b, "[token]");
-			i += tl - 1;
-			continue;
-		}
-		unsigned char c = (unsigned char)s[i];
-		buf_putc(&b, c >= 0x20 && c != 0x7f ? (char)c : '?');
-	}
-	if (b.len >= max)
-		buf_puts(&b, "...");
-	const char *out = arena_strdup(k->a, buf_cstr(&b));
-	buf_free(&b);
-	return out;
+	return redact(k->secrets, s, n, max);
+}
+
+/* jansson's parse error without its " near 'TEXT'": the text is the
+ * server's, and a few characters of an echoed token are below what
+ * scrub catches. */
+static const char *json_error_safe(struct kube *k, const char *text)
+{
+	const char *near = strstr(text, " near '");
+	return scrub(k, text, near ? (size_t)(near - text) : strlen(text), 160);
 }
 
 static size_t on_body(char *p, size_t size, size_t n, void *ud)
@@ -151,6 +147,11 @@ struct kube *kube_new(struct arena *a, struct diags *d, const struct kubeconfig 
 	k->d = d;
 	k->kc = kc;
 	k->timeout_ms = o->timeout_ms;
+	k->secrets = redactor_new(a);
+	if (kc->token)
+		redactor_add(k->secrets, kc->token, strlen(kc->token), "[token]");
+	if (kc->key.data)
+		redactor_add_pem(k->secrets, kc->key.data, kc->key.len, "[client key]");
 	if (curl_api_open(&k->api, d, NULL) != 0) {
 		kube_free(k);
 		return NULL;
@@ -364,7 +365,7 @@ enum kube_status kube_get(struct kube *k, const char *path, const char *what, st
 			 "is the server address that of a Kubernetes API server (not a proxy or a login page)?",
 			 "the answer to GET %s is not a JSON object (content type %s%s): \"%s\"", url,
 			 ct ? scrub(k, ct, strlen(ct), 80) : "none",
-			 j ? "" : arena_printf(k->a, "; %s at byte %d", err.text, err.position),
+			 j ? "" : arena_printf(k->a, "; %s at byte %d", json_error_safe(k, err.text), err.position),
 			 scrub(k, k->body.data ? k->body.data : "", k->body.len, 60));
 		json_decref(j);
 		k->stopped = true;
@@ -403,6 +404,21 @@ static const struct gv_cache *discover_gv(struct kube *k, const char *group, con
 	return c;
 }
 
+/* A resource or version name as the API server may give it (lower-case
+ * DNS characters): it goes into request paths and messages, so anything
+ * else (a '/', a '?', an echoed header) is refused, never quoted. */
+static bool api_name_ok(const char *s, bool dots)
+{
+	size_t n = strlen(s);
+	if (n == 0 || n > 253)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') ||
+		      (i > 0 && (s[i] == '-' || (dots && s[i] == '.')))))
+			return false;
+	return true;
+}
+
 enum kube_status kube_discover(struct kube *k, const char *group, const char *version, const char *kind,
 			       struct kube_resource *out)
 {
@@ -416,6 +432,13 @@ enum kube_status kube_discover(struct kube *k, const char *group, const char *ve
 		/* Subresources (kafkas/status) share the kind; skip them. */
 		if (!name || strchr(name, '/') || strcmp(v_as_str(map_get(r, "kind"), ""), kind) != 0)
 			continue;
+		if (!api_name_ok(name, true)) {
+			diag_pos(k->d, SEV_ERROR, NULL, 0, 0, "kube-junk", "is the server a Kubernetes API server?",
+				 "the answer to GET %s names the resource of %s with characters no resource name holds",
+				 kube_url(k, *group ? arena_printf(k->a, "/apis/%s/%s", group, version)
+						    : arena_printf(k->a, "/api/%s", version)), kind);
+			return KUBE_FAILED;
+		}
 		out->plural = name;
 		out->namespaced = v_as_bool(map_get(r, "namespaced"), false);
 		return KUBE_OK;
@@ -431,9 +454,10 @@ enum kube_status kube_preferred_version(struct kube *k, const char *group, const
 	if (st != KUBE_OK)
 		return st;
 	const char *v = v_as_str(v_path(g, "preferredVersion.version"), NULL);
-	if (!v || !*v) {
+	if (!v || !api_name_ok(v, false)) {
 		diag_pos(k->d, SEV_ERROR, NULL, 0, 0, "kube-junk", "is the server a Kubernetes API server?",
-			 "the answer to GET %s is not an APIGroup (no preferredVersion)", kube_url(k, path));
+			 "the answer to GET %s is not an APIGroup (no preferredVersion, or not a version name)",
+			 kube_url(k, path));
 		return KUBE_FAILED;
 	}
 	*version = v;

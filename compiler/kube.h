@@ -3,7 +3,10 @@
  * TLS verification is always on (the kubeconfig's CA, else the system's)
  * unless the caller asks to skip it.  The bearer token and the client key
  * never leave the request: no verbose mode, and any text from the server
- * that is quoted in a message is scrubbed of the token first.
+ * or libcurl that is quoted in a message is redacted of the token and the
+ * key in every form they can come back in, runs of them included
+ * (redact.h).  Names the server gives that go into paths and messages
+ * (resources, versions) must be DNS names.
  *
  * Every failure is reported once with a clear message and hint (ids
  * kube-connect, kube-timeout, kube-tls, kube-unauthorized, kube-forbidden,

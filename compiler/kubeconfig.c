@@ -3,6 +3,7 @@
 #include "arena.h"
 #include "diag.h"
 #include "load.h"
+#include "redact.h"
 #include "value.h"
 
 #include <errno.h>
@@ -173,6 +174,148 @@ static int collect(struct arena *a, struct diags *d, const struct value *doc, co
 	return rc;
 }
 
+/* ---- the YAML loader's diagnostics, without the values ---- */
+
+/* The YAML loader quotes what it cannot read ("'S3cret' is not a valid
+ * value for tag", "integer 1234... does not fit", an unknown anchor or
+ * tag, libfyaml's "invalid escape 'x'"), and in a kubeconfig that is a
+ * token or a password.  So a kubeconfig is loaded with diagnostics of its
+ * own, and each is reported again with the loader's position, id and hint
+ * but a message of ours that names the key, never the value.  Only ids
+ * whose messages hold no value (keys, kinds, limits) keep theirs: an id
+ * the loader gains later gets the generic message until it is added. */
+
+static bool key_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+	       c == '.';
+}
+
+/* The key whose value starts at line:col of the text ("token" for
+ * `token: !!int x` at the x or at the tag), or NULL.  Keys are names,
+ * not secrets; only a plain [A-Za-z0-9_.-] key (quoted or not) that
+ * starts a line, a list item or a flow entry is ever returned. */
+static const char *key_at(struct arena *a, const char *text, size_t len, int line, int col)
+{
+	size_t i = 0;
+	for (int l = 1; l < line && i < len; i++)
+		if (text[i] == '\n')
+			l++;
+	const char *ls = text + i, *le = memchr(ls, '\n', len - i);
+	if (!le)
+		le = text + len;
+	if (line < 1 || col < 1 || (size_t)(col - 1) > (size_t)(le - ls))
+		return NULL;
+	const char *p = ls + col - 1;
+	for (int pass = 0; pass < 2; pass++) {
+		while (p > ls && (p[-1] == ' ' || p[-1] == '\t'))
+			p--;
+		if (p > ls && p[-1] == ':')
+			break;
+		if (pass == 1)
+			return NULL;
+		while (p > ls && p[-1] != ' ' && p[-1] != '\t')
+			p--; /* a tag before the value: `token: !!int x` */
+	}
+	const char *end = --p; /* at the ':' */
+	char quote = p > ls && (p[-1] == '"' || p[-1] == '\'') ? p[-1] : 0;
+	if (quote)
+		end = --p;
+	while (p > ls && key_char(p[-1]))
+		p--;
+	if (quote && !(p > ls && p[-1] == quote))
+		return NULL;
+	const char *key = p;
+	if (quote)
+		p--;
+	/* A key starts a line, a list item or a flow entry; anything else
+	 * ("abc" of `token: abc:def`) may be part of a value. */
+	while (p > ls && (p[-1] == ' ' || p[-1] == '\t'))
+		p--;
+	if (p > ls && p[-1] != '-' && p[-1] != '{' && p[-1] != ',')
+		return NULL;
+	if (key == end || end - key > 64)
+		return NULL;
+	return arena_strndup(a, key, (size_t)(end - key));
+}
+
+/* The core schema tag a loader message names ("!!int"), or NULL. */
+static const char *core_tag(const char *msg)
+{
+	static const char *const tags[] = { "int", "float", "bool", "null", "str", "map", "seq", NULL };
+	const char *t = strstr(msg, "tag:yaml.org,2002:");
+	if (!t)
+		return NULL;
+	t += strlen("tag:yaml.org,2002:");
+	for (size_t i = 0; tags[i]; i++) {
+		size_t n = strlen(tags[i]);
+		if (!strncmp(t, tags[i], n) && !key_char(t[n]))
+			return tags[i];
+	}
+	return NULL;
+}
+
+/* Our message for one loader diagnostic; *hint may be replaced. */
+static const char *secret_safe_message(struct arena *a, const struct diag *g, const char *text, size_t len,
+				       const char **hint)
+{
+	static const char *const kept[] = { "yaml-duplicate-key", "yaml-depth", "yaml-too-large", "yaml-complex-key",
+					    "yaml-merge", NULL };
+	for (size_t i = 0; kept[i]; i++)
+		if (!strcmp(g->id, kept[i]))
+			return g->msg;
+	const char *key = key_at(a, text, len, g->line, g->col);
+	const char *what = key ? arena_printf(a, "the value of '%s'", key) : "a value";
+	const char *quote = key ? arena_printf(a, "quote the value if it is text (%s: \"...\")", key)
+				: "quote the value if it is text";
+	if (!strcmp(g->id, "yaml-syntax")) {
+		/* libfyaml's messages are kept unless they quote the text. */
+		if (!strpbrk(g->msg, "'\"`(<[{*!&|%@"))
+			return g->msg;
+		*hint = "fix the YAML syntax at this position";
+		return "invalid YAML syntax (the parser's message is not shown: it would quote the kubeconfig)";
+	}
+	if (!strcmp(g->id, "yaml-tag")) {
+		*hint = arena_printf(a, "%s; a plain value starting with '!' is a tag in YAML", quote);
+		if (!strncmp(g->msg, "unsupported tag", 15))
+			return arena_printf(a, "%s has a tag asbgen does not read (values are not shown)", what);
+		const char *t = core_tag(g->msg);
+		return t ? arena_printf(a, "%s is not a valid !!%s (values are not shown)", what, t)
+			 : arena_printf(a, "%s does not match its tag (values are not shown)", what);
+	}
+	if (!strcmp(g->id, "yaml-int-range")) {
+		*hint = quote;
+		return arena_printf(a, "%s is an integer that does not fit in 64 bits (values are not shown)", what);
+	}
+	if (!strcmp(g->id, "yaml-alias")) {
+		*hint = arena_printf(a, "%s; a plain value starting with '*' is an alias in YAML", quote);
+		return arena_printf(a, "%s is an alias of an undefined anchor (values are not shown)", what);
+	}
+	if (!strcmp(g->id, "yaml-encoding")) {
+		*hint = "a kubeconfig is UTF-8 text";
+		return "a NUL byte or invalid UTF-8";
+	}
+	*hint = "check the kubeconfig with `kubectl config view`";
+	return arena_printf(a, "%s cannot be read as YAML (values are not shown)", what);
+}
+
+/* load_yaml_stream, reporting into d without quoting a value. */
+static int load_secret_yaml(struct arena *a, struct diags *d, const char *path, const char *text, size_t len,
+			    struct value ***docs)
+{
+	struct diags own;
+	diags_init(&own, a);
+	int n = load_yaml_stream(a, &own, path, text, len, docs);
+	for (size_t i = 0; i < own.n; i++) {
+		const struct diag *g = &own.items[i];
+		const char *hint = g->hint;
+		const char *msg = secret_safe_message(a, g, text, len, &hint);
+		diag_pos(d, g->sev, g->file, g->line, g->col, g->id, hint, "%s", msg);
+	}
+	diags_free(&own);
+	return n;
+}
+
 /* Read one kubeconfig file into m.  missing_ok: a file of KUBECONFIG that
  * does not exist is skipped, as kubectl does. */
 static int read_one(struct arena *a, struct diags *d, const char *path, bool missing_ok, struct merged *m)
@@ -190,7 +333,7 @@ static int read_one(struct arena *a, struct diags *d, const char *path, bool mis
 	m->nfiles++;
 	m->last_path = path;
 	struct value **docs;
-	int n = load_yaml_stream(a, d, path, text, len, &docs);
+	int n = load_secret_yaml(a, d, path, text, len, &docs);
 	if (n < 0)
 		return -1;
 	if (n == 0 || docs[0]->kind == V_NULL)
@@ -282,9 +425,19 @@ static char *read_named_file(struct arena *a, struct diags *d, const struct entr
 	while (trim && text && *len && (text[*len - 1] == '\n' || text[*len - 1] == '\r' || text[*len - 1] == ' '))
 		text[--*len] = '\0';
 	if (!text || *len == 0) {
-		diag_at(d, SEV_ERROR, &map_get(e->body, key)->mark, "kubeconfig-file",
-			"paths are relative to the kubeconfig file's directory",
-			"cannot read %s '%s': %s", key, full, why);
+		/* The path of a token or key file is not quoted: what stands
+		 * there by mistake is often the token or the key itself. */
+		bool secret = !strcmp(key, "tokenFile") || !strcmp(key, "client-key");
+		const char *slash = strrchr(e->file, '/');
+		const char *shown = !secret ? arena_printf(a, "'%s'", full)
+			: path[0] == '/' ? "(its absolute path is not shown)"
+			: arena_printf(a, "(its path, relative to %.*s, is not shown)", slash ? (int)(slash - e->file) : 1,
+				       slash ? e->file : ".");
+		const char *hint = !secret ? "paths are relative to the kubeconfig file's directory"
+			: !strcmp(key, "tokenFile") ? "paths are relative to the kubeconfig file's directory; a token itself goes under token:"
+			: "paths are relative to the kubeconfig file's directory; the key itself goes under client-key-data: (base64)";
+		diag_at(d, SEV_ERROR, &map_get(e->body, key)->mark, "kubeconfig-file", hint,
+			"cannot read %s %s: %s", key, shown, why);
 		return NULL;
 	}
 	return text;
@@ -334,6 +487,60 @@ static int check_unsupported(struct diags *d, const struct entry *e, const char 
 	return rc;
 }
 
+/* What is wrong with a server URL, or NULL; *hint set.  The URL is shown
+ * in later messages ("cannot connect to https://HOST"), so one that may
+ * hold a secret is refused here without being quoted:
+ *
+ *  - user info.  RFC 3986: the authority runs from "//" to the first '/',
+ *    '?' or '#', and the user info is what comes before its last '@'.
+ *    But a password written into a URL unencoded may hold any of those:
+ *    in https://admin:S3cret/Pass@host a parser sees host "admin", port
+ *    "S3cret" and path "/Pass@host", and quotes the password as a bad
+ *    port.  So any '@' is refused: before the first '/', '?' or '#' it is
+ *    user info for certain; after it, it is a password with a '/' in it
+ *    or an '@' in the path (which an API server's prefix never holds, and
+ *    which can be written %40).
+ *  - a query or fragment: asbgen appends API paths to the server, which
+ *    cannot follow one, and a query is where URL-borne tokens sit.
+ *  - control characters, and any scheme but https (only the scheme is
+ *    named: the rest may be anything, a token pasted into the wrong key). */
+static const char *server_problem(struct arena *a, const char *s, const char **hint)
+{
+	*hint = "put credentials in the user entry (token, client certificate), never in the server URL";
+	for (const char *p = s; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			return "the server URL holds a control character (the URL is not shown)";
+	const char *at = strchr(s, '@');
+	if (at) {
+		const char *auth = strstr(s, "://");
+		auth = auth ? auth + 3 : s;
+		size_t alen = strcspn(auth, "/?#");
+		if (at < auth + alen)
+			return "the server URL holds user info (credentials before '@'), which asbgen does not send "
+			       "(the URL is not shown)";
+		*hint = "an '@' after the host is a password with '/', '?' or '#' in it, or part of the path: "
+			"put credentials in the user entry; write an '@' of the path as %40";
+		return "the server URL holds an '@' after the host part (the URL is not shown: it may hold a password)";
+	}
+	size_t sl = 0;
+	while ((s[sl] >= 'a' && s[sl] <= 'z') || (s[sl] >= 'A' && s[sl] <= 'Z') ||
+	       (sl && ((s[sl] >= '0' && s[sl] <= '9') || s[sl] == '+' || s[sl] == '-' || s[sl] == '.')))
+		sl++;
+	bool scheme = sl && sl <= 16 && !strncmp(s + sl, "://", 3);
+	if (strncmp(s, "https://", 8) != 0 || !s[8]) {
+		*hint = "asbgen talks to API servers over HTTPS only: give an https:// address";
+		if (scheme && !(sl == 5 && !strncmp(s, "https", 5)))
+			return arena_printf(a, "the server URL's scheme is %.*s://, not https://", (int)sl, s);
+		return scheme ? "the server URL has no host" : "the server is not an https:// URL (it has no scheme)";
+	}
+	if (strpbrk(s, "?#")) {
+		*hint = "give the API server's address as https://HOST[:PORT][/PATH], without '?' or '#'";
+		return "the server URL holds a query or fragment ('?' or '#'), which the API paths cannot follow "
+		       "(the URL is not shown)";
+	}
+	return NULL;
+}
+
 static int resolve_cluster(struct arena *a, struct diags *d, const struct entry *e, struct kubeconfig *out)
 {
 	static const char *const keys[] = { "proxy-url", "tls-server-name", NULL };
@@ -352,17 +559,10 @@ static int resolve_cluster(struct arena *a, struct diags *d, const struct entry 
 	if (r < 0)
 		return -1;
 	const struct value *sv = map_get(e->body, "server");
-	if (strncmp(server, "https://", 8) != 0 || !server[8]) {
-		diag_at(d, SEV_ERROR, &sv->mark, "kubeconfig-server",
-			"asbgen talks to API servers over HTTPS only: give an https:// address",
-			"cluster '%s': server '%s' is not an https:// URL", e->name, server);
-		return -1;
-	}
-	size_t hostlen = strcspn(server + 8, "/");
-	if (memchr(server + 8, '@', hostlen)) {
-		diag_at(d, SEV_ERROR, &sv->mark, "kubeconfig-server",
-			"put credentials in the user entry (token, client certificate), not in the URL",
-			"cluster '%s': the server URL holds credentials (user@host)", e->name);
+	const char *hint = NULL;
+	const char *why = server_problem(a, server, &hint);
+	if (why) {
+		diag_at(d, SEV_ERROR, &sv->mark, "kubeconfig-server", hint, "cluster '%s': %s", e->name, why);
 		return -1;
 	}
 	/* (kube_new parses it as libcurl will, and reports a bad port or
@@ -407,6 +607,12 @@ static int resolve_user(struct arena *a, struct diags *d, const struct entry *e,
 	if (get_pem(a, d, e, "client-certificate", "client-certificate-data", &out->cert) < 0 ||
 	    get_pem(a, d, e, "client-key", "client-key-data", &out->key) < 0)
 		rc = -1;
+	if (rc == 0 && out->key.len > REDACT_MAX_SECRET) {
+		diag_at(d, SEV_ERROR, &e->item->mark, "kubeconfig-client-cert",
+			"a PEM client key is a few KiB at most: is client-key the right file?",
+			"user '%s': the client key is longer than %u KiB", e->name, REDACT_MAX_SECRET >> 10);
+		rc = -1;
+	}
 	if (rc == 0 && (!out->cert.data) != (!out->key.data)) {
 		diag_at(d, SEV_ERROR, &e->item->mark, "kubeconfig-client-cert",
 			"give both client-certificate(-data) and client-key(-data), or neither",
@@ -425,6 +631,14 @@ static int resolve_user(struct arena *a, struct diags *d, const struct entry *e,
 		size_t len;
 		if (!(out->token = read_named_file(a, d, e, "tokenFile", token_file, true, &len)))
 			return -1;
+	}
+	/* The redactor (redact.h) takes secrets of a bounded size; a real
+	 * token is a few KiB (HTTP servers refuse longer headers anyway). */
+	if (out->token && strlen(out->token) > REDACT_MAX_SECRET) {
+		diag_at(d, SEV_ERROR, &e->item->mark, "kubeconfig-token",
+			"a bearer token is a few KiB at most: is tokenFile the right file?",
+			"user '%s': the token is longer than %u KiB", e->name, REDACT_MAX_SECRET >> 10);
+		return -1;
 	}
 	if (out->token && strpbrk(out->token, "\r\n")) {
 		diag_at(d, SEV_ERROR, &e->item->mark, "kubeconfig-token",

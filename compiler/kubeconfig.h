@@ -8,9 +8,13 @@
  * and context by name); else ~/.kube/config.  Paths in a cluster or user
  * entry are relative to the file that holds the entry.
  *
- * Secrets (tokens, keys) are never put in a diagnostic: the kubeconfig's
- * text is not registered as a diagnostics source, so no source line is
- * ever quoted, and messages name keys, not values.
+ * Secrets (tokens, keys, passwords in URLs) are never put in a
+ * diagnostic: the kubeconfig's text is not registered as a diagnostics
+ * source, so no source line is ever quoted; messages name keys, not
+ * values, the YAML loader's included (they are reworded, see
+ * load_secret_yaml); a server URL that may hold credentials (any '@'), a
+ * query or a control character is refused without being quoted.  Names
+ * (context, cluster, user), paths and the accepted server URL are shown.
  */
 #ifndef ASBGEN_KUBECONFIG_H
 #define ASBGEN_KUBECONFIG_H

@@ -18,13 +18,21 @@ Options:
                     header, as a careless proxy might); junk (an HTML page
                     with status 200); notfound (404 with a web server's
                     HTML page); timeout (accept, read the request, never
-                    answer)
+                    answer); echo (a 403 whose message echoes every
+                    --echo secret in the forms below), echojunk (200 with
+                    an HTML page and a content type that start with them),
+                    echo404 (a 404 HTML page that starts with them)
+  --echo S          a secret for the echo modes, repeatable: echoed raw, as
+                    "Bearer S", base64 of S, of "Bearer S" and of
+                    "tester:S" (basic auth), URL-safe base64,
+                    percent-encoded, its first 8 and last 8 characters
   --log FILE        append one line per request: "METHOD PATH auth=yes|no"
 
 Python standard library only (http.server, ssl), so it runs anywhere the
 tests do.
 """
 import argparse
+import base64
 import json
 import ssl
 import sys
@@ -37,6 +45,20 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 def status(code, reason, message):
     return {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
             "message": message, "reason": reason, "code": code}
+
+
+def echo_forms(secret):
+    """What a careless server or proxy may say about a credential it got."""
+    raw = secret.encode()
+    b64 = lambda b: base64.b64encode(b).decode()
+    return ["raw=" + secret, "bearer=Bearer " + secret, "b64=" + b64(raw), "b64bearer=" + b64(b"Bearer " + raw),
+            "basic=" + b64(b"tester:" + raw), "b64url=" + base64.urlsafe_b64encode(raw).decode(),
+            "pct=" + urllib.parse.quote(secret, safe=""), "prefix=" + secret[:8] + "...",
+            "suffix=..." + secret[-8:]]
+
+
+def echo_text(secrets):
+    return " ".join(f for s in secrets for f in echo_forms(s))
 
 
 class Store:
@@ -124,6 +146,19 @@ def make_handler(store, args):
             if args.mode == "timeout":
                 time.sleep(3600)
                 return
+            if args.mode in ("echojunk", "echo404"):
+                # A short body: the first bytes are what gets quoted.
+                t = args.echo[0]
+                data = ("%s %s %s" % (t[:8], base64.b64encode(t.encode()).decode(), t)).encode()
+                self.send_response(200 if args.mode == "echojunk" else 404)
+                self.send_header("Content-Type", "text/html; charset=" + t)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+                return
+            if args.mode == "echo":
+                self.send_json(403, status(403, "Forbidden", "forbidden: " + echo_text(args.echo)))
+                return
             if args.mode == "junk":
                 data = b"<html><body>Please log in</body></html>\n"
                 self.send_response(200)
@@ -167,7 +202,9 @@ def main():
     p.add_argument("--key", required=True)
     p.add_argument("--client-ca")
     p.add_argument("--token")
-    p.add_argument("--mode", default="ok", choices=["ok", "401", "403", "403get", "403echo", "junk", "notfound", "timeout"])
+    p.add_argument("--mode", default="ok", choices=["ok", "401", "403", "403get", "403echo", "junk", "notfound", "timeout",
+                                                    "echo", "echojunk", "echo404"])
+    p.add_argument("--echo", action="append", default=[])
     p.add_argument("--log")
     args = p.parse_args()
     store = Store(args.fixtures)

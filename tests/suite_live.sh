@@ -83,6 +83,8 @@ same_objects() {
 
 LIVE_TOKEN=live-test-token-7f3a9c
 LIVE_BAD_TOKEN=expired-token-0b1d2e
+# Holds '/' and '+', so its percent-encoding and base64 forms differ.
+ECHO_TOKEN=Zq8s3cr3t/T0k+en_9fQ2xLp7wV
 LIVE_MANIFESTS=$(ls out/minimal/kubernetes/*.yaml 2>/dev/null)
 
 if ! command -v openssl >/dev/null 2>&1; then
@@ -253,6 +255,71 @@ assert rep["old"].startswith("cluster https://127.0.0.1:"), rep["old"]
 		live_stop_servers
 	done
 
+	# Servers that echo the credentials (README, "Secrets"): the token raw,
+	# as "Bearer T", in base64 (of T, of "Bearer T", of "tester:T"), URL-safe
+	# base64, percent-encoded, its first and last 8 characters; a junk page
+	# and a 404 page that start with them; a client key's PEM line and its
+	# client-key-data.  tests/live/leaks.py then looks for any run of 6
+	# characters of any form in stdout and stderr.
+	LEAKS="$PY tests/live/leaks.py"
+	# leaks.py itself finds what the server says (else the checks below
+	# could not fail).
+	"$PY" -c 'import sys; sys.path.insert(0, "tests"); import kube_server; print(kube_server.echo_text(sys.argv[1:]))' \
+		"$ECHO_TOKEN" >"$LV/echo-said.txt"
+	"$PY" -c 'import sys; sys.path.insert(0, "tests"); import kube_server; print(kube_server.echo_text(sys.argv[1:]))' \
+		"$(sed -n 2p "$LV/client.key")" "$(base64 -w0 "$LV/client.key")" >"$LV/echo-key-said.txt"
+	if ! $LEAKS --secret "$ECHO_TOKEN" "$LV/echo-said.txt" >/dev/null &&
+		! $LEAKS --pem "$LV/client.key" "$LV/echo-key-said.txt" >/dev/null &&
+		$LEAKS --secret "$ECHO_TOKEN" --pem "$LV/client.key" README.md >/dev/null; then
+		ok "live: leaks.py finds every form the echo server sends (and nothing in an unrelated file)"
+	else
+		notok "live: leaks.py finds every form the echo server sends" "$(cat "$LV/echo-said.txt")"
+	fi
+	# live_no_leak NAME FILES...: no form of the echo token or client key.
+	live_no_leak() {
+		name=$1
+		shift
+		if out=$($LEAKS --secret "$ECHO_TOKEN" --pem "$LV/client.key" "$@"); then
+			ok "live: $name: no run of 6 characters of the token or client key in any form"
+		else
+			notok "live: $name: no form of the token or client key" "$out"
+		fi
+	}
+	for mode in echo echojunk echo404; do
+		live_server "$mode" --mode "$mode" --echo "$ECHO_TOKEN" || continue
+		live_kubeconfig "$LV/kc-$mode" "$LIVE_PORT" "$LV/ca.pem" "    token: $ECHO_TOKEN"
+		case $mode in
+		echo)
+			live_fail "a 403 echoing the token in 9 forms" kube-forbidden \
+				'raw=\[token\] bearer=Bearer \[token\] b64=\[token\] .*pct=\[token\] prefix=\[token\]\.\.\. suffix=\.\.\.\[token\]' \
+				"$LV/kc-$mode"
+			;;
+		echojunk) live_fail "a junk page (and content type) starting with the token" kube-junk \
+			'(content type text/html; charset=\[token\]; .* at byte 2): "\[token\] \[token\] \[token\]"' "$LV/kc-$mode" ;;
+		echo404) live_fail "a 404 page starting with the token" kube-junk \
+			'answered 404 without a Kubernetes Status: "\[token\] \[token\] \[token\]"' "$LV/kc-$mode" ;;
+		esac
+		cp "$LV/f.out" "$LV/$mode-fetch.out"
+		cp "$LV/f.err" "$LV/$mode-fetch.err"
+		"$ASBGEN" diff environments/minimal.yaml --live --kubeconfig "$LV/kc-$mode" \
+			>"$LV/$mode-diff.out" 2>"$LV/$mode-diff.err" </dev/null
+		"$ASBGEN" diff environments/minimal.yaml --live --kubeconfig "$LV/kc-$mode" --format json \
+			>"$LV/$mode-json.out" 2>"$LV/$mode-json.err" </dev/null
+		live_no_leak "$mode (livefetch, diff --live, --format json)" "$LV/$mode"-*.out "$LV/$mode"-*.err
+		live_stop_servers
+	done
+	# A client-certificate user; the server echoes a line of the key and
+	# the key file's base64 (client-key-data).
+	if live_server echokey --client-ca "$LV/ca.pem" --mode echo --echo "$(sed -n 2p "$LV/client.key")" \
+		--echo "$(base64 -w0 "$LV/client.key")"; then
+		live_kubeconfig "$LV/kc-echokey" "$LIVE_PORT" "$LV/ca.pem" \
+			"    client-certificate: client.pem
+    client-key-data: $(base64 -w0 "$LV/client.key")"
+		live_fail "a 403 echoing the client key" kube-forbidden 'raw=\[client key\] .*b64=\[client key\]' "$LV/kc-echokey"
+		live_no_leak "client key echoed" "$LV/f.out" "$LV/f.err"
+	fi
+	live_stop_servers
+
 	# A closed port: connection refused.
 	closed=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
 	live_kubeconfig "$LV/kc-refused" "$closed" "$LV/ca.pem" "$TOKEN_USER"
@@ -302,3 +369,26 @@ assert rep["old"].startswith("cluster https://127.0.0.1:"), rep["old"]
 	fi
 fi
 live_stop_servers
+
+# Kubeconfig values in messages: each tests/robust/kubeconfig case with a
+# "# secret: S" line (its exact stderr is checked by the robust group) must
+# not show S in any format, nor in its .expect file.
+for f in tests/robust/kubeconfig/*.yaml; do
+	secret=$(sed -n 's/^# secret: //p' "$f")
+	[ -n "$secret" ] || continue
+	leak=
+	for fmt in text json; do
+		"$ASBGEN" diff environments/minimal.yaml --live --kubeconfig "$f" --request-timeout 2s --format "$fmt" \
+			>"$LV/kcs.out" 2>&1 </dev/null
+		rc=$?
+		[ "$rc" -eq 2 ] || leak="$leak exit $rc with --format $fmt;"
+		# The file name and the "# secret:" comment are not messages.
+		sed -e "s|$f||g" "$LV/kcs.out" | grep -F -q -- "$secret" && leak="$leak --format $fmt shows it: $(cat "$LV/kcs.out");"
+	done
+	grep -F -q -- "$secret" "${f%.yaml}.expect" 2>/dev/null && leak="$leak ${f%.yaml}.expect holds it;"
+	if [ -z "$leak" ]; then
+		ok "live: $f: exit 2, '$secret' not shown (text and json)"
+	else
+		notok "live: $f: '$secret' not shown" "$leak"
+	fi
+done

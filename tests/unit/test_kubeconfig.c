@@ -6,6 +6,7 @@
 #include "kubeconfig.h"
 #include "live.h"
 #include "load.h"
+#include "redact.h"
 #include "unit.h"
 #include "value.h"
 
@@ -272,6 +273,166 @@ static void test_errors(void)
 		     "contexts:\n- name: a\n  context: {cluster: c, user: u}\n",
 		     "kubeconfig-type", 7, 17);
 	expect_error("YAML syntax", "current-context: [a\n", "yaml-syntax", 2, 1);
+
+	/* The loader's messages would quote these values (README, Secrets). */
+#define USER_TOKEN(v) "current-context: a\nclusters:\n- name: c\n  cluster: {server: 'https://h'}\n" \
+		      "users:\n- name: u\n  user:\n    token: " v "\ncontexts:\n- name: a\n  context: {cluster: c, user: u}\n"
+	expect_error("token tagged !!int", USER_TOKEN("!!int " TOKEN), "yaml-tag", 8, 18);
+	expect_error("token starting with '!'", USER_TOKEN("!" TOKEN), "yaml-tag", 8, 12);
+	expect_error("token starting with '*'", USER_TOKEN("*" TOKEN), "yaml-alias", 8, 12);
+	expect_error("numeric token too long for 64 bits", USER_TOKEN("98765432109876543210987654321"), "yaml-int-range", 8, 12);
+	expect_error("bad escape in a quoted token", USER_TOKEN("\"\\q" TOKEN "\""), "yaml-syntax", 8, 13);
+	expect_error("a token pasted under tokenFile",
+		     "current-context: a\nclusters:\n- name: c\n  cluster: {server: 'https://h'}\n"
+		     "users:\n- name: u\n  user:\n    tokenFile: " TOKEN "\ncontexts:\n- name: a\n  context: {cluster: c, user: u}\n",
+		     "kubeconfig-file", 8, 16);
+	expect_error("a key pasted under client-key",
+		     "current-context: a\nclusters:\n- name: c\n  cluster: {server: 'https://h'}\n"
+		     "users:\n- name: u\n  user:\n    client-certificate-data: " CA_B64 "\n    client-key: /" TOKEN "\n"
+		     "contexts:\n- name: a\n  context: {cluster: c, user: u}\n",
+		     "kubeconfig-file", 9, 17);
+#define SERVER(v) "current-context: a\nclusters:\n- name: c\n  cluster:\n    server: " v "\n" \
+		  "contexts:\n- name: a\n  context: {cluster: c}\n"
+	expect_error("user info in the server", SERVER("https://admin:" TOKEN "@h"), "kubeconfig-server", 5, 13);
+	expect_error("a password with '/' in the server", SERVER("https://admin:" TOKEN "/x@h"), "kubeconfig-server", 5, 13);
+	expect_error("a password with '?' in the server", SERVER("https://admin:" TOKEN "?x@h"), "kubeconfig-server", 5, 13);
+	expect_error("a user name in the server", SERVER("https://" TOKEN "@h"), "kubeconfig-server", 5, 13);
+	expect_error("'@' in the server's path", SERVER("https://h/p@" TOKEN), "kubeconfig-server", 5, 13);
+	expect_error("a query in the server", SERVER("https://h/?token=" TOKEN), "kubeconfig-server", 5, 13);
+	expect_error("http with user info", SERVER("http://admin:" TOKEN "@h"), "kubeconfig-server", 5, 13);
+	expect_error("a server without a scheme", SERVER(TOKEN), "kubeconfig-server", 5, 13);
+	expect_error("a control character in the server", SERVER("\"https://h/\\e[2K" TOKEN "\""), "kubeconfig-server", 5, 13);
+}
+
+/* The loader's messages for a kubeconfig name the key. */
+static void test_secret_messages(void)
+{
+	struct arena *a = arena_new();
+	const char *p = write_file(a, "tagged", USER_TOKEN("!!int " TOKEN));
+	struct run r;
+	run_init(&r);
+	run(&r, p, NULL, NULL, NULL);
+	const struct diag *g = find(&r.d, "yaml-tag");
+	CHECK_STR("kubeconfig: a tagged token's message names the key and the tag, not the value",
+		  g ? g->msg : NULL, "the value of 'token' is not a valid !!int (values are not shown)");
+	run_free(&r);
+	p = write_file(a, "json", "{\"current-context\": \"a\", \"users\": [{\"name\": \"u\", \"user\": {\"token\": *" TOKEN "}}]}\n");
+	run_init(&r);
+	run(&r, p, NULL, NULL, NULL);
+	g = find(&r.d, "yaml-alias");
+	CHECK_STR("kubeconfig: a quoted key (JSON) is named too", g ? g->msg : NULL,
+		  "the value of 'token' is an alias of an undefined anchor (values are not shown)");
+	run_free(&r);
+	p = write_file(a, "dup", "current-context: a\ncurrent-context: b\n");
+	run_init(&r);
+	run(&r, p, NULL, NULL, NULL);
+	g = find(&r.d, "yaml-duplicate-key");
+	CHECK("kubeconfig: messages that name keys only are kept",
+	      g && strstr(g->msg, "duplicate key 'current-context'"));
+	run_free(&r);
+	p = write_file(a, "server", SERVER("https://admin:S3cret/Pass@host"));
+	run_init(&r);
+	run(&r, p, NULL, NULL, NULL);
+	g = find(&r.d, "kubeconfig-server");
+	CHECK_STR("kubeconfig: https://admin:S3cret/Pass@host is refused as an '@' after the host part",
+		  g ? g->msg : NULL,
+		  "cluster 'c': the server URL holds an '@' after the host part (the URL is not shown: it may hold a password)");
+	run_free(&r);
+	/* A token longer than the redactor takes. */
+	char *big = arena_alloc(a, REDACT_MAX_SECRET + 2);
+	memset(big, 'x', REDACT_MAX_SECRET + 1);
+	write_file(a, "big-token", big);
+	p = write_file(a, "bigtok", "current-context: a\nclusters:\n- name: c\n  cluster: {server: 'https://h'}\n"
+				    "users:\n- name: u\n  user: {tokenFile: big-token}\n"
+				    "contexts:\n- name: a\n  context: {cluster: c, user: u}\n");
+	run_init(&r);
+	run(&r, p, NULL, NULL, NULL);
+	g = find(&r.d, "kubeconfig-token");
+	CHECK("kubeconfig: a token over 64 KiB is refused", r.rc < 0 && g && strstr(g->msg, "longer than 64 KiB"));
+	run_free(&r);
+	arena_free(a);
+}
+
+#define RTOKEN "eyJhbGciOi.Zq8s3cr3t/T0k+en_9fQ2xLp7wV"
+
+static const char *b64(struct arena *a, const char *s)
+{
+	static const char t[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	size_t n = strlen(s);
+	char *o = arena_alloc(a, n / 3 * 4 + 5), *q = o;
+	for (size_t i = 0; i < n; i += 3) {
+		unsigned v = (unsigned char)s[i] << 16 | (i + 1 < n ? (unsigned char)s[i + 1] << 8 : 0) |
+			     (i + 2 < n ? (unsigned char)s[i + 2] : 0);
+		*q++ = t[v >> 18 & 63];
+		*q++ = t[v >> 12 & 63];
+		*q++ = i + 1 < n ? t[v >> 6 & 63] : '=';
+		*q++ = i + 2 < n ? t[v & 63] : '=';
+	}
+	return o;
+}
+
+static void test_redact(void)
+{
+	struct arena *a = arena_new();
+	struct redactor *r = redactor_new(a);
+	redactor_add(r, RTOKEN, strlen(RTOKEN), "[token]");
+#define RED(s) redact(r, (s), strlen(s), 300)
+	CHECK_STR("redact: the token raw, and Bearer", RED("sent Bearer " RTOKEN "!"), "sent Bearer [token]!");
+	CHECK_STR("redact: ordinary text is left alone", RED("forbidden: User \"system:anonymous\" cannot list"),
+		  "forbidden: User \"system:anonymous\" cannot list");
+	CHECK_STR("redact: control bytes shown as '?'", RED("a\033[2Kb\n"), "a?[2Kb?");
+	CHECK_STR("redact: the first 8 characters", RED("token eyJhbGci... rejected"), "token [token]... rejected");
+	CHECK_STR("redact: the first 6 characters (REDACT_MIN_RUN)", RED("token eyJhbG..."), "token [token]...");
+	CHECK_STR("redact: 5 characters are below the minimum", RED("token eyJhb..."), "token eyJhb...");
+	CHECK_STR("redact: a run from the middle", RED("x T0k+en_9f y"), "x [token] y");
+	CHECK_STR("redact: the last 8 characters", RED("...fQ2xLp7wV"), "...[token]");
+	CHECK_STR("redact: base64 of the token", RED(arena_printf(a, "b=%s.", b64(a, RTOKEN))), "b=[token].");
+	/* base64 of "Bearer T" and "u:T": the token at other alignments. */
+	const char *bb = RED(b64(a, "Bearer " RTOKEN));
+	CHECK("redact: base64 of \"Bearer TOKEN\"", strstr(bb, "[token]") && strlen(bb) < 20);
+	const char *ub = RED(b64(a, "tester:" RTOKEN));
+	CHECK("redact: base64 of \"user:TOKEN\" (basic auth)", strstr(ub, "[token]") && strlen(ub) < 20);
+	const char *bu = RED(b64(a, "xy" RTOKEN));
+	CHECK("redact: base64 at the third alignment", strstr(bu, "[token]") && strlen(bu) < 20);
+	char *url = arena_strdup(a, b64(a, "Bearer " RTOKEN));
+	for (char *c = url; *c; c++)
+		*c = *c == '+' ? '-' : *c == '/' ? '_' : *c;
+	const char *uu = RED(url);
+	CHECK("redact: URL-safe base64", strstr(uu, "[token]") && strlen(uu) < 20);
+	CHECK_STR("redact: percent-encoded", RED("t=eyJhbGciOi.Zq8s3cr3t%2FT0k%2Ben_9fQ2xLp7wV&"), "t=[token]&");
+	CHECK_STR("redact: percent-encoded, lower-case hex", RED("t=Zq8s3cr3t%2fT0k%2ben_9fQ2xLp7wV&"), "t=[token]&");
+	CHECK_STR("redact: JSON's \\/", RED("\"eyJhbGciOi.Zq8s3cr3t\\/T0k+en_9fQ2xLp7wV\""), "\"[token]\"");
+	/* Cut at 10 bytes: the token that straddles the cut is still whole. */
+	CHECK_STR("redact: a token across the cut is caught", redact(r, "0123456789abcdef" RTOKEN, 16 + strlen(RTOKEN), 14),
+		  "0123456789abcd...");
+	CHECK_STR("redact: a token starting before the cut", redact(r, "012345678 " RTOKEN " tail", 15 + strlen(RTOKEN), 12),
+		  "012345678 [token]...");
+	/* A short token: whole only; its short base64 forms are not used. */
+	struct redactor *s = redactor_new(a);
+	redactor_add(s, "abc", 3, "[token]");
+	CHECK_STR("redact: a short token is matched whole", redact(s, "xabcx FiY hYm", 13, 100), "x[token]x FiY hYm");
+	/* A client key: each line of its body, and client-key-data. */
+	static const char pem[] = "-----BEGIN PRIVATE KEY-----\n"
+				  "MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgKq7Zq3\n"
+				  "oUQDQgAEyAbDi9Cw1V2zX5rGk4mQ8\n"
+				  "-----END PRIVATE KEY-----\n";
+	struct redactor *k = redactor_new(a);
+	redactor_add_pem(k, pem, strlen(pem), "[client key]");
+	CHECK_STR("redact: a line of the client key", redact(k, "bad key oUQDQgAEyAbDi9Cw1V2zX5rGk4mQ8 here", 42, 300),
+		  "bad key [client key] here");
+	CHECK_STR("redact: the PEM armour is not a secret", redact(k, "-----BEGIN PRIVATE KEY-----", 27, 300),
+		  "-----BEGIN PRIVATE KEY-----");
+	const char *kd = b64(a, pem);
+	const char *kr = redact(k, kd, strlen(kd), 300);
+	CHECK("redact: the key's client-key-data", !strstr(kr, "oUQDQgAEy") && strstr(kr, "[client key]") &&
+	      strlen(kr) < 40);
+	/* A large answer costs what its first bytes need. */
+	size_t big = 16u << 20;
+	char *body = xmalloc(big);
+	memset(body, 'a', big);
+	CHECK_STR("redact: a 16 MiB answer, cut at 10", redact(r, body, big, 10), "aaaaaaaaaa...");
+	free(body);
+	arena_free(a);
 }
 
 static void test_base64(void)
@@ -375,7 +536,9 @@ int main(void)
 	test_basic();
 	test_merge();
 	test_errors();
+	test_secret_messages();
 	test_base64();
+	test_redact();
 	test_timeout();
 	test_clean();
 	char cmd[100];
