@@ -15,7 +15,7 @@
 
 static void check_kafka_version(struct check *c)
 {
-	const struct value *v = v_path(c->spec, "kafka.version");
+	const struct value *v = v_path(c->model, "kafka.version");
 	if (!c->strimzi || !v || v->kind != V_STRING)
 		return;
 	if (strimzi_supports_kafka(c->strimzi, v->str.s))

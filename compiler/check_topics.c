@@ -513,7 +513,7 @@ static void check_user_topics(struct check *c)
 			check_topic_refs(c, &ti, list, arena_printf(c->a, "users[%zu].topics", i), true);
 	}
 	if (v_as_bool(v_path(c->model, "alertDatabase.enabled"), false))
-		check_topic_refs(c, &ti, v_path(c->spec, "alertDatabase.ingester.topics"), "alertDatabase.ingester.topics", false);
+		check_topic_refs(c, &ti, v_path(c->model, "alertDatabase.ingester.topics"), "alertDatabase.ingester.topics", false);
 }
 
 /* ---- schema registry ---- */
@@ -524,7 +524,7 @@ static void check_compatibility(struct check *c)
 		"none", "backward", "backward_transitive", "forward", "forward_transitive", "full", "full_transitive",
 	};
 	const size_t nl = sizeof levels / sizeof levels[0];
-	const struct value *v = v_path(c->spec, "registry.compatibility");
+	const struct value *v = v_path(c->model, "registry.compatibility");
 	if (!v || v->kind != V_STRING)
 		return;
 	for (size_t i = 0; i < nl; i++)
