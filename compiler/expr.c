@@ -36,7 +36,7 @@ static const struct {
 	[F_HAS] = { "has", 2, "has(map, key)" },
 	[F_DEFAULT] = { "default", 2, "default(x, y)" },
 	[F_FILES] = { "files", 1, "files(prefix)" },
-	[F_INCLUDE] = { "include", 1, "include(path)" },
+	[F_INCLUDE] = { "include", 1, "include(path[, arg])" }, /* arg is optional */
 };
 #define NFNS (sizeof fns / sizeof fns[0])
 
@@ -450,10 +450,11 @@ static struct expr *parse_call(struct parser *p, size_t start, const char *name,
 	e->end = p->te;
 	if (!expect(p, K_RPAREN, "',' or ')'"))
 		return NULL;
-	if (na != fns[fn].nargs) {
+	if (na != fns[fn].nargs && !(fn == F_INCLUDE && na == 2)) {
 		syntax(p, start, arena_printf(p->a, "call it as %s", fns[fn].sig),
-		       "%s() takes %zu argument%s, not %zu", fns[fn].name, fns[fn].nargs,
-		       fns[fn].nargs == 1 ? "" : "s", na);
+		       "%s() takes %s argument%s, not %zu", fns[fn].name,
+		       fn == F_INCLUDE ? "1 or 2" : fns[fn].nargs == 1 ? "1" : "2",
+		       fns[fn].nargs == 1 && fn != F_INCLUDE ? "" : "s", na);
 		return NULL;
 	}
 	e->nargs = na;
@@ -1059,8 +1060,12 @@ static struct value *eval_call(struct ev *x, const struct expr *e, const struct 
 		if (!h || (e->fn == F_FILES ? !h->files : !h->include))
 			return fail(x, e->start, "tmpl-type", NULL,
 				    "%s() is not available here", fns[e->fn].name);
+		/* include(path, arg): the included template sees arg as `arg`, so
+		 * one shape serves several parts of the model. */
+		const struct scope with_arg = { "arg", args[1], sc };
 		struct value *r = e->fn == F_FILES ? h->files(x->env, v->str.s, x->site, e->start)
-						   : h->include(x->env, v->str.s, sc, x->site, e->start);
+						   : h->include(x->env, v->str.s, args[1] ? &with_arg : sc, x->site,
+								e->start);
 		if (!r)
 			x->env->failed = true;
 		return r;

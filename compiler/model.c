@@ -297,38 +297,6 @@ static struct value *pool_ids(struct mb *m, const struct value *pool, long long 
 	return seq;
 }
 
-/* Pod anti-affinity: one pod of the pool per node. */
-static struct value *anti_affinity(struct mb *m, const char *cluster, const char *pool)
-{
-	struct value *expr = M(m);
-	put(m, expr, "key", S(m, "strimzi.io/pool-name"));
-	put(m, expr, "operator", S(m, "In"));
-	struct value *vals = L(m);
-	push(m, vals, S(m, pool));
-	put(m, expr, "values", vals);
-	struct value *exprs = L(m);
-	push(m, exprs, expr);
-	struct value *cl = M(m);
-	put(m, cl, "key", S(m, "strimzi.io/cluster"));
-	put(m, cl, "operator", S(m, "In"));
-	struct value *cvals = L(m);
-	push(m, cvals, S(m, cluster));
-	put(m, cl, "values", cvals);
-	push(m, exprs, cl);
-	struct value *sel = M(m);
-	put(m, sel, "matchExpressions", exprs);
-	struct value *term = M(m);
-	put(m, term, "labelSelector", sel);
-	put(m, term, "topologyKey", S(m, "kubernetes.io/hostname"));
-	struct value *terms = L(m);
-	push(m, terms, term);
-	struct value *paa = M(m);
-	put(m, paa, "requiredDuringSchedulingIgnoredDuringExecution", terms);
-	struct value *aff = M(m);
-	put(m, aff, "podAntiAffinity", paa);
-	return aff;
-}
-
 /* GKE taint effects are spelled differently in Kubernetes and Terraform. */
 static const char *tf_effect(const char *k8s)
 {
@@ -342,8 +310,6 @@ static void build_pool(struct mb *m, struct value *kafka, const char *key, const
 		       long long first_id, struct value *platform)
 {
 	const struct value *spec_pool = sget(m->spec, arena_printf(m->a, "kafka.%s", key));
-	const char *cluster = need_str(m, kafka, "clusterName");
-	const char *pool_name = need_str(m, spec_pool, "poolName");
 	struct value *pool = M(m);
 	put(m, pool, "name", SN(m, spec_pool, "poolName"));
 	put(m, pool, "role", S(m, role));
@@ -356,7 +322,6 @@ static void build_pool(struct mb *m, struct value *kafka, const char *key, const
 	put(m, pool, "resources", or_default((struct value *)sget(spec_pool, "resources"), N(m)));
 	put(m, pool, "antiAffinity", BN(m, spec_pool, "antiAffinity"));
 	put(m, pool, "dedicatedNodes", BN(m, spec_pool, "dedicatedNodes"));
-	struct value *affinity = need_bool(m, spec_pool, "antiAffinity") ? anti_affinity(m, cluster, pool_name) : NULL;
 	/* Pods tolerate the dedicated node pool's taint, and select its label. */
 	struct value *tolerations = L(m);
 	const struct value *taint = map_get(platform, "taint");
@@ -368,29 +333,11 @@ static void build_pool(struct mb *m, struct value *kafka, const char *key, const
 		put(m, t, "effect", map_get(taint, "effect"));
 		push(m, tolerations, t);
 	}
-	/* Strimzi's pod template has no nodeSelector: require the node pool's
-	 * labels through node affinity instead. */
+	/* The node pool's labels the pods require (common/pool-affinity.yaml
+	 * writes the affinity): on GKE, for pools on the dedicated nodes. */
 	const struct value *labels = map_get(platform, "nodeLabels");
-	if (labels && labels->kind == V_MAP && labels->map.n && need_bool(m, spec_pool, "dedicatedNodes")) {
-		struct value *exprs = L(m);
-		for (size_t i = 0; i < labels->map.n; i++) {
-			struct value *e = M(m), *vals = L(m);
-			put(m, e, "key", labels->map.items[i].key);
-			put(m, e, "operator", S(m, "In"));
-			push(m, vals, labels->map.items[i].val);
-			put(m, e, "values", vals);
-			push(m, exprs, e);
-		}
-		struct value *term = M(m), *terms = L(m), *req = M(m), *na = M(m);
-		put(m, term, "matchExpressions", exprs);
-		push(m, terms, term);
-		put(m, req, "nodeSelectorTerms", terms);
-		put(m, na, "requiredDuringSchedulingIgnoredDuringExecution", req);
-		if (!affinity)
-			affinity = M(m);
-		put(m, affinity, "nodeAffinity", na);
-	}
-	put(m, pool, "affinity", affinity ? affinity : N(m));
+	bool select = labels && labels->kind == V_MAP && labels->map.n && need_bool(m, spec_pool, "dedicatedNodes");
+	put(m, pool, "nodeLabels", select ? (struct value *)labels : M(m));
 	put(m, pool, "tolerations", tolerations);
 	struct value *ann = M(m);
 	if (need_bool(m, m->spec, "kafka.metrics.prometheusScraping"))
@@ -547,18 +494,6 @@ static void build_kafka(struct mb *m, struct value *model)
 	put(m, model, "kafka", k);
 }
 
-/* Service annotations that pin a load balancer address on bare metal. */
-static struct value *lb_annotations(struct mb *m, const struct value *platform, const char *ip)
-{
-	struct value *a = M(m);
-	if (v_as_bool(map_get(platform, "bareMetal"), false)) {
-		put(m, a, "metallb.io/address-pool", map_get(platform, "addressPool"));
-		if (ip)
-			put(m, a, "metallb.io/loadBalancerIPs", S(m, ip));
-	}
-	return a;
-}
-
 static void build_external(struct mb *m, struct value *model)
 {
 	struct value *e = M(m);
@@ -581,7 +516,6 @@ static void build_external(struct mb *m, struct value *model)
 	struct value *b = M(m);
 	put(m, b, "host", S(m, bhost));
 	put(m, b, "ip", S(m, bip));
-	put(m, b, "annotations", lb_annotations(m, platform, bip));
 	put(m, b, "loadBalancerIP", gke && bip ? S(m, bip) : N(m));
 	put(m, e, "bootstrap", b);
 
@@ -607,7 +541,6 @@ static void build_external(struct mb *m, struct value *model)
 		put(m, o, "nodeId", I(m, id));
 		put(m, o, "host", S(m, host));
 		put(m, o, "ip", S(m, ip));
-		put(m, o, "annotations", lb_annotations(m, platform, ip));
 		put(m, o, "loadBalancerIP", gke && ip ? S(m, ip) : N(m));
 		push(m, brokers, o);
 		if (host) {

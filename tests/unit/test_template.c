@@ -464,6 +464,11 @@ static void test_functions(void)
 	CHECK_STR("include() in the current scope",
 		  render("- $for u in users:\n    name: ${u.name}\n    labels: ${include('shared/labels.yaml')}\n"),
 		  "[{name: \"alice\", labels: {app: \"alerts\"}}, {name: \"bob\", labels: {app: \"alerts\"}}]");
+	CHECK_STR("include(path, arg) binds arg in the included file",
+		  render("- $for u in users:\n    ${include('shared/who.yaml', u)}\n"),
+		  "[{who: \"alice\"}, {who: \"bob\"}]");
+	CHECK_STR("include(path, arg): arg is not seen after it", render("a: ${include('shared/who.yaml')}\n"), "FAIL");
+	EVERR("include('a', 1, 2)", "e:1:1: tmpl-syntax: syntax error in expression: include() takes 1 or 2 arguments, not 3 | call it as include(path[, arg])");
 	CHECK_STR("include() of a missing file", render("a: ${include('nope.yaml')}\n"), "FAIL");
 	CHECK_STR("include() of a missing file: message", diags_str() + strlen(diags_str()) -
 		  strlen("nope.yaml"), "nope.yaml");
