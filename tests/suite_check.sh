@@ -1,5 +1,7 @@
-# suite_check.sh - `asbgen check` (sourced by tests/run.sh: uses its ok,
-# notok, fold, section, $ASBGEN, $PY, $CONF, $TMP and $ENV_TABLE).
+#!/bin/sh
+# suite_check.sh - `asbgen check`.
+#
+#   sh tests/suite_check.sh     (alone; or sh tests/run.sh check)
 #
 # (a) `asbgen check --crds` agrees with crdcheck.py on every file of out/
 #     (each environment with its Strimzi version's CRDs, plus the registry
@@ -11,6 +13,9 @@
 #
 # CHECK_UPDATE=1 sh tests/run.sh rewrites the .expect files; read every
 # one afterwards (a wrong position or an unclear message is a code bug).
+
+. "$(dirname "$0")/lib.sh"
+suite suite_check.sh
 
 section "check: asbgen check --crds / --schema"
 CB=tests/crd-broken
@@ -98,7 +103,7 @@ else
 	notok "check --schema schemas/environment.schema.json environments/*.yaml is clean" "$out"
 fi
 
-# (c) exit codes (expect_exit comes from run.sh; it runs in $B)
+# (c) exit codes (expect_exit comes from lib.sh; it runs in $B)
 expect_exit 0 "check --crds: valid manifests" "$ASBGEN" check $BROKEN_CRDS_ABS "$ROOT/$CB/kafkatopic-preserve-unknown.yaml"
 expect_exit 1 "check --crds: an invalid manifest" "$ASBGEN" check $BROKEN_CRDS_ABS "$ROOT/$CB/kafkatopic-unknown-field.yaml"
 expect_exit 0 "check --crds: an apiVersion not served is a warning" "$ASBGEN" check $BROKEN_CRDS_ABS "$ROOT/$CB/kafka-wrong-apiversion.yaml"
