@@ -11,7 +11,8 @@
 #   TMP      a temporary directory, removed on exit (the cleanup function;
 #            a script that starts servers traps EXIT itself and calls it)
 #   ok NAME / notok NAME [DETAIL] / check NAME COMMAND... / fold FILE [PREFIX]
-#   section TITLE / expect_exit WANT NAME COMMAND... / finish
+#   run_folded NAME OUT COMMAND... / section TITLE / expect_exit WANT NAME
+#   COMMAND... / diagnostics_json FILE [ASSERT] / env_of SPEC DEFAULT / finish
 #   setup    the suites' fixtures: asbgen is built, ENV_SPECS and ENV_TABLE
 #            (one "SPEC NAME STRIMZI-VERSION" line per environment), MIN, and
 #            B (a scratch directory that expect_exit runs in)
@@ -132,6 +133,21 @@ expect_exit() {
 	else
 		notok "$name (exit $want)" "exit $rc; stdout: $(head -c 2000 "$TMP/e.out"); stderr: $(head -c 2000 "$TMP/e.err")"
 	fi
+}
+
+# diagnostics_json FILE [ASSERT]: FILE is valid against
+# schemas/diagnostics.schema.json (Python's jsonschema) and ASSERT, a Python
+# expression on the document `doc`, holds; else prints why, and fails.
+diagnostics_json() {
+	"$PY" -c '
+import json, sys, jsonschema
+with open("schemas/diagnostics.schema.json") as f:
+    schema = json.load(f)
+with open(sys.argv[1]) as f:
+    doc = json.load(f)
+jsonschema.validate(doc, schema)
+assert eval(sys.argv[2]), doc
+' "$1" "${2:-True}" 2>&1
 }
 
 # finish: the closing line; the exit status says whether anything failed.

@@ -12,7 +12,7 @@
 # committed environments diff clean, hand edits in a copy of out/ show up,
 # --base against a git repository made here, and errors.
 #
-# DIFF_UPDATE=1 sh tests/run.sh rewrites the expected files; read every
+# DIFF_UPDATE=1 sh tests/suite_diff.sh rewrites the expected files; read every
 # change before committing it.
 
 . "$(dirname "$0")/lib.sh"

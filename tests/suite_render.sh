@@ -155,15 +155,7 @@ expect_exit 2 "validate: unknown format" "$ASBGEN" validate --format xml "$ROOT/
 (cd "$B" && "$ASBGEN" validate --format json bad.yaml) >"$TMP/j.out" 2>"$TMP/j.err"
 rc=$?
 if [ -f schemas/diagnostics.schema.json ]; then
-	if [ "$rc" -eq 1 ] && out=$("$PY" -c '
-import json, sys, jsonschema
-with open(sys.argv[1]) as f:
-    schema = json.load(f)
-with open(sys.argv[2]) as f:
-    doc = json.load(f)
-jsonschema.validate(doc, schema)
-assert isinstance(doc, list) and doc, "no diagnostics"
-' schemas/diagnostics.schema.json "$TMP/j.out" 2>&1); then
+	if [ "$rc" -eq 1 ] && out=$(diagnostics_json "$TMP/j.out" 'isinstance(doc, list) and doc'); then
 		ok "validate --format json: output follows schemas/diagnostics.schema.json"
 	else
 		notok "validate --format json: output follows schemas/diagnostics.schema.json" \

@@ -170,18 +170,31 @@ static inline struct value *ec_yaml_doc(struct arena *A, struct value *s)
 	return doc;
 }
 
+/* Parts of both "everything" documents: empty collections at every depth,
+ * and a user as the templates build one. */
+#define EC_EMPTIES "\"empty\": {\"m\": {}, \"s\": [], \"nested\": [[], {}, [[]], {\"x\": {}}]}"
+#define EC_USERS                                                                                  \
+	"\"users\": [{\"name\": \"alerce\", \"acls\": [{\"resource\": {\"type\": \"topic\", \"name\": " \
+	"\"alerts-simulated\"}, \"operations\": [\"Read\", \"Describe\"]}]}]"
+
+/* DOC with every tricky string under MAP_KEY (as keys and values) and
+ * SEQ_KEY (as items). */
+static inline struct value *ec_add_tricky(struct arena *A, struct value *doc, const char *map_key, const char *seq_key)
+{
+	map_put(A, doc, v_str(A, NULL, map_key), ec_tricky_map(A));
+	map_put(A, doc, v_str(A, NULL, seq_key), ec_tricky_seq(A));
+	return doc;
+}
+
 /* Everything in one document: numbers at their limits, empties, nesting,
  * every tricky string, a long key and a long string. */
 static inline struct value *ec_yaml_big(struct arena *A)
 {
 	struct value *big = ec_json(A, "{\"ints\": [0, -1, 300000000000, 9223372036854775807], \"floats\": [1.0, 0.1, -0.0, 1e-7,"
 				   " 1e21, 5e-324, 1.7976931348623157e308, -2.5], \"bools\": [true, false],"
-				   " \"null\": null, \"empty\": {\"m\": {}, \"s\": [], \"nested\": [[], {}, [[]], {\"x\": {}}]},"
-				   " \"users\": [{\"name\": \"alerce\", \"acls\": [{\"resource\": {\"type\": \"topic\","
-				   " \"name\": \"alerts-simulated\"}, \"operations\": [\"Read\", \"Describe\"]}]}]}");
+				   " \"null\": null, " EC_EMPTIES ", " EC_USERS "}");
 	seq_push(A, v_path(big, "ints"), v_int(A, NULL, LLONG_MIN));
-	map_put(A, big, v_str(A, NULL, "tricky-map"), ec_tricky_map(A));
-	map_put(A, big, v_str(A, NULL, "tricky-seq"), ec_tricky_seq(A));
+	ec_add_tricky(A, big, "tricky-map", "tricky-seq");
 	map_put(A, big, v_strn(A, NULL, long_key, strlen(long_key)), v_strn(A, NULL, long_str, strlen(long_str)));
 	return big;
 }
@@ -216,14 +229,9 @@ static inline struct value *ec_hcl_doc(struct arena *A, struct value *s)
 static inline struct value *ec_hcl_big(struct arena *A)
 {
 	struct value *doc = ec_json(A, "{\"ints\": [0, -1, 300000000000, 9007199254740993], \"floats\": [1.0, 0.1, -2.5, 1e-7, 1e21,"
-				   " 1.7976931348623157e308], \"bools\": [true, false], \"nothing\": null,"
-				   " \"empty\": {\"m\": {}, \"s\": [], \"nested\": [[], {}, [[]], {\"x\": {}}]},"
-				   " \"users\": [{\"name\": \"alerce\", \"acls\": [{\"resource\": {\"type\": \"topic\","
-				   " \"name\": \"alerts-simulated\"}, \"operations\": [\"Read\", \"Describe\"]}]}],"
+				   " 1.7976931348623157e308], \"bools\": [true, false], \"nothing\": null, " EC_EMPTIES ", " EC_USERS ","
 				   " \"keywords\": {\"null\": 1, \"true\": 2, \"false\": 3, \"for\": 4, \"in\": 5, \"if\": 6}}");
-	map_put(A, doc, v_str(A, NULL, "tricky_map"), ec_tricky_map(A));
-	map_put(A, doc, v_str(A, NULL, "tricky_seq"), ec_tricky_seq(A));
-	return doc;
+	return ec_add_tricky(A, doc, "tricky_map", "tricky_seq");
 }
 
 #endif

@@ -173,17 +173,56 @@ struct yload {
 
 static struct value *yl_node(struct yload *y, yaml_event_t *ev);
 
+/* The next event; false (and y->why) when libyaml fails. */
+static bool yl_parse(struct yload *y, yaml_event_t *ev)
+{
+	if (yaml_parser_parse(&y->p, ev))
+		return true;
+	snprintf(y->why, sizeof y->why, "libyaml: %s at %zu:%zu", y->p.problem ? y->p.problem : "?",
+		 y->p.problem_mark.line + 1, y->p.problem_mark.column + 1);
+	return false;
+}
+
 static struct value *yl_next(struct yload *y)
 {
 	yaml_event_t ev;
-	if (!yaml_parser_parse(&y->p, &ev)) {
-		snprintf(y->why, sizeof y->why, "libyaml: %s at %zu:%zu", y->p.problem ? y->p.problem : "?",
-			 y->p.problem_mark.line + 1, y->p.problem_mark.column + 1);
+	if (!yl_parse(y, &ev))
 		return NULL;
-	}
 	struct value *v = yl_node(y, &ev);
 	yaml_event_delete(&ev);
 	return v;
+}
+
+/* The items of sequence C, or the pairs of mapping C (string keys only),
+ * up to the END event. */
+static struct value *yl_collection(struct yload *y, struct value *c, yaml_event_type_t end)
+{
+	struct value *key = NULL;
+	for (;;) {
+		yaml_event_t e;
+		if (!yl_parse(y, &e))
+			return NULL;
+		if (e.type == end) {
+			yaml_event_delete(&e);
+			return c;
+		}
+		struct value *v = yl_node(y, &e);
+		yaml_event_delete(&e);
+		if (!v)
+			return NULL;
+		if (c->kind == V_SEQ) {
+			seq_push(A, c, v);
+		} else if (!key) {
+			if (v->kind != V_STRING) {
+				snprintf(y->why, sizeof y->why, "key read as %s", vkind_name(v->kind));
+				return NULL;
+			}
+			key = v;
+		} else {
+			map_put(A, c, key, v);
+			key = NULL;
+		}
+	}
 }
 
 /* Resolve a plain scalar by the core schema, and refuse one that YAML 1.1
@@ -230,51 +269,10 @@ static struct value *yl_node(struct yload *y, yaml_event_t *ev)
 	case YAML_SCALAR_EVENT:
 		return yl_scalar(y, (const char *)ev->data.scalar.value, ev->data.scalar.length,
 				 ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE);
-	case YAML_SEQUENCE_START_EVENT: {
-		struct value *s = v_seq(A, NULL);
-		for (;;) {
-			yaml_event_t e;
-			if (!yaml_parser_parse(&y->p, &e)) {
-				snprintf(y->why, sizeof y->why, "libyaml: %s", y->p.problem ? y->p.problem : "?");
-				return NULL;
-			}
-			if (e.type == YAML_SEQUENCE_END_EVENT) {
-				yaml_event_delete(&e);
-				return s;
-			}
-			struct value *item = yl_node(y, &e);
-			yaml_event_delete(&e);
-			if (!item)
-				return NULL;
-			seq_push(A, s, item);
-		}
-	}
-	case YAML_MAPPING_START_EVENT: {
-		struct value *m = v_map(A, NULL);
-		for (;;) {
-			yaml_event_t e;
-			if (!yaml_parser_parse(&y->p, &e)) {
-				snprintf(y->why, sizeof y->why, "libyaml: %s", y->p.problem ? y->p.problem : "?");
-				return NULL;
-			}
-			if (e.type == YAML_MAPPING_END_EVENT) {
-				yaml_event_delete(&e);
-				return m;
-			}
-			struct value *k = yl_node(y, &e);
-			yaml_event_delete(&e);
-			if (!k)
-				return NULL;
-			if (k->kind != V_STRING) {
-				snprintf(y->why, sizeof y->why, "key read as %s", vkind_name(k->kind));
-				return NULL;
-			}
-			struct value *v = yl_next(y);
-			if (!v)
-				return NULL;
-			map_put(A, m, k, v);
-		}
-	}
+	case YAML_SEQUENCE_START_EVENT:
+		return yl_collection(y, v_seq(A, NULL), YAML_SEQUENCE_END_EVENT);
+	case YAML_MAPPING_START_EVENT:
+		return yl_collection(y, v_map(A, NULL), YAML_MAPPING_END_EVENT);
 	default:
 		snprintf(y->why, sizeof y->why, "unexpected libyaml event %d", ev->type);
 		return NULL;
@@ -292,9 +290,7 @@ static struct value *libyaml_load(const char *text, size_t len, char *why, size_
 	yaml_event_t ev;
 	int ndocs = 0;
 	for (;;) {
-		if (!yaml_parser_parse(&y.p, &ev)) {
-			snprintf(y.why, sizeof y.why, "libyaml: %s at %zu:%zu", y.p.problem ? y.p.problem : "?",
-				 y.p.problem_mark.line + 1, y.p.problem_mark.column + 1);
+		if (!yl_parse(&y, &ev)) {
 			root = NULL;
 			break;
 		}
