@@ -52,10 +52,12 @@ $(BUILD)/%.o: compiler/%.c $(HDRS) | $(BUILD)
 $(BUILD):
 	mkdir -p $(BUILD)/tests $(BUILD)/tools
 
-$(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h tests/unit/unit_spec.h $(LIBOBJS) | $(BUILD)
+TEST_HDRS := $(wildcard tests/unit/*.h tests/tools/*.h)
+
+$(BUILD)/tests/%: tests/unit/%.c $(TEST_HDRS) $(LIBOBJS) | $(BUILD)
 	$(CC) $(CFLAGS) -Icompiler -o $@ $< $(LIBOBJS) $(LDFLAGS) $(LDLIBS) -lyaml
 
-$(BUILD)/tools/%: tests/tools/%.c $(LIBOBJS) | $(BUILD)
+$(BUILD)/tools/%: tests/tools/%.c $(TEST_HDRS) $(LIBOBJS) | $(BUILD)
 	$(CC) $(CFLAGS) -Icompiler -o $@ $< $(LIBOBJS) $(LDFLAGS) $(LDLIBS) -lyaml
 
 deps-build:

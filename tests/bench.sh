@@ -10,18 +10,23 @@
 #
 # Uses ${ASBGEN_BUILD:-build}/asbgen (else ./asbgen).
 set -eu
-export LC_ALL=C NO_COLOR=1
-
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
-cd "$ROOT"
-BUILD=${ASBGEN_BUILD:-build}
-ASBGEN=$ROOT/$BUILD/asbgen
+LIB_TMP_PREFIX=asbgen-bench
+. "$(dirname "$0")/lib.sh"
 [ -x "$ASBGEN" ] || ASBGEN=$ROOT/asbgen
-PY=/usr/bin/python3
 
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/asbgen-bench.XXXXXX")
-trap 'rm -rf "$TMP"' EXIT
-trap 'rm -rf "$TMP"; exit 130' INT TERM HUP
+# time_best COMMAND...: run COMMAND 3 times (output to /dev/null); set $best to
+# the fastest wall time in ms.
+time_best() {
+	best=
+	for i in 1 2 3; do
+		t0=$(now_ns)
+		"$@" >/dev/null
+		t1=$(now_ns)
+		ms=$(((t1 - t0) / 1000000))
+		if [ -z "$best" ] || [ "$ms" -lt "$best" ]; then best=$ms; fi
+	done
+}
+now_ns() { date +%s%N; }
 
 "$PY" - "$TMP" <<'PYEOF'
 import os, sys
@@ -60,20 +65,16 @@ for i in range(1000):
             f.write(f"  - {{name: user-{u}, topics: [topic-{u % 5}]}}\n")
 PYEOF
 
-now_ns() { date +%s%N; }
 spec_bytes=$(wc -c <"$TMP/large.yaml" | tr -d ' ')
 echo "asbgen bench: $("$ASBGEN" version 2>/dev/null || echo '?') ($ASBGEN)"
 echo "spec: 10,000 users x 2 topics, 100 topics: $spec_bytes bytes"
 
-best=
-for i in 1 2 3; do
+# a fresh directory each time
+fresh_render() {
 	rm -rf "$TMP/out"
-	t0=$(now_ns)
-	"$ASBGEN" render -q "$TMP/large.yaml" -o "$TMP/out" >/dev/null
-	t1=$(now_ns)
-	ms=$(((t1 - t0) / 1000000))
-	if [ -z "$best" ] || [ "$ms" -lt "$best" ]; then best=$ms; fi
-done
+	"$ASBGEN" render -q "$TMP/large.yaml" -o "$TMP/out"
+}
+time_best fresh_render
 out_bytes=$(find "$TMP/out" -type f -exec cat {} + | wc -c | tr -d ' ')
 files=$(find "$TMP/out" -type f | wc -l | tr -d ' ')
 awk -v ms="$best" -v b="$out_bytes" -v f="$files" 'BEGIN {
@@ -82,25 +83,11 @@ awk -v ms="$best" -v b="$out_bytes" -v f="$files" 'BEGIN {
 
 # Again into the same directory: every file exists and is unchanged, so
 # nothing is written (each file is compared with the disk).
-best=
-for i in 1 2 3; do
-	t0=$(now_ns)
-	"$ASBGEN" render -q "$TMP/large.yaml" -o "$TMP/out" >/dev/null
-	t1=$(now_ns)
-	ms=$(((t1 - t0) / 1000000))
-	if [ -z "$best" ] || [ "$ms" -lt "$best" ]; then best=$ms; fi
-done
+time_best "$ASBGEN" render -q "$TMP/large.yaml" -o "$TMP/out"
 echo "render again, nothing changed: $files files compared in $best ms (best of 3)"
 
 # The same without the file system: --stdout into /dev/null.
-best=
-for i in 1 2 3; do
-	t0=$(now_ns)
-	"$ASBGEN" render --stdout "$TMP/large.yaml" >/dev/null
-	t1=$(now_ns)
-	ms=$(((t1 - t0) / 1000000))
-	if [ -z "$best" ] || [ "$ms" -lt "$best" ]; then best=$ms; fi
-done
+time_best "$ASBGEN" render --stdout "$TMP/large.yaml"
 awk -v ms="$best" -v b="$out_bytes" 'BEGIN {
 	printf "render --stdout: %.1f MB in %d ms (best of 3) = %.0f MB/s (no file writes)\n", b / 1e6, ms, (ms > 0 ? b / 1e6 / (ms / 1000) : 0)
 }'
@@ -120,12 +107,5 @@ fi
 awk -v k="$rss" 'BEGIN { printf "render: peak RSS %.1f MiB\n", k / 1024 }'
 
 # Validate 1,000 environments in one process.
-best=
-for i in 1 2 3; do
-	t0=$(now_ns)
-	"$ASBGEN" validate "$TMP"/many/*.yaml >/dev/null
-	t1=$(now_ns)
-	ms=$(((t1 - t0) / 1000000))
-	if [ -z "$best" ] || [ "$ms" -lt "$best" ]; then best=$ms; fi
-done
+time_best "$ASBGEN" validate "$TMP"/many/*.yaml
 awk -v ms="$best" 'BEGIN { printf "validate: 1,000 environment files in %d ms (best of 3) = %.2f ms per file\n", ms, ms / 1000 }'

@@ -328,38 +328,34 @@ def facets_service(o, f, objs, renames):
     f["selects"] = ",".join(sorted(selected))
 
 
+# kind -> the function adding its facets (Kafka and Service take more).
+FACETS = {
+    "KafkaUser": facets_kafkauser,
+    "KafkaTopic": facets_kafkatopic,
+    "KafkaNodePool": facets_nodepool,
+    "StrimziSchemaRegistry": facets_ssr,
+    "VaultSecret": facets_vaultsecret,
+    "Certificate": facets_certificate,
+    "Ingress": facets_ingress,
+    "Job": facets_job,
+    "Deployment": facets_deployment,
+}
+
+
 def facets(o, objs, renames):
     kind = o.get("kind")
     name = get(o, "metadata/name")
     f = {"apiVersion": s(o.get("apiVersion"))}
     if kind.startswith("Kafka"):
         f["label.strimzi.io/cluster"] = s(get(o, "metadata/labels/strimzi.io/cluster"))
-    if kind == "KafkaUser":
-        facets_kafkauser(o, f)
-    elif kind == "KafkaTopic":
-        facets_kafkatopic(o, f)
-    elif kind == "KafkaNodePool":
-        facets_nodepool(o, f)
-    elif kind == "Kafka":
+    if kind == "Kafka":
         del f["label.strimzi.io/cluster"]
         facets_kafka(o, f, f"{kind}/{name}")
-    elif kind == "StrimziSchemaRegistry":
-        facets_ssr(o, f)
-    elif kind == "VaultSecret":
-        facets_vaultsecret(o, f)
-    elif kind == "Certificate":
-        facets_certificate(o, f)
-    elif kind == "Ingress":
-        facets_ingress(o, f)
-    elif kind == "Job":
-        facets_job(o, f)
-    elif kind == "Deployment":
-        facets_deployment(o, f)
     elif kind == "Service":
         facets_service(o, f, objs, renames)
-    elif kind == "ServiceAccount":
-        pass
-    else:
+    elif kind in FACETS:
+        FACETS[kind](o, f)
+    elif kind != "ServiceAccount":
         f["spec"] = s(o.get("spec"))  # unknown kind: all of it
     return f
 

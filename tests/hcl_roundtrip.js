@@ -1,27 +1,34 @@
 #!/usr/bin/env node
-// Check that an HCL parser reads back what the .tfvars emitter meant.
+// Does HashiCorp's HCL parser read back what the .tfvars emitter meant?
 //
-//   node tests/hcl_roundtrip.js TFVARS JSON [TFVARS JSON ...]
+//   node tests/hcl_roundtrip.js INTENDED.json DIR
 //
-// Each TFVARS file is parsed with @cdktf/hcl2json (HashiCorp's hclsyntax
-// parser compiled to WebAssembly; install with `npm install --prefix tests`).
-// The result must equal the value in JSON: same types, same strings, same
-// items in order; object keys compared as sets (hcl2json sorts them).
-// hcl2json writes strings as Terraform JSON templates: a literal "${" or "%{"
-// comes out as "$${" or "%%{", an interpolation as "${".  So the expected
+// The same interface as tests/yaml_roundtrip.py (tests/intended.py says what
+// INTENDED.json and DIR are): for every intended .tfvars/.hcl output, one
+// line "ok - DIR/PATH" or "not ok - DIR/PATH: why"; a file in DIR with those
+// extensions that is not intended, or an intended one not in DIR, fails;
+// a "must_fail" file must be rejected.  Exit 1 on a failure, 2 on usage.
+//
+// The parser is @cdktf/hcl2json (HashiCorp's hclsyntax compiled to
+// WebAssembly; `sh tests/deps.sh test` installs it under tests/node_modules).
+// For a .tfvars file it returns plain JSON values for the attributes, but
+// writes every string as a Terraform JSON template: a literal "${" or "%{"
+// comes out as "$${" or "%%{", an interpolation as "${".  So the intended
 // strings (and keys) are escaped that way before comparing, and a string the
-// emitter failed to escape shows up as a difference.
-// Numbers compare as JavaScript numbers (both sides lose the same precision
-// above 2^53).  Prints "ok - FILE" or "not ok - FILE: why"; exits 1 on failure.
+// emitter failed to escape shows up as a difference.  Object keys compare as
+// sets (hcl2json sorts them); numbers as JavaScript numbers (doubles: both
+// sides lose the same precision above 2^53).
 'use strict';
 const fs = require('fs');
 const path = require('path');
+
+const EXTS = ['.tfvars', '.hcl'];
 
 let parse;
 try {
   ({ parse } = require(path.join(__dirname, 'node_modules', '@cdktf', 'hcl2json')));
 } catch (e) {
-  console.log('not ok - hcl2json: cannot load @cdktf/hcl2json (run: npm install --prefix tests): ' + e.message);
+  console.log('not ok - hcl2json: cannot load @cdktf/hcl2json (run: sh tests/deps.sh test): ' + e.message);
   process.exit(1);
 }
 
@@ -35,10 +42,15 @@ function kind(v) {
   return typeof v;
 }
 
-// null when equal, else where and how they differ
+function show(v) {
+  const s = JSON.stringify(v);
+  return s.length <= 80 ? s : s.slice(0, 77) + '...';
+}
+
+// null when equal, else where and how they first differ
 function diff(got, want, where) {
   const kg = kind(got), kw = kind(want);
-  if (kg !== kw) return `${where}: want ${kw} ${JSON.stringify(want)}, got ${kg} ${JSON.stringify(got)}`;
+  if (kg !== kw) return `${where}: want ${kw} ${show(want)}, got ${kg} ${show(got)}`;
   if (kw === 'list') {
     if (got.length !== want.length) return `${where}: want ${want.length} items, got ${got.length}`;
     for (let i = 0; i < want.length; i++) {
@@ -48,57 +60,72 @@ function diff(got, want, where) {
     return null;
   }
   if (kw === 'object') {
-    const gk = Object.keys(got).sort(), wk = Object.keys(want).sort();
+    const wmap = new Map(Object.keys(want).map((k) => [template(k), want[k]]));
+    if (wmap.size !== Object.keys(want).length) return `${where}: two intended keys are the same once escaped`;
+    const gk = Object.keys(got).sort(), wk = [...wmap.keys()].sort();
     if (JSON.stringify(gk) !== JSON.stringify(wk))
       return `${where}: want keys ${JSON.stringify(wk)}, got ${JSON.stringify(gk)}`;
-    for (const k of wk) {
-      const d = diff(got[k], want[k], `${where}.${k}`);
+    for (const [k, wv] of wmap) {
+      const d = diff(got[k], wv, `${where}.${k}`);
       if (d) return d;
     }
     return null;
   }
   if (kw === 'string') want = template(want);
-  if (got !== want) return `${where}: want ${JSON.stringify(want)}, got ${JSON.stringify(got)}`;
+  if (got !== want) return `${where}: want ${show(want)}, got ${show(got)}`;
   return null;
 }
 
-function templateKeys(v) {
-  if (Array.isArray(v)) return v.map(templateKeys);
-  if (v !== null && typeof v === 'object') {
-    const o = {};
-    for (const k of Object.keys(v)) o[template(k)] = templateKeys(v[k]);
-    return o;
-  }
-  return v;
+// every file under dir, sorted as tests/intended.py walks
+function walk(dir, out) {
+  for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name)))
+    if (e.isDirectory()) walk(path.join(dir, e.name), out);
+    else out.push(path.join(dir, e.name));
+  return out;
 }
 
 async function main(argv) {
-  if (argv.length < 2 || argv.length % 2) {
-    console.error('usage: node tests/hcl_roundtrip.js TFVARS JSON [TFVARS JSON ...]');
+  if (argv.length !== 2 || !fs.existsSync(argv[1]) || !fs.statSync(argv[1]).isDirectory()) {
+    console.error('usage: node tests/hcl_roundtrip.js INTENDED.json DIR');
     return 2;
   }
+  const top = JSON.parse(fs.readFileSync(argv[0], 'utf8'));
+  const mustFail = new Set(top.must_fail || []);
+  const dir = argv[1].replace(/\/+$/, '') || '/';
   let failed = 0;
-  for (let i = 0; i < argv.length; i += 2) {
-    const file = argv[i];
-    let why = null;
+  const report = (file, why) => {
+    if (why) failed++;
+    console.log(why ? `not ok - ${file}: ${why}` : `ok - ${file}`);
+  };
+  const intended = new Set();
+  for (const [rel, want] of Object.entries(top.outputs)) {
+    if (!EXTS.includes(path.extname(rel))) continue;
+    const file = path.normalize(path.join(dir, rel));
+    intended.add(file);
+    if (!fs.existsSync(file) || !fs.statSync(file).isFile()) {
+      report(file, 'intended output is not on disk');
+      continue;
+    }
+    let why;
     try {
-      const want = templateKeys(JSON.parse(fs.readFileSync(argv[i + 1], 'utf8')));
-      const got = await parse(path.basename(file), fs.readFileSync(file, 'utf8'));
-      why = diff(got, want, '$');
+      why = diff(await parse(path.basename(file), fs.readFileSync(file, 'utf8')), want, '$');
     } catch (e) {
       why = 'parse error: ' + String(e && e.message ? e.message : e).replace(/\n/g, ' ');
     }
-    if (why) {
-      failed++;
-      console.log(`not ok - ${file}: ${why}`);
+    if (mustFail.has(rel)) {
+      report(file, why ? null : 'wrong on purpose, but the checker accepted it');
+      if (why) console.log(`    rejected as it must be: ${why}`);
     } else {
-      console.log(`ok - ${file}`);
+      report(file, why);
     }
   }
+  for (const file of walk(dir, []))
+    if (EXTS.includes(path.extname(file)) && !intended.has(path.normalize(file)))
+      report(path.normalize(file), 'on disk but not an intended output');
   return failed ? 1 : 0;
 }
 
-main(process.argv.slice(2)).then((rc) => process.exit(rc), (e) => {
+main(process.argv.slice(2)).then((rc) => { process.exitCode = rc; }, (e) => {
   console.log('not ok - hcl_roundtrip: ' + e);
-  process.exit(1);
+  process.exitCode = 1;
 });

@@ -129,13 +129,15 @@ def make_handler(store, args):
         def log_message(self, fmt, *a):
             pass
 
-        def send_json(self, code, body):
-            data = json.dumps(body).encode()
+        def send_body(self, code, content_type, data):
             self.send_response(code)
-            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
             self.wfile.write(data)
+
+        def send_json(self, code, body):
+            self.send_body(code, "application/json", json.dumps(body).encode())
 
         def do_GET(self):
             url = urllib.parse.urlsplit(self.path)
@@ -160,23 +162,13 @@ def make_handler(store, args):
                 self.send_json(403, status(403, "Forbidden", "forbidden: " + echo_text(args.echo)))
                 return
             if args.mode == "junk":
-                data = b"<html><body>Please log in</body></html>\n"
-                self.send_response(200)
-                self.send_header("Content-Type", "text/html")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                self.send_body(200, "text/html", b"<html><body>Please log in</body></html>\n")
                 return
             if args.mode == "401" or (args.token and auth != "Bearer " + args.token):
                 self.send_json(401, status(401, "Unauthorized", "Unauthorized"))
                 return
             if args.mode == "notfound":
-                data = b"<html><body>404 Not Found</body></html>\n"
-                self.send_response(404)
-                self.send_header("Content-Type", "text/html")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                self.send_body(404, "text/html", b"<html><body>404 Not Found</body></html>\n")
                 return
             if args.mode == "403get" and "/namespaces/" in url.path:
                 self.send_json(403, status(403, "Forbidden", "forbidden: RBAC: access denied"))

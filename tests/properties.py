@@ -1,11 +1,16 @@
 #!/usr/bin/python3
-"""A faithful reader of Java .properties files, for the tests.
+"""Does a Java Properties reader read back what the emitter meant?
 
-    /usr/bin/python3 tests/properties.py FILE...
+    /usr/bin/python3 tests/properties.py INTENDED.json DIR
 
-prints, for each FILE, its entries as a JSON object ({FILE: {key: value}}),
-exactly as java.util.Properties.load(InputStream) would read them (Java 9 and
-later): the bytes are ISO-8859-1; a natural line ends at \\n, \\r or \\r\\n;
+For every intended .properties output (see tests/intended.py): the file,
+read as java.util.Properties.load does, has the intended tree's entries,
+flattened with '.' (as the emitter documents), each scalar as Java would see
+it (true/false, decimal integers, strings as they are); the same keys, no
+more, no fewer.
+
+The reader reads the file exactly as java.util.Properties.load(InputStream)
+would (Java 9 and later): the bytes are ISO-8859-1; a natural line ends at \\n, \\r or \\r\\n;
 blank lines and lines whose first non-blank character is '#' or '!' are
 comments (a comment never continues); a line ending in an odd number of
 backslashes continues on the next, whose leading blanks are dropped; the key
@@ -16,11 +21,13 @@ any other character stands for that character.  Strings are UTF-16 in Java,
 so \\uD83D\\uDE00 pairs form one character; a lone surrogate is an error.
 
 A key given twice is an error here (Java keeps the last; asbgen's emitter
-promises never to write one twice).  Exit 1 when a file cannot be read that
-way, with "FILE: why" on stderr.
+promises never to write one twice).
 """
-import json
+import os
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from intended import Map, kind, main  # noqa: E402  (tests/intended.py)
 
 BLANK = " \t\f"
 
@@ -127,23 +134,55 @@ def load_dict(data):
     return out
 
 
-def main(argv):
-    if not argv:
-        print("usage: properties.py FILE...", file=sys.stderr)
-        return 2
-    rc = 0
-    result = {}
-    for path in argv:
-        try:
-            with open(path, "rb") as f:
-                result[path] = load_dict(f.read())
-        except (OSError, PropertiesError) as e:
-            print(f"{path}: {e}", file=sys.stderr)
-            rc = 1
-    json.dump(result, sys.stdout, indent=1, ensure_ascii=False)
-    sys.stdout.write("\n")
-    return rc
+# --- the round-trip check: what the emitter was given, as Java reads it ----
+
+def java_text(v):
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, float):
+        return repr(v)
+    return v
+
+
+def flatten(tree, prefix, out):
+    for k, v in tree:
+        key = f"{prefix}.{k}" if prefix else k
+        if isinstance(v, Map):
+            flatten(v, key, out)
+        elif isinstance(v, list) or v is None:
+            raise ValueError(f"intended tree has a {kind(v)} at {key}")
+        else:
+            if key in out:
+                raise ValueError(f"intended tree flattens to {key!r} twice")
+            out[key] = v
+
+
+def check(path, want):
+    with open(path, "rb") as f:
+        got = load_dict(f.read())
+    if not isinstance(want, Map):
+        return f"intended tree is a {kind(want)}, not a mapping"
+    flat = {}
+    flatten(want, "", flat)
+    if set(got) != set(flat):
+        extra = sorted(set(got) - set(flat))
+        lost = sorted(set(flat) - set(got))
+        return f"keys differ: not intended {extra}, missing {lost}"
+    for k, w in flat.items():
+        g = got[k]
+        if isinstance(w, float):
+            try:
+                ok = float(g) == w
+            except ValueError:
+                ok = False
+        else:
+            ok = g == java_text(w)
+        if not ok:
+            return f"{k}: want {java_text(w)!r}, got {g!r}"
+    return None
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(main(sys.argv[1:], (".properties",), check, __doc__))

@@ -1,5 +1,7 @@
-# suite_check.sh - `asbgen check` (sourced by tests/run.sh: uses its ok,
-# notok, fold, section, $ASBGEN, $PY, $CONF, $TMP and $ENV_TABLE).
+#!/bin/sh
+# suite_check.sh - `asbgen check`.
+#
+#   sh tests/suite_check.sh     (alone; or sh tests/run.sh check)
 #
 # (a) `asbgen check --crds` agrees with crdcheck.py on every file of out/
 #     (each environment with its Strimzi version's CRDs, plus the registry
@@ -9,8 +11,11 @@
 #     then "exit N"), and `asbgen check --schema` passes environments/;
 # (c) exit codes.
 #
-# CHECK_UPDATE=1 sh tests/run.sh rewrites the .expect files; read every
+# CHECK_UPDATE=1 sh tests/suite_check.sh rewrites the .expect files; read every
 # one afterwards (a wrong position or an unclear message is a code bug).
+
+. "$(dirname "$0")/lib.sh"
+suite suite_check.sh
 
 section "check: asbgen check --crds / --schema"
 CB=tests/crd-broken
@@ -98,7 +103,7 @@ else
 	notok "check --schema schemas/environment.schema.json environments/*.yaml is clean" "$out"
 fi
 
-# (c) exit codes (expect_exit comes from run.sh; it runs in $B)
+# (c) exit codes (expect_exit comes from lib.sh; it runs in $B)
 expect_exit 0 "check --crds: valid manifests" "$ASBGEN" check $BROKEN_CRDS_ABS "$ROOT/$CB/kafkatopic-preserve-unknown.yaml"
 expect_exit 1 "check --crds: an invalid manifest" "$ASBGEN" check $BROKEN_CRDS_ABS "$ROOT/$CB/kafkatopic-unknown-field.yaml"
 expect_exit 0 "check --crds: an apiVersion not served is a warning" "$ASBGEN" check $BROKEN_CRDS_ABS "$ROOT/$CB/kafka-wrong-apiversion.yaml"
@@ -113,15 +118,7 @@ expect_exit 2 "check: unknown format" "$ASBGEN" check --format xml --crds "$CONF
 expect_exit 0 "asbgen check --help" "$ASBGEN" check --help
 (cd "$B" && "$ASBGEN" check --format json $BROKEN_CRDS_ABS "$ROOT/$CB/multi-document.yaml") >"$TMP/j.out" 2>"$TMP/j.err"
 rc=$?
-if [ "$rc" -eq 1 ] && out=$("$PY" -c '
-import json, sys, jsonschema
-with open(sys.argv[1]) as f:
-    schema = json.load(f)
-with open(sys.argv[2]) as f:
-    doc = json.load(f)
-jsonschema.validate(doc, schema)
-assert len(doc) == 2 and all(d["line"] > 0 for d in doc), doc
-' schemas/diagnostics.schema.json "$TMP/j.out" 2>&1); then
+if [ "$rc" -eq 1 ] && out=$(diagnostics_json "$TMP/j.out" 'len(doc) == 2 and all(d["line"] > 0 for d in doc)'); then
 	ok "check --format json: follows schemas/diagnostics.schema.json"
 else
 	notok "check --format json: follows schemas/diagnostics.schema.json" "exit $rc; $out; $(head -c 2000 "$TMP/j.out")"

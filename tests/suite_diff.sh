@@ -1,5 +1,7 @@
-# suite_diff.sh - `asbgen diff`, sourced by tests/run.sh (uses its ASBGEN,
-# BUILD, ROOT, TMP, ENV_SPECS and ok/notok/section).
+#!/bin/sh
+# suite_diff.sh - `asbgen diff`.
+#
+#   sh tests/suite_diff.sh     (alone; or sh tests/run.sh diff)
 #
 # tests/diff/base.yaml is rendered into a scratch out/; each
 # tests/diff/cases/NAME.yaml (the base with one edit; its first line says
@@ -10,8 +12,11 @@
 # committed environments diff clean, hand edits in a copy of out/ show up,
 # --base against a git repository made here, and errors.
 #
-# DIFF_UPDATE=1 sh tests/run.sh rewrites the expected files; read every
+# DIFF_UPDATE=1 sh tests/suite_diff.sh rewrites the expected files; read every
 # change before committing it.
+
+. "$(dirname "$0")/lib.sh"
+suite suite_diff.sh
 
 section "diff (tests/diff)"
 DD=$TMP/diff

@@ -1,4 +1,7 @@
-# suite_live.sh - live diff against a real HTTPS server (sourced by run.sh).
+#!/bin/sh
+# suite_live.sh - live diff against a real HTTPS server.
+#
+#   sh tests/suite_live.sh     (alone; or sh tests/run.sh live)
 #
 # tests/kube_server.py serves the recorded objects of tests/live/minimal on
 # 127.0.0.1 (a port it picks and prints) with certificates made here with
@@ -7,6 +10,9 @@
 # Kubeconfig files are written here.  Every failure mode has its check:
 # 401, 403, junk, timeout, refused, wrong CA, missing client certificate.
 # Servers are killed when the group ends, and by the EXIT trap.
+
+. "$(dirname "$0")/lib.sh"
+suite suite_live.sh
 
 section "live: diff against the cluster (tests/kube_server.py, openssl certificates)"
 LV=$TMP/live

@@ -1,5 +1,7 @@
-# suite_robust.sh - bad input that is not a spec, and all-or-nothing writes
-# (sourced by run.sh; uses its ok/notok/section, $ASBGEN, $CONF, $TMP, $ROOT).
+#!/bin/sh
+# suite_robust.sh - bad input that is not a spec, and all-or-nothing writes.
+#
+#   sh tests/suite_robust.sh     (alone; or sh tests/run.sh robust)
 #
 # (a) tests/robust/CASE-DIR/NAME.*: the reduced reproducers the fuzzer
 #     (tests/fuzz/fuzz.py) found, one file each, whose first line is a
@@ -17,6 +19,9 @@
 # (b) a render whose writing fails (a destination is a directory, in the
 #     second of two environments) changes nothing: no file, no temporary,
 #     no new directory; a recorded file replaced by a directory is left alone.
+
+. "$(dirname "$0")/lib.sh"
+suite suite_robust.sh
 
 section "robust: reproducers of fuzzed input, and all-or-nothing writes"
 

@@ -1,14 +1,13 @@
+#!/bin/sh
 # suite_semantic.sh - the semantic checks of `asbgen validate` and its
-# diagnostics (issue 3); sourced by tests/run.sh, uses its helpers (ok,
-# notok, check, fold, section) and variables (ASBGEN, PY, TMP, ROOT).
+# diagnostics (issue 3).
+#
+#   sh tests/suite_semantic.sh     (alone; or sh tests/run.sh semantic)
+. "$(dirname "$0")/lib.sh"
+suite suite_semantic.sh
 
 section "semantic checks (tests/semantic-checks.txt)"
-"$PY" tests/bad_inputs.py "$ASBGEN" tests/semantic-checks.txt >"$TMP/sem.out" 2>&1
-rc=$?
-fold "$TMP/sem.out"
-if [ "$rc" -ne 0 ] && ! grep -q '^not ok - ' "$TMP/sem.out"; then
-	notok "semantic checks: runner" "exit $rc"
-fi
+run_folded "semantic checks" "$TMP/sem.out" "$PY" tests/bad_inputs.py "$ASBGEN" tests/semantic-checks.txt
 
 # Every check id: documented in the README's "Semantic checks" section, and
 # expected somewhere in tests/semantic-checks.txt.

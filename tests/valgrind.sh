@@ -14,33 +14,13 @@
 # is freed at exit; libfyaml, jansson and libcurl objects must be freed).
 # Prints "ok - NAME" / "not ok - NAME" (with Valgrind's report) per run and
 # the closing "N passed, N failed"; exit 1 when anything failed.
-set -u
-
-LC_ALL=C
-NO_COLOR=1
-TZ=UTC
-export LC_ALL NO_COLOR TZ
-unset ASBGEN_DATA CDPATH 2>/dev/null || true
-
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
-cd "$ROOT" || exit 2
-BUILD=$ROOT/${ASBGEN_BUILD:-build}
-SHARED=$(cd "${ASBGEN_SHARED:-$ROOT/../shared}" 2>/dev/null && pwd) || SHARED=$ROOT/../shared
-ASBGEN=$BUILD/asbgen
-CONF=$SHARED/conformance
-PY=/usr/bin/python3
+LIB_TMP_PREFIX=asbgen-vg
+. "$(dirname "$0")/lib.sh"
 
 if ! command -v valgrind >/dev/null 2>&1; then
 	echo "valgrind.sh: valgrind is not installed (apt-get install valgrind)" >&2
 	exit 2
 fi
-
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/asbgen-vg.XXXXXX") || exit 2
-trap 'rm -rf "$TMP"' EXIT
-trap 'rm -rf "$TMP"; exit 130' INT TERM HUP
-
-passed=0
-failed=0
 n=0
 
 # vg NAME EXPECTED_EXITS COMMAND...: run COMMAND under memcheck; ok when
@@ -56,15 +36,8 @@ vg() {
 		--log-file="$log" "$@" >"$TMP/out" 2>"$TMP/err" </dev/null
 	rc=$?
 	case " $expect " in
-	*" $rc "*)
-		passed=$((passed + 1))
-		printf 'ok - valgrind: %s\n' "$name"
-		;;
-	*)
-		failed=$((failed + 1))
-		printf 'not ok - valgrind: %s (exit %s, expected %s)\n' "$name" "$rc" "$expect"
-		cat "$log" "$TMP/err" | awk 'NR <= 60 { print "    " $0 } NR == 61 { print "    ..." }'
-		;;
+	*" $rc "*) ok "valgrind: $name" ;;
+	*) notok "valgrind: $name (exit $rc, expected $expect)" "$(cat "$log" "$TMP/err")" ;;
 	esac
 }
 
@@ -161,5 +134,4 @@ vg "--help" 0 "$ASBGEN" --help
 vg "render with no spec" 2 "$ASBGEN" render
 vg "validate of a missing file" 2 "$ASBGEN" validate "$TMP/no-such.yaml"
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

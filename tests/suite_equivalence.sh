@@ -1,0 +1,17 @@
+#!/bin/sh
+# suite_equivalence.sh - out/usdfdev/kubernetes against Phalanx's rendered USDF output, by meaning (tests/equivalence.py).
+#
+#   sh tests/suite_equivalence.sh     (alone; or sh tests/run.sh equivalence)
+. "$(dirname "$0")/lib.sh"
+suite suite_equivalence.sh
+
+usdfenv=$(env_of environments/usdfdev.yaml usdfdev)
+section "equivalence with the Phalanx reference ($REFERENCE)"
+if [ ! -f "$REFERENCE" ]; then
+	notok "equivalence: reference exists" "no $REFERENCE"
+elif [ -z "$usdfenv" ] || [ ! -d "out/$usdfenv/kubernetes" ]; then
+	notok "equivalence: out/usdfdev/kubernetes exists"
+else
+	run_folded equivalence "$TMP/eq.out" "$PY" tests/equivalence.py "$REFERENCE" "out/$usdfenv/kubernetes"
+fi
+

@@ -1,0 +1,206 @@
+#!/bin/sh
+# suite_render.sh - render behaviour: all-or-nothing, --check, hand-added and stale files, read-only output, --stdout, exit codes, JSON diagnostics.
+#
+#   sh tests/suite_render.sh     (alone; or sh tests/run.sh render)
+. "$(dirname "$0")/lib.sh"
+suite suite_render.sh
+
+section "render behaviour"
+minenv=$(env_of "$MIN" minimal)
+cp "$MIN" "$B/good.yaml"
+printf 'name: broken\nplatform: {type: aws}\n' >"$B/bad.yaml"
+
+# A failing spec renders nothing, not even the good specs beside it.
+"$ASBGEN" render -q "$B/good.yaml" -o "$B/o1" >/dev/null 2>&1
+cp -R "$B/o1" "$B/o1.before"
+"$ASBGEN" render "$B/good.yaml" "$B/bad.yaml" -o "$B/o1" >"$TMP/r.out" 2>"$TMP/r.err"
+rc=$?
+if [ "$rc" -eq 1 ] && grep -q 'nothing was written' "$TMP/r.err" && diff -r "$B/o1.before" "$B/o1" >/dev/null 2>&1; then
+	ok "render: an invalid spec fails the render (exit 1, 'nothing was written', output untouched)"
+else
+	notok "render: an invalid spec fails the render (exit 1, 'nothing was written', output untouched)" \
+		"exit $rc; stderr: $(cat "$TMP/r.err"); changes: $(diff -r "$B/o1.before" "$B/o1" 2>&1)"
+fi
+"$ASBGEN" render "$B/good.yaml" "$B/bad.yaml" -o "$B/fresh" >/dev/null 2>&1
+if [ ! -e "$B/fresh" ]; then
+	ok "render: an invalid spec does not even create the output directory"
+else
+	notok "render: an invalid spec does not even create the output directory" "$(find "$B/fresh" | head)"
+fi
+
+# --check: clean, then a hand-edited and a deleted file are listed.
+check "render --check: exit 0 right after a render" "$ASBGEN" render --check "$B/good.yaml" -o "$B/o1"
+k=$B/o1/$minenv/kubernetes
+if [ -f "$k/kafka.yaml" ] && [ -f "$k/kustomization.yaml" ]; then
+	echo '# edited by hand' >>"$k/kafka.yaml"
+	rm "$k/kustomization.yaml"
+	"$ASBGEN" render --check "$B/good.yaml" -o "$B/o1" >"$TMP/c.out" 2>"$TMP/c.err"
+	rc=$?
+	if [ "$rc" -eq 1 ] && grep -q "^differs  *$k/kafka.yaml\$" "$TMP/c.out" &&
+		grep -q "^missing  *$k/kustomization.yaml\$" "$TMP/c.out"; then
+		ok "render --check: exit 1, lists a hand-edited file (differs) and a deleted one (missing)"
+	else
+		notok "render --check: exit 1, lists a hand-edited file (differs) and a deleted one (missing)" \
+			"exit $rc; stdout: $(cat "$TMP/c.out"); stderr: $(cat "$TMP/c.err")"
+	fi
+	if grep -q '# edited by hand' "$k/kafka.yaml" && [ ! -e "$k/kustomization.yaml" ]; then
+		ok "render --check: writes nothing"
+	else
+		notok "render --check: writes nothing"
+	fi
+else
+	notok "render --check: exit 1 after hand edits" "no $k/kafka.yaml or kustomization.yaml to edit"
+fi
+
+# Files added by hand survive a render; the edited file is restored.
+echo 'notes' >"$B/o1/$minenv/NOTES.md"
+mkdir -p "$k"
+printf 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: extra}\n' >"$k/extra.yaml"
+"$ASBGEN" render -q "$B/good.yaml" -o "$B/o1" >"$TMP/r.out" 2>&1
+rc=$?
+if [ "$rc" -eq 0 ] && [ "$(cat "$B/o1/$minenv/NOTES.md")" = notes ] && [ -f "$k/extra.yaml" ] &&
+	diff -r -x NOTES.md -x extra.yaml "$B/o1.before" "$B/o1" >/dev/null 2>&1; then
+	ok "render: files added by hand survive; edited and deleted outputs are restored"
+else
+	notok "render: files added by hand survive; edited and deleted outputs are restored" \
+		"exit $rc: $(cat "$TMP/r.out") $(diff -r "$B/o1.before" "$B/o1" 2>&1)"
+fi
+
+# A spec file name is copied into every output's header and the record:
+# one with a line break (which would add a key to every client file and a
+# NOTES.md line to the record), an escape or bytes that are not UTF-8 is a
+# usage error (exit 2) for every command, printed escaped, nothing written.
+inj=$B/inj
+mkdir -p "$inj"
+inj_bad=
+for injname in "$(printf 'idf\nssl.endpoint.identification.algorithm=\nNOTES.md\n#.yaml')" \
+	"$(printf 'a\033[2Kb.yaml')" "$(printf 'a\377.yaml')"; do
+	cp "$MIN" "$inj/$injname"
+	for cmd in render validate model diff; do
+		if [ "$cmd" = render ]; then
+			"$ASBGEN" render "$inj/$injname" -o "$inj/out" >"$TMP/i.out" 2>"$TMP/i.err"
+		else
+			"$ASBGEN" "$cmd" "$inj/$injname" >"$TMP/i.out" 2>"$TMP/i.err"
+		fi
+		rc=$?
+		if [ "$rc" -ne 2 ] || ! grep -q "^asbgen $cmd: the spec file name '" "$TMP/i.err" ||
+			LC_ALL=C grep -q "$(printf '[\001-\010\013-\037\177\377]')" "$TMP/i.err"; then
+			inj_bad="$inj_bad$cmd $(printf '%s' "$injname" | od -c | head -2): exit $rc: $(cat "$TMP/i.err")
+"
+		fi
+	done
+	rm -f "$inj/$injname"
+done
+if [ -z "$inj_bad" ] && [ ! -e "$inj/out" ]; then
+	ok "render, validate, model, diff: a spec file name with a line break, an escape or non-UTF-8 bytes is refused (exit 2, escaped), nothing written"
+else
+	notok "render, validate, model, diff: a spec file name with a line break, an escape or non-UTF-8 bytes is refused (exit 2, escaped), nothing written" \
+		"$inj_bad$(ls -la "$inj" 2>&1)"
+fi
+cp "$MIN" "$inj/$(printf 'idf\nNOTES.md\n#.yaml')"
+"$ASBGEN" render "$inj/$(printf 'idf\nNOTES.md\n#.yaml')" -o "$inj/out" >/dev/null 2>"$TMP/i.err"
+if grep -qF "asbgen render: the spec file name 'idf\nNOTES.md\n#.yaml' has a control character (a line break, tab or escape); it is written into every output's header and into the record: rename the file" "$TMP/i.err"; then
+	ok "render: the refused spec file name is printed with its line breaks as \\n"
+else
+	notok "render: the refused spec file name is printed with its line breaks as \\n" "$(cat "$TMP/i.err")"
+fi
+
+# A file asbgen wrote and no longer produces is removed (a removed user).
+USDF=environments/usdfdev.yaml
+usdfenv=$(env_of "$USDF" usdfdev)
+cp "$USDF" "$B/usdf.yaml"
+"$ASBGEN" render -q "$B/usdf.yaml" -o "$B/o2" >"$TMP/r.out" 2>&1
+u=$B/o2/$usdfenv
+if [ -f "$u/kubernetes/kafkauser-snaps-usdf.yaml" ] && [ -f "$u/clients/snaps-usdf.properties" ]; then
+	grep -v 'name: snaps-usdf' "$USDF" >"$B/usdf.yaml"
+	"$ASBGEN" render "$B/usdf.yaml" -o "$B/o2" >"$TMP/r.out" 2>&1
+	rc=$?
+	if [ "$rc" -eq 0 ] && [ ! -e "$u/kubernetes/kafkauser-snaps-usdf.yaml" ] &&
+		[ ! -e "$u/clients/snaps-usdf.properties" ] &&
+		grep -q "^removed  *$u/kubernetes/kafkauser-snaps-usdf.yaml\$" "$TMP/r.out" &&
+		! grep -q 'snaps-usdf' "$u/.asbgen-files" "$u/kubernetes/kustomization.yaml"; then
+		ok "render: outputs of a removed user are removed, and dropped from .asbgen-files and the kustomization"
+	else
+		notok "render: outputs of a removed user are removed, and dropped from .asbgen-files and the kustomization" \
+			"exit $rc: $(cat "$TMP/r.out")"
+	fi
+else
+	notok "render: outputs of a removed user are removed" "usdfdev did not render kafkauser-snaps-usdf.yaml and clients/snaps-usdf.properties: $(cat "$TMP/r.out")"
+fi
+
+# A read-only output directory: exit 2, old files unchanged.  Root ignores
+# permissions, so as root asbgen runs as nobody (setpriv), from a copy
+# that nobody can read.
+ro=$TMP/ro
+mkdir -p "$ro/bin"
+cp "$ASBGEN" "$ro/bin/asbgen"
+cp -R schemas templates "$ro/bin/"
+cp "$MIN" "$ro/spec.yaml"
+chmod -R a+rX "$ro"
+chmod a+x "$TMP"
+"$ro/bin/asbgen" render -q "$ro/spec.yaml" -o "$ro/out" >"$TMP/r.out" 2>&1
+sed 's/schemas.example.org/schemas2.example.org/' "$MIN" >"$ro/spec.yaml"
+cp -R "$ro/out" "$ro/out.before"
+chmod -R a-w "$ro/out"
+as_user=
+if [ "$(id -u)" -eq 0 ]; then
+	if command -v setpriv >/dev/null 2>&1; then
+		as_user="setpriv --reuid=65534 --regid=65534 --clear-groups --"
+	else
+		as_user=missing
+	fi
+fi
+if [ "$as_user" = missing ]; then
+	notok "render: read-only output directory" "running as root without setpriv (util-linux): cannot drop privileges"
+else
+	(cd "$ro" && $as_user "$ro/bin/asbgen" render "$ro/spec.yaml" -o "$ro/out") >"$TMP/r.out" 2>"$TMP/r.err"
+	rc=$?
+	if [ "$rc" -eq 2 ] && diff -r "$ro/out.before" "$ro/out" >/dev/null 2>&1; then
+		ok "render: read-only output directory: exit 2, old files unchanged, no temporary files left"
+	else
+		notok "render: read-only output directory: exit 2, old files unchanged, no temporary files left" \
+			"exit $rc; stderr: $(cat "$TMP/r.err"); $(diff -r "$ro/out.before" "$ro/out" 2>&1)"
+	fi
+fi
+chmod -R u+w "$ro/out"
+
+# --stdout writes nothing.
+mkdir -p "$B/stdout"
+(cd "$B/stdout" && "$ASBGEN" render --stdout "$ROOT/$MIN" -o "$B/stdout/o") >"$TMP/s.out" 2>"$TMP/s.err"
+rc=$?
+if [ "$rc" -eq 0 ] && grep -q '^# Source: ' "$TMP/s.out" && [ -z "$(ls -A "$B/stdout")" ]; then
+	ok "render --stdout: prints the files, writes nothing"
+else
+	notok "render --stdout: prints the files, writes nothing" \
+		"exit $rc; stderr: $(cat "$TMP/s.err"); written: $(ls -A "$B/stdout")"
+fi
+
+# Exit codes of usage and I/O errors, help and version (expect_exit: lib.sh).
+expect_exit 2 "render: a spec that does not exist" "$ASBGEN" render "$B/no-such-spec.yaml" -o "$B/o3"
+[ ! -e "$B/o3" ] || notok "render: a spec that does not exist writes nothing" "$B/o3 exists"
+expect_exit 2 "validate: a spec that does not exist" "$ASBGEN" validate "$B/no-such-spec.yaml"
+expect_exit 0 "asbgen --help" "$ASBGEN" --help
+expect_exit 0 "asbgen render --help" "$ASBGEN" render --help
+expect_exit 0 "asbgen validate --help" "$ASBGEN" validate --help
+expect_exit 0 "asbgen version" "$ASBGEN" version
+expect_exit 2 "asbgen: unknown command" "$ASBGEN" frobnicate
+expect_exit 2 "asbgen: no command" "$ASBGEN"
+expect_exit 2 "render: unknown option" "$ASBGEN" render --frobnicate "$ROOT/$MIN"
+expect_exit 2 "render: --check and --stdout together" "$ASBGEN" render --check --stdout "$ROOT/$MIN"
+expect_exit 2 "render: no spec" "$ASBGEN" render
+expect_exit 2 "validate: unknown format" "$ASBGEN" validate --format xml "$ROOT/$MIN"
+
+# --format json diagnostics follow schemas/diagnostics.schema.json.
+(cd "$B" && "$ASBGEN" validate --format json bad.yaml) >"$TMP/j.out" 2>"$TMP/j.err"
+rc=$?
+if [ -f schemas/diagnostics.schema.json ]; then
+	if [ "$rc" -eq 1 ] && out=$(diagnostics_json "$TMP/j.out" 'isinstance(doc, list) and doc'); then
+		ok "validate --format json: output follows schemas/diagnostics.schema.json"
+	else
+		notok "validate --format json: output follows schemas/diagnostics.schema.json" \
+			"exit $rc; $out; stdout: $(head -c 2000 "$TMP/j.out")"
+	fi
+else
+	notok "validate --format json: output follows schemas/diagnostics.schema.json" "no schemas/diagnostics.schema.json"
+fi
+
