@@ -593,9 +593,9 @@ static int prune_one(struct out_pending *p, const char *rel, change_fn fn, void 
 		char *dir = arena_strndup(p->od.a, rel, len);
 		const char *dbase;
 		int dpfd = outdir_parent(&p->od, dir, false, &dbase);
-		outdir_forget(&p->od, dir, len);
 		if (dpfd < 0 || unlinkat(dpfd, dbase, AT_REMOVEDIR) != 0)
 			break;
+		outdir_forget(&p->od, dir, len);
 		len = (size_t)(dbase - dir);
 	}
 	return 0;
