@@ -242,7 +242,8 @@ static void scan_temps(struct temp_scan *ts, const char *rel, int depth)
 		}
 		l->v[l->n++] = arena_strdup(ts->a, name);
 	}
-	qsort(temps.v, temps.n, sizeof *temps.v, str_cmp);
+	if (temps.n > 1)
+		qsort(temps.v, temps.n, sizeof *temps.v, str_cmp);
 	for (size_t i = 0; i < temps.n; i++) {
 		const char *path = *rel ? arena_printf(ts->a, "%s/%s", rel, temps.v[i]) : temps.v[i];
 		if (produced(ts->sorted, ts->n, path) || (ts->keep && !strcmp(path, ts->keep)))
@@ -254,7 +255,8 @@ static void scan_temps(struct temp_scan *ts, const char *rel, int depth)
 			ts->fn(ts->ctx, ts->od->path, path, FILE_STALE);
 	}
 	closedir(dp);
-	qsort(subs.v, subs.n, sizeof *subs.v, str_cmp);
+	if (subs.n > 1)
+		qsort(subs.v, subs.n, sizeof *subs.v, str_cmp);
 	for (size_t i = 0; i < subs.n; i++)
 		scan_temps(ts, *rel ? arena_printf(ts->a, "%s/%s", rel, subs.v[i]) : subs.v[i], depth + 1);
 }
@@ -447,8 +449,10 @@ static const char **flight_paths(struct arena *a, struct out_pending *p, size_t 
 {
 	const struct out_set *s = p->s;
 	const char **v = arena_alloc(a, (s->n + p->nrec + 1) * sizeof *v);
-	memcpy(v, p->sorted, s->n * sizeof *v);
-	memcpy(v + s->n, p->rec, p->nrec * sizeof *v);
+	if (s->n)
+		memcpy(v, p->sorted, s->n * sizeof *v);
+	if (p->nrec)
+		memcpy(v + s->n, p->rec, p->nrec * sizeof *v);
 	qsort(v, s->n + p->nrec, sizeof *v, str_cmp);
 	size_t k = 0;
 	for (size_t i = 0; i < s->n + p->nrec; i++)
@@ -503,8 +507,10 @@ struct out_pending *out_prepare(struct arena *a, struct diags *d, const struct o
 	struct buf scratch = BUF_INIT;
 	seed_rnd(p);
 	const char **rec_sorted = arena_alloc(a, (p->nrec + 1) * sizeof *rec_sorted);
-	memcpy(rec_sorted, p->rec, p->nrec * sizeof *rec_sorted);
-	qsort(rec_sorted, p->nrec, sizeof *rec_sorted, str_cmp);
+	if (p->nrec) {
+		memcpy(rec_sorted, p->rec, p->nrec * sizeof *rec_sorted);
+		qsort(rec_sorted, p->nrec, sizeof *rec_sorted, str_cmp);
+	}
 	for (size_t i = 0; i < n; i++) {
 		int st = state_of(&p->od, &all[i], &scratch, &is_dir);
 		if (st < 0)

@@ -361,7 +361,7 @@ empty_path diff environments/minimal.yaml --live --kubeconfig ""
 #     a user added (a new file and a new directory, clients/), one removed
 #     (pruned), files changed; then back (a directory pruned).  For each
 #     kind, KILL_SAMPLES calls spread over the phase (first and last among
-#     them).
+#     them): about 30 kill points, each with four renders.
 K=$RB/kill
 mkdir -p "$K/a" "$K/b"
 { cat environments/minimal.yaml; printf 'users:\n  - {name: bob, topics: ["*"]}\n  - {name: dave, topics: ["*"]}\n'; } >"$K/a/minimal.yaml"
@@ -377,15 +377,19 @@ if ! command -v strace >/dev/null 2>&1 || ! strace -f -qq -o /dev/null true >/de
 	notok "$kill_name" "strace is not installed, or cannot trace here (sh tests/deps.sh installs it)"
 else
 	kill_points=0 leftovers=0 kbad=
-	for change in "A b B" "B a A"; do
+	# A to B: every kind; B to A (the removal of a directory): the kinds of
+	# pruning and renaming.
+	for change in "A b B $KILL_KINDS" "B a A openat write renameat unlinkat getdents64"; do
 		set -- $change
 		from=$K/$1 spec=$K/$2/minimal.yaml clean=$K/$3
+		shift 3
+		kinds=$*
 		rm -rf "$K/w" && cp -R "$from" "$K/w"
 		# Which calls of each kind the write and prune phases make: those
 		# from the opening of the output directory on.
 		(cd "$K" && ASAN_OPTIONS=detect_leaks=0 strace -f -qq -o "$K/trace" -e trace="$(echo $KILL_KINDS | tr ' ' ,)" \
 			"$ASBGEN" render -q -o w "$spec") >/dev/null 2>&1
-		awk -v kinds="$KILL_KINDS" -v want="$KILL_SAMPLES" '
+		awk -v kinds="$kinds" -v want="$KILL_SAMPLES" '
 			{ name = $2; sub(/\(.*/, "", name); c[name]++ }
 			!on && /openat\(AT_FDCWD, "w[\/"]/ { on = 1 }
 			on { if (!(name in first)) first[name] = c[name]; last[name] = c[name] }
