@@ -286,6 +286,14 @@ rm "$O/minimal/terraform/dns.tfvars"
 ln -s "$L/elsewhere/precious.txt" "$O/minimal/terraform/dns.tfvars"
 links_refused "robust: a recorded file that is a link: render, --check and diff exit 2 naming it; not read, not replaced" \
 	"$O" minimal/terraform/dns.tfvars
+"$ASBGEN" diff "$L/minimal.yaml" --against "$O/minimal" >"$L/o.out" 2>&1
+rc=$?
+if [ "$rc" -eq 2 ] && grep -qxF "$O/minimal/terraform/dns.tfvars: error: is a symbolic link; asbgen does not follow links in $O/minimal [out-symlink]" "$L/o.out" &&
+	! grep -q precious "$L/o.out"; then
+	ok "robust: diff --against a folder with a recorded file that is a link: exit 2 naming it, not read"
+else
+	notok "robust: diff --against a folder with a recorded file that is a link: exit 2 naming it, not read" "exit $rc: $(cat "$L/o.out")"
+fi
 
 # The environment's directory itself a link.
 O=$L/env-link
