@@ -249,6 +249,14 @@ static int parse(int argc, char **argv, struct opts *o)
 		fputs("asbgen diff: no spec given\n", stderr);
 		return -1;
 	}
+	/* An empty path is a mistake, not the current or the root directory. */
+	const char *empty = !*o->outdir ? "-o/--output" : o->against && !*o->against ? "--against"
+			  : o->tdir && !*o->tdir ? "--templates"
+			  : o->lo.src.explicit_path && !*o->lo.src.explicit_path ? "--kubeconfig" : NULL;
+	if (empty) {
+		fprintf(stderr, "asbgen diff: %s needs a path, not an empty string\n", empty);
+		return -1;
+	}
 	if (o->against && o->base) {
 		fputs("asbgen diff: --against and --base name two different old sides; give one\n", stderr);
 		return -1;

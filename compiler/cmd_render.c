@@ -104,6 +104,12 @@ int cmd_render(int argc, char **argv)
 			specs[nspecs++] = argv[i];
 		}
 	}
+	/* An empty path is a mistake (-o "" would write to /<environment>/). */
+	if (!*outdir || (tdir && !*tdir)) {
+		fprintf(stderr, "asbgen render: %s needs a directory, not an empty string\n",
+			!*outdir ? "-o/--output" : "--templates");
+		goto usage;
+	}
 	if (!nspecs || (check && to_stdout) || (fmt && !parse_format(fmt, &c.format))) {
 		if (fmt && !parse_format(fmt, &c.format))
 			fprintf(stderr, "asbgen render: unknown format '%s'\n", fmt);
@@ -162,7 +168,10 @@ int cmd_render(int argc, char **argv)
 				fwrite(s->files[k].data, 1, s->files[k].len, stdout);
 			}
 		} else if (check) {
-			if (out_compare(c.arena, s, on_change, &rep) > 0)
+			size_t ndiffs;
+			if (out_compare(c.arena, &c.diags, s, on_change, &rep, &ndiffs) != 0)
+				rc = EXIT_USAGE;
+			else if (ndiffs > 0 && rc == EXIT_OK)
 				rc = EXIT_INVALID;
 		} else if (out_commit(c.arena, &c.diags, pend[i], on_change, &rep) != 0) {
 			rc = EXIT_USAGE;

@@ -7,15 +7,14 @@
  */
 #include "objset.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "arena.h"
 #include "cli.h"
 #include "emit_common.h"
 #include "load.h"
+#include "outdir.h"
 #include "readers.h"
 #include "render.h"
 #include "template.h"
@@ -213,32 +212,32 @@ int objset_from_out_set(struct ctx *c, const struct out_set *set, struct objset 
 	return rc;
 }
 
-static bool is_dir(const char *p)
-{
-	struct stat st;
-	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
 int objset_from_dir(struct ctx *c, const char *dir, struct objset *out)
 {
-	if (!is_dir(dir)) {
+	/* Below dir, no symbolic link is followed (outdir.h): a recorded file
+	 * must not be read, and quoted in messages, from outside the folder. */
+	struct outdir od;
+	int r = outdir_open(&od, c->arena, &c->diags, dir, false, true);
+	if (r < 0)
+		return -1;
+	if (r > 0) {
 		diag_pos(&c->diags, SEV_ERROR, dir, 0, 0, "diff-folder",
 			 "render the environment first (asbgen render SPEC -o DIR), or name an existing folder",
 			 "no rendered environment folder %s", dir);
 		return -1;
 	}
 	const char *record = arena_printf(c->arena, "%s/%s", dir, RECORD_NAME);
-	struct stat st;
-	if (stat(record, &st) != 0) {
+	size_t len;
+	bool missing;
+	char *text = outdir_read(&od, RECORD_NAME, record, &len, &missing);
+	if (missing)
 		diag_pos(&c->diags, SEV_ERROR, dir, 0, 0, "diff-folder",
 			 "compare with a folder asbgen rendered (out/<environment>/, which holds " RECORD_NAME ")",
 			 "%s has no %s record, so it is not an asbgen output folder", dir, RECORD_NAME);
+	if (!text) {
+		outdir_close(&od);
 		return -1;
 	}
-	size_t len;
-	char *text = load_file_text(c->arena, &c->diags, record, &len);
-	if (!text)
-		return -1;
 	int rc = 0;
 	for (char *line = text, *next; line && *line; line = next) {
 		next = strchr(line, '\n');
@@ -249,13 +248,14 @@ int objset_from_dir(struct ctx *c, const char *dir, struct objset *out)
 		if (!*line || *line == '#' || !tmpl_path_ok(line, strlen(line)))
 			continue;
 		const char *path = arena_printf(c->arena, "%s/%s", dir, line);
-		if (stat(path, &st) != 0 && errno == ENOENT)
-			continue; /* deleted by hand: the render's side shows it added */
 		size_t flen;
-		char *ftext = load_file_text(c->arena, &c->diags, path, &flen);
+		char *ftext = outdir_read(&od, line, path, &flen, &missing);
+		if (missing)
+			continue; /* deleted by hand: the render's side shows it added */
 		if (!ftext || objset_add_file(c, out, path, line, ftext, flen) != 0)
 			rc = -1;
 	}
+	outdir_close(&od);
 	sort_and_check(c, out);
 	return rc;
 }

@@ -1,55 +1,65 @@
-/* write.c - atomic writes, the record of written files, pruning. */
+/* write.c - atomic writes, the record of written files, pruning, and the
+ * repair of what a killed render left.
+ *
+ * Every file operation under out/<environment>/ goes through outdir.c, so
+ * no symbolic link there is followed.  A commit runs in an order that
+ * leaves, whenever it is killed, a state the next render repairs:
+ *   1. (prepare) every changed file goes to a temporary beside it, with an
+ *      unpredictable name made with O_EXCL; one syncfs;
+ *   2. when there is something to prune and new files, a record listing
+ *      the old files and the new ones (what is in flight) goes first;
+ *      with nothing to prune, the new record itself goes first;
+ *   3. the temporaries are renamed into place;
+ *   4. the recorded files this render no longer produces are removed;
+ *   5. temporaries of killed renders (TMP_MARK) are removed;
+ *   6. the new record.
+ * So the record on disk always lists every file a render may have put
+ * there, and leftover temporaries are found by their name wherever they
+ * are.
+ */
 #define _GNU_SOURCE /* syncfs (Linux) */
 #include "write.h"
 #include "arena.h"
 #include "buf.h"
 #include "diag.h"
+#include "outdir.h"
 #include "template.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/random.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
-/* Read a file if it exists; NULL otherwise. */
-static char *read_all(struct arena *a, const char *path, size_t *len)
-{
-	FILE *fp = fopen(path, "rb");
-	if (!fp)
-		return NULL;
-	struct buf b = BUF_INIT;
-	char tmp[65536];
-	size_t n;
-	while ((n = fread(tmp, 1, sizeof tmp, fp)) > 0)
-		buf_add(&b, tmp, n);
-	bool err = ferror(fp);
-	fclose(fp);
-	if (err) {
-		buf_free(&b);
-		return NULL;
-	}
-	char *s = arena_strndup(a, b.data ? b.data : "", b.len);
-	*len = b.len;
-	buf_free(&b);
-	return s;
-}
+/* Temporaries are ".<name>" TMP_MARK "<hex>" (older versions: the pid). */
+#define TMP_MARK ".asbgen-tmp."
+/* Depth of the search for stale temporaries (a tree deeper is not ours). */
+#define TMP_SCAN_DEPTH 64
 
 static int str_cmp(const void *a, const void *b)
 {
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* The record: one path per line after '#' comment lines. */
-static const char **read_record(struct arena *a, const char *dir, size_t *n)
+/* The record: one path per line after '#' comment lines.  *bad after
+ * reporting (a link, an unreadable record). */
+static const char **read_record(struct arena *a, struct outdir *od, size_t *n, bool *bad)
 {
-	size_t len;
-	char *text = read_all(a, arena_printf(a, "%s/%s", dir, RECORD_NAME), &len);
+	size_t len = 0;
+	bool missing;
+	char *text = outdir_read(od, RECORD_NAME, arena_printf(a, "%s/%s", od->path, RECORD_NAME), &len, &missing);
 	*n = 0;
+	*bad = !text && !missing;
 	if (!text)
 		return NULL;
+	text = arena_strndup(a, text, len); /* d's source keeps the original */
 	size_t cap = 16;
 	const char **paths = arena_alloc(a, cap * sizeof *paths);
 	for (char *line = text; *line;) {
@@ -87,16 +97,19 @@ static const char **sorted_paths(struct arena *a, const struct out_set *s)
 
 static bool produced(const char **sorted, size_t n, const char *path)
 {
-	return bsearch(&path, sorted, n, sizeof *sorted, str_cmp) != NULL;
+	return n && bsearch(&path, sorted, n, sizeof *sorted, str_cmp) != NULL;
 }
 
-static char *record_text(struct arena *a, const struct out_set *s, const char **paths, size_t *len)
+static char *record_text(struct arena *a, const char *spec, const char **paths, size_t n, bool in_flight,
+			 size_t *len)
 {
 	struct buf b = BUF_INIT;
 	buf_printf(&b, "# Files written by asbgen render from %s.\n"
 		       "# A later render removes the listed files it no longer produces,\n"
-		       "# and never touches anything else in this directory.\n", s->spec);
-	for (size_t i = 0; i < s->n; i++)
+		       "# and never touches anything else in this directory.\n", spec);
+	if (in_flight)
+		buf_puts(&b, "# A render is writing these (old and new files); the next render completes it.\n");
+	for (size_t i = 0; i < n; i++)
 		buf_printf(&b, "%s\n", paths[i]);
 	char *t = arena_strndup(a, b.data, b.len);
 	*len = b.len;
@@ -105,18 +118,21 @@ static char *record_text(struct arena *a, const struct out_set *s, const char **
 }
 
 /* Compare a file on disk with f: the size first, then the bytes, read
- * into a reused buffer (*scratch) rather than kept. */
-static enum file_state state_of(struct arena *a, const char *dir, const struct out_file *f,
-				struct buf *scratch)
+ * into a reused buffer (*scratch) rather than kept.  Returns a file_state,
+ * or -1 after reporting (a link); *is_dir when a directory is there. */
+static int state_of(struct outdir *od, const struct out_file *f, struct buf *scratch, bool *is_dir)
 {
-	/* O_NONBLOCK: a FIFO put where a file goes must not hang the render. */
-	int fd = open(arena_printf(a, "%s/%s", dir, f->path), O_RDONLY | O_NONBLOCK);
+	*is_dir = false;
+	int fd = outdir_open_file(od, f->path);
+	if (fd == OD_REPORTED)
+		return -1;
 	if (fd < 0)
-		return FILE_NEW;
+		return FILE_NEW; /* missing, or unreadable as it always was */
 	struct stat st;
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		*is_dir = S_ISDIR(st.st_mode);
 		close(fd);
-		return FILE_NEW; /* as an unreadable file always was */
+		return FILE_NEW;
 	}
 	enum file_state r = FILE_CHANGED;
 	if ((size_t)st.st_size == f->len) {
@@ -136,13 +152,131 @@ static enum file_state state_of(struct arena *a, const char *dir, const struct o
 	return r;
 }
 
-size_t out_compare(struct arena *a, const struct out_set *s, change_fn fn, void *ctx)
+/* Is a recorded, no longer produced path a file to remove?  1 yes, 0 no
+ * (gone, or a directory: no longer ours), -1 after reporting a link. */
+static int stale_file(struct outdir *od, const char *rel)
+{
+	const char *base;
+	int pfd = outdir_parent(od, rel, false, &base);
+	if (pfd == OD_REPORTED)
+		return -1;
+	struct stat st;
+	if (pfd < 0 || fstatat(pfd, base, &st, AT_SYMLINK_NOFOLLOW) != 0 || S_ISDIR(st.st_mode))
+		return 0;
+	if (S_ISLNK(st.st_mode)) {
+		outdir_report_link(od, rel, strlen(rel));
+		return -1;
+	}
+	return 1;
+}
+
+/* Is name one of asbgen's temporaries? */
+static bool is_temp_name(const char *name)
+{
+	if (name[0] != '.')
+		return false;
+	const char *m = NULL;
+	for (const char *p = name; (p = strstr(p, TMP_MARK)) != NULL; p++)
+		m = p;
+	if (!m || m == name)
+		return false;
+	const char *h = m + strlen(TMP_MARK);
+	size_t n = strspn(h, "0123456789abcdef");
+	return n > 0 && n <= 32 && !h[n];
+}
+
+/* Stale temporaries below directory rel: each is passed to fn (remove
+ * them, or list them).  Links are not followed, directories named like a
+ * temporary are left alone; the produced files are not temporaries
+ * whatever their names. */
+struct temp_scan {
+	struct arena *a;
+	struct outdir *od;
+	const char **sorted;
+	size_t n;
+	bool remove;
+	const char *keep;          /* this render's record temporary, or NULL */
+	change_fn fn;
+	void *ctx;
+	size_t found;
+	int failed;
+};
+
+static void scan_temps(struct temp_scan *ts, const char *rel, int depth)
+{
+	int fd = outdir_dir(ts->od, rel, strlen(rel), false);
+	if (fd < 0) {
+		if (fd == OD_REPORTED)
+			ts->failed = 1;
+		return;
+	}
+	int dfd = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *dp = dfd >= 0 ? fdopendir(dfd) : NULL;
+	if (!dp) {
+		if (dfd >= 0)
+			close(dfd);
+		return; /* an unreadable directory of the user's holds none of ours */
+	}
+	/* Collected, then sorted: what is listed does not depend on the file
+	 * system's order. */
+	struct pathlist { const char **v; size_t n, cap; } subs = { 0 }, temps = { 0 };
+	struct dirent *de;
+	while ((de = readdir(dp)) != NULL) {
+		const char *name = de->d_name;
+		if (name[0] == '.' && (!name[1] || (name[1] == '.' && !name[2])))
+			continue;
+		unsigned char type = de->d_type;
+		if (type == DT_UNKNOWN) {
+			struct stat st;
+			if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+				continue;
+			type = S_ISDIR(st.st_mode) ? DT_DIR : S_ISLNK(st.st_mode) ? DT_LNK : DT_REG;
+		}
+		struct pathlist *l = type == DT_DIR ? &subs : &temps;
+		if (type == DT_DIR ? depth >= TMP_SCAN_DEPTH : !is_temp_name(name))
+			continue;
+		if (l->n == l->cap) {
+			size_t nc = l->cap ? l->cap * 2 : 8;
+			l->v = arena_realloc(ts->a, l->v, l->cap * sizeof *l->v, nc * sizeof *l->v);
+			l->cap = nc;
+		}
+		l->v[l->n++] = arena_strdup(ts->a, name);
+	}
+	if (temps.n > 1)
+		qsort(temps.v, temps.n, sizeof *temps.v, str_cmp);
+	for (size_t i = 0; i < temps.n; i++) {
+		const char *path = *rel ? arena_printf(ts->a, "%s/%s", rel, temps.v[i]) : temps.v[i];
+		if (produced(ts->sorted, ts->n, path) || (ts->keep && !strcmp(path, ts->keep)))
+			continue;
+		if (ts->remove && unlinkat(dfd, temps.v[i], 0) != 0)
+			continue; /* gone already, or not ours to remove */
+		ts->found++;
+		if (ts->fn)
+			ts->fn(ts->ctx, ts->od->path, path, FILE_STALE);
+	}
+	closedir(dp);
+	if (subs.n > 1)
+		qsort(subs.v, subs.n, sizeof *subs.v, str_cmp);
+	for (size_t i = 0; i < subs.n; i++)
+		scan_temps(ts, *rel ? arena_printf(ts->a, "%s/%s", rel, subs.v[i]) : subs.v[i], depth + 1);
+}
+
+int out_compare(struct arena *a, struct diags *d, const struct out_set *s, change_fn fn, void *ctx,
+		size_t *ndiffs)
 {
 	size_t diffs = 0;
+	*ndiffs = 0;
+	struct outdir od;
+	if (outdir_open(&od, a, d, s->dir, false, false) < 0)
+		return -1;
+	int rc = -1;
 	struct buf scratch = BUF_INIT;
 	const char **sorted = sorted_paths(a, s);
+	bool is_dir, bad;
 	for (size_t i = 0; i < s->n; i++) {
-		enum file_state st = state_of(a, s->dir, &s->files[i], &scratch);
+		int st = state_of(&od, &s->files[i], &scratch, &is_dir);
+		if (st < 0)
+			goto out;
 		if (st != FILE_SAME) {
 			diffs++;
 			if (fn)
@@ -150,13 +284,17 @@ size_t out_compare(struct arena *a, const struct out_set *s, change_fn fn, void 
 		}
 	}
 	size_t nrec;
-	const char **rec = read_record(a, s->dir, &nrec);
+	const char **rec = read_record(a, &od, &nrec, &bad);
+	if (bad)
+		goto out;
 	for (size_t i = 0; i < nrec; i++) {
 		if (produced(sorted, s->n, rec[i]))
 			continue;
 		/* As out_commit removes it: a directory there is left alone. */
-		struct stat st;
-		if (lstat(arena_printf(a, "%s/%s", s->dir, rec[i]), &st) == 0 && !S_ISDIR(st.st_mode)) {
+		int k = stale_file(&od, rec[i]);
+		if (k < 0)
+			goto out;
+		if (k) {
 			diffs++;
 			if (fn)
 				fn(ctx, s->dir, rec[i], FILE_STALE);
@@ -164,210 +302,356 @@ size_t out_compare(struct arena *a, const struct out_set *s, change_fn fn, void 
 	}
 	/* The record itself is part of the output. */
 	struct out_file r = { RECORD_NAME, NULL, 0 };
-	r.data = record_text(a, s, sorted, &r.len);
-	enum file_state rst = state_of(a, s->dir, &r, &scratch);
+	r.data = record_text(a, s->spec, sorted, s->n, false, &r.len);
+	int rst = state_of(&od, &r, &scratch, &is_dir);
+	if (rst < 0)
+		goto out;
 	if (rst != FILE_SAME) {
 		diffs++;
 		if (fn)
 			fn(ctx, s->dir, RECORD_NAME, rst);
 	}
+	/* What a killed render left, which the next render removes. */
+	struct temp_scan ts = { a, &od, sorted, s->n, false, NULL, fn, ctx, 0, 0 };
+	scan_temps(&ts, "", 0);
+	if (ts.failed)
+		goto out;
+	diffs += ts.found;
+	*ndiffs = diffs;
+	rc = 0;
+out:
 	buf_free(&scratch);
-	return diffs;
+	outdir_close(&od);
+	return rc;
 }
 
 /* Flush the temporaries to disk before any rename, so that no rename can
  * put an unwritten file in place after a crash.  One syncfs for the file
- * system that holds dir, not an fsync per file (10,000 of those take
- * seconds) nor sync() (which also waits for every other file system). */
-static void sync_dir_fs(const char *dir)
+ * system that holds the directory, not an fsync per file (10,000 of those
+ * take seconds) nor sync() (which also waits for every other file system). */
+static void sync_dir_fs(int fd)
 {
 #ifdef __linux__
-	int fd = open(dir, O_RDONLY | O_DIRECTORY);
-	if (fd < 0 || syncfs(fd) != 0)
+	if (syncfs(fd) != 0)
 		sync(); /* (not expected once the files are written) */
-	if (fd >= 0)
-		close(fd);
 #else
-	(void)dir;
+	(void)fd;
 	sync();
 #endif
 }
 
-static int write_tmp(const char *tmp, const char *data, size_t len)
-{
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0666);
-	if (fd < 0)
-		return -1;
-	size_t off = 0;
-	while (off < len) {
-		ssize_t w = write(fd, data + off, len - off);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			close(fd);
-			return -1;
-		}
-		off += (size_t)w;
-	}
-	if (close(fd) != 0)
-		return -1;
-	return 0;
-}
-
 struct out_pending {
 	const struct out_set *s;
+	struct outdir od;          /* s->dir, open (and locked) */
 	const char **rec;          /* the old record */
 	size_t nrec;
+	const char **prune;        /* its files this render removes */
+	size_t nprune;
 	struct out_file *all;      /* s's files, then the new record */
 	size_t n;
 	const char **tmps;         /* temporary of each changed file, else NULL */
 	enum file_state *states;
 	size_t tmps_written;
-	const char **made;         /* directories made for the temporaries */
-	size_t nmade, made_cap;
-	const char *last_dir;      /* the last file's directory, known to exist */
+	const char *flight_tmp;    /* the record of old and new files, or NULL */
+	bool record_first;         /* nothing to prune: the new record goes first */
 	const char **sorted;       /* s's paths, sorted (see produced) */
+	uint64_t rnd;              /* state of the temporaries' names */
 };
 
-/* mkdir -p for the directories of path; each one made is remembered, so
- * that out_abort can remove it again. */
-static int make_parents(struct arena *a, struct out_pending *pd, const char *path)
+/* splitmix64: names nobody can guess from the seed's absence. */
+static uint64_t next_rnd(struct out_pending *p)
 {
-	/* Files come grouped by directory (10,000 KafkaUsers in kubernetes/):
-	 * most need no mkdir at all. */
-	const char *slash = strrchr(path, '/');
-	size_t dlen = slash ? (size_t)(slash - path) : 0;
-	if (pd->last_dir && strlen(pd->last_dir) == dlen && memcmp(pd->last_dir, path, dlen) == 0)
-		return 0;
-	char *p = arena_strdup(a, path);
-	for (char *s = p + 1; *s; s++) {
-		if (*s != '/')
-			continue;
-		*s = '\0';
-		if (mkdir(p, 0777) == 0) {
-			if (pd->nmade == pd->made_cap) {
-				size_t cap = pd->made_cap ? pd->made_cap * 2 : 8;
-				pd->made = arena_realloc(a, pd->made, pd->made_cap * sizeof *pd->made,
-							 cap * sizeof *pd->made);
-				pd->made_cap = cap;
-			}
-			pd->made[pd->nmade++] = arena_strdup(a, p);
-		} else if (errno != EEXIST) {
+	uint64_t z = (p->rnd += 0x9E3779B97F4A7C15ull);
+	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+	z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+	return z ^ (z >> 31);
+}
+
+static void seed_rnd(struct out_pending *p)
+{
+	if (getrandom(&p->rnd, sizeof p->rnd, GRND_NONBLOCK) == (ssize_t)sizeof p->rnd)
+		return;
+	/* No entropy yet (early boot): O_EXCL still makes a planted name fail. */
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	p->rnd = (uint64_t)getpid() << 32 ^ (uint64_t)ts.tv_nsec ^ (uint64_t)ts.tv_sec ^ (uint64_t)(uintptr_t)p;
+}
+
+/* Write data to a new temporary beside rel; *tmp is set as soon as it
+ * exists (so out_abort removes it).  0, -1 (errno), or -2 after reporting. */
+static int write_tmp(struct out_pending *p, const char *rel, const char *data, size_t len, const char **tmp)
+{
+	const char *base;
+	int pfd = outdir_parent(&p->od, rel, true, &base);
+	if (pfd == OD_REPORTED)
+		return -2;
+	if (pfd < 0)
+		return -1;
+	int fd = -1;
+	const char *name = NULL;
+	for (int tries = 0; fd < 0 && tries < 16; tries++) {
+		name = arena_printf(p->od.a, ".%s" TMP_MARK "%016llx", base, (unsigned long long)next_rnd(p));
+		fd = openat(pfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+		if (fd < 0 && errno != EEXIST)
 			return -1;
-		}
-		*s = '/';
 	}
-	pd->last_dir = arena_strndup(a, path, dlen);
-	return 0;
+	if (fd < 0)
+		return -1;
+	*tmp = base == rel ? name : arena_printf(p->od.a, "%.*s/%s", (int)(base - 1 - rel), rel, name);
+	int rc = fchmod(fd, 0644); /* whatever the umask */
+	size_t off = 0;
+	while (rc == 0 && off < len) {
+		ssize_t w = write(fd, data + off, len - off);
+		if (w < 0 && errno != EINTR)
+			rc = -1;
+		else if (w > 0)
+			off += (size_t)w;
+	}
+	int e = errno;
+	if (close(fd) != 0 && rc == 0)
+		return -1;
+	errno = e;
+	return rc;
+}
+
+static void unlink_rel(struct outdir *od, const char *rel)
+{
+	const char *base;
+	int pfd = outdir_parent(od, rel, false, &base);
+	if (pfd >= 0)
+		(void)unlinkat(pfd, base, 0);
 }
 
 void out_abort(struct out_pending *p)
 {
-	for (size_t i = 0; p && i < p->n; i++)
+	if (!p)
+		return;
+	for (size_t i = 0; i < p->n; i++)
 		if (p->tmps[i])
-			unlink(p->tmps[i]);
+			unlink_rel(&p->od, p->tmps[i]);
+	if (p->flight_tmp)
+		unlink_rel(&p->od, p->flight_tmp);
 	/* Deepest first: a directory made here is empty again. */
-	for (size_t i = p ? p->nmade : 0; i-- > 0;)
-		rmdir(p->made[i]);
+	outdir_unmake(&p->od);
+	outdir_close(&p->od);
+}
+
+static void io_error(struct out_pending *p, const char *rel, int rc, const char *what)
+{
+	if (rc == -2)
+		return; /* reported */
+	diag_pos(p->od.d, SEV_ERROR, arena_printf(p->od.a, "%s/%s", p->s->dir, rel), 0, 0, "io",
+		 "check free space and permissions", "%s: %s; nothing was changed", what, strerror(errno));
+}
+
+/* The record of old and new files, sorted, without repeats. */
+static const char **flight_paths(struct arena *a, struct out_pending *p, size_t *n)
+{
+	const struct out_set *s = p->s;
+	const char **v = arena_alloc(a, (s->n + p->nrec + 1) * sizeof *v);
+	if (s->n)
+		memcpy(v, p->sorted, s->n * sizeof *v);
+	if (p->nrec)
+		memcpy(v + s->n, p->rec, p->nrec * sizeof *v);
+	qsort(v, s->n + p->nrec, sizeof *v, str_cmp);
+	size_t k = 0;
+	for (size_t i = 0; i < s->n + p->nrec; i++)
+		if (!k || strcmp(v[k - 1], v[i]))
+			v[k++] = v[i];
+	*n = k;
+	return v;
 }
 
 struct out_pending *out_prepare(struct arena *a, struct diags *d, const struct out_set *s)
 {
 	struct out_pending *p = arena_alloc(a, sizeof *p);
 	p->s = s;
-	/* The old record, before the new one replaces it. */
-	p->rec = read_record(a, s->dir, &p->nrec);
-
 	size_t n = p->n = s->n + 1;
-	struct out_file *all = p->all = arena_alloc(a, n * sizeof *all);
-	memcpy(all, s->files, s->n * sizeof *all);
-	const char **sorted = sorted_paths(a, s);
-	all[s->n].path = RECORD_NAME;
-	all[s->n].data = record_text(a, s, sorted, &all[s->n].len);
-	p->sorted = sorted;
-	struct buf scratch = BUF_INIT;
-
-	/* Every changed file to a temporary beside its destination. */
 	p->tmps = arena_alloc(a, n * sizeof *p->tmps);
 	p->states = arena_alloc(a, n * sizeof *p->states);
-	long pid = (long)getpid();
-	for (size_t i = 0; i < n; i++) {
-		p->states[i] = state_of(a, s->dir, &all[i], &scratch);
-		if (p->states[i] == FILE_SAME)
+	if (outdir_open(&p->od, a, d, s->dir, true, false) != 0)
+		return NULL;
+	/* Two renders at once would remove each other's temporaries. */
+	if (flock(p->od.fd, LOCK_EX | LOCK_NB) != 0) {
+		diag_pos(d, SEV_ERROR, s->dir, 0, 0, "io", "wait for the other render to finish, then render again",
+			 "another asbgen render is writing here; nothing was changed");
+		goto fail;
+	}
+	/* The old record, before the new one replaces it. */
+	bool bad, is_dir;
+	p->rec = read_record(a, &p->od, &p->nrec, &bad);
+	if (bad)
+		goto fail;
+
+	struct out_file *all = p->all = arena_alloc(a, n * sizeof *all);
+	memcpy(all, s->files, s->n * sizeof *all);
+	const char **sorted = p->sorted = sorted_paths(a, s);
+	all[s->n].path = RECORD_NAME;
+	all[s->n].data = record_text(a, s->spec, sorted, s->n, false, &all[s->n].len);
+
+	/* What to prune, checked now (a link on the way fails the render
+	 * before anything changed). */
+	p->prune = arena_alloc(a, (p->nrec + 1) * sizeof *p->prune);
+	bool new_files = false;
+	for (size_t i = 0; i < p->nrec; i++) {
+		if (produced(sorted, s->n, p->rec[i]))
 			continue;
-		const char *dst = arena_printf(a, "%s/%s", s->dir, all[i].path);
+		int k = stale_file(&p->od, p->rec[i]);
+		if (k < 0)
+			goto fail;
+		if (k)
+			p->prune[p->nprune++] = p->rec[i];
+	}
+
+	/* Every changed file to a temporary beside its destination. */
+	struct buf scratch = BUF_INIT;
+	seed_rnd(p);
+	const char **rec_sorted = arena_alloc(a, (p->nrec + 1) * sizeof *rec_sorted);
+	if (p->nrec) {
+		memcpy(rec_sorted, p->rec, p->nrec * sizeof *rec_sorted);
+		qsort(rec_sorted, p->nrec, sizeof *rec_sorted, str_cmp);
+	}
+	for (size_t i = 0; i < n; i++) {
+		int st = state_of(&p->od, &all[i], &scratch, &is_dir);
+		if (st < 0)
+			goto fail_buf;
+		p->states[i] = st;
+		if (i < s->n && !produced(rec_sorted, p->nrec, all[i].path))
+			new_files = true;
+		if (st == FILE_SAME)
+			continue;
 		/* rename() cannot replace a directory: find out now, while
 		 * nothing has changed, not halfway through the renames. */
-		struct stat st;
-		if (lstat(dst, &st) == 0 && S_ISDIR(st.st_mode)) {
-			diag_pos(d, SEV_ERROR, dst, 0, 0, "io", "move the directory away; asbgen writes a file there",
+		if (is_dir) {
+			diag_pos(d, SEV_ERROR, arena_printf(a, "%s/%s", s->dir, all[i].path), 0, 0, "io",
+				 "move the directory away; asbgen writes a file there",
 				 "cannot write: it is a directory; nothing was changed");
-			goto fail;
+			goto fail_buf;
 		}
-		const char *slash = strrchr(dst, '/');
-		p->tmps[i] = arena_printf(a, "%.*s/.%s.asbgen-tmp.%ld", (int)(slash - dst), dst, slash + 1,
-					  pid);
+		int rc = write_tmp(p, all[i].path, all[i].data, all[i].len, &p->tmps[i]);
+		if (rc != 0) {
+			io_error(p, all[i].path, rc, "cannot write");
+			goto fail_buf;
+		}
 		p->tmps_written++;
-		if (make_parents(a, p, dst) != 0 || write_tmp(p->tmps[i], all[i].data, all[i].len) != 0) {
-			diag_pos(d, SEV_ERROR, dst, 0, 0, "io", "check free space and permissions",
-				 "cannot write: %s; nothing was changed", strerror(errno));
-			goto fail;
-		}
 	}
 	buf_free(&scratch);
+	if (p->tmps[s->n]) {
+		if (!p->nprune) {
+			p->record_first = true;
+		} else if (new_files) {
+			size_t nf, len;
+			const char **fl = flight_paths(a, p, &nf);
+			const char *text = record_text(a, s->spec, fl, nf, true, &len);
+			int rc = write_tmp(p, RECORD_NAME, text, len, &p->flight_tmp);
+			if (rc != 0) {
+				io_error(p, RECORD_NAME, rc, "cannot write");
+				goto fail;
+			}
+		}
+	}
 	return p;
-fail:
+fail_buf:
 	buf_free(&scratch);
+fail:
 	out_abort(p);
 	return NULL;
 }
 
+/* Rename temporary tmp (beside rel) to rel.  0, or -1 after reporting. */
+static int rename_into(struct out_pending *p, const char *tmp, const char *rel)
+{
+	const char *base, *tbase;
+	int pfd = outdir_parent(&p->od, rel, false, &base);
+	if (pfd == OD_REPORTED)
+		return -1;
+	tbase = strrchr(tmp, '/');
+	tbase = tbase ? tbase + 1 : tmp;
+	if (pfd < 0 || renameat(pfd, tbase, pfd, base) != 0) {
+		diag_pos(p->od.d, SEV_ERROR, arena_printf(p->od.a, "%s/%s", p->s->dir, rel), 0, 0, "io", NULL,
+			 "cannot rename into place: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* Remove a stale file, then the directories that left empty (unlinkat
+ * refuses non-empty ones), up to the environment's directory. */
+static int prune_one(struct out_pending *p, const char *rel, change_fn fn, void *ctx)
+{
+	const char *base;
+	int pfd = outdir_parent(&p->od, rel, false, &base);
+	if (pfd == OD_REPORTED)
+		return -1;
+	if (pfd < 0)
+		return 0; /* gone since prepare */
+	if (unlinkat(pfd, base, 0) != 0) {
+		if (errno == ENOENT)
+			return 0;
+		diag_pos(p->od.d, SEV_ERROR, arena_printf(p->od.a, "%s/%s", p->s->dir, rel), 0, 0, "io", NULL,
+			 "cannot remove stale file: %s", strerror(errno));
+		return -1;
+	}
+	if (fn)
+		fn(ctx, p->s->dir, rel, FILE_STALE);
+	for (size_t len = (size_t)(base - rel); len > 1;) {
+		len--; /* the slash */
+		char *dir = arena_strndup(p->od.a, rel, len);
+		const char *dbase;
+		int dpfd = outdir_parent(&p->od, dir, false, &dbase);
+		if (dpfd < 0 || unlinkat(dpfd, dbase, AT_REMOVEDIR) != 0)
+			break;
+		outdir_forget(&p->od, dir, len);
+		len = (size_t)(dbase - dir);
+	}
+	return 0;
+}
+
 int out_commit(struct arena *a, struct diags *d, struct out_pending *p, change_fn fn, void *ctx)
 {
+	(void)d; /* p's outdir reports to it */
 	const struct out_set *s = p->s;
 	int failed = 0;
-	if (p->tmps_written)
-		sync_dir_fs(s->dir);
+	if (p->tmps_written || p->flight_tmp)
+		sync_dir_fs(p->od.fd);
+	size_t ri = s->n; /* the record */
+	if (p->flight_tmp) {
+		if (!(failed = rename_into(p, p->flight_tmp, RECORD_NAME) != 0))
+			p->flight_tmp = NULL;
+	} else if (p->record_first) {
+		if (!(failed = rename_into(p, p->tmps[ri], RECORD_NAME) != 0))
+			p->tmps[ri] = NULL;
+	}
 	/* Rename into place (atomic per file). */
-	for (size_t i = 0; i < p->n; i++) {
+	for (size_t i = 0; !failed && i < s->n; i++) {
 		if (!p->tmps[i])
 			continue;
-		const char *dst = arena_printf(a, "%s/%s", s->dir, p->all[i].path);
-		if (rename(p->tmps[i], dst) != 0) {
-			diag_pos(d, SEV_ERROR, dst, 0, 0, "io", NULL, "cannot rename into place: %s",
-				 strerror(errno));
-			unlink(p->tmps[i]);
-			failed = 1;
-			continue;
-		}
-		if (fn && i < s->n)
+		if ((failed = rename_into(p, p->tmps[i], p->all[i].path) != 0))
+			break;
+		p->tmps[i] = NULL;
+		if (fn)
 			fn(ctx, s->dir, p->all[i].path, p->states[i]);
 	}
 	/* Remove what an earlier render wrote and this one did not. */
-	for (size_t i = 0; !failed && i < p->nrec; i++) {
-		const char *r = p->rec[i];
-		if (produced(p->sorted, s->n, r))
-			continue;
-		char *f = arena_printf(a, "%s/%s", s->dir, r);
-		/* A recorded file replaced by a directory is no longer ours. */
-		struct stat st;
-		if (lstat(f, &st) == 0 && S_ISDIR(st.st_mode))
-			continue;
-		if (unlink(f) == 0) {
-			if (fn)
-				fn(ctx, s->dir, r, FILE_STALE);
-			/* Drop directories the removal left empty (rmdir refuses
-			 * non-empty ones), up to the environment's directory. */
-			for (char *slash; (slash = strrchr(f, '/')) && slash > f + strlen(s->dir);) {
-				*slash = '\0';
-				if (rmdir(f) != 0)
-					break;
-			}
-		} else if (errno != ENOENT) {
-			diag_pos(d, SEV_ERROR, f, 0, 0, "io", NULL, "cannot remove stale file: %s",
-				 strerror(errno));
-			failed = 1;
-		}
+	for (size_t i = 0; !failed && i < p->nprune; i++)
+		failed = prune_one(p, p->prune[i], fn, ctx) != 0;
+	/* What killed renders left (this one's are renamed, but the record's). */
+	if (!failed) {
+		struct temp_scan ts = { a, &p->od, p->sorted, s->n, true, p->tmps[ri], fn, ctx, 0, 0 };
+		scan_temps(&ts, "", 0);
+		failed = ts.failed;
 	}
+	if (!failed && p->tmps[ri]) {
+		if (!(failed = rename_into(p, p->tmps[ri], RECORD_NAME) != 0))
+			p->tmps[ri] = NULL;
+	}
+	/* After a failure, the record on disk still lists every file asbgen
+	 * may have written: the next render finishes the work. */
+	for (size_t i = 0; i < p->n; i++)
+		if (p->tmps[i])
+			unlink_rel(&p->od, p->tmps[i]);
+	if (p->flight_tmp)
+		unlink_rel(&p->od, p->flight_tmp);
+	outdir_close(&p->od);
 	return failed ? -1 : 0;
 }

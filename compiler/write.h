@@ -5,7 +5,9 @@
  * of them are written does it rename them into place, so an error (a full
  * disk, a permission) leaves the old tree as it was.  A record of the files
  * asbgen wrote (RECORD_NAME) lets the next render remove the files it no
- * longer produces, and never anything else.
+ * longer produces, and never anything else.  No symbolic link in the
+ * directory is followed (outdir.h); a render killed at any point leaves a
+ * state the next one repairs (see write.c).
  */
 #ifndef ASBGEN_WRITE_H
 #define ASBGEN_WRITE_H
@@ -36,9 +38,12 @@ enum file_state { FILE_SAME, FILE_CHANGED, FILE_NEW, FILE_STALE };
 /* Callback for each file that is not FILE_SAME (path relative to dir). */
 typedef void (*change_fn)(void *ctx, const char *dir, const char *path, enum file_state st);
 
-/* Compare with the disk.  Returns the number of files that differ, are
- * missing or are stale (recorded but no longer produced). */
-size_t out_compare(struct arena *a, const struct out_set *s, change_fn fn, void *ctx);
+/* Compare with the disk: *ndiffs is the number of files that differ, are
+ * missing or are stale (recorded but no longer produced, or temporaries a
+ * killed render left).  Returns 0, or -1 after reporting (a symbolic link
+ * in the directory: see outdir.h). */
+int out_compare(struct arena *a, struct diags *d, const struct out_set *s, change_fn fn, void *ctx,
+		size_t *ndiffs);
 
 /* Writing changed files, updating the record and removing stale recorded
  * files takes two steps, so that several environments are written all or
@@ -47,7 +52,8 @@ size_t out_compare(struct arena *a, const struct out_set *s, change_fn fn, void 
  * is changed yet; NULL after reporting, temporaries removed); out_commit
  * renames them into place and removes stale files (0, or -1 after
  * reporting); out_abort removes the temporaries of a prepared set that is
- * not to be committed. */
+ * not to be committed.  A prepared set holds its directory open and
+ * locked until it is committed or aborted. */
 struct out_pending;
 struct out_pending *out_prepare(struct arena *a, struct diags *d, const struct out_set *s);
 int out_commit(struct arena *a, struct diags *d, struct out_pending *p, change_fn fn, void *ctx);

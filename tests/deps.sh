@@ -4,6 +4,7 @@
 #   sh tests/deps.sh build    pkg-config and the libraries asbgen links
 #   sh tests/deps.sh test     also libyaml, PyYAML and jsonschema for
 #                             /usr/bin/python3, the JSON-Schema-Test-Suite, openssl, valgrind,
+#                             strace (SIGKILL injection in tests/suite_robust.sh),
 #                             kubectl, Node.js, and the npm packages of
 #                             tests/package.json under tests/node_modules
 #
@@ -25,7 +26,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 
 pkgs="pkg-config libfyaml-dev libjansson-dev libcurl4-openssl-dev"
 if [ "$mode" = test ]; then
-	pkgs="$pkgs libyaml-dev python3-yaml python3-jsonschema json-schema-test-suite openssl valgrind"
+	pkgs="$pkgs libyaml-dev python3-yaml python3-jsonschema json-schema-test-suite openssl valgrind strace"
 fi
 
 # Which of $pkgs are not installed?  One dpkg-query call; packages dpkg has
