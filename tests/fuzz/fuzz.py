@@ -16,6 +16,16 @@ TARGET is one of:
              (the server is 127.0.0.1:1: nothing listens, no request leaves)
   templates  `asbgen render --stdout --templates DIR` with one template of
              a copy of templates/ mutated
+  specname   `asbgen render` and `validate` of environments/minimal.yaml
+             copied under a mutated file name (the name goes into every
+             output's header and the record)
+  record     `asbgen render` into a copy of out/minimal whose .asbgen-files
+             is mutated (paths out of the directory, through a link planted
+             there, absolute, ...)
+
+For specname and record, a run is also a finding when anything outside the
+output directory changed (a sentinel file and a linked directory beside it),
+or when a written output has a header line with a control character.
 
 Each run has a 10 s timeout.  A finding is: a sanitizer report, a signal,
 an exit status other than 0/1/2/3, a timeout, or (for the YAML readers) an
@@ -363,6 +373,19 @@ users:
 ]
 
 
+RECORD_TOKENS = [b"../outside/precious.txt", b"link/precious.txt", b"/tmp/precious.txt", b"./x", b"a//b",
+                 b"link", b".", b"..", b"kubernetes/../../outside/precious.txt", b"\x00", b"NOTES.md",
+                 b".asbgen-files", b"kubernetes", b"terraform/.metallb.tfvars.asbgen-tmp.0123456789abcdef"]
+NAME_TOKENS = [b"\n", b"\r", b"\x1b[2K", b"\x00", b"\xff", b"\xc3\x28", "\u202e".encode(), b"%", b"\\", b"'", b'"',
+               b"${env:X}", b"\nssl.endpoint.identification.algorithm=\n", b"#", b" ", b"a" * 200]
+
+
+def outside_state(work):
+    """What must never change: a sentinel beside out/ and in a directory that out/minimal/link points at."""
+    return {p: read(p) for p in (os.path.join(work, "outside", "precious.txt"), os.path.join(work, "precious.txt"))
+            if os.path.exists(p)}
+
+
 class Target:
     """Builds one run: (input bytes) -> (argv, files to write, file whose errors need positions)."""
 
@@ -392,6 +415,16 @@ class Target:
             for n in ("ca.pem", "c.pem", "c.key"):
                 with open(os.path.join(work, n), "w") as f:
                     f.write("-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n")
+        elif name in ("specname", "record"):
+            os.makedirs(os.path.join(work, "outside"))
+            for p in (os.path.join(work, "outside", "precious.txt"), os.path.join(work, "precious.txt")):
+                open(p, "w").write("precious\n")
+            self.sentinel = outside_state(work)
+            self.min = read(os.path.join(ROOT, "environments", "minimal.yaml"))
+            if name == "specname":
+                self.seeds = [b"minimal.yaml", b"idf.yaml", b"a b.yaml"]
+            else:
+                self.seeds = [read(os.path.join(ROOT, "out", "minimal", ".asbgen-files"))]
         elif name == "templates":
             src = os.path.join(ROOT, "templates")
             self.tfiles = sorted(os.path.relpath(p, src) for p in glob.glob(src + "/**/*.yaml", recursive=True))
@@ -403,9 +436,11 @@ class Target:
     def prepare(self, r):
         """Pick a seed, mutate it, write the files; return (argvs, input path, positioned)."""
         k = r.randrange(len(self.seeds))
+        w = self.work
+        if self.name in ("specname", "record"):
+            return self.prepare_out(r, k)
         data = mutate(self.seeds[k], r, self.seeds, expr=self.name == "templates",
                       tree=self.name in ("spec", "manifest", "kubeconfig"))
-        w = self.work
         if self.name == "spec":
             p = os.path.join(w, "fuzz.yaml")
             open(p, "wb").write(data)
@@ -436,6 +471,52 @@ class Target:
         self.restore = (p, self.seeds[k])
         open(p, "wb").write(data)
         return [[self.asbgen, "render", "--stdout", "--templates", os.path.join(w, "tpl"), self.spec]], p, data, True
+
+    def prepare_out(self, r, k):
+        """specname / record: a fresh out/ (with a link to outside/ in it) and one mutated input."""
+        w, seed = self.work, self.seeds[k]
+        tokens = NAME_TOKENS if self.name == "specname" else RECORD_TOKENS
+        data = seed
+        for _ in range(r.randrange(1, 4)):
+            i = r.randrange(len(data) + 1)
+            data = data[:i] + r.choice(tokens) + data[i + r.randrange(3):] if r.randrange(2) else mutate(data, r, self.seeds)
+        out = os.path.join(w, "out")
+        if os.path.exists(out):
+            shutil.rmtree(out)
+        shutil.copytree(os.path.join(ROOT, "out", "minimal"), os.path.join(out, "minimal"))
+        os.symlink(os.path.join(w, "outside"), os.path.join(out, "minimal", "link"))
+        if self.name == "record":
+            p = os.path.join(out, "minimal", ".asbgen-files")
+            open(p, "wb").write(data)
+            spec = os.path.join(w, "minimal.yaml")
+            open(spec, "wb").write(self.min)
+            return [[self.asbgen, "render", spec, "-o", out], [self.asbgen, "render", "--check", spec, "-o", out],
+                    [self.asbgen, "diff", spec, "-o", out]], p, data, False
+        name = data.replace(b"/", b"_")[:200] or b"x"
+        spec = os.path.join(w, "specs", os.fsdecode(name))
+        if os.path.exists(os.path.join(w, "specs")):
+            shutil.rmtree(os.path.join(w, "specs"))
+        os.makedirs(os.path.join(w, "specs"))
+        try:
+            open(spec, "wb").write(self.min)
+        except (OSError, ValueError):
+            spec = os.path.join(w, "specs", "minimal.yaml")
+            open(spec, "wb").write(self.min)
+        return [[self.asbgen, "render", spec, "-o", out], [self.asbgen, "validate", spec],
+                [self.asbgen, "model", spec]], spec, data, False
+
+    def escaped(self):
+        """specname / record: why the last run is a finding beyond its exit status, or None."""
+        if self.name not in ("specname", "record"):
+            return None
+        if outside_state(self.work) != self.sentinel:
+            return "a file outside the output directory changed"
+        for p in glob.glob(os.path.join(self.work, "out", "minimal", "**", "*"), recursive=True):
+            if os.path.isfile(p) and not os.path.islink(p):
+                head = read(p)[:400].split(b"\n")[:2]
+                if any(re.search(rb"[\x00-\x08\x0b-\x1f\x7f]", l) for l in head):
+                    return "a control character in the header of " + os.path.relpath(p, self.work)
+        return None
 
     def cleanup(self):
         if self.name == "templates":
@@ -490,7 +571,7 @@ def main():
                 except subprocess.TimeoutExpired as e:
                     rc, err = None, e.stderr or b""
                 runs += 1
-                why = verdict(rc, err, path, positioned)
+                why = verdict(rc, err, path, positioned) or t.escaped()
                 if why:
                     # one finding per distinct first stack frame / reason
                     key = why.split(":")[0] + (re.search(rb"#[0-3] .*? in (\S+)", err).group(1).decode()
