@@ -30,3 +30,9 @@ while IFS= read -r line; do
 	*) notok "model defaults: $line" ;;
 	esac
 done <"$TMP/model-defaults.out"
+# README's "Every key" table is generated from the schema (tests/readme_keys.py).
+if out=$("$PY" tests/readme_keys.py --check README.md schemas/environment.schema.json 2>&1); then
+	ok "README: the Every key table is the schema's"
+else
+	notok "README: the Every key table is the schema's" "$out"
+fi
