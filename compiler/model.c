@@ -860,7 +860,7 @@ static void build_topics_users(struct mb *m, struct value *model)
 		struct value *tl = L(m);
 		const struct value *ut = sget(x, "topics");
 		for (size_t j = 0; ut && ut->kind == V_SEQ && j < ut->seq.n; j++) {
-			const char *t = v_as_str(ut->seq.items[j], "");
+			const char *t = need(m, ut->seq.items[j], "", V_STRING)->str.s;
 			push(m, tl, ut->seq.items[j]); /* share the spec's node */
 			push(m, acls, acl(m, "topic", t, "literal", "Read Describe DescribeConfigs"));
 		}
@@ -925,7 +925,7 @@ static void build_registry(struct mb *m, struct value *model)
 	struct value *schemas = L(m);
 	const struct value *sv = sget(r, "schemas");
 	for (size_t i = 0; sv && sv->kind == V_SEQ && i < sv->seq.n; i++) {
-		const char *v = v_as_str(sv->seq.items[i], "0.0");
+		const char *v = need(m, sv->seq.items[i], "", V_STRING)->str.s;
 		long maj = strtol(v, NULL, 10);
 		const char *dot = strchr(v, '.');
 		long min = dot ? strtol(dot + 1, NULL, 10) : 0;
@@ -1004,7 +1004,7 @@ static void build_alertdb(struct mb *m, struct value *model)
 	struct value *topics = L(m), *acls = L(m);
 	const struct value *it = sget(a, "ingester.topics");
 	for (size_t i = 0; it && it->kind == V_SEQ && i < it->seq.n; i++) {
-		const char *t = v_as_str(it->seq.items[i], "");
+		const char *t = need(m, it->seq.items[i], "", V_STRING)->str.s;
 		push(m, topics, it->seq.items[i]); /* the spec's node: checks point at it */
 		push(m, acls, acl(m, "topic", t, "literal", "Read Describe"));
 	}
