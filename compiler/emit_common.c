@@ -140,38 +140,6 @@ void emit_repeat(struct buf *b, char c, size_t n)
 	b->data[b->len] = '\0';
 }
 
-static const char *path_ext(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	const char *base = slash ? slash + 1 : path;
-	const char *dot = strrchr(base, '.');
-	return dot && dot != base ? dot + 1 : NULL;
-}
-
-emit_fn emit_for_path(const char *path)
-{
-	const char *ext = path ? path_ext(path) : NULL;
-	if (!ext)
-		return NULL;
-	if (!strcasecmp(ext, "yaml") || !strcasecmp(ext, "yml"))
-		return emit_yaml;
-	if (!strcasecmp(ext, "json"))
-		return emit_json;
-	if (!strcasecmp(ext, "tfvars") || !strcasecmp(ext, "hcl"))
-		return emit_hcl;
-	if (!strcasecmp(ext, "properties"))
-		return emit_properties;
-	return NULL;
-}
-
-const char *emit_comment_prefix(const char *path)
-{
-	emit_fn f = emit_for_path(path);
-	if (!f || f == emit_json)
-		return NULL;
-	return "# ";
-}
-
 bool hcl_ident(const char *s, size_t n)
 {
 	if (n == 0 || !((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z') || s[0] == '_'))

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "cli.h"
 #include "diag.h"
 #include "diff.h"
 #include "load.h"
@@ -373,6 +374,40 @@ static void test_tfvars(void)
 		  "1:261: tfvars-syntax: nesting deeper than 256 levels");
 }
 
+/* An output's format is its extension's, whatever its case: a .YAML and
+ * a .hcl file are read back as trees and compared field by field, not as
+ * one string. */
+static const char *file_diff(const char *rel, const char *old, const char *new)
+{
+	struct ctx c;
+	ctx_init(&c);
+	struct objset so = { 0 }, sn = { 0 };
+	const char *s;
+	if (objset_add_file(&c, &so, "old", rel, old, strlen(old)) != 0 ||
+	    objset_add_file(&c, &sn, "new", rel, new, strlen(new)) != 0) {
+		s = "(not read)";
+	} else {
+		struct diff_report r;
+		diff_objsets(A, &so, &sn, NULL, NULL, &r);
+		s = arena_strdup(A, paths(&r));
+	}
+	ctx_free(&c);
+	return s;
+}
+
+static void test_file_formats(void)
+{
+	CHECK_STR("formats: .YAML is diffed as YAML", file_diff("helm/v.YAML", "a: 1\nb: [x]\n", "b: [x]\na: 2\n"),
+		  "a\n");
+	CHECK_STR("formats: .yml too", file_diff("v.yml", "a: {b: 1}\n", "a:\n  b: 2\n"), "a.b\n");
+	CHECK_STR("formats: .hcl is diffed as HCL", file_diff("t/x.hcl", "x = 1\ny = \"s\"\n", "y = \"s\"\n\nx = 2\n"),
+		  "x\n");
+	CHECK_STR("formats: .TFVARS too", file_diff("t/x.TFVARS", "l = [1]\n", "l = [\n  1,\n  2,\n]\n"), "l[1]+\n");
+	CHECK_STR("formats: .Properties as properties", file_diff("c.Properties", "a=1\nb=2\n", "b = 2\na = 3\n"),
+		  "a\n");
+	CHECK_STR("formats: an unknown extension is one string", file_diff("notes.txt", "a\n", "b\n"), "\n");
+}
+
 int main(void)
 {
 	A = arena_new();
@@ -382,6 +417,7 @@ int main(void)
 	test_dangers();
 	test_properties();
 	test_tfvars();
+	test_file_formats();
 	diags_free(&D);
 	arena_free(A);
 	return UNIT_DONE();
