@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "version.h"
 
 #define STRIMZI_GROUP "kafka.strimzi.io"
 
@@ -57,63 +58,6 @@ static const char *text(struct arena *a, const struct value *v)
 	case V_NULL: return "null";
 	default: return "(a structure)";
 	}
-}
-
-/* ---------------------------------------------------------------- quantities */
-
-bool quantity_value(const struct value *v, struct quantity *out)
-{
-	/* Exactly, as Kubernetes compares them: in floating point, "1Ei" and
-	 * "1Ei" plus one byte are equal, and the result depends on how wide
-	 * long double is (Valgrind, other architectures). */
-	const char *why;
-	char num[64];
-	if (!v)
-		return false;
-	if (v->kind == V_INT) {
-		snprintf(num, sizeof num, "%lld", (long long)v->i);
-		return quantity_parse(num, strlen(num), out, &why);
-	}
-	if (v->kind == V_FLOAT) {
-		if (!isfinite(v->f))
-			return false;
-		snprintf(num, sizeof num, "%.17g", v->f);
-		return quantity_parse(num, strlen(num), out, &why);
-	}
-	if (v->kind != V_STRING)
-		return false;
-	return quantity_parse(v->str.s, v->str.len, out, &why);
-}
-
-/* ---------------------------------------------------------------- versions */
-
-/* Compare dotted versions numerically ("4.10.0" > "4.9.1"); -2 when either
- * is not a version. */
-static int version_cmp(const char *x, const char *y)
-{
-	while (*x || *y) {
-		if (!isdigit((unsigned char)*x) || !isdigit((unsigned char)*y))
-			return -2;
-		char *ex, *ey;
-		unsigned long a = strtoul(x, &ex, 10), b = strtoul(y, &ey, 10);
-		if (a != b)
-			return a < b ? -1 : 1;
-		x = ex;
-		y = ey;
-		if (*x == '.')
-			x++;
-		else if (*x)
-			return -2;
-		if (*y == '.')
-			y++;
-		else if (*y)
-			return -2;
-		if (!*x && *y)
-			return strspn(y, "0.") == strlen(y) ? 0 : -1;
-		if (*x && !*y)
-			return strspn(x, "0.") == strlen(x) ? 0 : 1;
-	}
-	return 0;
 }
 
 /* ---------------------------------------------------------------- node pools */
@@ -259,7 +203,7 @@ static void kafka_changes(struct dg *g, const struct obj_diff *d)
 	const struct value *ov = d->old->v, *nv = d->new->v;
 	/* Kafka version */
 	const struct value *a = v_path(ov, "spec.kafka.version"), *b = v_path(nv, "spec.kafka.version");
-	if (a && b && a->kind == V_STRING && b->kind == V_STRING && version_cmp(b->str.s, a->str.s) == -1)
+	if (a && b && a->kind == V_STRING && b->kind == V_STRING && version_cmp(b->str.s, a->str.s) == -1 /* not VERSION_INVALID */)
 		add(g, "danger-kafka-downgrade", d->id, "spec.kafka.version",
 		    arena_printf(g->a,
 				 "Kafka would be downgraded from %s to %s: brokers may not start on data and "
@@ -465,15 +409,15 @@ void danger_check(struct arena *a, struct diff_report *r, size_t first_item, siz
 			registry_changes(&g, d);
 		}
 	}
-	/* addresses: the Kafka resource first, then the Helm values (which an
-	 * environment still deployed with the charts has alone) */
+	/* addresses: the Kafka resource first, then the outputs that declare
+	 * theirs in files.yaml (the Helm values, which an environment still
+	 * deployed with the charts has alone) */
 	for (size_t i = first_item; i < r->n; i++)
 		if (r->items[i].kind == OBJ_CHANGED && is_kind(r->items[i].id, STRIMZI_GROUP, "Kafka"))
 			external_addresses(&g, &r->items[i], "spec.kafka.listeners[name=external].configuration.");
 	for (size_t i = first_item; i < r->n; i++)
-		if (r->items[i].kind == OBJ_CHANGED && is_kind(r->items[i].id, "", OBJ_FILE_KIND) &&
-		    !strncmp(r->items[i].id->name, "helm/values", 11))
-			external_addresses(&g, &r->items[i], "alert-stream-broker.kafka.externalListener.");
+		if (r->items[i].kind == OBJ_CHANGED && r->items[i].shape && r->items[i].shape->addresses)
+			external_addresses(&g, &r->items[i], arena_printf(a, "%s.", r->items[i].shape->addresses));
 	api_version(&g, first_item);
 	for (size_t i = first_prune; i < r->nprune; i++)
 		removed(&g, r->prune[i]);
