@@ -17,6 +17,7 @@
 #include "diag.h"
 #include "emit.h"
 #include "expr.h"
+#include "hashmap.h"
 #include "load.h"
 #include "shape.h"
 
@@ -81,12 +82,6 @@ struct orec {
 	int nb;
 };
 
-/* Set of byte strings (keys not copied), open addressing. */
-struct sset {
-	struct sslot { const char *s; size_t n; } *t;
-	size_t cap, n;
-};
-
 /* Templates loaded and compiled once for many renders (see template.h). */
 struct tmpl_cache {
 	struct arena *a;     /* the compiled templates and their source text */
@@ -112,49 +107,10 @@ struct tctx {
 	bool have_index;     /* files() available */
 	int depth;           /* include() nesting */
 	struct buf sb;       /* scratch for interpolation */
-	struct sset reported; /* positions of duplicate-key errors */
+	struct hashmap reported; /* positions of duplicate-key errors */
 };
 
 /* ---------------------------------------------------------------- helpers */
-
-static uint64_t hash_bytes(const char *s, size_t n)
-{
-	uint64_t h = 1469598103934665603ull;
-	for (size_t i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 1099511628211ull;
-	}
-	return h;
-}
-
-/* Adds s[0..n); false when it was there already. */
-static bool sset_add(struct sset *st, const char *s, size_t n)
-{
-	if (2 * (st->n + 1) > st->cap) {
-		struct sset o = *st;
-		st->cap = o.cap ? o.cap * 2 : 64;
-		st->t = xcalloc(st->cap, sizeof *st->t);
-		st->n = 0;
-		for (size_t i = 0; i < o.cap; i++)
-			if (o.t[i].s)
-				sset_add(st, o.t[i].s, o.t[i].n);
-		free(o.t);
-	}
-	size_t i = (size_t)hash_bytes(s, n) & (st->cap - 1);
-	for (; st->t[i].s; i = (i + 1) & (st->cap - 1))
-		if (st->t[i].n == n && memcmp(st->t[i].s, s, n) == 0)
-			return false;
-	st->t[i].s = s;
-	st->t[i].n = n;
-	st->n++;
-	return true;
-}
-
-static void sset_free(struct sset *st)
-{
-	free(st->t);
-	memset(st, 0, sizeof *st);
-}
 
 static void terr(struct tctx *c, const struct mark *m, const char *id, const char *hint,
 		 const char *fmt, ...) __attribute__((format(printf, 5, 6)));
@@ -817,7 +773,7 @@ static void report_dup(struct tctx *c, const struct value *first, const struct v
 	/* Once per template position, however many outputs repeat it. */
 	const char *pos = arena_printf(c->keep, "%p:%d:%d", (const void *)dup->mark.file,
 				       dup->mark.line, dup->mark.col);
-	if (!sset_add(&c->reported, pos, strlen(pos)))
+	if (!hashmap_add(&c->reported, pos, strlen(pos)))
 		return;
 	const char *hint;
 	if (first->mark.line == dup->mark.line && first->mark.col == dup->mark.col &&
@@ -850,9 +806,9 @@ static void check_dups(struct tctx *c, struct value *m)
 				it[w++] = it[i];
 		}
 	} else {
-		struct sset st = { 0 };
+		struct hashmap st = { 0 };
 		for (size_t i = 0; i < n; i++) {
-			if (sset_add(&st, it[i].key->str.s, it[i].key->str.len)) {
+			if (hashmap_add(&st, it[i].key->str.s, it[i].key->str.len)) {
 				it[w++] = it[i];
 				continue;
 			}
@@ -863,7 +819,7 @@ static void check_dups(struct tctx *c, struct value *m)
 					break;
 				}
 		}
-		sset_free(&st);
+		hashmap_free(&st);
 	}
 	m->map.n = w;
 }
@@ -911,7 +867,7 @@ static struct tfile *get_tfile(struct tctx *c, const char *rel)
 	size_t *n = c->cache ? &c->cache->ntfs : &c->ntfs, *cap = c->cache ? &c->cache->captfs : &c->captfs;
 	struct arena *a = c->cache ? c->cache->a : c->keep;
 	size_t rn = strlen(rel);
-	uint64_t h = hash_bytes(rel, rn);
+	uint64_t h = hash_fnv1a(rel, rn);
 	for (size_t i = 0; i < *n; i++)
 		if ((*tfs)[i]->hash == h && strcmp((*tfs)[i]->rel, rel) == 0)
 			return (*tfs)[i];
@@ -1036,7 +992,7 @@ static void tctx_free(struct tctx *c)
 	free(c->tfs);
 	free(c->outs);
 	buf_free(&c->sb);
-	sset_free(&c->reported);
+	hashmap_free(&c->reported);
 }
 
 /* ---------------------------------------------------------------- public API */
@@ -1330,7 +1286,7 @@ static int render_outputs(struct arena *a, struct diags *d, const char *dir,
 		terr(&c, &idx->mark, "tmpl-index", "write a sequence of '- path: ...' entries",
 		     "the index must be a sequence, not %s", vkind_name(idx->kind));
 	}
-	struct sset paths = { 0 };
+	struct hashmap paths = { 0 };
 	for (size_t i = 0; i < c.nouts; i++) {
 		struct orec *o = &c.outs[i];
 		if (!tmpl_path_ok(o->path, strlen(o->path))) {
@@ -1339,14 +1295,14 @@ static int render_outputs(struct arena *a, struct diags *d, const char *dir,
 			     "empty components, a leading '/', backslashes or control characters",
 			     "output path '%s' is not a safe relative path", o->path);
 			o->tf = NULL;
-		} else if (!sset_add(&paths, o->path, strlen(o->path))) {
+		} else if (!hashmap_add(&paths, o->path, strlen(o->path))) {
 			terr(&c, &o->pathnode->mark, "tmpl-path",
 			     "make the path depend on the loop variable (or the 'if' exclusive)",
 			     "two outputs have the path '%s'", o->path);
 			o->tf = NULL;
 		}
 	}
-	sset_free(&paths);
+	hashmap_free(&paths);
 	/* Pass 2: instantiate. */
 	c.have_index = true;
 	/* A cache keeps its scratch arena: validate renders 1,000 small specs,
