@@ -330,28 +330,28 @@ static void removed(struct dg *g, const struct object *o)
 	}
 }
 
+/* A danger when the field at path is on both sides and differs; msg
+ * takes the old and the new value (two %s). */
+static void field_danger(struct dg *g, const struct obj_diff *d, const char *id, const char *path,
+			 const char *msg, const char *hint)
+{
+	const struct value *a = v_path(d->old->v, path), *b = v_path(d->new->v, path);
+	if (a && b && !v_equal(a, b))
+		add(g, id, d->id, path, arena_printf(g->a, msg, text(g->a, a), text(g->a, b)), hint);
+}
+
 static void registry_changes(struct dg *g, const struct obj_diff *d)
 {
-	const struct value *a = v_path(d->old->v, "spec.compatibilityLevel");
-	const struct value *b = v_path(d->new->v, "spec.compatibilityLevel");
-	if (a && b && !v_equal(a, b))
-		add(g, "danger-registry-compatibility", d->id, "spec.compatibilityLevel",
-		    arena_printf(g->a,
-				 "the schema registry's compatibility level changes from %s to %s: new schema "
-				 "versions are then checked against the old ones under the new rule, and the "
-				 "schema sync Job fails on a schema it rejects",
-				 text(g->a, a), text(g->a, b)),
-		    "check that every schema the sync Job uploads passes the new level before syncing");
-	a = v_path(d->old->v, "spec.strimziVersion");
-	b = v_path(d->new->v, "spec.strimziVersion");
-	if (a && b && !v_equal(a, b))
-		add(g, "danger-api-version", d->id, "spec.strimziVersion",
-		    arena_printf(g->a,
-				 "the schema registry's Strimzi API version changes from %s to %s: the registry "
-				 "operator then reads the Kafka cluster and users through that version, which the "
-				 "cluster must serve",
-				 text(g->a, a), text(g->a, b)),
-		    "upgrade the Strimzi operator and CRDs (and strimzi-registry-operator) first, then sync");
+	field_danger(g, d, "danger-registry-compatibility", "spec.compatibilityLevel",
+		     "the schema registry's compatibility level changes from %s to %s: new schema "
+		     "versions are then checked against the old ones under the new rule, and the "
+		     "schema sync Job fails on a schema it rejects",
+		     "check that every schema the sync Job uploads passes the new level before syncing");
+	field_danger(g, d, "danger-api-version", "spec.strimziVersion",
+		     "the schema registry's Strimzi API version changes from %s to %s: the registry "
+		     "operator then reads the Kafka cluster and users through that version, which the "
+		     "cluster must serve",
+		     "upgrade the Strimzi operator and CRDs (and strimzi-registry-operator) first, then sync");
 }
 
 /* One danger for all Strimzi objects whose API version changes. */

@@ -1,6 +1,7 @@
 /* emit_common.c - scalar helpers shared by the emitters, and emitter choice. */
 #include "emit_common.h"
 
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -82,6 +83,14 @@ int emit_err_depth(struct diags *d, const struct value *v)
 	return -1;
 }
 
+int emit_err_nonfinite(struct diags *d, const struct value *v, const char *id, const char *hint,
+		       const char *format)
+{
+	diag_at(d, SEV_ERROR, &v->mark, id, hint, "cannot write %s in %s", isnan(v->f) ? "NaN" : "infinity",
+		format);
+	return -1;
+}
+
 size_t emit_fmt_int(char *buf, long long i)
 {
 	char tmp[EMIT_NUM_MAX];
@@ -138,6 +147,59 @@ void emit_repeat(struct buf *b, char c, size_t n)
 	memset(b->data + b->len, c, n);
 	b->len += n;
 	b->data[b->len] = '\0';
+}
+
+bool emit_escape_common(struct buf *b, unsigned ch)
+{
+	const char *e;
+	switch (ch) {
+	case '"': e = "\\\""; break;
+	case '\\': e = "\\\\"; break;
+	case '\n': e = "\\n"; break;
+	case '\r': e = "\\r"; break;
+	case '\t': e = "\\t"; break;
+	default: return false;
+	}
+	buf_add(b, e, 2);
+	return true;
+}
+
+void emit_escape_u00(struct buf *b, unsigned ch, bool upper)
+{
+	const char *hex = upper ? "0123456789ABCDEF" : "0123456789abcdef";
+	char u[6] = { '\\', 'u', '0', '0', hex[(ch >> 4) & 0xF], hex[ch & 0xF] };
+	buf_add(b, u, 6);
+}
+
+bool emit_json_scalar(struct buf *b, const struct value *v)
+{
+	char num[EMIT_NUM_MAX];
+	switch (v->kind) {
+	case V_NULL:
+		buf_add(b, "null", 4);
+		return true;
+	case V_BOOL:
+		buf_puts(b, v->b ? "true" : "false");
+		return true;
+	case V_INT:
+		buf_add(b, num, emit_fmt_int(num, v->i));
+		return true;
+	case V_FLOAT:
+		if (!isfinite(v->f))
+			return false;
+		buf_add(b, num, emit_fmt_float(num, v->f, false));
+		return true;
+	default:
+		return false;
+	}
+}
+
+int emit_fail(struct buf *out, size_t start)
+{
+	out->len = start;
+	if (out->data)
+		out->data[start] = '\0';
+	return -1;
 }
 
 bool hcl_ident(const char *s, size_t n)

@@ -188,11 +188,7 @@ int emit_properties(struct buf *out, const struct value *doc, struct diags *d)
 	int r = prop_map(&c, doc, 0);
 	buf_free(&c.key);
 	arena_free(c.keys);
-	if (r < 0) {
-		out->len = start;
-		if (out->data)
-			out->data[start] = '\0';
-		return -1;
-	}
+	if (r < 0)
+		return emit_fail(out, start);
 	return 0;
 }

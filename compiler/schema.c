@@ -23,6 +23,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #define EV_MAX_DEPTH 1000 /* nested schema evaluations */
@@ -1588,22 +1589,6 @@ int schema_edit_distance(const char *a, size_t alen, const char *b, size_t blen,
 	return suggest_distance(a, alen, b, blen, max);
 }
 
-static int ci_cmp(const char *a, size_t an, const char *b, size_t bn)
-{
-	if (an != bn)
-		return 1;
-	for (size_t i = 0; i < an; i++) {
-		int x = a[i], y = b[i];
-		if (x >= 'A' && x <= 'Z')
-			x += 32;
-		if (y >= 'A' && y <= 'Z')
-			y += 32;
-		if (x != y)
-			return 1;
-	}
-	return 0;
-}
-
 static bool ev(struct ev *e, const json_t *sch, const char *base, const struct value *v,
 	       const struct pframe *p);
 
@@ -1664,7 +1649,7 @@ static const char *type_hint(struct ev *e, unsigned want, const struct value *v,
 	if (v->kind == V_STRING && (want & T_BOOL)) {
 		static const char *const yaml11[] = { "yes", "no", "on", "off", "y", "n", "true", "false", NULL };
 		for (int i = 0; yaml11[i]; i++)
-			if (ci_cmp(v->str.s, v->str.len, yaml11[i], strlen(yaml11[i])) == 0)
+			if (v->str.len == strlen(yaml11[i]) && !strncasecmp(v->str.s, yaml11[i], v->str.len))
 				return "write true or false, unquoted (yes/no/on/off are strings in YAML 1.2)";
 	}
 	if (v->kind == V_STRING && (want & (T_INT | T_NUM)) && v->str.len) {

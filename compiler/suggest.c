@@ -3,6 +3,7 @@
 
 #include <stdbool.h>
 #include <string.h>
+#include <strings.h>
 
 #include "arena.h"
 
@@ -46,22 +47,6 @@ int suggest_distance(const char *a, size_t alen, const char *b, size_t blen, int
 	return prev[blen] > max ? max + 1 : prev[blen];
 }
 
-static bool same_ignoring_case(const char *a, size_t an, const char *b, size_t bn)
-{
-	if (an != bn)
-		return false;
-	for (size_t i = 0; i < an; i++) {
-		int x = a[i], y = b[i];
-		if (x >= 'A' && x <= 'Z')
-			x += 32;
-		if (y >= 'A' && y <= 'Z')
-			y += 32;
-		if (x != y)
-			return false;
-	}
-	return true;
-}
-
 const char *suggest_closest(const char *w, size_t wn, const char *const *cands, size_t n)
 {
 	enum { PREFIX = 1000, NONE = 1001 };
@@ -75,7 +60,7 @@ const char *suggest_closest(const char *w, size_t wn, const char *const *cands, 
 		int score;
 		int max = wn <= 4 || cn <= 3 ? 1 : wn / 3 > 2 ? (int)(wn / 3) : 2;
 		int dist;
-		if (same_ignoring_case(w, wn, c, cn))
+		if (wn == cn && !strncasecmp(w, c, wn))
 			score = 0;
 		else if ((dist = suggest_distance(w, wn, c, cn, max)) <= max)
 			score = dist;
