@@ -105,6 +105,7 @@ struct tctx {
 	size_t nouts, capouts;
 	size_t current;      /* output being rendered (files() excludes it) */
 	bool have_index;     /* files() available */
+	bool index_fresh;    /* files.yaml loaded by this render (not from a cache) */
 	int depth;           /* include() nesting */
 	struct buf sb;       /* scratch for interpolation */
 	struct hashmap reported; /* positions of duplicate-key errors */
@@ -1153,10 +1154,11 @@ static void index_entry(struct tctx *c, const struct value *node)
 		if (!tf_load(c, ie.tf) && first && ie.tf->missing)
 			terr(c, &ie.tmpl->mark, "tmpl-index", NULL, "there is no template file %s",
 			     ie.tf->full);
-		/* the diff declaration must fit the template: checked at every
-		 * render, so an edited template fails here, not silently in diff */
+		/* The diff declaration must fit the template: checked by the
+		 * render that loads the index (once for a cache), so an edited
+		 * template fails here, not silently in diff. */
 		struct out_shape shape;
-		if (diffv && ie.tf->root && ie.tf->root->src &&
+		if (diffv && c->index_fresh && ie.tf->root && ie.tf->root->src &&
 		    shape_parse(a, c->env.d, diffv, ie.tf->root->src, ie.tmpl->str.s, &shape) != 0) {
 			c->env.failed = true;
 			bad = true;
@@ -1269,6 +1271,7 @@ static int render_outputs(struct arena *a, struct diags *d, const char *dir,
 	} else {
 		struct arena *ia = tc ? tc->a : a;
 		idx = load_yaml_file(ia, d, arena_printf(ia, "%s/%s", dir, TMPL_INDEX));
+		c.index_fresh = true;
 		if (tc) {
 			tc->index = idx;
 			tc->index_loaded = true;
