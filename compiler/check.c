@@ -205,75 +205,26 @@ static void collect_topics(struct check *c)
 
 void check_nameset_init(struct check *c, struct nameset *ns, size_t n)
 {
-	ns->cap = 16;
-	while (ns->cap < 2 * n + 2)
-		ns->cap <<= 1;
-	ns->t = arena_alloc(c->a, ns->cap * sizeof *ns->t);
-}
-
-static size_t name_hash(const char *s)
-{
-	uint64_t h = 1469598103934665603ull;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ull;
-	return (size_t)h;
+	hashmap_init(&ns->m, c->a);
+	hashmap_reserve(&ns->m, n);
 }
 
 size_t check_nameset_find(const struct nameset *ns, const char *s)
 {
-	for (size_t i = name_hash(s) & (ns->cap - 1); ns->t[i].s; i = (i + 1) & (ns->cap - 1))
-		if (!strcmp(ns->t[i].s, s))
-			return ns->t[i].idx;
-	return SIZE_MAX;
+	const struct hm_entry *e = hashmap_get(&ns->m, s, strlen(s));
+	return e ? e->idx : SIZE_MAX;
 }
 
 size_t check_nameset_add(struct nameset *ns, const char *s, size_t idx)
 {
-	size_t i = name_hash(s) & (ns->cap - 1);
-	for (; ns->t[i].s; i = (i + 1) & (ns->cap - 1))
-		if (!strcmp(ns->t[i].s, s))
-			return ns->t[i].idx;
-	ns->t[i].s = s;
-	ns->t[i].idx = idx;
-	return idx;
+	bool added;
+	struct hm_entry *e = hashmap_put(&ns->m, s, strlen(s), &added);
+	if (added)
+		e->idx = idx;
+	return e->idx;
 }
 
 /* ---- names ---- */
-
-static bool is_lower_alnum(char ch) { return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9'); }
-
-bool check_dns_label(const char *s)
-{
-	size_t n = strlen(s);
-	if (n == 0 || n > 63 || !is_lower_alnum(s[0]) || !is_lower_alnum(s[n - 1]))
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (!is_lower_alnum(s[i]) && s[i] != '-')
-			return false;
-	return true;
-}
-
-bool check_dns_subdomain(const char *s)
-{
-	size_t n = strlen(s);
-	if (n == 0 || n > 253)
-		return false;
-	const char *p = s;
-	for (;;) {
-		const char *dot = strchr(p, '.');
-		size_t l = dot ? (size_t)(dot - p) : strlen(p);
-		char label[64];
-		if (l == 0 || l > 63)
-			return false;
-		memcpy(label, p, l);
-		label[l] = '\0';
-		if (!check_dns_label(label))
-			return false;
-		if (!dot)
-			return true;
-		p = dot + 1;
-	}
-}
 
 bool check_hostname(const char *s)
 {
@@ -282,24 +233,6 @@ bool check_hostname(const char *s)
 	size_t n = strlen(s);
 	bool known;
 	return n && s[n - 1] != '.' && schema_format_valid("hostname", s, n, &known);
-}
-
-const char *check_closest(const char *s, const char *const *cands, size_t n)
-{
-	const char *best = NULL;
-	size_t len = strlen(s);
-	/* Only close matches: at most a third of the name differs. */
-	int max = (int)((len + 2) / 3), bd = max + 1;
-	if (len > 64)
-		return NULL; /* long strings are not compared */
-	for (size_t i = 0; i < n; i++) {
-		int d = schema_edit_distance(s, len, cands[i], strlen(cands[i]), max);
-		if (d < bd) {
-			bd = d;
-			best = cands[i];
-		}
-	}
-	return bd <= max ? best : NULL;
 }
 
 /* ---- config values Kafka reads as INT or LONG ---- */

@@ -17,6 +17,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "dns1123.h" /* DNS-1123 labels and subdomains */
+#include "hashmap.h"
+#include "suggest.h" /* "did you mean" */
 #include "model.h"
 #include "value.h"
 
@@ -105,8 +108,7 @@ const struct value *check_topic_config(const struct topic *t, const char *key);
 /* A set of names with the index each was first added under, so that
  * checks of 10,000 users stay linear. */
 struct nameset {
-	struct nameslot { const char *s; size_t idx; } *t;
-	size_t cap;
+	struct hashmap m; /* hashmap.h, in the check's arena */
 };
 void check_nameset_init(struct check *c, struct nameset *ns, size_t n);
 /* The index s was added with, or SIZE_MAX. */
@@ -114,11 +116,6 @@ size_t check_nameset_find(const struct nameset *ns, const char *s);
 /* Add s under idx unless present; returns the index it has in the set. */
 size_t check_nameset_add(struct nameset *ns, const char *s, size_t idx);
 
-/* The closest of n candidate strings to s (edit distance), or NULL. */
-const char *check_closest(const char *s, const char *const *cands, size_t n);
-
-bool check_dns_label(const char *s);     /* DNS-1123 label: [a-z0-9-], 1-63 */
-bool check_dns_subdomain(const char *s); /* DNS-1123 subdomain: labels, dots, <= 253 */
 bool check_hostname(const char *s);      /* RFC 1123 host name, any case, <= 253 */
 
 void check_cluster(struct check *c);  /* versions, pools, node ids, resources, GKE, storage */

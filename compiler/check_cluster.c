@@ -251,9 +251,10 @@ static bool label_name_ok(const char *s, size_t n, bool empty_ok)
 static bool label_key_ok(struct check *c, const char *s)
 {
 	const char *slash = strchr(s, '/');
+	(void)c; /* dns1123 takes a length: no copy, c unused */
 	if (!slash)
 		return label_name_ok(s, strlen(s), false);
-	return check_dns_subdomain(arena_strndup(c->a, s, (size_t)(slash - s))) &&
+	return dns1123_subdomain(s, (size_t)(slash - s)) &&
 	       label_name_ok(slash + 1, strlen(slash + 1), false);
 }
 
@@ -321,7 +322,7 @@ static void check_storage_class(struct check *c, const struct value *v, const ch
 		check_error(c, v, "storage-class",
 			    "name the storage class (kubectl get storageclass); an empty class means no dynamic provisioning, and the volumes stay Pending",
 			    "%s is empty", path);
-	else if (!check_dns_subdomain(v->str.s))
+	else if (!dns1123_subdomain(v->str.s, v->str.len))
 		check_error(c, v, "storage-class", "storage class names are lowercase DNS names: letters, digits, '-' and '.'",
 			    "%s '%s' is not a valid storage class name", path, v->str.s);
 }

@@ -402,7 +402,7 @@ static const char *user_name_problem(const char *s)
 	for (size_t i = 0; i < n; i++)
 		if (s[i] >= 'A' && s[i] <= 'Z')
 			return "it has capital letters";
-	if (!check_dns_label(s))
+	if (!dns1123_label(s, n))
 		return "only lowercase letters, digits and '-' are allowed, starting and ending with a letter or digit";
 	return NULL;
 }
@@ -483,7 +483,7 @@ static void check_topic_refs(struct check *c, const struct topic_index *ti, cons
 			continue;
 		if (check_nameset_find(&ti->names, x->str.s) != SIZE_MAX)
 			continue;
-		const char *near = check_closest(x->str.s, ti->cands, c->ntopics);
+		const char *near = suggest_closest(x->str.s, x->str.len, ti->cands, c->ntopics);
 		check_error(c, x, "unknown-topic",
 			    near ? arena_printf(c->a, "did you mean '%s'? Otherwise add the topic to topics%s", near, star_ok ? ", or use \"*\"" : "")
 				 : arena_printf(c->a, "add the topic to topics%s", star_ok ? ", or use \"*\" for every topic" : ""),
@@ -535,7 +535,7 @@ static void check_compatibility(struct check *c)
 		if (!strcasecmp(v->str.s, levels[i]))
 			hint = arena_printf(c->a, "write it in lowercase: '%s'", levels[i]);
 	if (!hint) {
-		const char *near = check_closest(v->str.s, levels, nl);
+		const char *near = suggest_closest(v->str.s, v->str.len, levels, nl);
 		hint = arena_printf(c->a, "%s%s none, backward, backward_transitive, forward, forward_transitive, full, full_transitive",
 				    near ? arena_printf(c->a, "did you mean '%s'? ", near) : "", near ? "allowed:" : "use one of");
 	}

@@ -6,31 +6,13 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "diag.h"
-
-struct defaults;
-struct schema;
+#include "ctx.h"
 
 /* Exit codes (documented in the README). */
 #define EXIT_OK 0
 #define EXIT_INVALID 1   /* invalid input, or differences found */
 #define EXIT_USAGE 2     /* usage or I/O error */
 #define EXIT_DANGER 3    /* diff: a dangerous change */
-
-/* One compilation: an arena and its diagnostics. */
-struct ctx {
-	struct arena *arena;
-	struct diags diags;
-	enum diag_format format;
-	bool color;
-	struct schema *schema; /* the environment schema, loaded once */
-	struct defaults *defaults; /* when set, spec_load records the defaults it fills */
-};
-
-void ctx_init(struct ctx *c);
-void ctx_free(struct ctx *c);
-/* Print collected diagnostics (sorted) to stderr in the chosen format. */
-void ctx_report(struct ctx *c);
 
 /* The installed or in-tree data directory for "templates" or "schemas":
  * next to the binary (a source checkout), else ../share/asbgen/. */

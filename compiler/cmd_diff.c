@@ -335,8 +335,10 @@ int cmd_diff(int argc, char **argv)
 	if (!o.tdir)
 		o.tdir = data_path(&c, "templates");
 	struct objset old = { 0 }, new = { 0 }, prune = { 0 };
+	struct out_shapes shapes;
 	const char *env = NULL, *old_label = NULL;
 	if (objset_from_spec(&c, o.spec, o.tdir, &new, &env) != 0 ||
+	    shapes_load(c.arena, &c.diags, o.tdir, &shapes) != 0 ||
 	    load_old(&c, &o, env, &old, &old_label, &new, &prune) != 0) {
 		/* with --format json, the diagnostics array is standard output */
 		ctx_report(&c);
@@ -350,7 +352,7 @@ int cmd_diff(int argc, char **argv)
 		diags_print(stderr, &c.diags, DIAG_TEXT, diag_want_color(stderr));
 	}
 	struct diff_report rep;
-	diff_objsets(c.arena, &old, &new, old_label, arena_printf(c.arena, "render of %s", o.spec), &rep);
+	diff_objsets(c.arena, &shapes, &old, &new, old_label, arena_printf(c.arena, "render of %s", o.spec), &rep);
 	if (o.live)
 		diff_add_prune(c.arena, &rep, &prune);
 	int rc = diff_exit_code(&rep);

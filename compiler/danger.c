@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "version.h"
 
 #define STRIMZI_GROUP "kafka.strimzi.io"
 
@@ -57,63 +58,6 @@ static const char *text(struct arena *a, const struct value *v)
 	case V_NULL: return "null";
 	default: return "(a structure)";
 	}
-}
-
-/* ---------------------------------------------------------------- quantities */
-
-bool quantity_value(const struct value *v, struct quantity *out)
-{
-	/* Exactly, as Kubernetes compares them: in floating point, "1Ei" and
-	 * "1Ei" plus one byte are equal, and the result depends on how wide
-	 * long double is (Valgrind, other architectures). */
-	const char *why;
-	char num[64];
-	if (!v)
-		return false;
-	if (v->kind == V_INT) {
-		snprintf(num, sizeof num, "%lld", (long long)v->i);
-		return quantity_parse(num, strlen(num), out, &why);
-	}
-	if (v->kind == V_FLOAT) {
-		if (!isfinite(v->f))
-			return false;
-		snprintf(num, sizeof num, "%.17g", v->f);
-		return quantity_parse(num, strlen(num), out, &why);
-	}
-	if (v->kind != V_STRING)
-		return false;
-	return quantity_parse(v->str.s, v->str.len, out, &why);
-}
-
-/* ---------------------------------------------------------------- versions */
-
-/* Compare dotted versions numerically ("4.10.0" > "4.9.1"); -2 when either
- * is not a version. */
-static int version_cmp(const char *x, const char *y)
-{
-	while (*x || *y) {
-		if (!isdigit((unsigned char)*x) || !isdigit((unsigned char)*y))
-			return -2;
-		char *ex, *ey;
-		unsigned long a = strtoul(x, &ex, 10), b = strtoul(y, &ey, 10);
-		if (a != b)
-			return a < b ? -1 : 1;
-		x = ex;
-		y = ey;
-		if (*x == '.')
-			x++;
-		else if (*x)
-			return -2;
-		if (*y == '.')
-			y++;
-		else if (*y)
-			return -2;
-		if (!*x && *y)
-			return strspn(y, "0.") == strlen(y) ? 0 : -1;
-		if (*x && !*y)
-			return strspn(x, "0.") == strlen(x) ? 0 : 1;
-	}
-	return 0;
 }
 
 /* ---------------------------------------------------------------- node pools */
@@ -259,7 +203,7 @@ static void kafka_changes(struct dg *g, const struct obj_diff *d)
 	const struct value *ov = d->old->v, *nv = d->new->v;
 	/* Kafka version */
 	const struct value *a = v_path(ov, "spec.kafka.version"), *b = v_path(nv, "spec.kafka.version");
-	if (a && b && a->kind == V_STRING && b->kind == V_STRING && version_cmp(b->str.s, a->str.s) == -1)
+	if (a && b && a->kind == V_STRING && b->kind == V_STRING && version_cmp(b->str.s, a->str.s) == -1 /* not VERSION_INVALID */)
 		add(g, "danger-kafka-downgrade", d->id, "spec.kafka.version",
 		    arena_printf(g->a,
 				 "Kafka would be downgraded from %s to %s: brokers may not start on data and "
@@ -386,28 +330,28 @@ static void removed(struct dg *g, const struct object *o)
 	}
 }
 
+/* A danger when the field at path is on both sides and differs; msg
+ * takes the old and the new value (two %s). */
+static void field_danger(struct dg *g, const struct obj_diff *d, const char *id, const char *path,
+			 const char *msg, const char *hint)
+{
+	const struct value *a = v_path(d->old->v, path), *b = v_path(d->new->v, path);
+	if (a && b && !v_equal(a, b))
+		add(g, id, d->id, path, arena_printf(g->a, msg, text(g->a, a), text(g->a, b)), hint);
+}
+
 static void registry_changes(struct dg *g, const struct obj_diff *d)
 {
-	const struct value *a = v_path(d->old->v, "spec.compatibilityLevel");
-	const struct value *b = v_path(d->new->v, "spec.compatibilityLevel");
-	if (a && b && !v_equal(a, b))
-		add(g, "danger-registry-compatibility", d->id, "spec.compatibilityLevel",
-		    arena_printf(g->a,
-				 "the schema registry's compatibility level changes from %s to %s: new schema "
-				 "versions are then checked against the old ones under the new rule, and the "
-				 "schema sync Job fails on a schema it rejects",
-				 text(g->a, a), text(g->a, b)),
-		    "check that every schema the sync Job uploads passes the new level before syncing");
-	a = v_path(d->old->v, "spec.strimziVersion");
-	b = v_path(d->new->v, "spec.strimziVersion");
-	if (a && b && !v_equal(a, b))
-		add(g, "danger-api-version", d->id, "spec.strimziVersion",
-		    arena_printf(g->a,
-				 "the schema registry's Strimzi API version changes from %s to %s: the registry "
-				 "operator then reads the Kafka cluster and users through that version, which the "
-				 "cluster must serve",
-				 text(g->a, a), text(g->a, b)),
-		    "upgrade the Strimzi operator and CRDs (and strimzi-registry-operator) first, then sync");
+	field_danger(g, d, "danger-registry-compatibility", "spec.compatibilityLevel",
+		     "the schema registry's compatibility level changes from %s to %s: new schema "
+		     "versions are then checked against the old ones under the new rule, and the "
+		     "schema sync Job fails on a schema it rejects",
+		     "check that every schema the sync Job uploads passes the new level before syncing");
+	field_danger(g, d, "danger-api-version", "spec.strimziVersion",
+		     "the schema registry's Strimzi API version changes from %s to %s: the registry "
+		     "operator then reads the Kafka cluster and users through that version, which the "
+		     "cluster must serve",
+		     "upgrade the Strimzi operator and CRDs (and strimzi-registry-operator) first, then sync");
 }
 
 /* One danger for all Strimzi objects whose API version changes. */
@@ -465,15 +409,15 @@ void danger_check(struct arena *a, struct diff_report *r, size_t first_item, siz
 			registry_changes(&g, d);
 		}
 	}
-	/* addresses: the Kafka resource first, then the Helm values (which an
-	 * environment still deployed with the charts has alone) */
+	/* addresses: the Kafka resource first, then the outputs that declare
+	 * theirs in files.yaml (the Helm values, which an environment still
+	 * deployed with the charts has alone) */
 	for (size_t i = first_item; i < r->n; i++)
 		if (r->items[i].kind == OBJ_CHANGED && is_kind(r->items[i].id, STRIMZI_GROUP, "Kafka"))
 			external_addresses(&g, &r->items[i], "spec.kafka.listeners[name=external].configuration.");
 	for (size_t i = first_item; i < r->n; i++)
-		if (r->items[i].kind == OBJ_CHANGED && is_kind(r->items[i].id, "", OBJ_FILE_KIND) &&
-		    !strncmp(r->items[i].id->name, "helm/values", 11))
-			external_addresses(&g, &r->items[i], "alert-stream-broker.kafka.externalListener.");
+		if (r->items[i].kind == OBJ_CHANGED && r->items[i].shape && r->items[i].shape->addresses)
+			external_addresses(&g, &r->items[i], arena_printf(a, "%s.", r->items[i].shape->addresses));
 	api_version(&g, first_item);
 	for (size_t i = first_prune; i < r->nprune; i++)
 		removed(&g, r->prune[i]);

@@ -17,18 +17,11 @@
 #include "cli.h"
 #include "emit_common.h"
 
-enum list_mode { LIST_ORDERED, LIST_SET, LIST_KEYED };
-
 /* Patterns are map keys joined with '.', list levels left out; "**"
- * matches any number of keys.  The first matching rule wins.  A keyed
- * list whose items do not all have a distinct scalar key is compared by
- * position instead. */
-struct list_rule {
-	const char *pattern;
-	enum list_mode mode;
-	const char *key;
-};
-
+ * matches any number of keys.  The output's own rules (declared in
+ * files.yaml, shape.h) come first, then these of the Kubernetes API; the
+ * first matching rule wins.  A keyed list whose items do not all have a
+ * distinct scalar key is compared by position instead. */
 static const struct list_rule list_rules[] = {
 	/* Kubernetes objects */
 	{ "spec.kafka.listeners", LIST_KEYED, "name" },
@@ -55,23 +48,6 @@ static const struct list_rule list_rules[] = {
 	{ "spec.rules", LIST_KEYED, "host" },
 	{ "spec.tls", LIST_KEYED, "secretName" },
 	{ "spec.tls.hosts", LIST_SET, NULL },
-	/* kustomization.yaml */
-	{ "resources", LIST_SET, NULL },
-	/* Helm values */
-	{ "alert-stream-broker.kafka.externalListener.brokers", LIST_KEYED, "broker" },
-	{ "alert-stream-broker.superusers", LIST_SET, NULL },
-	{ "alert-stream-broker.users", LIST_KEYED, "username" },
-	{ "alert-stream-broker.users.readonlyTopics", LIST_SET, NULL },
-	{ "alert-stream-broker.users.groups", LIST_SET, NULL },
-	{ "alert-stream-broker.topics", LIST_KEYED, "name" },
-	/* tfvars */
-	{ "static_addresses", LIST_KEYED, "name" },
-	{ "dns_records", LIST_KEYED, "name" },
-	{ "dns_records.rrdatas", LIST_SET, NULL },
-	{ "pinned_addresses", LIST_KEYED, "service" },
-	{ "buckets", LIST_KEYED, "name" },
-	{ "node_pools", LIST_KEYED, "name" },
-	{ "metallb_address_pool.addresses", LIST_SET, NULL },
 };
 
 /* ---------------------------------------------------------------- paths */
@@ -84,6 +60,7 @@ struct dctx {
 	struct field_change *out;
 	size_t n, cap;
 	bool probe;            /* only asking "any difference?": stop at the first */
+	const struct out_shape *shape; /* the output's declared rules, or NULL */
 };
 
 /* Does the pattern (from p on) match segs[i..]? */
@@ -107,6 +84,9 @@ static bool pattern_match(const char *p, const char *const *segs, size_t nsegs, 
 
 static const struct list_rule *list_rule_for(const struct dctx *c)
 {
+	for (size_t i = 0; c->shape && i < c->shape->nlists; i++)
+		if (pattern_match(c->shape->lists[i].pattern, c->segs, c->nsegs, 0))
+			return &c->shape->lists[i];
 	for (size_t i = 0; i < sizeof list_rules / sizeof list_rules[0]; i++)
 		if (pattern_match(list_rules[i].pattern, c->segs, c->nsegs, 0))
 			return &list_rules[i];
@@ -514,10 +494,12 @@ static struct obj_diff *add_item(struct arena *a, struct diff_report *r)
 	return d;
 }
 
-static void compare_pair(struct arena *a, struct diff_report *r, const struct object *o,
-			 const struct object *w)
+static void compare_pair(struct arena *a, struct diff_report *r, const struct out_shapes *shapes,
+			 const struct object *o, const struct object *w)
 {
-	struct dctx c = { .a = a };
+	const struct out_shape *shape =
+		!strcmp(w->kind, OBJ_FILE_KIND) && !*w->group ? shapes_find(shapes, w->name) : NULL;
+	struct dctx c = { .a = a, .shape = shape };
 	diff_value(&c, o->v, w->v);
 	buf_free(&c.path);
 	free(c.segs);
@@ -530,11 +512,12 @@ static void compare_pair(struct arena *a, struct diff_report *r, const struct ob
 	d->id = w;
 	d->fields = c.out;
 	d->nfields = c.n;
+	d->shape = shape;
 	r->nchanged++;
 }
 
-void diff_objsets(struct arena *a, const struct objset *old, const struct objset *new,
-		  const char *old_label, const char *new_label, struct diff_report *out)
+void diff_objsets(struct arena *a, const struct out_shapes *shapes, const struct objset *old,
+		  const struct objset *new, const char *old_label, const char *new_label, struct diff_report *out)
 {
 	memset(out, 0, sizeof *out);
 	out->old_label = old_label;
@@ -572,7 +555,7 @@ void diff_objsets(struct arena *a, const struct objset *old, const struct objset
 			d->new = d->id = &sn.items[j++];
 			out->nadded++;
 		} else {
-			compare_pair(a, out, &so.items[i++], &sn.items[j++]);
+			compare_pair(a, out, shapes, &so.items[i++], &sn.items[j++]);
 		}
 	}
 	danger_check(a, out, 0, 0);

@@ -8,7 +8,8 @@
  *   spec.authorization.acls[]        (an item of a list compared as a set)
  *   spec.template.pod.tolerations[2] (a list compared by position)
  * How a list is compared (by position, as a set, or by a key field) is
- * decided by a table of path patterns in diff.c.  Danger rules (danger.c)
+ * decided by path patterns: an output's own, declared next to its template
+ * in files.yaml (shape.h), then those of the Kubernetes API in diff.c.  Danger rules (danger.c)
  * then look at the changes for what cannot be applied or would lose data.
  *
  * Everything a report holds lives in the arena given to diff_objsets.
@@ -22,6 +23,7 @@
 
 #include "objset.h"
 #include "quantity.h"
+#include "shape.h"
 #include "value.h"
 
 struct arena;
@@ -40,6 +42,7 @@ struct obj_diff {
 	const struct object *id;        /* whichever side exists (new when both) */
 	struct field_change *fields;    /* OBJ_CHANGED only */
 	size_t nfields;
+	const struct out_shape *shape;  /* a changed file's declared shape, or NULL */
 };
 
 /* A dangerous change: what would happen (msg) and what to do (hint). */
@@ -68,9 +71,12 @@ struct diff_report {
 };
 
 /* Compare two sets (sorted or not: they are sorted here) and run the
- * danger rules.  labels may be NULL.  Always succeeds. */
-void diff_objsets(struct arena *a, const struct objset *old, const struct objset *new,
-		  const char *old_label, const char *new_label, struct diff_report *out);
+ * danger rules.  shapes (shapes_load; may be NULL) are the outputs'
+ * declared list rules and address locations.  labels may be NULL.
+ * Always succeeds. */
+void diff_objsets(struct arena *a, const struct out_shapes *shapes, const struct objset *old,
+		  const struct objset *new, const char *old_label, const char *new_label,
+		  struct diff_report *out);
 
 /* Add prune candidates (objects present only live).  The removal rules
  * (danger-topic-removed, danger-user-removed) apply to them too. */
@@ -89,9 +95,5 @@ int diff_print_json(FILE *fp, const struct diff_report *r);
 /* The danger rules (danger.c): append r's dangers for its items and its
  * prune candidates.  Called by diff_objsets and diff_add_prune. */
 void danger_check(struct arena *a, struct diff_report *r, size_t first_item, size_t first_prune);
-
-/* Kubernetes quantities ("35Ti", "1000Gi", "500m", "1e3", 4), exactly
- * (quantity.h; compare with quantity_cmp).  false when v is not one. */
-bool quantity_value(const struct value *v, struct quantity *out);
 
 #endif

@@ -38,13 +38,11 @@ int emit_hcl(struct buf *out, const struct value *doc, struct diags *d);
 /* Java .properties; nested mappings flattened with '.'. */
 int emit_properties(struct buf *out, const struct value *doc, struct diags *d);
 
-/* Pick by file name extension: .yaml/.yml, .json, .tfvars/.hcl, .properties;
- * NULL if unknown. */
+/* The emitter of a path's format (format.h: the table of formats), or
+ * NULL: .yaml/.yml, .json, .tfvars/.hcl, .properties, any case. */
 typedef int (*emit_fn)(struct buf *, const struct value *, struct diags *);
 emit_fn emit_for_path(const char *path);
-
-/* The comment syntax to prefix a "generated" header, or NULL (JSON has none,
- * nor has an unknown extension).  "# " for yaml, tfvars/hcl, properties. */
+/* Its comment prefix ("# "), or NULL (JSON, an unknown extension). */
 const char *emit_comment_prefix(const char *path);
 
 #endif

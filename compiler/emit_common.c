@@ -1,6 +1,7 @@
 /* emit_common.c - scalar helpers shared by the emitters, and emitter choice. */
 #include "emit_common.h"
 
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -82,6 +83,14 @@ int emit_err_depth(struct diags *d, const struct value *v)
 	return -1;
 }
 
+int emit_err_nonfinite(struct diags *d, const struct value *v, const char *id, const char *hint,
+		       const char *format)
+{
+	diag_at(d, SEV_ERROR, &v->mark, id, hint, "cannot write %s in %s", isnan(v->f) ? "NaN" : "infinity",
+		format);
+	return -1;
+}
+
 size_t emit_fmt_int(char *buf, long long i)
 {
 	char tmp[EMIT_NUM_MAX];
@@ -140,36 +149,57 @@ void emit_repeat(struct buf *b, char c, size_t n)
 	b->data[b->len] = '\0';
 }
 
-static const char *path_ext(const char *path)
+bool emit_escape_common(struct buf *b, unsigned ch)
 {
-	const char *slash = strrchr(path, '/');
-	const char *base = slash ? slash + 1 : path;
-	const char *dot = strrchr(base, '.');
-	return dot && dot != base ? dot + 1 : NULL;
+	const char *e;
+	switch (ch) {
+	case '"': e = "\\\""; break;
+	case '\\': e = "\\\\"; break;
+	case '\n': e = "\\n"; break;
+	case '\r': e = "\\r"; break;
+	case '\t': e = "\\t"; break;
+	default: return false;
+	}
+	buf_add(b, e, 2);
+	return true;
 }
 
-emit_fn emit_for_path(const char *path)
+void emit_escape_u00(struct buf *b, unsigned ch, bool upper)
 {
-	const char *ext = path ? path_ext(path) : NULL;
-	if (!ext)
-		return NULL;
-	if (!strcasecmp(ext, "yaml") || !strcasecmp(ext, "yml"))
-		return emit_yaml;
-	if (!strcasecmp(ext, "json"))
-		return emit_json;
-	if (!strcasecmp(ext, "tfvars") || !strcasecmp(ext, "hcl"))
-		return emit_hcl;
-	if (!strcasecmp(ext, "properties"))
-		return emit_properties;
-	return NULL;
+	const char *hex = upper ? "0123456789ABCDEF" : "0123456789abcdef";
+	char u[6] = { '\\', 'u', '0', '0', hex[(ch >> 4) & 0xF], hex[ch & 0xF] };
+	buf_add(b, u, 6);
 }
 
-const char *emit_comment_prefix(const char *path)
+bool emit_json_scalar(struct buf *b, const struct value *v)
 {
-	emit_fn f = emit_for_path(path);
-	if (!f || f == emit_json)
-		return NULL;
-	return "# ";
+	char num[EMIT_NUM_MAX];
+	switch (v->kind) {
+	case V_NULL:
+		buf_add(b, "null", 4);
+		return true;
+	case V_BOOL:
+		buf_puts(b, v->b ? "true" : "false");
+		return true;
+	case V_INT:
+		buf_add(b, num, emit_fmt_int(num, v->i));
+		return true;
+	case V_FLOAT:
+		if (!isfinite(v->f))
+			return false;
+		buf_add(b, num, emit_fmt_float(num, v->f, false));
+		return true;
+	default:
+		return false;
+	}
+}
+
+int emit_fail(struct buf *out, size_t start)
+{
+	out->len = start;
+	if (out->data)
+		out->data[start] = '\0';
+	return -1;
 }
 
 bool hcl_ident(const char *s, size_t n)

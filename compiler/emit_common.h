@@ -34,6 +34,24 @@ size_t emit_fmt_float(char *buf, double f, bool yaml_style);
  * Such a name is written bare (tfvars keys, diff paths), others quoted. */
 bool hcl_ident(const char *s, size_t n);
 
+/* The escapes JSON, HCL and YAML double-quoted strings share (\" \\ \n \r
+ * \t), written to b; false, and nothing written, for any other character. */
+bool emit_escape_common(struct buf *b, unsigned ch);
+/* "\u00XX" for a control character (upper: hex digits in capitals). */
+void emit_escape_u00(struct buf *b, unsigned ch, bool upper);
+
+/* Write v when it is null, a boolean, an integer or a finite float, as
+ * JSON and HCL both spell them (floats in shortest round-trip form);
+ * false, and nothing written, for anything else. */
+bool emit_json_scalar(struct buf *b, const struct value *v);
+/* Report a float emit_json_scalar refused (infinite or NaN) in format
+ * ("JSON", "HCL") under rule id, with hint; -1. */
+int emit_err_nonfinite(struct diags *d, const struct value *v, const char *id, const char *hint,
+		       const char *format);
+
+/* An emitter's failure: out back to its length on entry (start); -1. */
+int emit_fail(struct buf *out, size_t start);
+
 /* Append n bytes of c. */
 void emit_repeat(struct buf *b, char c, size_t n);
 

@@ -74,7 +74,6 @@ static size_t hcl_columns(const char *s, size_t n)
 
 static int hcl_string(struct hctx *c, struct buf *b, const struct value *v)
 {
-	static const char hex[] = "0123456789ABCDEF";
 	const char *s = v->str.s;
 	size_t n = v->str.len;
 	size_t bad = utf8_check(s, n);
@@ -90,18 +89,12 @@ static int hcl_string(struct hctx *c, struct buf *b, const struct value *v)
 			continue;
 		buf_add(b, s + run, i - run);
 		run = i + 1;
+		if (emit_escape_common(b, ch))
+			continue;
 		switch (ch) {
-		case '"': buf_add(b, "\\\"", 2); break;
-		case '\\': buf_add(b, "\\\\", 2); break;
-		case '\n': buf_add(b, "\\n", 2); break;
-		case '\r': buf_add(b, "\\r", 2); break;
-		case '\t': buf_add(b, "\\t", 2); break;
 		case '$': buf_add(b, "$$", 2); break; /* ${ -> $${ */
 		case '%': buf_add(b, "%%", 2); break; /* %{ -> %%{ */
-		default: {
-			char u[6] = { '\\', 'u', '0', '0', hex[ch >> 4], hex[ch & 0xF] };
-			buf_add(b, u, 6);
-		}
+		default: emit_escape_u00(b, ch, true);
 		}
 	}
 	buf_add(b, s + run, n - run);
@@ -111,26 +104,14 @@ static int hcl_string(struct hctx *c, struct buf *b, const struct value *v)
 
 static int hcl_scalar(struct hctx *c, struct buf *b, const struct value *v)
 {
-	char num[EMIT_NUM_MAX];
+	if (emit_json_scalar(b, v))
+		return 0;
+	if (v->kind == V_FLOAT) /* not finite */
+		return emit_err_nonfinite(c->d, v, "emit-hcl-number",
+					  "HCL numbers are finite; use a large finite number, null, or a string", "HCL");
 	switch (v->kind) {
-	case V_NULL:
-		buf_add(b, "null", 4);
-		return 0;
-	case V_BOOL:
-		buf_puts(b, v->b ? "true" : "false");
-		return 0;
-	case V_INT:
-		buf_add(b, num, emit_fmt_int(num, v->i));
-		return 0;
-	case V_FLOAT:
-		if (!isfinite(v->f)) {
-			diag_at(c->d, SEV_ERROR, &v->mark, "emit-hcl-number",
-				"HCL numbers are finite; use a large finite number, null, or a string",
-				"cannot write %s in HCL", isnan(v->f) ? "NaN" : "infinity");
-			return -1;
-		}
-		buf_add(b, num, emit_fmt_float(num, v->f, false));
-		return 0;
+	default:
+		break; /* null, a boolean or a number: written above */
 	case V_STRING:
 		return hcl_string(c, b, v);
 	case V_SEQ:
@@ -299,11 +280,7 @@ int emit_hcl(struct buf *out, const struct value *doc, struct diags *d)
 			"cannot write a %s as a .tfvars file", vkind_name(doc->kind));
 		return -1;
 	}
-	if (hcl_entries(&c, doc, 0, true, 0) < 0) {
-		out->len = start;
-		if (out->data)
-			out->data[start] = '\0';
-		return -1;
-	}
+	if (hcl_entries(&c, doc, 0, true, 0) < 0)
+		return emit_fail(out, start);
 	return 0;
 }

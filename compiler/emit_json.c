@@ -11,7 +11,6 @@ struct jctx {
 
 static int json_string(struct jctx *c, const struct value *v)
 {
-	static const char hex[] = "0123456789abcdef";
 	const char *s = v->str.s;
 	size_t n = v->str.len;
 	size_t bad = utf8_check(s, n);
@@ -27,18 +26,12 @@ static int json_string(struct jctx *c, const struct value *v)
 			continue;
 		buf_add(b, s + run, i - run);
 		run = i + 1;
+		if (emit_escape_common(b, ch))
+			continue;
 		switch (ch) {
-		case '"': buf_add(b, "\\\"", 2); break;
-		case '\\': buf_add(b, "\\\\", 2); break;
-		case '\n': buf_add(b, "\\n", 2); break;
-		case '\r': buf_add(b, "\\r", 2); break;
-		case '\t': buf_add(b, "\\t", 2); break;
 		case '\b': buf_add(b, "\\b", 2); break;
 		case '\f': buf_add(b, "\\f", 2); break;
-		default: {
-			char u[6] = { '\\', 'u', '0', '0', hex[ch >> 4], hex[ch & 0xF] };
-			buf_add(b, u, 6);
-		}
+		default: emit_escape_u00(b, ch, false);
 		}
 	}
 	buf_add(b, s + run, n - run);
@@ -48,28 +41,16 @@ static int json_string(struct jctx *c, const struct value *v)
 
 static int json_value(struct jctx *c, const struct value *v, int ind, int depth)
 {
-	char num[EMIT_NUM_MAX];
 	if (depth > EMIT_MAX_DEPTH)
 		return emit_err_depth(c->d, v);
+	if (emit_json_scalar(c->out, v))
+		return 0;
+	if (v->kind == V_FLOAT) /* not finite */
+		return emit_err_nonfinite(c->d, v, "emit-json-number",
+					  "JSON has no infinity or NaN; use a large finite number, null, or a string", "JSON");
 	switch (v->kind) {
-	case V_NULL:
-		buf_add(c->out, "null", 4);
-		return 0;
-	case V_BOOL:
-		buf_puts(c->out, v->b ? "true" : "false");
-		return 0;
-	case V_INT:
-		buf_add(c->out, num, emit_fmt_int(num, v->i));
-		return 0;
-	case V_FLOAT:
-		if (!isfinite(v->f)) {
-			diag_at(c->d, SEV_ERROR, &v->mark, "emit-json-number",
-				"JSON has no infinity or NaN; use a large finite number, null, or a string",
-				"cannot write %s in JSON", isnan(v->f) ? "NaN" : "infinity");
-			return -1;
-		}
-		buf_add(c->out, num, emit_fmt_float(num, v->f, false));
-		return 0;
+	default:
+		break; /* null, a boolean or a number: written above */
 	case V_STRING:
 		return json_string(c, v);
 	case V_SEQ:
@@ -118,12 +99,8 @@ int emit_json(struct buf *out, const struct value *doc, struct diags *d)
 {
 	struct jctx c = { out, d };
 	size_t start = out->len;
-	if (json_value(&c, doc, 0, 0) < 0) {
-		out->len = start;
-		if (out->data)
-			out->data[start] = '\0';
-		return -1;
-	}
+	if (json_value(&c, doc, 0, 0) < 0)
+		return emit_fail(out, start);
 	buf_putc(out, '\n');
 	return 0;
 }

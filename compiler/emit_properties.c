@@ -18,17 +18,14 @@
 #include <string.h>
 
 #include "arena.h"
-
-struct pkey {
-	size_t off, len; /* an emitted key at out[off - 1 ..]; off 0: empty slot */
-};
+#include "hashmap.h"
 
 struct pctx {
 	struct buf *out;
 	struct diags *d;
 	struct buf key; /* the escaped key path being built */
-	struct pkey *set; /* open-addressing hash set of emitted keys */
-	size_t setcap, setn;
+	struct hashmap set; /* the keys emitted, copied into keys */
+	struct arena *keys; /* made at the first key */
 	struct mark at; /* the last template position met: a key's, else the document's */
 };
 
@@ -98,43 +95,16 @@ static int prop_escape(struct pctx *c, struct buf *b, const struct value *v, boo
 	return 0;
 }
 
-static uint64_t hash_bytes(const char *s, size_t n)
+/* Remember the key just written; false if seen before. */
+static bool prop_key_new(struct pctx *c, const char *key, size_t len)
 {
-	uint64_t h = 1469598103934665603ULL; /* FNV-1a */
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
-	return h;
-}
-
-/* Remember the key just written at out[off..off+len); false if seen before. */
-static bool prop_key_new(struct pctx *c, size_t off, size_t len)
-{
-	if ((c->setn + 1) * 2 > c->setcap) {
-		size_t cap = c->setcap ? c->setcap * 2 : 64;
-		struct pkey *set = xcalloc(cap, sizeof *set);
-		for (size_t i = 0; i < c->setcap; i++) {
-			struct pkey k = c->set[i];
-			if (!k.off)
-				continue;
-			size_t h = hash_bytes(c->out->data + k.off - 1, k.len) & (cap - 1);
-			while (set[h].off)
-				h = (h + 1) & (cap - 1);
-			set[h] = k;
-		}
-		free(c->set);
-		c->set = set;
-		c->setcap = cap;
+	if (hashmap_get(&c->set, key, len))
+		return false;
+	if (!c->keys) {
+		c->keys = arena_new();
+		hashmap_init(&c->set, c->keys);
 	}
-	size_t h = hash_bytes(c->out->data + off, len) & (c->setcap - 1);
-	while (c->set[h].off) {
-		struct pkey k = c->set[h];
-		if (k.len == len && memcmp(c->out->data + k.off - 1, c->out->data + off, len) == 0)
-			return false;
-		h = (h + 1) & (c->setcap - 1);
-	}
-	c->set[h].off = off + 1;
-	c->set[h].len = len;
-	c->setn++;
+	hashmap_put(&c->set, arena_strndup(c->keys, key, len), len, NULL);
 	return true;
 }
 
@@ -143,9 +113,8 @@ static int prop_line(struct pctx *c, const struct pair *p)
 	const struct value *v = p->val;
 	char num[EMIT_NUM_MAX];
 	struct buf *b = c->out;
-	size_t off = b->len;
 	buf_add(b, c->key.data ? c->key.data : "", c->key.len);
-	if (!prop_key_new(c, off, c->key.len)) {
+	if (!prop_key_new(c, c->key.data ? c->key.data : "", c->key.len)) {
 		diag_at(c->d, SEV_ERROR, where(c, p->key), "emit-properties-duplicate",
 			"two entries flatten to the same dotted key; rename one of them",
 			"duplicate .properties key '%.*s'", (int)(c->key.len > 200 ? 200 : c->key.len),
@@ -215,16 +184,12 @@ int emit_properties(struct buf *out, const struct value *doc, struct diags *d)
 			"cannot write a %s as a .properties file", vkind_name(doc->kind));
 		return -1;
 	}
-	struct pctx c = { out, d, BUF_INIT, NULL, 0, 0, doc->mark };
+	struct pctx c = { .out = out, .d = d, .key = BUF_INIT, .at = doc->mark };
 	size_t start = out->len;
 	int r = prop_map(&c, doc, 0);
 	buf_free(&c.key);
-	free(c.set);
-	if (r < 0) {
-		out->len = start;
-		if (out->data)
-			out->data[start] = '\0';
-		return -1;
-	}
+	arena_free(c.keys);
+	if (r < 0)
+		return emit_fail(out, start);
 	return 0;
 }

@@ -122,6 +122,24 @@ static bool yaml_special_cp(unsigned cp)
 	       cp == 0x2028 || cp == 0x2029 || cp == 0xFEFF || cp == 0xFFFE || cp == 0xFFFF;
 }
 
+/* May the character at p[*i] stand unescaped (plain or in a block
+ * scalar)?  Not a control character nor a special code point; *i moves to
+ * the last byte of a multi-byte character. */
+static bool yaml_printable_at(const unsigned char *p, size_t n, size_t *i)
+{
+	unsigned char c = p[*i];
+	if (c < 0x20 || c == 0x7F)
+		return false;
+	if (c >= 0x80) {
+		unsigned cp;
+		int l = utf8_decode(p + *i, n - *i, &cp);
+		if (yaml_special_cp(cp))
+			return false;
+		*i += (size_t)l - 1;
+	}
+	return true;
+}
+
 /* Can s be written as a plain scalar (as a key or a value, block context)?
  * s is valid UTF-8 here. */
 static bool yaml_plain_ok(const char *s, size_t n)
@@ -135,19 +153,12 @@ static bool yaml_plain_ok(const char *s, size_t n)
 		return false;
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = p[i];
-		if (c < 0x20 || c == 0x7F)
-			return false;
 		if (c == ':' && i + 1 < n && p[i + 1] == ' ')
 			return false;
 		if (c == '#' && p[i - 1] == ' ') /* i > 0: p[0] is not '#' */
 			return false;
-		if (c >= 0x80) {
-			unsigned cp;
-			int l = utf8_decode(p + i, n - i, &cp);
-			if (yaml_special_cp(cp))
-				return false;
-			i += (size_t)l - 1;
-		}
+		if (!yaml_printable_at(p, n, &i))
+			return false;
 	}
 	return !yaml_resolves(s, n);
 }
@@ -182,16 +193,8 @@ static bool yaml_literal_ok(const char *s, size_t n, bool *indicator)
 			line = i + 1;
 			continue;
 		}
-		unsigned char c = p[i];
-		if (c < 0x20 || c == 0x7F)
+		if (!yaml_printable_at(p, n, &i))
 			return false;
-		if (c >= 0x80) {
-			unsigned cp;
-			int l = utf8_decode(p + i, n - i, &cp);
-			if (yaml_special_cp(cp))
-				return false;
-			i += (size_t)l - 1;
-		}
 	}
 	return content;
 }
@@ -226,12 +229,11 @@ static void yaml_double_quoted(struct buf *b, const char *s, size_t n)
 			continue;
 		}
 		buf_add(b, s + run, i - run);
+		if (emit_escape_common(b, cp)) {
+			run = i + 1; /* one byte: ASCII */
+			continue;
+		}
 		switch (cp) {
-		case '"': buf_add(b, "\\\"", 2); break;
-		case '\\': buf_add(b, "\\\\", 2); break;
-		case '\n': buf_add(b, "\\n", 2); break;
-		case '\t': buf_add(b, "\\t", 2); break;
-		case '\r': buf_add(b, "\\r", 2); break;
 		case 0: buf_add(b, "\\0", 2); break;
 		default:
 			if (cp <= 0xFF)
@@ -469,11 +471,7 @@ int emit_yaml(struct buf *out, const struct value *doc, struct diags *d)
 		r = yaml_seq(&c, doc, 0, false, 0);
 	else
 		r = yaml_scalar_line(&c, doc, 0);
-	if (r < 0) {
-		out->len = start;
-		if (out->data)
-			out->data[start] = '\0';
-		return -1;
-	}
+	if (r < 0)
+		return emit_fail(out, start);
 	return 0;
 }

@@ -3,6 +3,7 @@
 #include "arena.h"
 #include "buf.h"
 #include "diag.h"
+#include "suggest.h"
 
 #include <limits.h>
 #include <math.h>
@@ -115,46 +116,10 @@ void expr_error(struct diags *d, struct expr_site *site, size_t off, const char 
 	diag_at(d, SEV_ERROR, &m, id, hint, "%s", msg);
 }
 
-/* Optimal string alignment distance, bounded by small lengths. */
-static size_t edit_distance(const char *a, size_t n, const char *b, size_t m)
-{
-	enum { MAXL = 64 };
-	if (n >= MAXL || m >= MAXL)
-		return (size_t)-1;
-	size_t d[MAXL + 1][MAXL + 1];
-	for (size_t i = 0; i <= n; i++)
-		d[i][0] = i;
-	for (size_t j = 0; j <= m; j++)
-		d[0][j] = j;
-	for (size_t i = 1; i <= n; i++)
-		for (size_t j = 1; j <= m; j++) {
-			size_t cost = a[i - 1] != b[j - 1];
-			size_t v = d[i - 1][j] + 1;
-			if (d[i][j - 1] + 1 < v)
-				v = d[i][j - 1] + 1;
-			if (d[i - 1][j - 1] + cost < v)
-				v = d[i - 1][j - 1] + cost;
-			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
-			    d[i - 2][j - 2] + 1 < v)
-				v = d[i - 2][j - 2] + 1;
-			d[i][j] = v;
-		}
-	return d[n][m];
-}
-
 const char *expr_suggest(struct arena *a, const char *name, size_t n,
 			 const char *const *cands, size_t ncands)
 {
-	size_t limit = n <= 4 ? 1 : 2, best = (size_t)-1;
-	const char *bestc = NULL;
-	for (size_t i = 0; i < ncands; i++) {
-		size_t dist = edit_distance(name, n, cands[i], strlen(cands[i]));
-		if (dist <= limit && dist < best) {
-			best = dist;
-			bestc = cands[i];
-		}
-	}
-	return bestc ? arena_printf(a, "did you mean '%s'?", bestc) : NULL;
+	return suggest_hint(a, name, n, cands, ncands);
 }
 
 /* Hint for a key missing from mapping m (called `what`). */

@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "emit_common.h"
 #include "load.h"
+#include "format.h"
 #include "outdir.h"
 #include "readers.h"
 #include "render.h"
@@ -165,17 +166,12 @@ static bool utf8_ok(struct ctx *c, const char *label, const char *text, size_t l
 int objset_add_file(struct ctx *c, struct objset *s, const char *label, const char *rel,
 		    const char *text, size_t len)
 {
-	struct value *v;
-	if (has_suffix(rel, ".yaml") || has_suffix(rel, ".yml") || has_suffix(rel, ".json"))
+	const struct out_format *f = format_for_path(rel);
+	if (f && f->yaml_stream)
 		return add_yaml(c, s, label, rel, text, len);
 	if (!utf8_ok(c, label, text, len))
 		return -1;
-	if (has_suffix(rel, ".properties"))
-		v = read_properties(c->arena, &c->diags, label, text, len);
-	else if (has_suffix(rel, ".tfvars"))
-		v = read_tfvars(c->arena, &c->diags, label, text, len);
-	else
-		v = v_strn(c->arena, NULL, text, len);
+	struct value *v = f ? f->read(c->arena, &c->diags, label, text, len) : v_strn(c->arena, NULL, text, len);
 	if (!v)
 		return -1;
 	add_file_object(c, s, label, rel, v);

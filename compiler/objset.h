@@ -63,10 +63,11 @@ bool object_from_k8s(struct arena *a, struct value *doc, const char *source, str
 /* "KafkaTopic alert-stream-broker/alerts" or "File helm/values-x.yaml". */
 const char *object_label(struct arena *a, const struct object *o);
 
-/* Parse one output file's text into objects: Kubernetes documents (by
- * identity) from .yaml/.yml/.json, every other file as one File object
- * named rel (YAML and JSON as their tree, .properties as a mapping of
- * strings, .tfvars as a mapping of values, anything else as a string).
+/* Parse one output file's text into objects, with the reader its format
+ * picks (format.h, any case of the extension): Kubernetes documents (by
+ * identity) from YAML and JSON, every other file as one File object named
+ * rel (YAML and JSON as their tree, .properties as a mapping of strings,
+ * .tfvars/.hcl as a mapping of values, anything else as a string).
  * label names the file in diagnostics.  Returns 0, or -1 after reporting. */
 int objset_add_file(struct ctx *c, struct objset *s, const char *label, const char *rel,
 		    const char *text, size_t len);

@@ -2,7 +2,11 @@
 #include "quantity.h"
 
 #include <limits.h>
+#include <math.h>
+#include <stdio.h>
 #include <string.h>
+
+#include "value.h"
 
 /* Exact arithmetic in nano-units needs more than 64 bits: 2^63-1 units is
  * about 9.2e27 nano-units.  GCC and Clang both provide this type. */
@@ -191,4 +195,28 @@ long long quantity_milli(const struct quantity *q)
 		return q->negative ? LLONG_MIN : LLONG_MAX;
 	long long u = q->units * 1000;
 	return q->negative ? -u + milli : u + milli;
+}
+
+bool quantity_value(const struct value *v, struct quantity *out)
+{
+	/* Exactly, as Kubernetes compares them: in floating point, "1Ei" and
+	 * "1Ei" plus one byte are equal, and the result depends on how wide
+	 * long double is (Valgrind, other architectures). */
+	const char *why;
+	char num[64];
+	if (!v)
+		return false;
+	if (v->kind == V_INT) {
+		snprintf(num, sizeof num, "%lld", (long long)v->i);
+		return quantity_parse(num, strlen(num), out, &why);
+	}
+	if (v->kind == V_FLOAT) {
+		if (!isfinite(v->f))
+			return false;
+		snprintf(num, sizeof num, "%.17g", v->f);
+		return quantity_parse(num, strlen(num), out, &why);
+	}
+	if (v->kind != V_STRING)
+		return false;
+	return quantity_parse(v->str.s, v->str.len, out, &why);
 }

@@ -35,4 +35,9 @@ long long quantity_ceil(const struct quantity *q);
 /* Thousandths of a unit, rounded up (MilliValue()); for CPU. */
 long long quantity_milli(const struct quantity *q);
 
+struct value;
+/* A tree's scalar as a quantity ("35Ti", "1000Gi", "500m", "1e3", 4),
+ * exactly (compare with quantity_cmp).  false when v is not one. */
+bool quantity_value(const struct value *v, struct quantity *out);
+
 #endif

@@ -13,6 +13,7 @@
 #include "arena.h"
 #include "buf.h"
 #include "diag.h"
+#include "suggest.h"
 
 #include <float.h>
 #include <limits.h>
@@ -22,6 +23,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #define EV_MAX_DEPTH 1000 /* nested schema evaluations */
@@ -1586,80 +1588,7 @@ static const char *types_text(struct arena *a, unsigned t)
 
 int schema_edit_distance(const char *a, size_t alen, const char *b, size_t blen, int max)
 {
-	if (alen > 64 || blen > 64)
-		return max + 1;
-	if ((alen > blen ? alen - blen : blen - alen) > (size_t)max)
-		return max + 1;
-	int prev[65], cur[65];
-	for (size_t j = 0; j <= blen; j++)
-		prev[j] = (int)j;
-	for (size_t i = 1; i <= alen; i++) {
-		cur[0] = (int)i;
-		int best = cur[0];
-		for (size_t j = 1; j <= blen; j++) {
-			int cost = a[i - 1] != b[j - 1];
-			int v = prev[j - 1] + cost;
-			if (prev[j] + 1 < v)
-				v = prev[j] + 1;
-			if (cur[j - 1] + 1 < v)
-				v = cur[j - 1] + 1;
-			cur[j] = v;
-			if (v < best)
-				best = v;
-		}
-		if (best > max)
-			return max + 1;
-		memcpy(prev, cur, (blen + 1) * sizeof prev[0]);
-	}
-	return prev[blen] > max ? max + 1 : prev[blen];
-}
-
-static int ci_cmp(const char *a, size_t an, const char *b, size_t bn)
-{
-	if (an != bn)
-		return 1;
-	for (size_t i = 0; i < an; i++) {
-		int x = a[i], y = b[i];
-		if (x >= 'A' && x <= 'Z')
-			x += 32;
-		if (y >= 'A' && y <= 'Z')
-			y += 32;
-		if (x != y)
-			return 1;
-	}
-	return 0;
-}
-
-/* Best candidate for a misspelt word: case-insensitive equality, then edit
- * distance <= 2 (<= 1 for words of 3 characters or fewer), then a prefix
- * of at least 3 characters either way.  NULL when nothing is close. */
-static const char *did_you_mean(const char *w, size_t wn, const char *const *cands, size_t nc)
-{
-	const char *best = NULL;
-	int best_score = 100;
-	for (size_t i = 0; i < nc; i++) {
-		const char *c = cands[i];
-		size_t cn = strlen(c);
-		int score;
-		if (ci_cmp(w, wn, c, cn) == 0) {
-			score = 0;
-		} else {
-			int max = wn <= 3 || cn <= 3 ? 1 : 2;
-			int dist = schema_edit_distance(w, wn, c, cn, max);
-			if (dist <= max)
-				score = dist;
-			else if ((wn >= 3 && cn > wn && strncmp(c, w, wn) == 0) ||
-				 (cn >= 3 && wn > cn && strncmp(w, c, cn) == 0))
-				score = 3;
-			else
-				continue;
-		}
-		if (score < best_score) {
-			best_score = score;
-			best = c;
-		}
-	}
-	return best;
+	return suggest_distance(a, alen, b, blen, max);
 }
 
 static bool ev(struct ev *e, const json_t *sch, const char *base, const struct value *v,
@@ -1728,7 +1657,7 @@ static const char *type_hint(struct ev *e, unsigned want, const struct value *v,
 	if (v->kind == V_STRING && (want & T_BOOL)) {
 		static const char *const yaml11[] = { "yes", "no", "on", "off", "y", "n", "true", "false", NULL };
 		for (int i = 0; yaml11[i]; i++)
-			if (ci_cmp(v->str.s, v->str.len, yaml11[i], strlen(yaml11[i])) == 0)
+			if (v->str.len == strlen(yaml11[i]) && !strncasecmp(v->str.s, yaml11[i], v->str.len))
 				return "write true or false, unquoted (yes/no/on/off are strings in YAML 1.2)";
 	}
 	if (v->kind == V_STRING && (want & (T_INT | T_NUM)) && v->str.len) {
@@ -1945,7 +1874,7 @@ static bool ev_object(struct ev *e, struct cnode *c, const struct value *v, cons
 				json_t *pv;
 				json_object_foreach((json_t *)c->properties, pk, pv)
 					names[j++] = pk;
-				const char *dym = did_you_mean(key->str.s, key->str.len, names, np);
+				const char *dym = suggest_closest(key->str.s, key->str.len, names, np);
 				if (dym) {
 					hint = arena_printf(e->a, "did you mean '%s'?", dym);
 				} else if (np <= 12) {
@@ -2134,7 +2063,7 @@ static bool ev_enum(struct ev *e, struct cnode *c, const struct value *v, const 
 		if (json_is_string(j))
 			strs[ns++] = json_string_value(j);
 	}
-	const char *dym = v->kind == V_STRING ? did_you_mean(v->str.s, v->str.len, strs, ns) : NULL;
+	const char *dym = v->kind == V_STRING ? suggest_closest(v->str.s, v->str.len, strs, ns) : NULL;
 	free(strs);
 	if (dym)
 		buf_printf(&b, "did you mean '%s'? ", dym);

@@ -122,7 +122,7 @@ bool schema_ipv4_parse(const char *s, size_t n, uint32_t *out);
  * cannot check, such as lookahead, count as valid.) */
 bool schema_regex_syntax_ok(const char *src);
 
-/* Levenshtein distance, capped: returns max+1 when the distance exceeds max. */
+/* suggest_distance (suggest.h), for the callers that had this name. */
 int schema_edit_distance(const char *a, size_t alen, const char *b, size_t blen, int max);
 
 #endif

@@ -73,18 +73,3 @@ void strimzi_default_kafka(const struct strimzi_release *r, char *buf, size_t le
 	memcpy(buf, last, n);
 	buf[n] = '\0';
 }
-
-int version_cmp(const char *a, const char *b)
-{
-	for (;;) {
-		char *ea = (char *)a, *eb = (char *)b;
-		long x = *a ? strtol(a, &ea, 10) : 0, y = *b ? strtol(b, &eb, 10) : 0;
-		if (x != y)
-			return x < y ? -1 : 1;
-		if (!*ea && !*eb)
-			return 0;
-		/* Skip the separator (or a non-digit strtol did not consume). */
-		a = *ea ? ea + 1 : ea;
-		b = *eb ? eb + 1 : eb;
-	}
-}

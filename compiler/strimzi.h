@@ -22,7 +22,5 @@ bool strimzi_supports_kafka(const struct strimzi_release *r, const char *kafka);
 /* Copy the default (last) Kafka version into buf. */
 void strimzi_default_kafka(const struct strimzi_release *r, char *buf, size_t len);
 bool strimzi_serves_api(const struct strimzi_release *r, const char *api);
-/* Compare dotted versions numerically: <0, 0, >0. */
-int version_cmp(const char *a, const char *b);
 
 #endif

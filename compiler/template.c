@@ -17,7 +17,9 @@
 #include "diag.h"
 #include "emit.h"
 #include "expr.h"
+#include "hashmap.h"
 #include "load.h"
+#include "shape.h"
 
 #include <stdarg.h>
 #include <stdint.h>
@@ -80,12 +82,6 @@ struct orec {
 	int nb;
 };
 
-/* Set of byte strings (keys not copied), open addressing. */
-struct sset {
-	struct sslot { const char *s; size_t n; } *t;
-	size_t cap, n;
-};
-
 /* Templates loaded and compiled once for many renders (see template.h). */
 struct tmpl_cache {
 	struct arena *a;     /* the compiled templates and their source text */
@@ -97,7 +93,8 @@ struct tmpl_cache {
 	struct arena *scratch; /* for one output's tree, reused across renders */
 };
 
-struct ctx {
+/* One render of a template set (not cli.h's compilation context). */
+struct tctx {
 	struct expr_env env; /* first member: hooks get &env */
 	struct arena *keep;  /* what outlives one output (env.a may be a scratch) */
 	struct tmpl_cache *cache; /* NULL: load for this render only */
@@ -108,56 +105,18 @@ struct ctx {
 	size_t nouts, capouts;
 	size_t current;      /* output being rendered (files() excludes it) */
 	bool have_index;     /* files() available */
+	bool index_fresh;    /* files.yaml loaded by this render (not from a cache) */
 	int depth;           /* include() nesting */
 	struct buf sb;       /* scratch for interpolation */
-	struct sset reported; /* positions of duplicate-key errors */
+	struct hashmap reported; /* positions of duplicate-key errors */
 };
 
 /* ---------------------------------------------------------------- helpers */
 
-static uint64_t hash_bytes(const char *s, size_t n)
-{
-	uint64_t h = 1469598103934665603ull;
-	for (size_t i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 1099511628211ull;
-	}
-	return h;
-}
-
-/* Adds s[0..n); false when it was there already. */
-static bool sset_add(struct sset *st, const char *s, size_t n)
-{
-	if (2 * (st->n + 1) > st->cap) {
-		struct sset o = *st;
-		st->cap = o.cap ? o.cap * 2 : 64;
-		st->t = xcalloc(st->cap, sizeof *st->t);
-		st->n = 0;
-		for (size_t i = 0; i < o.cap; i++)
-			if (o.t[i].s)
-				sset_add(st, o.t[i].s, o.t[i].n);
-		free(o.t);
-	}
-	size_t i = (size_t)hash_bytes(s, n) & (st->cap - 1);
-	for (; st->t[i].s; i = (i + 1) & (st->cap - 1))
-		if (st->t[i].n == n && memcmp(st->t[i].s, s, n) == 0)
-			return false;
-	st->t[i].s = s;
-	st->t[i].n = n;
-	st->n++;
-	return true;
-}
-
-static void sset_free(struct sset *st)
-{
-	free(st->t);
-	memset(st, 0, sizeof *st);
-}
-
-static void terr(struct ctx *c, const struct mark *m, const char *id, const char *hint,
+static void terr(struct tctx *c, const struct mark *m, const char *id, const char *hint,
 		 const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
-static void terr(struct ctx *c, const struct mark *m, const char *id, const char *hint,
+static void terr(struct tctx *c, const struct mark *m, const char *id, const char *hint,
 		 const char *fmt, ...)
 {
 	c->env.failed = true;
@@ -169,10 +128,10 @@ static void terr(struct ctx *c, const struct mark *m, const char *id, const char
 }
 
 /* An evaluation-time error at a site, reported once per site. */
-static void site_err(struct ctx *c, struct expr_site *site, size_t off, const char *id,
+static void site_err(struct tctx *c, struct expr_site *site, size_t off, const char *id,
 		     const char *hint, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 
-static void site_err(struct ctx *c, struct expr_site *site, size_t off, const char *id,
+static void site_err(struct tctx *c, struct expr_site *site, size_t off, const char *id,
 		     const char *hint, const char *fmt, ...)
 {
 	c->env.failed = true;
@@ -186,7 +145,7 @@ static void site_err(struct ctx *c, struct expr_site *site, size_t off, const ch
 	expr_error(c->env.d, site, off, id, hint, "%s", msg);
 }
 
-static struct expr_site *mk_site(struct ctx *c, const struct value *v)
+static struct expr_site *mk_site(struct tctx *c, const struct value *v)
 {
 	struct expr_site *s = arena_alloc(c->env.a, sizeof *s);
 	s->mark = v->mark;
@@ -221,7 +180,7 @@ int tmpl_path_ok(const char *p, size_t n)
 
 /* ---------------------------------------------------------------- compiling */
 
-static struct tnode *tnode_new(struct ctx *c, enum tkind k, const struct value *src)
+static struct tnode *tnode_new(struct tctx *c, enum tkind k, const struct value *src)
 {
 	struct tnode *t = arena_alloc(c->env.a, sizeof *t);
 	t->kind = k;
@@ -229,7 +188,7 @@ static struct tnode *tnode_new(struct ctx *c, enum tkind k, const struct value *
 	return t;
 }
 
-static struct tnode *compile(struct ctx *c, const struct value *v);
+static struct tnode *compile(struct tctx *c, const struct value *v);
 
 static bool has_expr(const char *s, size_t n)
 {
@@ -239,7 +198,7 @@ static bool has_expr(const char *s, size_t n)
 	return false;
 }
 
-static struct tnode *compile_scalar(struct ctx *c, const struct value *v)
+static struct tnode *compile_scalar(struct tctx *c, const struct value *v)
 {
 	struct tnode *t = tnode_new(c, TN_STATIC, v);
 	if (v->kind != V_STRING || !has_expr(v->str.s, v->str.len))
@@ -349,7 +308,7 @@ static size_t ident_end(const char *s, size_t n, size_t i)
 }
 
 /* "VAR in EXPR" or "I, VAR in EXPR" from site->text at pos. */
-static bool parse_for(struct ctx *c, struct expr_site *site, size_t pos, const char *what,
+static bool parse_for(struct tctx *c, struct expr_site *site, size_t pos, const char *what,
 		      const char **v1, const char **v2, struct expr **e)
 {
 	const char *s = site->text;
@@ -386,7 +345,7 @@ bad:
 	return false;
 }
 
-static void unknown_directive(struct ctx *c, const struct value *key)
+static void unknown_directive(struct tctx *c, const struct value *key)
 {
 	const char *s = key->str.s;
 	size_t n = 1;
@@ -414,7 +373,7 @@ static void trimmed(const char *s, size_t n, const char **ts, size_t *tn)
 }
 
 /* Is key an "$else" (optionally repeating the $if's expression) for `ifkey`? */
-static bool is_else_for(struct ctx *c, const struct value *key, const struct value *ifkey,
+static bool is_else_for(struct tctx *c, const struct value *key, const struct value *ifkey,
 			bool *mismatch)
 {
 	*mismatch = false;
@@ -439,7 +398,7 @@ static bool is_else_for(struct ctx *c, const struct value *key, const struct val
 
 /* Compile directive `key` (with body `val`) into en.  For a mapping body,
  * the body must be a mapping.  Returns false after reporting. */
-static bool compile_directive(struct ctx *c, struct tent *en, const struct value *key,
+static bool compile_directive(struct tctx *c, struct tent *en, const struct value *key,
 			      const struct value *val, bool in_seq)
 {
 	const char *s = key->str.s;
@@ -485,7 +444,7 @@ static bool compile_directive(struct ctx *c, struct tent *en, const struct value
 	return true;
 }
 
-static struct tnode *compile_map(struct ctx *c, const struct value *v)
+static struct tnode *compile_map(struct tctx *c, const struct value *v)
 {
 	struct tnode *t = tnode_new(c, TN_MAP, v);
 	t->ents = arena_alloc(c->env.a, (v->map.n ? v->map.n : 1) * sizeof *t->ents);
@@ -534,7 +493,7 @@ static const struct value *item_directive(const struct value *item)
 	return item->map.items[0].key;
 }
 
-static struct tnode *compile_seq(struct ctx *c, const struct value *v)
+static struct tnode *compile_seq(struct tctx *c, const struct value *v)
 {
 	struct tnode *t = tnode_new(c, TN_SEQ, v);
 	t->ents = arena_alloc(c->env.a, (v->seq.n ? v->seq.n : 1) * sizeof *t->ents);
@@ -569,7 +528,7 @@ static struct tnode *compile_seq(struct ctx *c, const struct value *v)
 	return t;
 }
 
-static struct tnode *compile(struct ctx *c, const struct value *v)
+static struct tnode *compile(struct tctx *c, const struct value *v)
 {
 	if (v->kind == V_MAP)
 		return compile_map(c, v);
@@ -617,13 +576,13 @@ static void mark_plain(const struct tnode *t)
 
 /* ---------------------------------------------------------------- instantiating */
 
-static struct value *inst(struct ctx *c, const struct tnode *t, const struct scope *sc);
-static void inst_map_into(struct ctx *c, const struct tnode *t, const struct scope *sc,
+static struct value *inst(struct tctx *c, const struct tnode *t, const struct scope *sc);
+static void inst_map_into(struct tctx *c, const struct tnode *t, const struct scope *sc,
 			  struct value *out);
-static void inst_seq_into(struct ctx *c, const struct tnode *t, const struct scope *sc,
+static void inst_seq_into(struct tctx *c, const struct tnode *t, const struct scope *sc,
 			  struct value *out);
 
-static struct value *interpolate(struct ctx *c, const struct tnode *t, const struct scope *sc)
+static struct value *interpolate(struct tctx *c, const struct tnode *t, const struct scope *sc)
 {
 	size_t base = c->sb.len;
 	bool ok = true;
@@ -656,7 +615,7 @@ static struct value *interpolate(struct ctx *c, const struct tnode *t, const str
 }
 
 /* A key: always a string node marked at the template's key. */
-static struct value *inst_key(struct ctx *c, const struct tnode *k, const struct scope *sc)
+static struct value *inst_key(struct tctx *c, const struct tnode *k, const struct scope *sc)
 {
 	switch (k->kind) {
 	case TN_STATIC:
@@ -690,11 +649,11 @@ static struct value *inst_key(struct ctx *c, const struct tnode *k, const struct
 	}
 }
 
-typedef void (*body_fn)(struct ctx *c, const void *body, const struct scope *sc,
+typedef void (*body_fn)(struct tctx *c, const void *body, const struct scope *sc,
 			struct value *out);
 
 /* Run body once per element of en's collection. */
-static void iterate(struct ctx *c, struct expr_site *site, const struct expr *e, const char *v1,
+static void iterate(struct tctx *c, struct expr_site *site, const struct expr *e, const char *v1,
 		    const char *v2, const struct scope *sc, body_fn fn, const void *body,
 		    struct value *out)
 {
@@ -726,13 +685,13 @@ static void iterate(struct ctx *c, struct expr_site *site, const struct expr *e,
 	}
 }
 
-static void body_map(struct ctx *c, const void *body, const struct scope *sc, struct value *out)
+static void body_map(struct tctx *c, const void *body, const struct scope *sc, struct value *out)
 {
 	inst_map_into(c, body, sc, out);
 }
 
 /* A directive body in a sequence: a sequence is spliced, anything else is one item. */
-static void body_seq(struct ctx *c, const void *body, const struct scope *sc, struct value *out)
+static void body_seq(struct tctx *c, const void *body, const struct scope *sc, struct value *out)
 {
 	const struct tnode *t = body;
 	if (t->src->kind == V_SEQ)
@@ -741,14 +700,14 @@ static void body_seq(struct ctx *c, const void *body, const struct scope *sc, st
 		seq_push(c->env.a, out, inst(c, t, sc));
 }
 
-static bool cond_true(struct ctx *c, const struct tent *en, const struct scope *sc, bool *ok)
+static bool cond_true(struct tctx *c, const struct tent *en, const struct scope *sc, bool *ok)
 {
 	struct value *v = expr_eval(&c->env, en->site, en->e, sc);
 	*ok = v != NULL;
 	return v && expr_truthy(v);
 }
 
-static void inst_map_into(struct ctx *c, const struct tnode *t, const struct scope *sc,
+static void inst_map_into(struct tctx *c, const struct tnode *t, const struct scope *sc,
 			  struct value *out)
 {
 	struct arena *a = c->env.a;
@@ -780,7 +739,7 @@ static void inst_map_into(struct ctx *c, const struct tnode *t, const struct sco
 	}
 }
 
-static void inst_seq_into(struct ctx *c, const struct tnode *t, const struct scope *sc,
+static void inst_seq_into(struct tctx *c, const struct tnode *t, const struct scope *sc,
 			  struct value *out)
 {
 	struct arena *a = c->env.a;
@@ -809,13 +768,13 @@ static void inst_seq_into(struct ctx *c, const struct tnode *t, const struct sco
 	}
 }
 
-static void report_dup(struct ctx *c, const struct value *first, const struct value *dup)
+static void report_dup(struct tctx *c, const struct value *first, const struct value *dup)
 {
 	c->env.failed = true;
 	/* Once per template position, however many outputs repeat it. */
 	const char *pos = arena_printf(c->keep, "%p:%d:%d", (const void *)dup->mark.file,
 				       dup->mark.line, dup->mark.col);
-	if (!sset_add(&c->reported, pos, strlen(pos)))
+	if (!hashmap_add(&c->reported, pos, strlen(pos)))
 		return;
 	const char *hint;
 	if (first->mark.line == dup->mark.line && first->mark.col == dup->mark.col &&
@@ -829,7 +788,7 @@ static void report_dup(struct ctx *c, const struct value *first, const struct va
 }
 
 /* Drop (and report) entries whose key an earlier entry has. */
-static void check_dups(struct ctx *c, struct value *m)
+static void check_dups(struct tctx *c, struct value *m)
 {
 	size_t n = m->map.n, w = 0;
 	if (n < 2)
@@ -848,9 +807,9 @@ static void check_dups(struct ctx *c, struct value *m)
 				it[w++] = it[i];
 		}
 	} else {
-		struct sset st = { 0 };
+		struct hashmap st = { 0 };
 		for (size_t i = 0; i < n; i++) {
-			if (sset_add(&st, it[i].key->str.s, it[i].key->str.len)) {
+			if (hashmap_add(&st, it[i].key->str.s, it[i].key->str.len)) {
 				it[w++] = it[i];
 				continue;
 			}
@@ -861,12 +820,12 @@ static void check_dups(struct ctx *c, struct value *m)
 					break;
 				}
 		}
-		sset_free(&st);
+		hashmap_free(&st);
 	}
 	m->map.n = w;
 }
 
-static struct value *inst(struct ctx *c, const struct tnode *t, const struct scope *sc)
+static struct value *inst(struct tctx *c, const struct tnode *t, const struct scope *sc)
 {
 	struct value *v;
 	switch (t->kind) {
@@ -902,14 +861,14 @@ static struct value *inst(struct ctx *c, const struct tnode *t, const struct sco
 
 /* ---------------------------------------------------------------- files and hooks */
 
-static struct tfile *get_tfile(struct ctx *c, const char *rel)
+static struct tfile *get_tfile(struct tctx *c, const char *rel)
 {
 	/* With a cache, the files live there, across renders. */
 	struct tfile ***tfs = c->cache ? &c->cache->tfs : &c->tfs;
 	size_t *n = c->cache ? &c->cache->ntfs : &c->ntfs, *cap = c->cache ? &c->cache->captfs : &c->captfs;
 	struct arena *a = c->cache ? c->cache->a : c->keep;
 	size_t rn = strlen(rel);
-	uint64_t h = hash_bytes(rel, rn);
+	uint64_t h = hash_fnv1a(rel, rn);
 	for (size_t i = 0; i < *n; i++)
 		if ((*tfs)[i]->hash == h && strcmp((*tfs)[i]->rel, rel) == 0)
 			return (*tfs)[i];
@@ -927,7 +886,7 @@ static struct tfile *get_tfile(struct ctx *c, const char *rel)
 
 /* Load and compile once.  false when missing (tf->missing, not reported)
  * or when loading failed (reported by the loader). */
-static bool tf_load(struct ctx *c, struct tfile *tf)
+static bool tf_load(struct tctx *c, struct tfile *tf)
 {
 	if (tf->loaded) {
 		if (!tf->root)
@@ -960,7 +919,7 @@ static bool tf_load(struct ctx *c, struct tfile *tf)
 static struct value *hook_include(struct expr_env *env, const char *path, const struct scope *sc,
 				  struct expr_site *site, size_t off)
 {
-	struct ctx *c = (struct ctx *)env;
+	struct tctx *c = (struct tctx *)env;
 	if (!c->dir) {
 		site_err(c, site, off, "tmpl-include", NULL,
 			 "include() needs a template directory");
@@ -998,7 +957,7 @@ static struct value *hook_include(struct expr_env *env, const char *path, const 
 static struct value *hook_files(struct expr_env *env, const char *prefix, struct expr_site *site,
 				size_t off)
 {
-	struct ctx *c = (struct ctx *)env;
+	struct tctx *c = (struct tctx *)env;
 	if (!c->have_index) {
 		site_err(c, site, off, "tmpl-type", "files() lists the outputs of files.yaml",
 			 "files() is only available in templates rendered from an index");
@@ -1016,7 +975,7 @@ static struct value *hook_files(struct expr_env *env, const char *prefix, struct
 
 static const struct expr_hooks hooks = { hook_include, hook_files };
 
-static void ctx_init(struct ctx *c, struct arena *a, struct diags *d, const char *dir,
+static void tctx_init(struct tctx *c, struct arena *a, struct diags *d, const char *dir,
 		     const struct value *model)
 {
 	memset(c, 0, sizeof *c);
@@ -1029,12 +988,12 @@ static void ctx_init(struct ctx *c, struct arena *a, struct diags *d, const char
 	c->current = (size_t)-1;
 }
 
-static void ctx_free(struct ctx *c)
+static void tctx_free(struct tctx *c)
 {
 	free(c->tfs);
 	free(c->outs);
 	buf_free(&c->sb);
-	sset_free(&c->reported);
+	hashmap_free(&c->reported);
 }
 
 /* ---------------------------------------------------------------- public API */
@@ -1042,11 +1001,11 @@ static void ctx_free(struct ctx *c)
 struct value *tmpl_instantiate(struct arena *a, struct diags *d, const char *dir,
 			       const struct value *tmpl, const struct value *model)
 {
-	struct ctx c;
-	ctx_init(&c, a, d, dir, model);
+	struct tctx c;
+	tctx_init(&c, a, d, dir, model);
 	struct value *v = inst(&c, compile(&c, tmpl), NULL);
 	bool failed = c.env.failed;
-	ctx_free(&c);
+	tctx_free(&c);
 	return failed ? NULL : v;
 }
 
@@ -1078,7 +1037,7 @@ struct ientry {
 	const char *v1, *v2;
 };
 
-static void add_output(struct ctx *c, const struct ientry *ie, const struct scope *sc)
+static void add_output(struct tctx *c, const struct ientry *ie, const struct scope *sc)
 {
 	if (ie->ifv) {
 		bool t;
@@ -1136,17 +1095,18 @@ static void add_output(struct ctx *c, const struct ientry *ie, const struct scop
 	o->nb = nb;
 }
 
-static void body_output(struct ctx *c, const void *entry, const struct scope *sc,
+static void body_output(struct tctx *c, const void *entry, const struct scope *sc,
 			struct value *out)
 {
 	(void)out;
 	add_output(c, entry, sc);
 }
 
-static void index_entry(struct ctx *c, const struct value *node)
+static void index_entry(struct tctx *c, const struct value *node)
 {
 	struct arena *a = c->env.a;
 	struct ientry ie = { .node = node };
+	const struct value *diffv = NULL;
 	if (node->kind != V_MAP) {
 		terr(c, &node->mark, "tmpl-index", "write '- path: ...' and 'template: ...'",
 		     "an index entry must be a mapping, not %s", vkind_name(node->kind));
@@ -1164,10 +1124,12 @@ static void index_entry(struct ctx *c, const struct value *node)
 			ie.forv = v;
 		else if (!strcmp(ks, "if"))
 			ie.ifv = v;
+		else if (!strcmp(ks, "diff"))
+			diffv = v;
 		else {
-			static const char *const names[] = { "path", "template", "for", "if" };
-			const char *h = expr_suggest(a, ks, k->str.len, names, 4);
-			terr(c, &k->mark, "tmpl-index", h ? h : "the keys are path, template, for and if",
+			static const char *const names[] = { "path", "template", "for", "if", "diff" };
+			const char *h = expr_suggest(a, ks, k->str.len, names, 5);
+			terr(c, &k->mark, "tmpl-index", h ? h : "the keys are path, template, for, if and diff",
 			     "unknown key '%s' in an index entry", ks);
 			bad = true;
 		}
@@ -1192,6 +1154,15 @@ static void index_entry(struct ctx *c, const struct value *node)
 		if (!tf_load(c, ie.tf) && first && ie.tf->missing)
 			terr(c, &ie.tmpl->mark, "tmpl-index", NULL, "there is no template file %s",
 			     ie.tf->full);
+		/* The diff declaration must fit the template: checked by the
+		 * render that loads the index (once for a cache), so an edited
+		 * template fails here, not silently in diff. */
+		struct out_shape shape;
+		if (diffv && c->index_fresh && ie.tf->root && ie.tf->root->src &&
+		    shape_parse(a, c->env.d, diffv, ie.tf->root->src, ie.tmpl->str.s, &shape) != 0) {
+			c->env.failed = true;
+			bad = true;
+		}
 	}
 	if (ie.forv) {
 		if (ie.forv->kind != V_STRING) {
@@ -1282,8 +1253,8 @@ static int render_outputs(struct arena *a, struct diags *d, const char *dir,
 			  const struct value *model, struct tmpl_set *out, struct tmpl_cache *tc,
 			  tmpl_each_fn fn, void *fctx)
 {
-	struct ctx c;
-	ctx_init(&c, a, d, dir, model);
+	struct tctx c;
+	tctx_init(&c, a, d, dir, model);
 	out->items = NULL;
 	out->n = 0;
 	if (tc && (!tc->dir || strcmp(tc->dir, dir) != 0)) {
@@ -1300,13 +1271,14 @@ static int render_outputs(struct arena *a, struct diags *d, const char *dir,
 	} else {
 		struct arena *ia = tc ? tc->a : a;
 		idx = load_yaml_file(ia, d, arena_printf(ia, "%s/%s", dir, TMPL_INDEX));
+		c.index_fresh = true;
 		if (tc) {
 			tc->index = idx;
 			tc->index_loaded = true;
 		}
 	}
 	if (!idx) {
-		ctx_free(&c);
+		tctx_free(&c);
 		return -1;
 	}
 	/* Pass 1: the list of outputs. */
@@ -1317,7 +1289,7 @@ static int render_outputs(struct arena *a, struct diags *d, const char *dir,
 		terr(&c, &idx->mark, "tmpl-index", "write a sequence of '- path: ...' entries",
 		     "the index must be a sequence, not %s", vkind_name(idx->kind));
 	}
-	struct sset paths = { 0 };
+	struct hashmap paths = { 0 };
 	for (size_t i = 0; i < c.nouts; i++) {
 		struct orec *o = &c.outs[i];
 		if (!tmpl_path_ok(o->path, strlen(o->path))) {
@@ -1326,14 +1298,14 @@ static int render_outputs(struct arena *a, struct diags *d, const char *dir,
 			     "empty components, a leading '/', backslashes or control characters",
 			     "output path '%s' is not a safe relative path", o->path);
 			o->tf = NULL;
-		} else if (!sset_add(&paths, o->path, strlen(o->path))) {
+		} else if (!hashmap_add(&paths, o->path, strlen(o->path))) {
 			terr(&c, &o->pathnode->mark, "tmpl-path",
 			     "make the path depend on the loop variable (or the 'if' exclusive)",
 			     "two outputs have the path '%s'", o->path);
 			o->tf = NULL;
 		}
 	}
-	sset_free(&paths);
+	hashmap_free(&paths);
 	/* Pass 2: instantiate. */
 	c.have_index = true;
 	/* A cache keeps its scratch arena: validate renders 1,000 small specs,
@@ -1383,6 +1355,6 @@ static int render_outputs(struct arena *a, struct diags *d, const char *dir,
 	if (!tc)
 		arena_free(scratch);
 	bool failed = c.env.failed;
-	ctx_free(&c);
+	tctx_free(&c);
 	return failed ? -1 : 0;
 }

@@ -291,3 +291,59 @@ if "$ASBGEN" diff --help | grep -q '^usage: asbgen diff SPEC'; then
 else
 	notok "diff --help"
 fi
+
+# ---- shapes declared in files.yaml (`diff:`) follow an edited template copy
+S=$DD/shapes
+mkdir -p "$S"
+cp tests/diff/base.yaml tests/diff/cases/external-address.yaml "$S/"
+# The Helm values renamed (template and output), and no Kafka resource
+# (an environment still deployed with the charts): the address rule comes
+# from the values' declaration, not from their name.
+cp -R templates "$S/renamed"
+mv "$S/renamed/helm/values.yaml" "$S/renamed/helm/phalanx.yaml"
+sed -i -e 's|^- path: helm/values-${env.name}.yaml$|- path: helm/phalanx-${env.name}.yaml|' \
+	-e 's|^  template: helm/values.yaml$|  template: helm/phalanx.yaml|' \
+	-e '/^- path: kubernetes\/kafka.yaml$/,+1d' "$S/renamed/files.yaml"
+if (cd "$S" && ASBGEN_DATA=$ROOT "$ASBGEN" render -q --templates renamed base.yaml -o out) >"$DD/render.log" 2>&1 &&
+	[ -f "$S/out/difftest/helm/phalanx-difftest.yaml" ] && [ ! -f "$S/out/difftest/kubernetes/kafka.yaml" ]; then
+	(cd "$S" && "$ASBGEN" diff --templates renamed external-address.yaml -o out) >"$DD/got" 2>"$DD/err"
+	rc=$?
+	if [ "$rc" -eq 3 ] &&
+		grep -q '^  File helm/phalanx-difftest.yaml alert-stream-broker.kafka.externalListener.bootstrap.host \[danger-external-address\]$' "$DD/got" &&
+		grep -q '^  File helm/phalanx-difftest.yaml alert-stream-broker.kafka.externalListener.brokers\[broker=7\].host \[danger-external-address\]$' "$DD/got"; then
+		ok "diff: Helm values renamed in a template copy keep their danger rule and keyed brokers (exit 3)"
+	else
+		notok "diff: Helm values renamed in a template copy keep their danger rule and keyed brokers (exit 3)" \
+			"exit $rc: $(cat "$DD/got" "$DD/err")"
+	fi
+else
+	notok "diff: render with the renamed Helm values" "$(cat "$DD/render.log")"
+fi
+# A template edited so that a declared path is gone: render and diff fail at
+# the declaration, naming the path and the template.
+cp -R templates "$S/moved"
+sed -i 's/^    externalListener:$/    external:/' "$S/moved/helm/values.yaml"
+(cd "$S" && ASBGEN_DATA=$ROOT "$ASBGEN" render -q --templates moved base.yaml -o out-moved) >"$DD/got" 2>"$DD/err"
+rc=$?
+if [ "$rc" -eq 1 ] && [ ! -e "$S/out-moved" ] &&
+	grep -q "^moved/files.yaml:[0-9]*:16: error: the address mapping 'alert-stream-broker.kafka.externalListener' declared for diff is not in the shape of the template helm/values.yaml \[tmpl-diff\]$" "$DD/err" &&
+	grep -q "^moved/files.yaml:[0-9]*:7: error: the list 'alert-stream-broker.kafka.externalListener.brokers' declared for diff is not in the shape of the template helm/values.yaml \[tmpl-diff\]$" "$DD/err"; then
+	ok "render: a declared diff path the edited template no longer has fails (exit 1, nothing written)"
+else
+	notok "render: a declared diff path the edited template no longer has fails (exit 1, nothing written)" \
+		"exit $rc: $(cat "$DD/err")"
+fi
+diff_fails "diff: a declared diff path the edited template no longer has" 2 \
+	"^moved/files.yaml:[0-9]*:16: error: the address mapping .* \[tmpl-diff\]$" "$S" --templates moved external-address.yaml -o out
+cp -R templates "$S/typo"
+sed -i -e 's/^      alert-stream-broker.users: username$/      alert-stream-broker.users: user/' \
+	-e 's/^    sets: \[resources\]$/    set: [resources]/' "$S/typo/files.yaml"
+(cd "$S" && ASBGEN_DATA=$ROOT "$ASBGEN" render -q --templates typo base.yaml -o out-typo) >"$DD/got" 2>"$DD/err"
+rc=$?
+if [ "$rc" -eq 1 ] && grep -q "^typo/files.yaml:[0-9]*:5: error: unknown key 'set' in a diff declaration \[tmpl-diff\]$" "$DD/err" &&
+	grep -q "^  hint: did you mean 'sets'?$" "$DD/err" &&
+	grep -q "^typo/files.yaml:[0-9]*:7: error: the items of the list 'alert-stream-broker.users' have no field 'user' in the template helm/values.yaml \[tmpl-diff\]$" "$DD/err"; then
+	ok "render: a diff declaration with an unknown key or a key field the items lack fails"
+else
+	notok "render: a diff declaration with an unknown key or a key field the items lack fails" "exit $rc: $(cat "$DD/err")"
+fi

@@ -7,8 +7,8 @@
  *
  *   {"env": "<name>", "outputs": {"<path>": <tree>, ...}}
  *
- * with every output whose path ends in one of the SUFFIXes (default
- * ".tfvars"), in template order, each tree written by the JSON emitter.  The
+ * with every output whose format (compiler/format.h) is the format of one
+ * of the SUFFIXes (default ".tfvars": .tfvars and .hcl), in template order, each tree written by the JSON emitter.  The
  * tests parse the files asbgen wrote with independent parsers (HashiCorp's
  * HCL parser, a Java Properties reader) and compare them with these trees:
  * the files must say what the emitters were given.
@@ -20,6 +20,7 @@
 #include "buf.h"
 #include "cli.h"
 #include "emit.h"
+#include "format.h"
 #include "model.h"
 #include "template.h"
 
@@ -27,11 +28,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int ends_with(const char *s, const char *suffix)
-{
-	size_t n = strlen(s), m = strlen(suffix);
-	return n >= m && memcmp(s + n - m, suffix, m) == 0;
-}
 
 static void put_json_string(struct buf *b, const char *s)
 {
@@ -52,25 +48,28 @@ static void put_json_string(struct buf *b, const char *s)
 int main(int argc, char **argv)
 {
 	const char *tdir = "templates", *spec_path = NULL;
-	const char **suffixes = calloc((size_t)argc + 1, sizeof *suffixes);
-	size_t nsuffixes = 0;
-	if (!suffixes)
+	const struct out_format **formats = calloc((size_t)argc + 1, sizeof *formats);
+	size_t nformats = 0;
+	if (!formats)
 		return 2;
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--templates") && i + 1 < argc)
 			tdir = argv[++i];
 		else if (!spec_path)
 			spec_path = argv[i];
-		else
-			suffixes[nsuffixes++] = argv[i];
+		else if (!(formats[nformats++] = format_for_ext(argv[i]))) {
+			fprintf(stderr, "outputs_json: no format has the extension '%s'\n", argv[i]);
+			free(formats);
+			return 2;
+		}
 	}
 	if (!spec_path) {
 		fputs("usage: outputs_json [--templates DIR] SPEC [SUFFIX...]\n", stderr);
-		free(suffixes);
+		free(formats);
 		return 2;
 	}
-	if (!nsuffixes)
-		suffixes[nsuffixes++] = ".tfvars";
+	if (!nformats)
+		formats[nformats++] = format_for_ext("tfvars");
 
 	struct ctx c;
 	ctx_init(&c);
@@ -89,10 +88,10 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < ts.n; i++) {
 		const struct tmpl_output *o = &ts.items[i];
 		size_t k;
-		for (k = 0; k < nsuffixes; k++)
-			if (ends_with(o->path, suffixes[k]))
+		for (k = 0; k < nformats; k++)
+			if (format_for_path(o->path) == formats[k])
 				break;
-		if (k == nsuffixes)
+		if (k == nformats)
 			continue;
 		buf_reset(&doc);
 		if (emit_json(&doc, o->doc, &c.diags) != 0)
@@ -111,6 +110,6 @@ done:
 	buf_free(&out);
 	buf_free(&doc);
 	ctx_free(&c);
-	free(suffixes);
+	free(formats);
 	return rc;
 }

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "cli.h"
 #include "diag.h"
 #include "diff.h"
 #include "load.h"
@@ -11,6 +12,7 @@
 #include "readers.h"
 #include "unit.h"
 #include "value.h"
+#include "version.h"
 
 static struct arena *A;
 static struct diags D;
@@ -46,7 +48,7 @@ static struct diff_report diff2(const char *old, const char *new)
 	const char *o[] = { old, NULL }, *n[] = { new, NULL };
 	struct objset so = set_of(o), sn = set_of(n);
 	struct diff_report r;
-	diff_objsets(A, &so, &sn, NULL, NULL, &r);
+	diff_objsets(A, NULL, &so, &sn, NULL, NULL, &r);
 	return r;
 }
 
@@ -173,7 +175,7 @@ static void test_engine(void)
 				    "apiVersion: kafka.strimzi.io/v1beta2\nkind: KafkaTopic\nmetadata: {name: a, namespace: ns}\n",
 				    NULL };
 		struct objset so = set_of(o), sn = set_of(n);
-		diff_objsets(A, &so, &sn, "old", "new", &r);
+		diff_objsets(A, NULL, &so, &sn, "old", "new", &r);
 		CHECK("engine: objects matched by identity, sorted (ConfigMap added, a changed, b removed)",
 		      r.n == 3 && r.items[0].kind == OBJ_ADDED && !strcmp(r.items[0].id->kind, "ConfigMap") &&
 			      r.items[1].kind == OBJ_CHANGED && !strcmp(r.items[1].id->name, "a") &&
@@ -189,7 +191,7 @@ static void test_engine(void)
 					     HEAD("KafkaTopic", "a") "spec: {partitions: 2}", NULL };
 			struct objset x = set_of(d1), y = set_of(d2);
 			struct diff_report rd;
-			diff_objsets(A, &x, &y, NULL, NULL, &rd);
+			diff_objsets(A, NULL, &x, &y, NULL, NULL, &rd);
 			CHECK("engine: an identity defined twice: the first is compared, the other ignored", rd.n == 0);
 		}
 		CHECK("engine: the callers' sets are left unsorted", !strcmp(so.items[0].name, "b"));
@@ -258,7 +260,7 @@ static void test_dangers(void)
 		const char *none[] = { NULL };
 		const char *live[] = { HEAD("KafkaUser", "ghost"), HEAD("KafkaTopic", "old"), NULL };
 		struct objset e = set_of(none), p = set_of(live);
-		diff_objsets(A, &e, &e, "live", "render", &r);
+		diff_objsets(A, NULL, &e, &e, "live", "render", &r);
 		CHECK("prune: nothing changes without candidates", diff_exit_code(&r) == 0);
 		diff_add_prune(A, &r, &p);
 		CHECK("prune: candidates sorted", r.nprune == 2 && !strcmp(r.prune[0]->kind, "KafkaTopic"));
@@ -373,6 +375,70 @@ static void test_tfvars(void)
 		  "1:261: tfvars-syntax: nesting deeper than 256 levels");
 }
 
+/* An output's format is its extension's, whatever its case: a .YAML and
+ * a .hcl file are read back as trees and compared field by field, not as
+ * one string. */
+static const char *file_diff(const char *rel, const char *old, const char *new)
+{
+	struct ctx c;
+	ctx_init(&c);
+	struct objset so = { 0 }, sn = { 0 };
+	const char *s;
+	if (objset_add_file(&c, &so, "old", rel, old, strlen(old)) != 0 ||
+	    objset_add_file(&c, &sn, "new", rel, new, strlen(new)) != 0) {
+		s = "(not read)";
+	} else {
+		struct diff_report r;
+		diff_objsets(A, NULL, &so, &sn, NULL, NULL, &r);
+		s = arena_strdup(A, paths(&r));
+	}
+	ctx_free(&c);
+	return s;
+}
+
+static void test_file_formats(void)
+{
+	CHECK_STR("formats: .YAML is diffed as YAML", file_diff("helm/v.YAML", "a: 1\nb: [x]\n", "b: [x]\na: 2\n"),
+		  "a\n");
+	CHECK_STR("formats: .yml too", file_diff("v.yml", "a: {b: 1}\n", "a:\n  b: 2\n"), "a.b\n");
+	CHECK_STR("formats: .hcl is diffed as HCL", file_diff("t/x.hcl", "x = 1\ny = \"s\"\n", "y = \"s\"\n\nx = 2\n"),
+		  "x\n");
+	CHECK_STR("formats: .TFVARS too", file_diff("t/x.TFVARS", "l = [1]\n", "l = [\n  1,\n  2,\n]\n"), "l[1]+\n");
+	CHECK_STR("formats: .Properties as properties", file_diff("c.Properties", "a=1\nb=2\n", "b = 2\na = 3\n"),
+		  "a\n");
+	CHECK_STR("formats: an unknown extension is one string", file_diff("notes.txt", "a\n", "b\n"), "\n");
+}
+
+/* Declared shapes are found by the entry's path pattern: each ${...}
+ * stands for one or more characters of one path component. */
+static void test_shapes_find(void)
+{
+	struct out_shape items[] = {
+		{ .path = "helm/values-${env.name}.yaml" },
+		{ .path = "t/${a}-${'}'}.tfvars" },
+		{ .path = "lit/$${x}.yaml" },
+	};
+	struct out_shapes s = { items, 3 };
+	CHECK("shapes: ${...} matches a name", shapes_find(&s, "helm/values-usdfdev.yaml") == &items[0]);
+	CHECK("shapes: not an empty one", !shapes_find(&s, "helm/values-.yaml"));
+	CHECK("shapes: nor across '/'", !shapes_find(&s, "helm/values-a/b.yaml"));
+	CHECK("shapes: the rest must match", !shapes_find(&s, "helm/values-x.yml") && !shapes_find(&s, "helm/secrets-x.yaml"));
+	CHECK("shapes: two expressions, a brace in a string", shapes_find(&s, "t/a-b-c.tfvars") == &items[1]);
+	CHECK("shapes: $${ is a literal ${", shapes_find(&s, "lit/${x}.yaml") == &items[2] && !shapes_find(&s, "lit/y.yaml"));
+	CHECK("shapes: none declared", !shapes_find(NULL, "helm/values-x.yaml"));
+}
+
+/* The one version compare (version.h): danger.c and the model's. */
+static void test_version_cmp(void)
+{
+	CHECK("version: numeric, not text", version_cmp("4.10.0", "4.9.1") == 1 && version_cmp("0.47.0", "0.48.0") == -1);
+	CHECK("version: missing zeros", version_cmp("1.0", "1.0.0") == 0 && version_cmp("1", "1.0.1") == -1 &&
+						version_cmp("1.0.1", "1") == 1);
+	CHECK("version: not a version", version_cmp("4.1.x", "4.1.0") == VERSION_INVALID &&
+						version_cmp("", "1") == VERSION_INVALID &&
+						version_cmp("1..2", "1.2") == VERSION_INVALID);
+}
+
 int main(void)
 {
 	A = arena_new();
@@ -382,6 +448,9 @@ int main(void)
 	test_dangers();
 	test_properties();
 	test_tfvars();
+	test_file_formats();
+	test_shapes_find();
+	test_version_cmp();
 	diags_free(&D);
 	arena_free(A);
 	return UNIT_DONE();

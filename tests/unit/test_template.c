@@ -345,9 +345,14 @@ static void test_syntax(void)
 		  "t.yaml:1:6: tmpl-syntax: syntax error in expression: unterminated '${' | close it with "
 		  "'}' (write $${ for a literal ${)");
 	CHECK_STR("empty ${}", render("a: ${}\n"), "FAIL");
+	/* one suggestion policy (suggest.h): 'len' is a prefix of 'lenght' */
 	CHECK_STR("unknown function", render("a: ${lenght(names)}\n"), "FAIL");
 	CHECK_STR("unknown function: message", diags_str(),
 		  "t.yaml:1:6: tmpl-syntax: syntax error in expression: unknown function 'lenght' | "
+		  "did you mean 'len'?");
+	CHECK_STR("unknown function, nothing close", render("a: ${frobnicate(names)}\n"), "FAIL");
+	CHECK_STR("unknown function, nothing close: message", diags_str(),
+		  "t.yaml:1:6: tmpl-syntax: syntax error in expression: unknown function 'frobnicate' | "
 		  "functions: len, str, lower, upper, join, keys, has, default, files, include");
 	EVERR("len(names, 1)", "e:1:1: tmpl-syntax: syntax error in expression: len() takes 1 argument, "
 	      "not 2 | call it as len(x)");

@@ -1,0 +1,28 @@
+/* ctx.h - one compilation: an arena, its diagnostics and how to print them.
+ * Every subcommand makes one (cli.h) and hands it down. */
+#ifndef ASBGEN_CTX_H
+#define ASBGEN_CTX_H
+
+#include <stdbool.h>
+
+#include "diag.h"
+
+struct defaults;
+struct schema;
+
+/* One compilation: an arena and its diagnostics. */
+struct ctx {
+	struct arena *arena;
+	struct diags diags;
+	enum diag_format format;
+	bool color;
+	struct schema *schema; /* the environment schema, loaded once */
+	struct defaults *defaults; /* when set, model_load records the defaults it fills */
+};
+
+void ctx_init(struct ctx *c);
+void ctx_free(struct ctx *c);
+/* Print collected diagnostics (sorted) to stderr in the chosen format. */
+void ctx_report(struct ctx *c);
+
+#endif

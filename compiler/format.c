@@ -1,0 +1,61 @@
+/* format.c - the table of output formats (see format.h). */
+#include "format.h"
+
+#include <string.h>
+#include <strings.h>
+
+#include "buf.h"
+#include "readers.h"
+
+static const struct out_format formats[] = {
+	{ "yaml", { "yaml", "yml" }, emit_yaml, true, NULL, "# " },
+	{ "json", { "json" }, emit_json, true, NULL, NULL },
+	{ "hcl", { "tfvars", "hcl" }, emit_hcl, false, read_tfvars, "# " },
+	{ "properties", { "properties" }, emit_properties, false, read_properties, "# " },
+};
+
+#define NFORMATS (sizeof formats / sizeof formats[0])
+
+const struct out_format *format_for_ext(const char *ext)
+{
+	if (!ext)
+		return NULL;
+	if (*ext == '.')
+		ext++;
+	for (size_t i = 0; i < NFORMATS; i++)
+		for (size_t k = 0; k < sizeof formats[i].exts / sizeof *formats[i].exts && formats[i].exts[k]; k++)
+			if (!strcasecmp(ext, formats[i].exts[k]))
+				return &formats[i];
+	return NULL;
+}
+
+const struct out_format *format_for_path(const char *path)
+{
+	if (!path)
+		return NULL;
+	const char *slash = strrchr(path, '/');
+	const char *base = slash ? slash + 1 : path;
+	const char *dot = strrchr(base, '.');
+	return dot && dot != base ? format_for_ext(dot + 1) : NULL;
+}
+
+const char *format_hint(struct buf *b)
+{
+	buf_reset(b);
+	buf_puts(b, "name outputs ");
+	for (size_t i = 0; i < NFORMATS; i++)
+		buf_printf(b, "%s.%s", i == 0 ? "" : i + 1 < NFORMATS ? ", " : " or ", formats[i].exts[0]);
+	return b->data;
+}
+
+emit_fn emit_for_path(const char *path)
+{
+	const struct out_format *f = format_for_path(path);
+	return f ? f->emit : NULL;
+}
+
+const char *emit_comment_prefix(const char *path)
+{
+	const struct out_format *f = format_for_path(path);
+	return f ? f->comment : NULL;
+}

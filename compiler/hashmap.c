@@ -1,0 +1,110 @@
+/* hashmap.c - open-addressing hash map of byte strings (see hashmap.h). */
+#include "hashmap.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+
+uint64_t hash_fnv1a_add(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *s = p;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ s[i]) * 1099511628211ull;
+	return h;
+}
+
+uint64_t hash_fnv1a(const void *p, size_t n)
+{
+	return hash_fnv1a_add(HASH_FNV1A_INIT, p, n);
+}
+
+uint32_t hash_fnv1a32(const void *p, size_t n)
+{
+	const unsigned char *s = p;
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ s[i]) * 16777619u;
+	return h;
+}
+
+void hashmap_init(struct hashmap *m, struct arena *a)
+{
+	memset(m, 0, sizeof *m);
+	m->a = a;
+}
+
+static struct hm_entry *slot(const struct hm_entry *t, size_t cap, const char *key, size_t len,
+			     uint64_t h)
+{
+	size_t i = (size_t)h & (cap - 1);
+	while (t[i].key && !(t[i].hash == h && t[i].len == len && memcmp(t[i].key, key, len) == 0))
+		i = (i + 1) & (cap - 1);
+	return (struct hm_entry *)&t[i];
+}
+
+static void resize(struct hashmap *m, size_t cap)
+{
+	struct hm_entry *t = m->a ? arena_alloc(m->a, cap * sizeof *t) : xcalloc(cap, sizeof *t);
+	if (m->a)
+		memset(t, 0, cap * sizeof *t);
+	for (size_t i = 0; i < m->cap; i++)
+		if (m->t[i].key)
+			*slot(t, cap, m->t[i].key, m->t[i].len, m->t[i].hash) = m->t[i];
+	if (!m->a)
+		free(m->t);
+	m->t = t;
+	m->cap = cap;
+}
+
+void hashmap_reserve(struct hashmap *m, size_t n)
+{
+	size_t cap = m->cap ? m->cap : 16;
+	while (cap < 2 * n + 2)
+		cap <<= 1;
+	if (cap > m->cap)
+		resize(m, cap);
+}
+
+struct hm_entry *hashmap_get(const struct hashmap *m, const char *key, size_t len)
+{
+	if (!m->cap)
+		return NULL;
+	struct hm_entry *e = slot(m->t, m->cap, key, len, hash_fnv1a(key, len));
+	return e->key ? e : NULL;
+}
+
+struct hm_entry *hashmap_put(struct hashmap *m, const char *key, size_t len, bool *added)
+{
+	if (2 * (m->n + 1) > m->cap)
+		hashmap_reserve(m, m->n + 1);
+	uint64_t h = hash_fnv1a(key, len);
+	struct hm_entry *e = slot(m->t, m->cap, key, len, h);
+	bool fresh = !e->key;
+	if (fresh) {
+		e->key = key;
+		e->len = len;
+		e->hash = h;
+		e->ptr = NULL;
+		e->idx = 0;
+		m->n++;
+	}
+	if (added)
+		*added = fresh;
+	return e;
+}
+
+bool hashmap_add(struct hashmap *m, const char *key, size_t len)
+{
+	bool added;
+	hashmap_put(m, key, len, &added);
+	return added;
+}
+
+void hashmap_free(struct hashmap *m)
+{
+	if (!m->a)
+		free(m->t);
+	m->t = NULL;
+	m->cap = m->n = 0;
+}
