@@ -3,9 +3,10 @@
  *   label:     [a-z0-9]([-a-z0-9]*[a-z0-9])?, 1 to 63 characters
  *              (Service, Namespace and port names; most object names
  *              that become DNS labels)
- *   subdomain: labels of that form joined by single dots, 1 to 253
- *              characters in all (most object names: KafkaTopic,
- *              KafkaUser, StorageClass, a label key's prefix)
+ *   subdomain: parts of that form (of any length) joined by single dots,
+ *              1 to 253 characters in all, as IsDNS1123Subdomain has it
+ *              (most object names: KafkaTopic, KafkaUser, StorageClass, a
+ *              label key's prefix)
  *
  * Both take a length, so a part of a larger string needs no copy:
  * dns1123_subdomain(key, slash - key).

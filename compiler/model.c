@@ -3,6 +3,8 @@
 #include "arena.h"
 #include "buf.h"
 #include "diag.h"
+#include "dns1123.h"
+#include "hashmap.h"
 #include "emit.h"
 #include "strimzi.h"
 #include "version.h"
@@ -22,7 +24,9 @@ struct mb {
 	const struct value *spec;
 	bool failed;
 	/* ACL entries by content: thousands of users share the same few, and
-	 * trees may share immutable nodes, so each is built once. */
+	 * trees may share immutable nodes, so each is built once.  Not the
+	 * shared hashmap: the key is four strings compared in place (no key
+	 * string built per lookup), and the keys table below is by pointer. */
 	struct acl_slot {
 		const char *type, *name, *pattern, *ops; /* literals or arena text */
 		uint64_t hash;
@@ -570,30 +574,13 @@ static bool is_lower_alnum(char c)
 	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
 }
 
-/* Kubernetes' IsDNS1123Subdomain: dot-separated labels of [a-z0-9-], each
- * non-empty and starting and ending with a letter or digit ("a..b" and
- * "x.-y" are not object names), at most 253 characters in all. */
-static bool is_dns_subdomain(const char *s)
-{
-	size_t n = strlen(s);
-	if (n == 0 || n > 253)
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		char c = s[i];
-		bool edge = i == 0 || i == n - 1 || s[i - 1] == '.' || s[i + 1] == '.';
-		if (c == '.' ? edge : !(is_lower_alnum(c) || (c == '-' && !edge)))
-			return false;
-	}
-	return true;
-}
-
 const char *topic_object_name(struct arena *a, const char *topic)
 {
-	if (is_dns_subdomain(topic))
+	size_t n = strlen(topic);
+	if (dns1123_subdomain(topic, n))
 		return topic;
 	/* Sanitise, then add a hash of the real name so that "a_b" and "a-b"
 	 * cannot end up as the same object. */
-	size_t n = strlen(topic);
 	char *s = arena_alloc(a, n + 16);
 	size_t o = 0;
 	for (size_t i = 0; i < n && o < 200; i++) {
@@ -609,9 +596,7 @@ const char *topic_object_name(struct arena *a, const char *topic)
 	size_t start = 0;
 	while (start < o && !isalnum((unsigned char)s[start]))
 		start++;
-	uint32_t h = 2166136261u;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)topic[i]) * 16777619u;
+	uint32_t h = hash_fnv1a32(topic, n);
 	s[o] = '\0';
 	return arena_printf(a, "%s%s%08x", s + start, o > start ? "-" : "t-", h);
 }
@@ -733,11 +718,10 @@ static struct value *acl_build(struct mb *m, const char *type, const char *name,
 /* FNV-1a over the parts of an ACL entry, each ended by a 0x1f byte. */
 static uint64_t acl_hash(const char *const parts[4])
 {
-	uint64_t h = 1469598103934665603ull;
+	uint64_t h = HASH_FNV1A_INIT;
 	for (int k = 0; k < 4; k++) {
-		for (const char *s = parts[k]; *s; s++)
-			h = (h ^ (unsigned char)*s) * 1099511628211ull;
-		h = (h ^ 0x1f) * 1099511628211ull;
+		h = hash_fnv1a_add(h, parts[k], strlen(parts[k]));
+		h = hash_fnv1a_add(h, "\x1f", 1);
 	}
 	return h;
 }
