@@ -70,6 +70,20 @@ static void record(struct df *f, const char *path, const struct value *node)
 	d->items[d->n++] = (struct default_fill){ path, node };
 }
 
+/* Paths are only made when the defaults are recorded (asbgen model
+ * --sources): a render of 10,000 users would build 50,000 of them. */
+static const char *child_path(struct df *f, const char *path, const char *key)
+{
+	if (!f->out)
+		return "";
+	return *path ? arena_printf(f->a, "%s.%s", path, key) : arena_strdup(f->a, key);
+}
+
+static const char *item_path(struct df *f, const char *path, size_t i)
+{
+	return f->out ? arena_printf(f->a, "%s[%zu]", path, i) : "";
+}
+
 /* A default's copy: every node flagged, marked with the given mark and
  * recorded at its path (a list's items and a mapping's values too). */
 static void mark_default(struct df *f, struct value *v, const struct mark *at, const char *path)
@@ -78,13 +92,12 @@ static void mark_default(struct df *f, struct value *v, const struct mark *at, c
 	v->mark = *at;
 	if (v->kind == V_SEQ) {
 		for (size_t i = 0; i < v->seq.n; i++)
-			mark_default(f, v->seq.items[i], at, arena_printf(f->a, "%s[%zu]", path, i));
+			mark_default(f, v->seq.items[i], at, item_path(f, path, i));
 	} else if (v->kind == V_MAP) {
 		for (size_t i = 0; i < v->map.n; i++) {
 			v->map.items[i].key->flags |= VF_DEFAULT;
 			v->map.items[i].key->mark = *at;
-			mark_default(f, v->map.items[i].val, at,
-				     arena_printf(f->a, "%s.%s", path, v->map.items[i].key->str.s));
+			mark_default(f, v->map.items[i].val, at, child_path(f, path, v->map.items[i].key->str.s));
 		}
 	}
 	if (v->kind != V_MAP)
@@ -108,10 +121,6 @@ static struct value *own_map(struct df *f, struct value *v, struct value **m, bo
 	return *m;
 }
 
-static const char *child_path(struct df *f, const char *path, const char *key)
-{
-	return *path ? arena_printf(f->a, "%s.%s", path, key) : arena_strdup(f->a, key);
-}
 
 /* Fill the `properties` of one object schema into mapping *m. */
 static void fill_properties(struct df *f, const json_t *s, struct value *v, struct value **m, bool *own,
@@ -196,7 +205,7 @@ static struct value *fill(struct df *f, const json_t *s, struct value *v, const 
 		return v; /* the tuple form carries no defaults in the spec schema */
 	struct value *out = v;
 	for (size_t i = 0; i < v->seq.n; i++) {
-		const char *ip = arena_printf(f->a, "%s[%zu]", path, i);
+		const char *ip = item_path(f, path, i);
 		struct value *nv = fill(f, items, v->seq.items[i], ip, depth + 1);
 		if (nv == v->seq.items[i])
 			continue;

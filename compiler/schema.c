@@ -13,6 +13,7 @@
 #include "arena.h"
 #include "buf.h"
 #include "diag.h"
+#include "hashmap.h"
 #include "suggest.h"
 
 #include <float.h>
@@ -109,7 +110,26 @@ struct rx {
 	bool compiled;   /* re must be regfree'd */
 	bool warned;
 	struct rx *next; /* list of all, for schema_free */
+	/* Results by string (idx 1: it matches): 10,000 users name the same
+	 * hundred topics, and glibc's regexec costs microseconds each. */
+	struct hashmap seen;
 };
+
+#define RX_MEMO_MAX_LEN 256   /* longer strings are matched every time */
+#define RX_MEMO_MAX 65536     /* results kept per pattern */
+
+/* regexec of a compiled pattern, remembered per string (the keys are
+ * copied into the schema's arena, which outlives every instance). */
+static bool rx_match(struct arena *a, struct rx *r, const char *str, size_t len)
+{
+	struct hm_entry *e = len <= RX_MEMO_MAX_LEN ? hashmap_get(&r->seen, str, len) : NULL;
+	if (e)
+		return e->idx == 1;
+	bool ok = regexec(&r->re, str, 0, NULL, 0) == 0;
+	if (len <= RX_MEMO_MAX_LEN && r->seen.n < RX_MEMO_MAX)
+		hashmap_put(&r->seen, arena_strndup(a, str, len), len, NULL)->idx = ok ? 1 : 2;
+	return ok;
+}
 
 struct pprop {
 	const char *key;
@@ -1129,9 +1149,11 @@ void schema_free(struct schema *s)
 {
 	if (!s)
 		return;
-	for (struct rx *r = s->rxs; r; r = r->next)
+	for (struct rx *r = s->rxs; r; r = r->next) {
 		if (r->compiled)
 			regfree(&r->re);
+		hashmap_free(&r->seen);
+	}
 	for (size_t i = 0; i < s->ndocs; i++)
 		json_decref(s->docs[i]);
 	free(s->docs);
@@ -1857,7 +1879,7 @@ static bool ev_object(struct ev *e, struct cnode *c, const struct value *v, cons
 						 "keys are not checked against this pattern",
 						 "schema patternProperties '%s' cannot be checked: %s", r->src, r->why);
 				}
-			} else if (regexec(&r->re, key->str.s, 0, NULL, 0) == 0) {
+			} else if (rx_match(e->s->a, r, key->str.s, key->str.len)) {
 				matched = true;
 				if (!ev(e, c->pp[k].sub, c->base, kv->val, &kf))
 					FAIL();
@@ -1983,7 +2005,7 @@ static bool ev_string(struct ev *e, struct cnode *c, const struct value *v, cons
 	if (c->pattern) {
 		struct rx *r = c->pattern;
 		if (r->st == RX_OK) {
-			if (regexec(&r->re, v->str.s, 0, NULL, 0) != 0) {
+			if (!rx_match(e->s->a, r, v->str.s, v->str.len)) {
 				/* A grammar (an image reference) is too long to quote:
 				 * the description says it in words. */
 				if (strlen(r->src) > 200)
