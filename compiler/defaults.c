@@ -2,6 +2,7 @@
  * defaults.h for the rules). */
 #include "defaults.h"
 #include "arena.h"
+#include "hashmap.h"
 #include "json_value.h"
 #include "schema.h"
 
@@ -13,6 +14,7 @@ struct df {
 	struct arena *a;
 	const json_t *root;
 	struct defaults *out;
+	struct hashmap below; /* schema node -> 1: a default below it, 2: none */
 };
 
 /* Follow local $refs ("#/definitions/x") to the schema that says things. */
@@ -191,10 +193,38 @@ static struct value *fill_map(struct df *f, const json_t *s, struct value *v, co
 	return m;
 }
 
-static struct value *fill(struct df *f, const json_t *s, struct value *v, const char *path, int depth)
+/* Is there a default in schema s or below it?  Remembered per node, so
+ * 10,000 users (whose items have none) cost one lookup each. */
+static bool defaults_below(struct df *f, const json_t *s, int depth)
 {
 	s = deref(f, s);
 	if (!s || depth > MAX_DEPTH)
+		return false;
+	struct hm_entry *e = hashmap_get(&f->below, (const char *)&s, sizeof s);
+	if (e)
+		return e->idx == 1;
+	bool found = json_object_get(s, "default") != NULL;
+	const char *k;
+	const json_t *x;
+	json_object_foreach((json_t *)json_object_get(s, "properties"), k, x)
+		found = found || defaults_below(f, x, depth + 1) || json_object_get(x, "default");
+	found = found || defaults_below(f, json_object_get(s, "items"), depth + 1);
+	static const char *const branches[] = { "allOf", "anyOf", "oneOf" };
+	for (size_t b = 0; b < sizeof branches / sizeof *branches; b++) {
+		size_t i;
+		json_array_foreach(json_object_get(s, branches[b]), i, x)
+			found = found || defaults_below(f, x, depth + 1);
+	}
+	const json_t **key = arena_alloc(f->a, sizeof *key);
+	*key = s;
+	hashmap_put(&f->below, (const char *)key, sizeof *key, NULL)->idx = found ? 1 : 2;
+	return found;
+}
+
+static struct value *fill(struct df *f, const json_t *s, struct value *v, const char *path, int depth)
+{
+	s = deref(f, s);
+	if (!s || depth > MAX_DEPTH || !defaults_below(f, s, depth))
 		return v;
 	if (v->kind == V_MAP)
 		return fill_map(f, s, v, path, depth);
@@ -226,6 +256,7 @@ struct value *defaults_apply(struct arena *a, const struct schema *s, struct val
 	struct df f = { .a = a, .root = schema_document(s), .out = out };
 	if (!spec || !f.root)
 		return spec;
+	hashmap_init(&f.below, a);
 	return fill(&f, f.root, spec, "", 0);
 }
 

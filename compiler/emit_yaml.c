@@ -125,7 +125,7 @@ static bool yaml_special_cp(unsigned cp)
 /* May the character at p[*i] stand unescaped (plain or in a block
  * scalar)?  Not a control character nor a special code point; *i moves to
  * the last byte of a multi-byte character. */
-static bool yaml_printable_at(const unsigned char *p, size_t n, size_t *i)
+static inline bool yaml_printable_at(const unsigned char *p, size_t n, size_t *i)
 {
 	unsigned char c = p[*i];
 	if (c < 0x20 || c == 0x7F)
@@ -157,6 +157,8 @@ static bool yaml_plain_ok(const char *s, size_t n)
 			return false;
 		if (c == '#' && p[i - 1] == ' ') /* i > 0: p[0] is not '#' */
 			return false;
+		if (c >= 0x20 && c < 0x7F)
+			continue; /* printable ASCII: the common case, without a call */
 		if (!yaml_printable_at(p, n, &i))
 			return false;
 	}

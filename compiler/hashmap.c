@@ -6,19 +6,6 @@
 
 #include "arena.h"
 
-uint64_t hash_fnv1a_add(uint64_t h, const void *p, size_t n)
-{
-	const unsigned char *s = p;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ s[i]) * 1099511628211ull;
-	return h;
-}
-
-uint64_t hash_fnv1a(const void *p, size_t n)
-{
-	return hash_fnv1a_add(HASH_FNV1A_INIT, p, n);
-}
-
 uint32_t hash_fnv1a32(const void *p, size_t n)
 {
 	const unsigned char *s = p;

@@ -35,8 +35,18 @@ struct arena;
  * had it truncated to 1469598103934665603): hash_fnv1a(p, n) == hash_fnv1a_add(HASH_FNV1A_INIT, p, n);
  * _add continues a hash over several parts. */
 #define HASH_FNV1A_INIT 14695981039346656037ull
-uint64_t hash_fnv1a(const void *p, size_t n);
-uint64_t hash_fnv1a_add(uint64_t h, const void *p, size_t n);
+/* Inline: every key of every instantiated mapping is hashed. */
+static inline uint64_t hash_fnv1a_add(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *s = p;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ s[i]) * 1099511628211ull;
+	return h;
+}
+static inline uint64_t hash_fnv1a(const void *p, size_t n)
+{
+	return hash_fnv1a_add(HASH_FNV1A_INIT, p, n);
+}
 /* FNV-1a, 32 bits (for short stable suffixes in output names). */
 uint32_t hash_fnv1a32(const void *p, size_t n);
 

@@ -659,6 +659,11 @@ static enum rx_state rx_translate(const char *src, struct buf *out, const char *
 
 static struct rx *rx_compile(struct schema *s, const char *src)
 {
+	/* One compilation per distinct pattern: the image grammar stands at
+	 * four keys, and regcomp is most of loading the schema. */
+	for (struct rx *r = s->rxs; r; r = r->next)
+		if (!strcmp(r->src, src))
+			return r;
 	struct rx *r = arena_alloc(s->a, sizeof *r);
 	r->src = src;
 	struct buf b = BUF_INIT;
