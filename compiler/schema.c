@@ -107,6 +107,7 @@ struct rx {
 	enum rx_state st;
 	const char *src;
 	const char *why; /* for RX_UNSUPPORTED / RX_INVALID */
+	bool pending;    /* not translated and compiled yet (rx_ready) */
 	bool compiled;   /* re must be regfree'd */
 	bool warned;
 	struct rx *next; /* list of all, for schema_free */
@@ -657,17 +658,29 @@ static enum rx_state rx_translate(const char *src, struct buf *out, const char *
 	return RX_OK;
 }
 
+/* A pattern, compiled when first used: a spec names a few of the schema's
+ * keys, and regcomp is most of loading the schema.  One per distinct
+ * source (the image grammar stands at four keys). */
 static struct rx *rx_compile(struct schema *s, const char *src)
 {
-	/* One compilation per distinct pattern: the image grammar stands at
-	 * four keys, and regcomp is most of loading the schema. */
 	for (struct rx *r = s->rxs; r; r = r->next)
 		if (!strcmp(r->src, src))
 			return r;
 	struct rx *r = arena_alloc(s->a, sizeof *r);
 	r->src = src;
+	r->pending = true;
+	r->next = s->rxs;
+	s->rxs = r;
+	return r;
+}
+
+static enum rx_state rx_ready(struct schema *s, struct rx *r)
+{
+	if (!r->pending)
+		return r->st;
+	r->pending = false;
 	struct buf b = BUF_INIT;
-	r->st = rx_translate(src, &b, &r->why);
+	r->st = rx_translate(r->src, &b, &r->why);
 	if (r->st == RX_OK) {
 		int rc = regcomp(&r->re, buf_cstr(&b), REG_EXTENDED | REG_NOSUB);
 		if (rc == 0) {
@@ -682,9 +695,7 @@ static struct rx *rx_compile(struct schema *s, const char *src)
 		r->why = "not a valid ECMA 262 regular expression";
 	}
 	buf_free(&b);
-	r->next = s->rxs;
-	s->rxs = r;
-	return r;
+	return r->st;
 }
 
 bool schema_regex_syntax_ok(const char *src)
@@ -1874,7 +1885,7 @@ static bool ev_object(struct ev *e, struct cnode *c, const struct value *v, cons
 		}
 		for (size_t k = 0; k < c->npp; k++) {
 			struct rx *r = c->pp[k].rx;
-			if (r->st != RX_OK) {
+			if (rx_ready(e->s, r) != RX_OK) {
 				/* Cannot tell: the key is not "additional", and its
 				 * value is not checked against this entry. */
 				matched = true;
@@ -2009,7 +2020,7 @@ static bool ev_string(struct ev *e, struct cnode *c, const struct value *v, cons
 	}
 	if (c->pattern) {
 		struct rx *r = c->pattern;
-		if (r->st == RX_OK) {
+		if (rx_ready(e->s, r) == RX_OK) {
 			if (!rx_match(e->s->a, r, v->str.s, v->str.len)) {
 				/* A grammar (an image reference) is too long to quote:
 				 * the description says it in words. */

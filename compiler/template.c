@@ -861,6 +861,17 @@ static struct value *inst(struct tctx *c, const struct tnode *t, const struct sc
 
 /* ---------------------------------------------------------------- files and hooks */
 
+/* The file of rel if it is known already (its path was checked then). */
+static struct tfile *find_tfile(const struct tctx *c, const char *rel, uint64_t h)
+{
+	struct tfile *const *tfs = c->cache ? c->cache->tfs : c->tfs;
+	size_t n = c->cache ? c->cache->ntfs : c->ntfs;
+	for (size_t i = 0; i < n; i++)
+		if (tfs[i]->hash == h && strcmp(tfs[i]->rel, rel) == 0)
+			return tfs[i];
+	return NULL;
+}
+
 static struct tfile *get_tfile(struct tctx *c, const char *rel)
 {
 	/* With a cache, the files live there, across renders. */
@@ -869,9 +880,9 @@ static struct tfile *get_tfile(struct tctx *c, const char *rel)
 	struct arena *a = c->cache ? c->cache->a : c->keep;
 	size_t rn = strlen(rel);
 	uint64_t h = hash_fnv1a(rel, rn);
-	for (size_t i = 0; i < *n; i++)
-		if ((*tfs)[i]->hash == h && strcmp((*tfs)[i]->rel, rel) == 0)
-			return (*tfs)[i];
+	struct tfile *known = find_tfile(c, rel, h);
+	if (known)
+		return known;
 	if (*n == *cap) {
 		*cap = *cap ? 2 * *cap : 16;
 		*tfs = xrealloc(*tfs, *cap * sizeof **tfs);
@@ -925,7 +936,10 @@ static struct value *hook_include(struct expr_env *env, const char *path, const 
 			 "include() needs a template directory");
 		return NULL;
 	}
-	if (!tmpl_path_ok(path, strlen(path))) {
+	/* A file already known passed the path check: an include per user
+	 * (the labels) need not check it again. */
+	size_t pn = strlen(path);
+	if (!find_tfile(c, path, hash_fnv1a(path, pn)) && !tmpl_path_ok(path, pn)) {
 		site_err(c, site, off, "tmpl-include",
 			 "give a relative path inside the template directory, without '..'",
 			 "include('%s'): not a safe relative path", path);
