@@ -415,28 +415,30 @@ struct uname {
 
 static void check_users(struct check *c)
 {
-	const struct value *ss = map_get(c->spec, "superusers"), *su = map_get(c->spec, "users");
-	bool ss_default = ss && !check_written(ss);
-	size_t cap = 4 + (ss && ss->kind == V_SEQ ? ss->seq.n : 1) + (su && su->kind == V_SEQ ? su->seq.n : 0);
+	/* The model's users: their names are the spec's nodes (a default
+	 * superuser's is not written, so it has no position to report at). */
+	const struct value *ss = map_get(c->model, "superusers"), *su = map_get(c->model, "users");
+	size_t cap = 4 + ss->seq.n + su->seq.n;
 	struct uname *names = arena_alloc(c->a, cap * sizeof *names);
 	size_t n = 0;
 	/* Users asbgen creates itself. */
-	names[n++] = (struct uname){ "alert-schema-registry", NULL, "the schema registry's user" };
+	names[n++] = (struct uname){ v_as_str(v_path(c->model, "registry.name"), ""), NULL, "the schema registry's user" };
 	if (v_as_bool(v_path(c->model, "alertDatabase.enabled"), false))
-		names[n++] = (struct uname){ "alert-database-ingester", NULL, "the alert database ingester's user" };
+		names[n++] = (struct uname){ v_as_str(v_path(c->model, "alertDatabase.ingester.user"), ""), NULL,
+					     "the alert database ingester's user" };
 	if (v_as_bool(v_path(c->model, "simulator.enabled"), false))
-		names[n++] = (struct uname){ "alert-stream-simulator", NULL, "the simulator's user" };
+		names[n++] = (struct uname){ v_as_str(v_path(c->model, "simulator.user"), ""), NULL, "the simulator's user" };
 	size_t builtin = n;
-	for (size_t i = 0; ss && ss->kind == V_SEQ && i < ss->seq.n; i++)
-		if (ss->seq.items[i]->kind == V_STRING)
-			names[n++] = (struct uname){ ss->seq.items[i]->str.s, ss_default ? NULL : ss->seq.items[i],
-						     ss_default ? "the default superuser"
-								: arena_printf(c->a, "superusers[%zu]", i) };
+	for (size_t i = 0; i < ss->seq.n; i++) {
+		const struct value *nm = map_get(ss->seq.items[i], "name");
+		const struct value *at = check_written(nm);
+		names[n++] = (struct uname){ v_as_str(nm, ""), at,
+					     at ? arena_printf(c->a, "superusers[%zu]", i) : "the default superuser" };
+	}
 	size_t nsuper = n;
-	for (size_t i = 0; su && su->kind == V_SEQ && i < su->seq.n; i++) {
+	for (size_t i = 0; i < su->seq.n; i++) {
 		const struct value *nm = map_get(su->seq.items[i], "name");
-		if (nm && nm->kind == V_STRING)
-			names[n++] = (struct uname){ nm->str.s, nm, arena_printf(c->a, "users[%zu].name", i) };
+		names[n++] = (struct uname){ v_as_str(nm, ""), nm, arena_printf(c->a, "users[%zu].name", i) };
 	}
 	struct nameset seen;
 	check_nameset_init(c, &seen, n);
@@ -500,8 +502,8 @@ static void check_user_topics(struct check *c)
 		check_nameset_add(&ti.names, c->topics[i].name, i);
 		ti.cands[i] = c->topics[i].name;
 	}
-	const struct value *su = map_get(c->spec, "users");
-	for (size_t i = 0; su && su->kind == V_SEQ && i < su->seq.n; i++) {
+	const struct value *su = map_get(c->model, "users");
+	for (size_t i = 0; i < su->seq.n; i++) {
 		const struct value *list = map_get(su->seq.items[i], "topics");
 		/* The path is only needed for a report: most users have none. */
 		bool bad = false;
