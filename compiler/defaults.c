@@ -202,7 +202,10 @@ static bool defaults_below(struct df *f, const json_t *s, int depth)
 		return false;
 	struct hm_entry *e = hashmap_get(&f->below, (const char *)&s, sizeof s);
 	if (e)
-		return e->idx == 1;
+		return e->idx == 1; /* 0 while it is being looked at: a $ref cycle */
+	const json_t **key = arena_alloc(f->a, sizeof *key);
+	*key = s;
+	hashmap_put(&f->below, (const char *)key, sizeof *key, NULL)->idx = 0;
 	bool found = json_object_get(s, "default") != NULL;
 	const char *k;
 	const json_t *x;
@@ -215,9 +218,7 @@ static bool defaults_below(struct df *f, const json_t *s, int depth)
 		json_array_foreach(json_object_get(s, branches[b]), i, x)
 			found = found || defaults_below(f, x, depth + 1);
 	}
-	const json_t **key = arena_alloc(f->a, sizeof *key);
-	*key = s;
-	hashmap_put(&f->below, (const char *)key, sizeof *key, NULL)->idx = found ? 1 : 2;
+	hashmap_get(&f->below, (const char *)&s, sizeof s)->idx = found ? 1 : 2;
 	return found;
 }
 

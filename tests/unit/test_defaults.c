@@ -86,5 +86,23 @@ int main(void)
 	/* a.n, a.size, t and t.k */
 	CHECK("an empty spec records each default it is given, once", r.filled.n == 4);
 	done(&r);
+	/* A schema that refers to itself (three ways per level): the search
+	 * for defaults below a node must not go down every path. */
+	{
+		struct arena *a = arena_new();
+		struct diags d;
+		diags_init(&d, a);
+		json_error_t je;
+		struct schema *sc = schema_from_json(a, json_loads(
+			"{\"type\":\"object\",\"properties\":{\"a\":{\"$ref\":\"#/definitions/n\"},\"b\":{\"default\":1}},"
+			"\"definitions\":{\"n\":{\"type\":\"object\",\"properties\":{\"x\":{\"$ref\":\"#/definitions/n\"},"
+			"\"y\":{\"$ref\":\"#/definitions/n\"},\"z\":{\"$ref\":\"#/definitions/n\"}}}}}", 0, &je), "c.json");
+		struct value *in = load_yaml_string(a, &d, "c.yaml", "a: {x: {y: {}}}\n", 15);
+		struct value *out = sc && in ? defaults_apply(a, sc, in, NULL) : NULL;
+		CHECK("a self-referring schema: defaults filled, in no time", out && v_as_int(map_get(out, "b"), 0) == 1);
+		schema_free(sc);
+		diags_free(&d);
+		arena_free(a);
+	}
 	return UNIT_DONE();
 }
