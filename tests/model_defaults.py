@@ -72,6 +72,21 @@ def sources(asbgen, spec):
     return seen
 
 
+def positions(asbgen):
+    """A written value names its line and column; a computed one says derived."""
+    spec = "environments/minimal.yaml"
+    with open(spec, encoding="utf-8") as f:
+        lines = f.read().split("\n")
+    row = next(i for i, l in enumerate(lines) if l.startswith("name:")) + 1
+    col = lines[row - 1].index(":") + 3
+    out = subprocess.run([asbgen, "model", "--sources", spec], capture_output=True, text=True).stdout
+    want = [f'env.name = "minimal"  # {spec}:{row}:{col}', 'strimzi.apiVersion = "kafka.strimzi.io/v1"  # derived']
+    bad = [w for w in want if w not in out.split("\n")]
+    print(("not ok" if bad else "ok") + " - model --sources: a written value's position, a derived value" +
+          (f"\n    missing: {bad}" if bad else ""))
+    return 1 if bad else 0
+
+
 def main():
     asbgen, schema_path, tmp = sys.argv[1:4]
     with open(schema_path, encoding="utf-8") as f:
@@ -104,6 +119,7 @@ def main():
             print(f"not ok - {name}\n    missing: {missing}\n    model has: {got}")
         else:
             print(f"ok - {name}")
+    failed += positions(asbgen)
     return 1 if failed else 0
 
 
