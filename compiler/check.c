@@ -125,7 +125,7 @@ static void resolve_pool(struct check *c, struct pool *p, const char *key, long 
 	p->count = check_written(map_get(p->node, "count"));
 	p->ids = ids && ids->kind == V_SEQ && ids->seq.n ? map_get(mp, "nodeIds") : NULL;
 	p->n = v_as_int(map_get(mp, "replicas"), 0);
-	p->ok = p->n >= 0 && p->n <= CHECK_MAX_POOL;
+	p->ok = p->n >= 0 && p->n <= MODEL_MAX_POOL;
 }
 
 /* ---- config values ---- */

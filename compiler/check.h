@@ -33,8 +33,6 @@ int spec_check(struct arena *a, struct diags *d, const struct value *spec, const
 
 /* ---- shared by check_*.c ---- */
 
-#define CHECK_MAX_POOL MODEL_MAX_POOL
-
 /* A node pool's Kafka node ids: nodeIds, else count ids from first. */
 struct pool {
 	const char *key;            /* "brokers" or "controllers" */

@@ -51,7 +51,7 @@ static void check_pool_size(struct check *c, const struct pool *p)
 		return;
 	check_error(c, check_first(p->count, p->node, NULL), "pool-size",
 		    "a Kafka cluster this large is almost certainly a typo",
-		    "kafka.%s.count is %lld; asbgen renders at most %d %s", p->key, p->n, CHECK_MAX_POOL, p->key);
+		    "kafka.%s.count is %lld; asbgen renders at most %d %s", p->key, p->n, MODEL_MAX_POOL, p->key);
 }
 
 static void check_controllers(struct check *c)

@@ -5,6 +5,7 @@
 #include "cli.h"
 #include "defaults.h"
 #include "emit.h"
+#include "emit_common.h"
 #include "json_value.h"
 #include "model.h"
 
@@ -20,28 +21,6 @@ static const char help[] =
 	"             is the spec position that decided it (FILE:LINE:COL), 'default\n"
 	"             SPEC.PATH (FILE:LINE:COL)' for a default of the schema, or\n"
 	"             'derived' for a value asbgen computed from no one spec value\n";
-
-/* A path component: bare when it is a plain word, else a quoted index. */
-static void put_key(struct buf *b, const char *k)
-{
-	bool bare = *k != '\0';
-	for (const char *p = k; *p && bare; p++)
-		bare = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-		       *p == '_' || *p == '-';
-	if (bare) {
-		if (b->len)
-			buf_putc(b, '.');
-		buf_puts(b, k);
-		return;
-	}
-	json_t *j = json_string(k);
-	char *q = j ? json_dumps(j, JSON_ENCODE_ANY) : NULL;
-	json_decref(j);
-	if (!q)
-		die_oom();
-	buf_printf(b, "[%s]", q);
-	free(q);
-}
 
 static void put_source(struct buf *out, const struct defaults *d, const struct value *v)
 {
@@ -61,7 +40,7 @@ static void sources(struct buf *out, struct buf *path, const struct defaults *d,
 	size_t save = path->len;
 	if (v->kind == V_MAP && v->map.n) {
 		for (size_t i = 0; i < v->map.n; i++) {
-			put_key(path, v->map.items[i].key->str.s);
+			path_put_key(path, v->map.items[i].key->str.s, v->map.items[i].key->str.len);
 			sources(out, path, d, v->map.items[i].val);
 			path->len = save;
 		}
@@ -115,7 +94,8 @@ int cmd_model(int argc, char **argv)
 	struct ctx c;
 	ctx_init(&c);
 	struct defaults filled = { 0 };
-	c.defaults = &filled;
+	if (with_sources)
+		c.defaults = &filled; /* the spec paths of the defaults are made only for this */
 	int rc = EXIT_INVALID;
 	struct value *model = model_load(&c, spec_path);
 	if (model) {

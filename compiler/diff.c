@@ -93,26 +93,6 @@ static const struct list_rule *list_rule_for(const struct dctx *c)
 	return NULL;
 }
 
-/* A JSON string literal of s (paths must be unambiguous). */
-static void put_quoted(struct buf *b, const char *s, size_t n)
-{
-	static const char hex[] = "0123456789abcdef";
-	buf_putc(b, '"');
-	for (size_t i = 0; i < n; i++) {
-		unsigned char ch = (unsigned char)s[i];
-		if (ch == '"' || ch == '\\') {
-			buf_putc(b, '\\');
-			buf_putc(b, (char)ch);
-		} else if (ch < 0x20 || ch == 0x7F) {
-			char t[6] = { '\\', 'u', '0', '0', hex[ch >> 4], hex[ch & 0xF] };
-			buf_add(b, t, 6);
-		} else {
-			buf_putc(b, (char)ch);
-		}
-	}
-	buf_putc(b, '"');
-}
-
 static void push_key(struct dctx *c, const struct value *key)
 {
 	if (c->nsegs == c->segcap) {
@@ -121,15 +101,7 @@ static void push_key(struct dctx *c, const struct value *key)
 		c->segcap = cap;
 	}
 	c->segs[c->nsegs++] = key->str.s;
-	if (hcl_ident(key->str.s, key->str.len)) {
-		if (c->path.len)
-			buf_putc(&c->path, '.');
-		buf_add(&c->path, key->str.s, key->str.len);
-	} else {
-		buf_putc(&c->path, '[');
-		put_quoted(&c->path, key->str.s, key->str.len);
-		buf_putc(&c->path, ']');
-	}
+	path_put_key(&c->path, key->str.s, key->str.len);
 }
 
 /* A scalar list key as text ("external", "6"); NULL when not a scalar. */
@@ -152,7 +124,7 @@ static void push_item_key(struct dctx *c, const char *field, const char *k)
 	if (*k && strspn(k, safe) == strlen(k))
 		buf_puts(&c->path, k);
 	else
-		put_quoted(&c->path, k, strlen(k));
+		path_put_quoted(&c->path, k, strlen(k));
 	buf_putc(&c->path, ']');
 }
 

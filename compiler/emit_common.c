@@ -214,3 +214,36 @@ bool hcl_ident(const char *s, size_t n)
 	}
 	return true;
 }
+
+/* A JSON string literal of s (paths must be unambiguous). */
+void path_put_quoted(struct buf *b, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	buf_putc(b, '"');
+	for (size_t i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)s[i];
+		if (ch == '"' || ch == '\\') {
+			buf_putc(b, '\\');
+			buf_putc(b, (char)ch);
+		} else if (ch < 0x20 || ch == 0x7F) {
+			char t[6] = { '\\', 'u', '0', '0', hex[ch >> 4], hex[ch & 0xF] };
+			buf_add(b, t, 6);
+		} else {
+			buf_putc(b, (char)ch);
+		}
+	}
+	buf_putc(b, '"');
+}
+
+void path_put_key(struct buf *path, const char *s, size_t n)
+{
+	if (hcl_ident(s, n)) {
+		if (path->len)
+			buf_putc(path, '.');
+		buf_add(path, s, n);
+	} else {
+		buf_putc(path, '[');
+		path_put_quoted(path, s, n);
+		buf_putc(path, ']');
+	}
+}

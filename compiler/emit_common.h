@@ -34,6 +34,12 @@ size_t emit_fmt_float(char *buf, double f, bool yaml_style);
  * Such a name is written bare (tfvars keys, diff paths), others quoted. */
 bool hcl_ident(const char *s, size_t n);
 
+/* Paths into a tree (diff's, `asbgen model --sources`): key s[0..n) after
+ * path, bare with a '.' when it is an HCL identifier, else as ["..."];
+ * path_put_quoted writes that JSON string literal alone. */
+void path_put_key(struct buf *path, const char *s, size_t n);
+void path_put_quoted(struct buf *b, const char *s, size_t n);
+
 /* The escapes JSON, HCL and YAML double-quoted strings share (\" \\ \n \r
  * \t), written to b; false, and nothing written, for any other character. */
 bool emit_escape_common(struct buf *b, unsigned ch);

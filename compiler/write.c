@@ -422,15 +422,21 @@ static void unlink_rel(struct outdir *od, const char *rel)
 		(void)unlinkat(pfd, base, 0);
 }
 
-void out_abort(struct out_pending *p)
+/* Remove the temporaries not renamed into place (the in-flight record's too). */
+static void remove_temps(struct out_pending *p)
 {
-	if (!p)
-		return;
 	for (size_t i = 0; i < p->n; i++)
 		if (p->tmps[i])
 			unlink_rel(&p->od, p->tmps[i]);
 	if (p->flight_tmp)
 		unlink_rel(&p->od, p->flight_tmp);
+}
+
+void out_abort(struct out_pending *p)
+{
+	if (!p)
+		return;
+	remove_temps(p);
 	/* Deepest first: a directory made here is empty again. */
 	outdir_unmake(&p->od);
 	outdir_close(&p->od);
@@ -647,11 +653,7 @@ int out_commit(struct arena *a, struct diags *d, struct out_pending *p, change_f
 	}
 	/* After a failure, the record on disk still lists every file asbgen
 	 * may have written: the next render finishes the work. */
-	for (size_t i = 0; i < p->n; i++)
-		if (p->tmps[i])
-			unlink_rel(&p->od, p->tmps[i]);
-	if (p->flight_tmp)
-		unlink_rel(&p->od, p->flight_tmp);
+	remove_temps(p);
 	outdir_close(&p->od);
 	return failed ? -1 : 0;
 }
