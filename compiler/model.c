@@ -98,7 +98,9 @@ static bool need_bool(struct mb *m, const struct value *v, const char *path)
 static const struct value *opt(struct mb *m, const struct value *v, const char *path, enum vkind kind)
 {
 	const struct value *x = sget(v, path);
-	return x && x->kind != V_NULL ? need(m, v, path, kind) : NULL;
+	if (!x || x->kind == V_NULL || x->kind == kind)
+		return x && x->kind == kind ? x : NULL;
+	return need(m, v, path, kind); /* reports the wrong kind */
 }
 
 static const char *opt_str(struct mb *m, const struct value *v, const char *path, const char *dflt)
