@@ -9,18 +9,12 @@
 #include "live.h"
 #include "load.h"
 #include "objset.h"
+#include "spawn.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
-#include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <unistd.h>
-
-extern char **environ;
 
 static const char help[] =
 	"usage: asbgen diff SPEC [-o DIR | --against DIR | --base REV] [--templates DIR]\n"
@@ -60,54 +54,6 @@ static const char help[] =
 
 #define GIT_HINT "check that REV exists (git log --oneline REV) and that the spec was committed there under the same path"
 
-/* Read both pipes until both close (poll, so neither can fill and block
- * git).  out: stdout, capped at LOAD_MAX_FILE; err: the first KiB of stderr. */
-static int drain(int fo, int fe, char **out, size_t *olen, char *err, size_t errcap)
-{
-	size_t cap = 0, elen = 0;
-	*out = NULL;
-	*olen = 0;
-	struct pollfd p[2] = { { fo, POLLIN, 0 }, { fe, POLLIN, 0 } };
-	int open_fds = 2;
-	char tmp[8192];
-	while (open_fds) {
-		if (poll(p, 2, -1) < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		for (int k = 0; k < 2; k++) {
-			if (p[k].fd < 0 || !(p[k].revents & (POLLIN | POLLHUP | POLLERR)))
-				continue;
-			ssize_t n = read(p[k].fd, tmp, sizeof tmp);
-			if (n < 0 && errno == EINTR)
-				continue;
-			if (n <= 0) {
-				p[k].fd = -1;
-				open_fds--;
-				continue;
-			}
-			if (k == 0) {
-				if (*olen + (size_t)n > LOAD_MAX_FILE)
-					return -1;
-				if (*olen + (size_t)n + 1 > cap) {
-					cap = (*olen + (size_t)n + 1) * 2;
-					*out = xrealloc(*out, cap);
-				}
-				memcpy(*out + *olen, tmp, (size_t)n);
-				*olen += (size_t)n;
-				(*out)[*olen] = '\0';
-			} else if (elen + 1 < errcap) {
-				size_t m = (size_t)n < errcap - 1 - elen ? (size_t)n : errcap - 1 - elen;
-				memcpy(err + elen, tmp, m);
-				elen += m;
-				err[elen] = '\0';
-			}
-		}
-	}
-	return 0;
-}
-
 /* `git -C DIR show REV:./NAME` without a shell.  Returns the text in the
  * arena, or NULL after reporting (id "diff-base"). */
 static char *git_show(struct ctx *c, const char *spec_path, const char *rev, size_t *len)
@@ -116,62 +62,30 @@ static char *git_show(struct ctx *c, const char *spec_path, const char *rev, siz
 	const char *dir = base == spec_path ? "." : arena_strndup(c->arena, spec_path, (size_t)(base - spec_path));
 	const char *obj = arena_printf(c->arena, "%s:./%s", rev, base);
 	char *argv[] = { "git", "-C", (char *)dir, "show", (char *)obj, NULL };
-	int po[2], pe[2];
-	if (pipe(po) != 0) {
-		diag_pos(&c->diags, SEV_ERROR, NULL, 0, 0, "diff-base", NULL, "cannot run git: %s", strerror(errno));
-		return NULL;
-	}
-	if (pipe(pe) != 0) {
-		diag_pos(&c->diags, SEV_ERROR, NULL, 0, 0, "diff-base", NULL, "cannot run git: %s", strerror(errno));
-		close(po[0]);
-		close(po[1]);
-		return NULL;
-	}
-	posix_spawn_file_actions_t fa;
-	pid_t pid;
-	int rc = posix_spawn_file_actions_init(&fa);
-	if (rc == 0) {
-		/* Each step fails only for lack of memory: stop at the first. */
-		if ((rc = posix_spawn_file_actions_adddup2(&fa, po[1], 1)) == 0 &&
-		    (rc = posix_spawn_file_actions_adddup2(&fa, pe[1], 2)) == 0 &&
-		    (rc = posix_spawn_file_actions_addclose(&fa, po[0])) == 0 &&
-		    (rc = posix_spawn_file_actions_addclose(&fa, pe[0])) == 0 &&
-		    (rc = posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0)) == 0)
-			rc = posix_spawnp(&pid, "git", &fa, NULL, argv, environ);
-		posix_spawn_file_actions_destroy(&fa);
-	}
-	close(po[1]);
-	close(pe[1]);
-	if (rc != 0) {
-		close(po[0]);
-		close(pe[0]);
+	char err[1024];
+	struct spawn_run r = { .argv = argv, .max_out = LOAD_MAX_FILE, .err = err, .errcap = sizeof err };
+	enum spawn_result res = spawn_capture(&r);
+	if (res == SPAWN_NOT_STARTED) {
 		diag_pos(&c->diags, SEV_ERROR, NULL, 0, 0, "diff-base", "install git, or compare with a folder (--against DIR)",
-			 "cannot run git: %s", strerror(rc));
+			 "cannot run git: %s", strerror(r.spawn_errno));
 		return NULL;
 	}
-	char *out, err[1024] = "";
-	int dr = drain(po[0], pe[0], &out, len, err, sizeof err);
-	close(po[0]);
-	close(pe[0]);
-	int status;
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	if (dr != 0) {
-		free(out);
+	if (res != SPAWN_OK) {
 		diag_pos(&c->diags, SEV_ERROR, NULL, 0, 0, "diff-base", GIT_HINT,
 			 "git show %s: cannot read its output (or it is larger than %u MiB)", obj,
 			 LOAD_MAX_FILE >> 20);
 		return NULL;
 	}
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		free(out);
+	if (!WIFEXITED(r.status) || WEXITSTATUS(r.status) != 0) {
+		free(r.out);
 		err[strcspn(err, "\n")] = '\0';
 		diag_pos(&c->diags, SEV_ERROR, NULL, 0, 0, "diff-base", GIT_HINT,
 			 "git -C %s show %s failed: %s", dir, obj, *err ? err : "no message");
 		return NULL;
 	}
-	char *text = arena_strndup(c->arena, out ? out : "", *len);
-	free(out);
+	*len = r.out_len;
+	char *text = arena_strndup(c->arena, r.out, r.out_len);
+	free(r.out);
 	return text;
 }
 

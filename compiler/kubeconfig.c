@@ -2,6 +2,7 @@
 #include "kubeconfig.h"
 #include "arena.h"
 #include "diag.h"
+#include "execcred.h"
 #include "load.h"
 #include "redact.h"
 #include "value.h"
@@ -452,7 +453,9 @@ static int get_pem(struct arena *a, struct diags *d, const struct entry *e, cons
 	int rf = get_str(d, e->body, file_key, &path);
 	if (rd < 0 || rf < 0)
 		return -1;
-	if (rd == 1) {
+	/* An empty X-data is absent, as in kubectl (client-go tests
+	 * len(data) > 0): generators write `certificate-authority-data: ""`. */
+	if (rd == 1 && *data) {
 		if (!base64_decode(a, data, strlen(data), out) || out->len == 0) {
 			diag_at(d, SEV_ERROR, &map_get(e->body, data_key)->mark, "kubeconfig-base64",
 				arena_printf(a, "give the PEM text base64-encoded (base64 -w0 FILE), or use %s: PATH",
@@ -586,14 +589,135 @@ static int resolve_cluster(struct arena *a, struct diags *d, const struct entry 
 	return rc;
 }
 
-static int resolve_user(struct arena *a, struct diags *d, const struct entry *e, struct kubeconfig *out)
+/* A list of strings (args), into a NULL-terminated array after `first`
+ * slots.  Returns NULL after reporting. */
+static const char **get_strs(struct arena *a, struct diags *d, const struct value *v, const char *key, size_t first)
 {
-	static const char *const keys[] = { "exec", "auth-provider", "username", "password", "as",
+	size_t n = v && v->kind == V_SEQ ? v->seq.n : 0;
+	const char **out = arena_alloc(a, (first + n + 1) * sizeof *out);
+	memset(out, 0, (first + n + 1) * sizeof *out);
+	if (v && v->kind != V_SEQ && v->kind != V_NULL) {
+		diag_at(d, SEV_ERROR, &v->mark, "kubeconfig-type", "write a list of strings",
+			"%s must be a list, not %s", key, vkind_name(v->kind));
+		return NULL;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct value *x = v->seq.items[i];
+		if (x->kind != V_STRING) {
+			diag_at(d, SEV_ERROR, &x->mark, "kubeconfig-type", "quote the value",
+				"each of %s must be a string, not %s", key, vkind_name(x->kind));
+			return NULL;
+		}
+		out[first + i] = x->str.s;
+	}
+	return out;
+}
+
+/* env: [{name, value}] as NAME=VALUE strings. */
+static const char **get_env(struct arena *a, struct diags *d, const struct value *v)
+{
+	size_t n = v && v->kind == V_SEQ ? v->seq.n : 0;
+	const char **out = arena_alloc(a, (n + 1) * sizeof *out);
+	out[n] = NULL;
+	if (v && v->kind != V_SEQ && v->kind != V_NULL) {
+		diag_at(d, SEV_ERROR, &v->mark, "kubeconfig-type", "write a list of {name: NAME, value: VALUE}",
+			"exec env must be a list, not %s", vkind_name(v->kind));
+		return NULL;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct value *x = v->seq.items[i];
+		const char *name, *val;
+		if (!want_map(d, x, "each exec env entry"))
+			return NULL;
+		int rn = get_str(d, x, "name", &name), rv = get_str(d, x, "value", &val);
+		if (rn < 0 || rv < 0)
+			return NULL;
+		if (rn == 0 || !*name || strchr(name, '=') || rv == 0) {
+			diag_at(d, SEV_ERROR, &x->mark, "kubeconfig-exec", "write {name: NAME, value: VALUE}",
+				"an exec env entry needs a name (without '=') and a value");
+			return NULL;
+		}
+		out[i] = arena_printf(a, "%s=%s", name, val);
+	}
+	return out;
+}
+
+/* The user's exec: stanza, checked as kubectl checks it.  Returns 0
+ * (p->argv set), 1 when there is none, -1 after reporting. */
+static int get_exec(struct arena *a, struct diags *d, const struct entry *e, struct exec_plugin *p)
+{
+	const struct pair *ep = map_get_pair(e->body, "exec");
+	if (!ep || ep->val->kind == V_NULL)
+		return 1;
+	const struct value *x = ep->val;
+	if (!want_map(d, x, "exec"))
+		return -1;
+	memset(p, 0, sizeof *p);
+	p->user = e->name;
+	p->mark = &ep->key->mark;
+	const char *api, *cmd, *mode, *hint;
+	if (get_str(d, x, "apiVersion", &api) < 0 || get_str(d, x, "command", &cmd) < 0 ||
+	    get_str(d, x, "interactiveMode", &mode) < 0 || get_str(d, x, "installHint", &hint) < 0)
+		return -1;
+	const char *v1 = "client.authentication.k8s.io/v1", *v1b = "client.authentication.k8s.io/v1beta1";
+	if (!api || (strcmp(api, v1) != 0 && strcmp(api, v1b) != 0)) {
+		diag_at(d, SEV_ERROR, api ? &map_get(x, "apiVersion")->mark : p->mark, "kubeconfig-exec",
+			"write apiVersion: client.authentication.k8s.io/v1 (v1alpha1 was removed in Kubernetes 1.24)",
+			api ? "user '%s': exec apiVersion '%s' is not client.authentication.k8s.io/v1 or v1beta1"
+			    : "user '%s': exec has no apiVersion%s",
+			e->name, api ? api : "");
+		return -1;
+	}
+	if (!cmd || !*cmd) {
+		diag_at(d, SEV_ERROR, p->mark, "kubeconfig-exec", "add command: PLUGIN (e.g. gke-gcloud-auth-plugin)",
+			"user '%s': exec has no command", e->name);
+		return -1;
+	}
+	/* v1 requires interactiveMode; v1beta1 defaults it to IfAvailable. */
+	if (!mode && !strcmp(api, v1)) {
+		diag_at(d, SEV_ERROR, p->mark, "kubeconfig-exec", "add interactiveMode: Never (or IfAvailable)",
+			"user '%s': exec of apiVersion v1 needs interactiveMode", e->name);
+		return -1;
+	}
+	if (mode && strcmp(mode, "Never") != 0 && strcmp(mode, "IfAvailable") != 0) {
+		diag_at(d, SEV_ERROR, &map_get(x, "interactiveMode")->mark, "kubeconfig-exec",
+			!strcmp(mode, "Always")
+				? "asbgen runs plugins without a terminal: log in first (e.g. run kubectl once), or use a "
+				  "plugin mode that needs no prompt (Never or IfAvailable)"
+				: "write Never, IfAvailable or Always",
+			!strcmp(mode, "Always") ? "user '%s': the exec plugin needs a terminal (interactiveMode: Always)"
+						: "user '%s': exec interactiveMode is not Never, IfAvailable or Always",
+			e->name);
+		return -1;
+	}
+	const struct value *pci = map_get(x, "provideClusterInfo");
+	if (pci && pci->kind == V_BOOL)
+		p->cluster_info = pci->b;
+	else if (pci && pci->kind != V_NULL) {
+		diag_at(d, SEV_ERROR, &pci->mark, "kubeconfig-type", "write true or false",
+			"provideClusterInfo must be a boolean, not %s", vkind_name(pci->kind));
+		return -1;
+	}
+	const char **argv = get_strs(a, d, map_get(x, "args"), "args", 1);
+	const char **env = get_env(a, d, map_get(x, "env"));
+	if (!argv || !env)
+		return -1;
+	/* As kubectl: a command with a '/' is relative to the kubeconfig's
+	 * folder; a bare name is looked up on PATH. */
+	argv[0] = strchr(cmd, '/') ? resolve_path(a, e->file, cmd) : cmd;
+	p->argv = argv;
+	p->env = env;
+	p->api_version = api;
+	p->install_hint = hint && *hint ? hint : NULL;
+	return 0;
+}
+
+static int resolve_user(struct arena *a, struct diags *d, const struct entry *e, struct kubeconfig *out,
+			struct exec_plugin *exec, bool *has_exec)
+{
+	static const char *const keys[] = { "auth-provider", "username", "password", "as",
 					    "as-groups", "as-uid", "as-user-extra", NULL };
 	static const char *const hints[] = {
-		"exec credential plugins (gke-gcloud-auth-plugin, aws eks get-token) are not run by asbgen; give the user a token "
-		"instead (GKE: token from `gcloud auth print-access-token`; any cluster: `kubectl create token SERVICEACCOUNT`) "
-		"or a client certificate",
 		"auth-provider plugins are not supported; give a token or a client certificate",
 		"basic authentication is gone from Kubernetes; give a token or a client certificate",
 		"basic authentication is gone from Kubernetes; give a token or a client certificate",
@@ -645,7 +769,29 @@ static int resolve_user(struct arena *a, struct diags *d, const struct entry *e,
 			"a bearer token is one line", "user '%s': the token holds a line break", e->name);
 		return -1;
 	}
+	int rx = get_exec(a, d, e, exec);
+	if (rx < 0)
+		return -1;
+	*has_exec = rx == 0;
+	if (*has_exec && (out->token || out->cert.data)) {
+		diag_at(d, SEV_ERROR, exec->mark, "kubeconfig-exec",
+			"keep exec and remove token, tokenFile and the client certificate, or the other way round",
+			"user '%s' has both an exec plugin and a %s", e->name, out->token ? "token" : "client certificate");
+		return -1;
+	}
 	return rc;
+}
+
+/* The plugin's credential becomes the user's, as if written in the file. */
+static int run_exec(struct arena *a, struct diags *d, const struct exec_plugin *exec, struct kubeconfig *out)
+{
+	struct exec_credential cred;
+	if (exec_credential_get(a, d, exec, out, &cred) < 0)
+		return -1;
+	out->token = cred.token;
+	out->cert = cred.cert;
+	out->key = cred.key;
+	return 0;
 }
 
 /* The files to read, in order. */
@@ -748,8 +894,12 @@ int kubeconfig_load(struct arena *a, struct diags *d, const struct kubeconfig_so
 				"user '%s' of context '%s' is not defined", user_name, ce->name);
 			return -1;
 		}
-		if (resolve_user(a, d, us, out) < 0)
+		struct exec_plugin exec;
+		bool has_exec = false;
+		if (resolve_user(a, d, us, out, &exec, &has_exec) < 0)
 			rc = -1;
+		else if (rc == 0 && has_exec)
+			rc = run_exec(a, d, &exec, out);
 	}
 	return rc;
 }

@@ -15,6 +15,10 @@
  * load_secret_yaml); a server URL that may hold credentials (any '@'), a
  * query or a control character is refused without being quoted.  Names
  * (context, cluster, user), paths and the accepted server URL are shown.
+ *
+ * A user's exec credential plugin is run here (execcred.h), once the
+ * cluster has resolved; its token or certificate fills the same fields as
+ * one written in the file, so the client does not know the difference.
  */
 #ifndef ASBGEN_KUBECONFIG_H
 #define ASBGEN_KUBECONFIG_H
@@ -51,7 +55,7 @@ struct kubeconfig {
 	struct blob ca;       /* certificate-authority(-data); empty: system CAs */
 	struct blob cert;     /* client-certificate(-data); empty: none */
 	struct blob key;      /* client-key(-data) */
-	const char *token;    /* token or tokenFile's content; NULL: none */
+	const char *token;    /* token, tokenFile's content or the exec plugin's; NULL: none */
 	bool insecure;        /* the cluster says insecure-skip-tls-verify: true */
 };
 

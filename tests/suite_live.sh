@@ -194,6 +194,38 @@ assert rep["old"].startswith("cluster https://127.0.0.1:"), rep["old"]
 			notok "live: a rendered version the cluster does not serve: read in the preferred version" \
 				"exit $rc; stdout: $(cat "$LV/v.out"); stderr: $(cat "$LV/v.err")"
 		fi
+		# An exec credential plugin (as gke-gcloud-auth-plugin): a script
+		# that prints an ExecCredential with the token, also to stderr.
+		printf '#!/bin/sh\necho "%s" >&2\nprintf %s "{\\"apiVersion\\":\\"client.authentication.k8s.io/v1beta1\\",\\"kind\\":\\"ExecCredential\\",\\"status\\":{\\"token\\":\\"%s\\"}}"\n' \
+			"$LIVE_TOKEN" "%s" "$LIVE_TOKEN" >"$LV/token-plugin"
+		chmod +x "$LV/token-plugin"
+		live_kubeconfig "$LV/kc-exec-token" "$LIVE_PORT" "$LV/ca.pem" "    exec:
+      apiVersion: client.authentication.k8s.io/v1beta1
+      command: ./token-plugin"
+		"$LIVEFETCH" --kubeconfig "$LV/kc-exec-token" $LIVE_MANIFESTS >"$LV/exec.out" 2>"$LV/exec.err" </dev/null
+		rc=$?
+		if [ "$rc" -eq 0 ] && same_objects "$LV/exec.out" "$LV/token.out" &&
+			! grep -q "$LIVE_TOKEN" "$LV/exec.out" "$LV/exec.err"; then
+			ok "live: exec credential plugin: its token fetches the same objects, and neither its output nor the token is shown"
+		else
+			notok "live: exec credential plugin: its token fetches the same objects" "exit $rc; $(cat "$LV/exec.err")"
+		fi
+		"$ASBGEN" diff environments/minimal.yaml --live --kubeconfig "$LV/kc-exec-token" >"$LV/diff-exec.out" \
+			2>"$LV/diff-exec.err" </dev/null
+		rc=$?
+		if [ "$rc" -eq 3 ] && cmp -s "$LV/diff-exec.out" "$LV/diff.out" &&
+			! grep -q "$LIVE_TOKEN" "$LV/diff-exec.out" "$LV/diff-exec.err"; then
+			ok "live: asbgen diff --live with an exec plugin: the same report as with the token"
+		else
+			notok "live: asbgen diff --live with an exec plugin" "exit $rc; $(cat "$LV/diff-exec.err")"
+		fi
+		printf '#!/bin/sh\necho "%s"\nexit 1\n' "$LIVE_TOKEN" >"$LV/fail-plugin"
+		chmod +x "$LV/fail-plugin"
+		live_kubeconfig "$LV/kc-exec-fail" "$LIVE_PORT" "$LV/ca.pem" "    exec:
+      apiVersion: client.authentication.k8s.io/v1beta1
+      command: ./fail-plugin"
+		live_fail "exec plugin that fails" kubeconfig-exec "exec plugin .*fail-plugin: failed (exit status 1)" "$LV/kc-exec-fail"
+
 		# KUBECONFIG and --context instead of --kubeconfig.
 		printf 'current-context: nowhere\n' >"$LV/kc-first"
 		if KUBECONFIG="$LV/kc-first:$LV/kc-token" "$LIVEFETCH" --context test $LIVE_MANIFESTS \
@@ -231,6 +263,32 @@ assert rep["old"].startswith("cluster https://127.0.0.1:"), rep["old"]
 			ok "live: client certificate auth: the same objects as with the token"
 		else
 			notok "live: client certificate auth: the same objects as with the token" "$(cat "$LV/cert.err")"
+		fi
+		# An exec plugin that gives the client certificate (PEM in JSON),
+		# with the cluster's CA in KUBERNETES_EXEC_INFO.
+		"$PY" -c '
+import json, sys
+cred = {"apiVersion": "client.authentication.k8s.io/v1", "kind": "ExecCredential",
+        "status": {"clientCertificateData": open(sys.argv[1]).read(), "clientKeyData": open(sys.argv[2]).read()}}
+print("#!/bin/sh\nprintf %s \"$KUBERNETES_EXEC_INFO\" >\"$(dirname \"$0\")/exec-info\"\ncat <<\"EOF\"\n" + json.dumps(cred) + "\nEOF")
+' "$LV/client.pem" "$LV/client.key" >"$LV/cert-plugin" && chmod +x "$LV/cert-plugin"
+		live_kubeconfig "$LV/kc-exec-cert" "$LIVE_PORT" "$LV/ca.pem" "    exec:
+      apiVersion: client.authentication.k8s.io/v1
+      interactiveMode: Never
+      provideClusterInfo: true
+      command: ./cert-plugin"
+		if "$LIVEFETCH" --kubeconfig "$LV/kc-exec-cert" $LIVE_MANIFESTS >"$LV/exec-cert.out" 2>"$LV/exec-cert.err" </dev/null &&
+			same_objects "$LV/exec-cert.out" "$LV/token.out" &&
+			"$PY" -c '
+import base64, json, sys
+info = json.load(open(sys.argv[1]))
+assert info["kind"] == "ExecCredential" and info["spec"]["interactive"] is False, info
+assert info["spec"]["cluster"]["server"].startswith("https://127.0.0.1:"), info
+assert base64.b64decode(info["spec"]["cluster"]["certificate-authority-data"]) == open(sys.argv[2], "rb").read()
+' "$LV/exec-info" "$LV/ca.pem"; then
+			ok "live: exec plugin with a client certificate: the same objects; it was given the cluster's server and CA"
+		else
+			notok "live: exec plugin with a client certificate" "$(cat "$LV/exec-cert.err")"
 		fi
 		live_kubeconfig "$LV/kc-nocert" "$LIVE_PORT" "$LV/ca.pem" "$TOKEN_USER"
 		live_fail "server requires a client certificate, none given" kube-tls "the TLS connection to" "$LV/kc-nocert"
@@ -349,7 +407,7 @@ assert rep["old"].startswith("cluster https://127.0.0.1:"), rep["old"]
 
 	# Kubeconfig problems reach the command line with file:line:col.
 	printf 'current-context: a\nclusters:\n- name: c\n  cluster: {server: "https://127.0.0.1:1"}\nusers:\n- name: u\n  user:\n    exec: {command: gke-gcloud-auth-plugin}\ncontexts:\n- name: a\n  context: {cluster: c, user: u}\n' >"$LV/kc-exec"
-	live_fail "exec credential plugin" kubeconfig-unsupported "kc-exec:8:5: error: user 'u' uses exec" "$LV/kc-exec"
+	live_fail "exec credential plugin without apiVersion" kubeconfig-exec "kc-exec:8:5: error: user 'u': exec has no apiVersion" "$LV/kc-exec"
 
 	# libcurl is opened only for --live: a missing or wrong library is an
 	# error of that command alone (other commands do not load it).

@@ -232,11 +232,12 @@ static void test_errors(void)
 		     "current-context: a\nclusters:\n- name: c\n  cluster: {server: 'https://h'}\n"
 		     "contexts:\n- name: a\n  context: {cluster: c, user: zz}\n",
 		     "kubeconfig-user", 7, 31);
-	expect_error("exec plugin",
+	expect_error("exec plugin beside a token",
 		     "current-context: a\nclusters:\n- name: c\n  cluster: {server: 'https://h'}\n"
 		     "users:\n- name: u\n  user:\n    token: " TOKEN "\n    exec:\n      command: gke-gcloud-auth-plugin\n"
+		     "      apiVersion: client.authentication.k8s.io/v1beta1\n"
 		     "contexts:\n- name: a\n  context: {cluster: c, user: u}\n",
-		     "kubeconfig-unsupported", 9, 5);
+		     "kubeconfig-exec", 9, 5);
 	expect_error("auth-provider",
 		     "current-context: a\nclusters:\n- name: c\n  cluster: {server: 'https://h'}\n"
 		     "users:\n- name: u\n  user:\n    auth-provider: {name: gcp}\n"
@@ -527,6 +528,145 @@ static void test_clean(void)
 	arena_free(a);
 }
 
+/* A kubeconfig whose user u runs EXEC (YAML lines under exec:, indented
+ * six spaces).  CA_B64 as the cluster's CA. */
+static const char *exec_kubeconfig(struct arena *a, const char *exec)
+{
+	return write_file(a, "kc-exec",
+			  arena_printf(a,
+				       "current-context: a\nclusters:\n- name: c\n  cluster:\n"
+				       "    server: https://h:6443\n    certificate-authority-data: " CA_B64 "\n"
+				       "users:\n- name: u\n  user:\n    exec:\n%s"
+				       "contexts:\n- name: a\n  context: {cluster: c, user: u}\n",
+				       exec));
+}
+
+/* A plugin script in dir: prints BODY (a shell here-document body). */
+static void plugin(struct arena *a, const char *name, const char *body)
+{
+	const char *p = write_file(a, name, arena_printf(a, "#!/bin/sh\n%s\n", body));
+	if (chmod(p, 0755) != 0)
+		perror("chmod");
+}
+
+#define V1 "      apiVersion: client.authentication.k8s.io/v1\n      interactiveMode: Never\n"
+#define CRED(status) "printf '%s' '{\"apiVersion\":\"client.authentication.k8s.io/v1\",\"kind\":\"ExecCredential\",\"status\":" status "}'"
+
+/* Run the kubeconfig; expect an error with id at the exec key (line 10,
+ * col 5) whose message holds `msg`, and no token shown. */
+static void expect_exec_error(struct arena *a, const char *name, const char *exec, const char *id, const char *msg)
+{
+	const char *p = exec_kubeconfig(a, exec);
+	struct run r;
+	run_init(&r);
+	run(&r, p, NULL, NULL, NULL);
+	const struct diag *g = find(&r.d, id);
+	char label[240];
+	snprintf(label, sizeof label, "exec plugin: %s: %s, '%s'", name, id, msg);
+	CHECK(label, r.rc < 0 && g && strstr(g->msg, msg) && g->line >= 10);
+	if (!(r.rc < 0 && g && strstr(g->msg, msg)))
+		for (size_t i = 0; i < r.d.n; i++)
+			printf("    got %d:%d %s [%s] hint: %s\n", r.d.items[i].line, r.d.items[i].col, r.d.items[i].msg,
+			       r.d.items[i].id, r.d.items[i].hint ? r.d.items[i].hint : "-");
+	snprintf(label, sizeof label, "exec plugin: %s: no token shown", name);
+	CHECK(label, !diags_mention(&r.d, TOKEN));
+	run_free(&r);
+}
+
+static void test_exec(void)
+{
+	struct arena *a = arena_new();
+	struct run r;
+
+	/* A token; args and env reach the plugin, and KUBERNETES_EXEC_INFO
+	 * holds the request with the cluster (provideClusterInfo). */
+	plugin(a, "plug-token", arena_printf(a, "printf '%%s|%%s|%%s' \"$1$2\" \"$PLUG_ENV\" \"$KUBERNETES_EXEC_INFO\" >%s/seen\n%s", dir, CRED("{\"token\":\"" TOKEN "\"}")));
+	const char *p = exec_kubeconfig(a, V1 "      command: ./plug-token\n      args: [a, b]\n"
+					   "      env: [{name: PLUG_ENV, value: yes}]\n      provideClusterInfo: true\n");
+	run_init(&r);
+	run(&r, p, NULL, NULL, NULL);
+	CHECK("exec plugin: a token from the plugin (command relative to the kubeconfig)", r.rc == 0 && r.d.n == 0);
+	CHECK_STR("exec plugin: the token", r.kc.token, TOKEN);
+	run_free(&r);
+	FILE *fp = fopen(arena_printf(a, "%s/seen", dir), "r");
+	char seen[1024] = "";
+	if (fp) {
+		if (!fgets(seen, sizeof seen, fp))
+			seen[0] = '\0';
+		fclose(fp);
+	}
+	CHECK_STR("exec plugin: args, env and KUBERNETES_EXEC_INFO with the cluster", seen,
+		  "ab|yes|{\"apiVersion\":\"client.authentication.k8s.io/v1\",\"kind\":\"ExecCredential\","
+		  "\"spec\":{\"interactive\":false,\"cluster\":{\"server\":\"https://h:6443\","
+		  "\"certificate-authority-data\":\"" CA_B64 "\"}}}");
+
+	/* A client certificate; a command on PATH (v1beta1: interactiveMode
+	 * optional). */
+	plugin(a, "plug-cert", CRED("{\"clientCertificateData\":\"CERT\\n\",\"clientKeyData\":\"KEY\\n\"}"));
+	const char *path = getenv("PATH");
+	char *newpath = arena_printf(a, "%s:%s", dir, path ? path : "/usr/bin:/bin");
+	setenv("PATH", newpath, 1);
+	p = exec_kubeconfig(a, "      apiVersion: client.authentication.k8s.io/v1\n      interactiveMode: IfAvailable\n"
+			       "      command: plug-cert\n");
+	run_init(&r);
+	run(&r, p, NULL, NULL, NULL);
+	CHECK("exec plugin: a client certificate from a plugin on PATH", r.rc == 0 && r.d.n == 0 && !r.kc.token);
+	CHECK("exec plugin: the certificate and key",
+	      r.kc.cert.data && !strcmp(r.kc.cert.data, "CERT\n") && r.kc.key.data && !strcmp(r.kc.key.data, "KEY\n"));
+	run_free(&r);
+	if (path)
+		setenv("PATH", path, 1);
+
+	/* Failures: none shows the plugin's output (it holds the token). */
+	plugin(a, "plug-fail", "echo " TOKEN "; echo " TOKEN " >&2; exit 3");
+	expect_exec_error(a, "exit status", V1 "      command: ./plug-fail\n", "kubeconfig-exec", "failed (exit status 3)");
+	plugin(a, "plug-junk", "echo 'token: " TOKEN "'");
+	expect_exec_error(a, "not JSON", V1 "      command: ./plug-junk\n", "kubeconfig-exec", "not JSON at line 1");
+	plugin(a, "plug-v1b", "printf '%s' '{\"apiVersion\":\"client.authentication.k8s.io/v1beta1\",\"kind\":\"ExecCredential\",\"status\":{\"token\":\"" TOKEN "\"}}'");
+	expect_exec_error(a, "another apiVersion", V1 "      command: ./plug-v1b\n", "kubeconfig-exec", "another apiVersion");
+	plugin(a, "plug-nostatus", "printf '%s' '{\"apiVersion\":\"client.authentication.k8s.io/v1\",\"kind\":\"ExecCredential\"}'");
+	expect_exec_error(a, "no status", V1 "      command: ./plug-nostatus\n", "kubeconfig-exec", "without status");
+	plugin(a, "plug-halfcert", CRED("{\"clientCertificateData\":\"CERT\"}"));
+	expect_exec_error(a, "certificate without key", V1 "      command: ./plug-halfcert\n", "kubeconfig-exec",
+			  "certificate without its key");
+	plugin(a, "plug-empty", CRED("{}"));
+	expect_exec_error(a, "no credential", V1 "      command: ./plug-empty\n", "kubeconfig-exec",
+			  "neither a token nor a client certificate");
+	expect_exec_error(a, "not found", V1 "      command: no-such-plugin-asbgen\n      installHint: apt install it\n",
+			  "kubeconfig-exec", "cannot be run");
+	p = exec_kubeconfig(a, V1 "      command: no-such-plugin-asbgen\n      installHint: apt install it\n");
+	run_init(&r);
+	run(&r, p, NULL, NULL, NULL);
+	CHECK("exec plugin: not found: the installHint is the hint",
+	      r.d.n == 1 && r.d.items[0].hint && !strcmp(r.d.items[0].hint, "apt install it"));
+	run_free(&r);
+	expect_exec_error(a, "interactiveMode Always",
+			  "      apiVersion: client.authentication.k8s.io/v1\n      interactiveMode: Always\n      command: x\n",
+			  "kubeconfig-exec", "needs a terminal");
+	expect_exec_error(a, "v1 without interactiveMode",
+			  "      apiVersion: client.authentication.k8s.io/v1\n      command: x\n", "kubeconfig-exec",
+			  "needs interactiveMode");
+	expect_exec_error(a, "v1alpha1", "      apiVersion: client.authentication.k8s.io/v1alpha1\n      command: x\n",
+			  "kubeconfig-exec", "is not client.authentication.k8s.io/v1 or v1beta1");
+	expect_exec_error(a, "no command", V1, "kubeconfig-exec", "has no command");
+	expect_exec_error(a, "env entry without value", V1 "      command: x\n      env: [{name: A}]\n",
+			  "kubeconfig-exec", "needs a name");
+	expect_exec_error(a, "args not a list", V1 "      command: x\n      args: -v\n", "kubeconfig-type",
+			  "args must be a list");
+
+	/* An empty certificate-authority-data is absent, as in kubectl. */
+	p = write_file(a, "kc-emptyca",
+		       "current-context: a\nclusters:\n- name: c\n  cluster:\n    server: https://h\n"
+		       "    certificate-authority-data: \"\"\nusers:\n- name: u\n  user: {token: " TOKEN "}\n"
+		       "contexts:\n- name: a\n  context: {cluster: c, user: u}\n");
+	run_init(&r);
+	run(&r, p, NULL, NULL, NULL);
+	CHECK("kubeconfig: an empty certificate-authority-data is absent (system CAs)",
+	      r.rc == 0 && r.d.n == 0 && r.kc.ca.len == 0);
+	run_free(&r);
+	arena_free(a);
+}
+
 int main(void)
 {
 	if (!mkdtemp(dir)) {
@@ -540,6 +680,7 @@ int main(void)
 	test_base64();
 	test_redact();
 	test_timeout();
+	test_exec();
 	test_clean();
 	char cmd[100];
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
