@@ -1,6 +1,8 @@
 /* cli.c - helpers shared by the subcommands. */
 #include "cli.h"
 #include "arena.h"
+#include "kube.h"
+#include "live.h"
 #include "load.h"
 #include "schema.h"
 
@@ -85,6 +87,44 @@ int opt_value(int argc, char **argv, int *i, const char *name, const char **val)
 	}
 	*val = argv[++*i];
 	return 1;
+}
+
+void cli_live_defaults(struct live_opts *lo)
+{
+	memset(lo, 0, sizeof *lo);
+	lo->timeout_ms = LIVE_DEFAULT_TIMEOUT_MS;
+	lo->src.env = getenv("KUBECONFIG");
+	lo->src.home = getenv("HOME");
+}
+
+int cli_live_option(int argc, char **argv, int *i, struct live_opts *lo)
+{
+	const char *v;
+	int r;
+	if (!strcmp(argv[*i], "--insecure-skip-tls-verify")) {
+		lo->insecure = true;
+		return 1;
+	}
+	if ((r = opt_value(argc, argv, i, "--kubeconfig", &v)) != 0) {
+		if (r > 0 && !*v) {
+			fputs("asbgen: --kubeconfig needs a file\n", stderr);
+			return -1;
+		}
+		lo->src.explicit_path = v;
+		return r;
+	}
+	if ((r = opt_value(argc, argv, i, "--context", &v)) != 0) {
+		lo->src.context = v;
+		return r;
+	}
+	if ((r = opt_value(argc, argv, i, "--request-timeout", &v)) != 0) {
+		if (r > 0 && !kube_parse_timeout(v, &lo->timeout_ms)) {
+			fprintf(stderr, "asbgen: --request-timeout '%s' is not a duration (30s, 500ms, 2m, 0 for none)\n", v);
+			return -1;
+		}
+		return r;
+	}
+	return 0;
 }
 
 const char *path_base(const char *path)

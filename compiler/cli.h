@@ -23,6 +23,14 @@ const char *data_path(struct ctx *c, const char *what);
  * value is missing. */
 int opt_value(int argc, char **argv, int *i, const char *name, const char **val);
 
+struct live_opts;
+/* The options of a command that reads the cluster (live.h): $KUBECONFIG,
+ * $HOME and the default timeout; then --kubeconfig FILE, --context NAME,
+ * --request-timeout T and --insecure-skip-tls-verify, as opt_value
+ * returns (0 not one of them, 1 taken, -1 usage error printed). */
+void cli_live_defaults(struct live_opts *lo);
+int cli_live_option(int argc, char **argv, int *i, struct live_opts *lo);
+
 /* The last component of a path: specs are named by it in outputs, so the
  * bytes do not depend on where asbgen runs. */
 const char *path_base(const char *path);
@@ -51,5 +59,6 @@ int cmd_validate(int argc, char **argv);
 int cmd_model(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
+int cmd_status(int argc, char **argv);
 
 #endif

@@ -242,30 +242,54 @@ static const char *esc(struct arena *a, const char *s)
 	return o;
 }
 
+const char *live_segment(struct arena *a, const char *s)
+{
+	return esc(a, s);
+}
+
+static const char *base_of(struct arena *a, const char *group, const char *version)
+{
+	return *group ? arena_printf(a, "/apis/%s/%s", group, version) : arena_printf(a, "/api/%s", version);
+}
+
 /* /api/v1 or /apis/G/V */
 static const char *api_base(struct arena *a, const struct kind_ns *k)
 {
-	return *k->group ? arena_printf(a, "/apis/%s/%s", k->group, k->version) : arena_printf(a, "/api/%s", k->version);
+	return base_of(a, k->group, k->version);
 }
 
-/* /api/v1[/namespaces/NS]/PLURAL or /apis/G/V[/namespaces/NS]/PLURAL */
+const char *live_collection_path(struct arena *a, const char *group, const char *version,
+				 const struct kube_resource *r, const char *ns)
+{
+	const char *base = base_of(a, group ? group : "", version);
+	if (r->namespaced)
+		return arena_printf(a, "%s/namespaces/%s/%s", base, esc(a, ns && *ns ? ns : "default"), r->plural);
+	return arena_printf(a, "%s/%s", base, r->plural);
+}
+
+const char *live_resource_name(struct arena *a, const char *group, const struct kube_resource *r)
+{
+	return group && *group ? arena_printf(a, "%s.%s", r->plural, group) : r->plural;
+}
+
+const char *live_in_ns(struct arena *a, const struct kube_resource *r, const char *ns)
+{
+	return r->namespaced ? arena_printf(a, " in namespace %s", ns && *ns ? ns : "default") : "";
+}
+
 static const char *collection_path(struct arena *a, const struct kind_ns *k)
 {
-	const char *base = api_base(a, k);
-	if (k->res.namespaced)
-		return arena_printf(a, "%s/namespaces/%s/%s", base, esc(a, *k->ns ? k->ns : "default"),
-				    k->res.plural);
-	return arena_printf(a, "%s/%s", base, k->res.plural);
+	return live_collection_path(a, k->group, k->version, &k->res, k->ns);
 }
 
 static const char *resource_name(struct arena *a, const struct kind_ns *k)
 {
-	return *k->group ? arena_printf(a, "%s.%s", k->res.plural, k->group) : k->res.plural;
+	return live_resource_name(a, k->group, &k->res);
 }
 
 static const char *in_ns(struct arena *a, const struct kind_ns *k)
 {
-	return k->res.namespaced ? arena_printf(a, " in namespace %s", *k->ns ? k->ns : "default") : "";
+	return live_in_ns(a, &k->res, k->ns);
 }
 
 /* A listed item lacks apiVersion and kind for built-in types: add them. */
@@ -408,16 +432,21 @@ static int fetch_all(struct arena *a, struct diags *d, struct kube *kc, const st
 	return kube_stopped(kc) ? -1 : rc;
 }
 
-int live_fetch(struct arena *a, struct diags *d, const struct live_opts *o, const struct objset *rendered,
-	       struct objset *live, struct objset *prune, const char **label)
+struct kube *live_connect(struct arena *a, struct diags *d, const struct live_opts *o, const char **label)
 {
 	struct kubeconfig *kc = arena_alloc(a, sizeof *kc);
 	if (kubeconfig_load(a, d, &o->src, kc) < 0)
-		return -1;
+		return NULL;
 	if (label)
 		*label = arena_printf(a, "cluster %s (context %s)", kc->server, kc->context);
 	struct kube_opts ko = { o->insecure, o->timeout_ms };
-	struct kube *k = kube_new(a, d, kc, &ko);
+	return kube_new(a, d, kc, &ko);
+}
+
+int live_fetch(struct arena *a, struct diags *d, const struct live_opts *o, const struct objset *rendered,
+	       struct objset *live, struct objset *prune, const char **label)
+{
+	struct kube *k = live_connect(a, d, o, label);
 	if (!k)
 		return -1;
 	int rc = fetch_all(a, d, k, rendered, live, prune);

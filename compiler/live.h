@@ -47,6 +47,23 @@ struct live_opts {
  * kustomization)? */
 bool live_is_cluster_object(const struct object *o);
 
+struct kube;
+struct kube_resource;
+
+/* The kubeconfig's context, connected (kube.h); *label (may be NULL) as
+ * below.  NULL after reporting (kubeconfig-*, kube-libcurl). */
+struct kube *live_connect(struct arena *a, struct diags *d, const struct live_opts *o, const char **label);
+
+/* API paths and names for messages: the collection of a discovered
+ * resource (/api/v1[/namespaces/NS]/PLURAL, /apis/G/V[...]), one path
+ * segment percent-encoded, "PLURAL.GROUP", " in namespace NS" ("" for a
+ * cluster-scoped resource). */
+const char *live_collection_path(struct arena *a, const char *group, const char *version,
+				 const struct kube_resource *r, const char *ns);
+const char *live_segment(struct arena *a, const char *s);
+const char *live_resource_name(struct arena *a, const char *group, const struct kube_resource *r);
+const char *live_in_ns(struct arena *a, const struct kube_resource *r, const char *ns);
+
 /* Fetch the live objects of `rendered` (its cluster objects; the rest is
  * skipped).  live and prune are appended to; *label (may be NULL) names
  * the cluster: "cluster https://HOST:PORT (context NAME)".

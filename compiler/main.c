@@ -27,11 +27,15 @@ static const char usage[] =
 	"                  what a sync would change: a fresh render against out/,\n"
 	"                  another folder or a git revision; dangerous changes flagged\n"
 	"                  (--live: against the cluster, see asbgen diff --help)\n"
+	"  status SPEC --live [--format text|json]\n"
+	"                  what is wrong in the cluster with what SPEC renders,\n"
+	"                  each finding with the operator manual's fix\n"
 	"  version         print the version\n"
 	"  help [COMMAND]  this text, or a command's\n"
 	"\n"
 	"exit codes: 0 success, 1 invalid input or differences found,\n"
-	"            2 usage or I/O error, 3 diff: a dangerous change\n"
+	"            2 usage or I/O error, 3 diff: a dangerous change;\n"
+	"            status: 0 healthy, 1 degraded, 2 the cluster could not be read\n"
 	"See README.md for the spec format and templates/README.md for templates.\n";
 
 struct command {
@@ -45,6 +49,7 @@ static const struct command commands[] = {
 	{ "model", cmd_model },
 	{ "check", cmd_check },
 	{ "diff", cmd_diff },
+	{ "status", cmd_status },
 };
 
 int main(int argc, char **argv)

@@ -37,7 +37,7 @@ live_server() {
 	name=$1
 	shift
 	: >"$LV/$name.port"
-	"$PY" tests/kube_server.py tests/live/minimal --cert "$LV/server.pem" --key "$LV/server.key" \
+	"$PY" tests/kube_server.py "${LIVE_FIXTURES:-tests/live/minimal}" --cert "$LV/server.pem" --key "$LV/server.key" \
 		--log "$LV/$name.log" "$@" >"$LV/$name.port" 2>"$LV/$name.err" &
 	LIVE_PIDS="$LIVE_PIDS $!"
 	LIVE_PORT=
@@ -408,6 +408,70 @@ assert base64.b64decode(info["spec"]["cluster"]["certificate-authority-data"]) =
 	# Kubeconfig problems reach the command line with file:line:col.
 	printf 'current-context: a\nclusters:\n- name: c\n  cluster: {server: "https://127.0.0.1:1"}\nusers:\n- name: u\n  user:\n    exec: {command: gke-gcloud-auth-plugin}\ncontexts:\n- name: a\n  context: {cluster: c, user: u}\n' >"$LV/kc-exec"
 	live_fail "exec credential plugin without apiVersion" kubeconfig-exec "kc-exec:8:5: error: user 'u': exec has no apiVersion" "$LV/kc-exec"
+
+	# asbgen status --live: the troubleshooting chapter against a cluster
+	# whose state tests/live/status_fixture.py builds from the render.
+	for sc in healthy degraded; do
+		mkdir -p "$LV/status-$sc"
+		"$PY" tests/live/status_fixture.py out/usdfdev/kubernetes "$sc" "$LV/status-$sc" ||
+			notok "live: status: the $sc fixture is built"
+	done
+	status_run() { # SCENARIO ARGS...: sets rc, $LV/st.out, $LV/st.err
+		sc=$1
+		shift
+		LIVE_FIXTURES="$LV/status-$sc" live_server "status-$sc" --token "$LIVE_TOKEN"
+		live_kubeconfig "$LV/kc-st-$sc" "$LIVE_PORT" "$LV/ca.pem" "$TOKEN_USER"
+		"$ASBGEN" status environments/usdfdev.yaml --live --kubeconfig "$LV/kc-st-$sc" "$@" \
+			>"$LV/st.out" 2>"$LV/st.err" </dev/null
+		rc=$?
+		sed -i 's/127\.0\.0\.1:[0-9]*/127.0.0.1:PORT/g' "$LV/st.out"
+		live_stop_servers
+		unset LIVE_FIXTURES # (sh may keep a function's prefix assignment)
+	}
+	status_run healthy
+	if [ "$rc" -eq 0 ] && grep -q '^usdfdev on cluster https://127.0.0.1:PORT (context test): healthy$' "$LV/st.out" &&
+		grep -q '^0 degraded, 0 warnings; [0-9]* objects read$' "$LV/st.out"; then
+		ok "live: asbgen status, a healthy cluster: exit 0, $(tail -n 1 "$LV/st.out")"
+	else
+		notok "live: asbgen status, a healthy cluster: exit 0" "exit $rc; $(cat "$LV/st.out" "$LV/st.err")"
+	fi
+	status_run degraded
+	want=tests/live/status-degraded.expect
+	if [ -n "${STATUS_UPDATE:-}" ]; then
+		cp "$LV/st.out" "$want"
+	fi
+	if [ "$rc" -eq 1 ] && cmp -s "$LV/st.out" "$want" && ! grep -q 'c2VjcmV0LXZhbHVl' "$LV/st.out" "$LV/st.err"; then
+		ok "live: asbgen status, a degraded cluster: exit 1, every finding with its fix as $want, no Secret value shown"
+	else
+		notok "live: asbgen status, a degraded cluster: exit 1, output as $want (STATUS_UPDATE=1 to rewrite)" \
+			"exit $rc; $(diff "$want" "$LV/st.out" | head -n 40) $(cat "$LV/st.err")"
+	fi
+	status_run degraded --format json
+	if [ "$rc" -eq 1 ] && out=$("$PY" -c '
+import json, sys
+rep = json.load(open(sys.argv[1]))
+assert rep["status"] == "degraded" and rep["environment"] == "usdfdev", rep
+rules = sorted({f["rule"] for f in rep["findings"]})
+want = ["status-job-failed", "status-lb-ip", "status-lb-pending", "status-missing", "status-not-ready",
+        "status-pod-crashloop", "status-pod-pending", "status-pvc-resize", "status-registry-missing",
+        "status-secret-key", "status-topic-stuck", "status-unavailable"]
+assert rules == want, rules
+assert rep["summary"]["degraded"] == len([f for f in rep["findings"] if f["severity"] == "degraded"]), rep["summary"]
+stuck = [f for f in rep["findings"] if f["rule"] == "status-topic-stuck"][0]
+assert stuck["fix"].endswith("kubectl patch kafkatopics.kafka.strimzi.io old-alerts --namespace alert-stream-broker -p '"'"'{\"metadata\":{\"finalizers\": []}}'"'"' --type=merge"), stuck
+print(len(rep["findings"]))
+' "$LV/st.out" 2>&1); then
+		ok "live: asbgen status --format json: $out findings, one rule per failure of the fixture, the manual's kubectl patch"
+	else
+		notok "live: asbgen status --format json" "exit $rc; $out"
+	fi
+	"$ASBGEN" status environments/usdfdev.yaml --live --kubeconfig "$LV/kc-refused" >"$LV/st.out" 2>"$LV/st.err" </dev/null
+	rc=$?
+	if [ "$rc" -eq 2 ] && grep -q '\[kube-connect\]' "$LV/st.err" && grep -q ': unknown (the cluster could not be read)$' "$LV/st.out"; then
+		ok "live: asbgen status, cluster unreachable: exit 2, kube-connect, the status unknown"
+	else
+		notok "live: asbgen status, cluster unreachable: exit 2" "exit $rc; $(cat "$LV/st.out" "$LV/st.err")"
+	fi
 
 	# libcurl is opened only for --live: a missing or wrong library is an
 	# error of that command alone (other commands do not load it).
