@@ -199,7 +199,7 @@ static void check_job(struct st *s, const struct object *o, const struct value *
 	bool sync = strstr(o->name, "sync-schema") != NULL;
 	add(s, FINDING_DEGRADED, "status-job-failed", o->kind, o->ns, o->name,
 	    sync ? "check that the schema registry is Ready (StrimziSchemaRegistry above) and that its compatibility "
-		   "level is NONE, not the default FORWARD (registry.compatibilityLevel in the spec); then delete the "
+		   "level is NONE, not the default FORWARD (registry.compatibility in the spec); then delete the "
 		   "Job and sync again to rerun it"
 		 : "read its pod's log (kubectl logs job/NAME), fix the cause, delete the Job and sync again",
 	    "failed: %s", cond_text(s, failed));
