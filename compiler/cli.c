@@ -127,6 +127,29 @@ int cli_live_option(int argc, char **argv, int *i, struct live_opts *lo)
 	return 0;
 }
 
+int cli_spec_operand(const char *cmd, const char *arg, const char **spec)
+{
+	if (arg[0] == '-' && arg[1]) {
+		fprintf(stderr, "asbgen %s: unknown option %s\n", cmd, arg);
+		return -1;
+	}
+	if (*spec) {
+		fprintf(stderr, "asbgen %s: one SPEC at a time\n", cmd);
+		return -1;
+	}
+	*spec = arg;
+	return 0;
+}
+
+bool cli_spec_given(const char *cmd, const char *spec)
+{
+	if (!spec) {
+		fprintf(stderr, "asbgen %s: give a SPEC\n", cmd);
+		return false;
+	}
+	return spec_name_usable(cmd, spec);
+}
+
 const char *path_base(const char *path)
 {
 	const char *s = strrchr(path, '/');

@@ -31,6 +31,13 @@ struct live_opts;
 void cli_live_defaults(struct live_opts *lo);
 int cli_live_option(int argc, char **argv, int *i, struct live_opts *lo);
 
+/* The one SPEC operand of a command (status, pin): an unknown option or a
+ * second spec is a usage error, printed (-1).  cli_spec_given, after the
+ * options: one was given and its name may go into outputs (printed when
+ * not). */
+int cli_spec_operand(const char *cmd, const char *arg, const char **spec);
+bool cli_spec_given(const char *cmd, const char *spec);
+
 /* The last component of a path: specs are named by it in outputs, so the
  * bytes do not depend on where asbgen runs. */
 const char *path_base(const char *path);
@@ -60,5 +67,6 @@ int cmd_model(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 int cmd_status(int argc, char **argv);
+int cmd_pin(int argc, char **argv);
 
 #endif

@@ -60,20 +60,12 @@ static int parse(int argc, char **argv, struct opts *o)
 				return -1;
 			}
 			o->format = v;
-		} else if (argv[i][0] == '-' && argv[i][1]) {
-			fprintf(stderr, "asbgen status: unknown option %s\n", argv[i]);
+		} else if (cli_spec_operand("status", argv[i], &o->spec) < 0) {
 			return -1;
-		} else if (o->spec) {
-			fprintf(stderr, "asbgen status: one SPEC at a time\n");
-			return -1;
-		} else {
-			o->spec = argv[i];
 		}
 	}
-	if (!o->spec) {
-		fprintf(stderr, "asbgen status: give a SPEC\n");
+	if (!cli_spec_given("status", o->spec))
 		return -1;
-	}
 	if (!o->live) {
 		fprintf(stderr, "asbgen status: it reads the cluster: give --live\n");
 		return -1;
@@ -82,7 +74,7 @@ static int parse(int argc, char **argv, struct opts *o)
 		fprintf(stderr, "asbgen status: --templates needs a directory\n");
 		return -1;
 	}
-	return spec_name_usable("status", o->spec) ? 0 : -1;
+	return 0;
 }
 
 static size_t count(const struct status_report *r, enum finding_sev sev)

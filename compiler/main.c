@@ -30,6 +30,9 @@ static const char usage[] =
 	"  status SPEC --live [--format text|json]\n"
 	"                  what is wrong in the cluster with what SPEC renders,\n"
 	"                  each finding with the operator manual's fix\n"
+	"  pin SPEC --live [--dry-run]\n"
+	"                  write the addresses the load balancers got into the\n"
+	"                  spec (external.bootstrap.ip, external.brokers[].ip)\n"
 	"  version         print the version\n"
 	"  help [COMMAND]  this text, or a command's\n"
 	"\n"
@@ -50,6 +53,7 @@ static const struct command commands[] = {
 	{ "check", cmd_check },
 	{ "diff", cmd_diff },
 	{ "status", cmd_status },
+	{ "pin", cmd_pin },
 };
 
 int main(int argc, char **argv)

@@ -473,6 +473,53 @@ print(len(rep["findings"]))
 		notok "live: asbgen status, cluster unreachable: exit 2" "exit $rc; $(cat "$LV/st.out" "$LV/st.err")"
 	fi
 
+	# asbgen pin --live: usdfdev without its addresses gets them back from
+	# the load balancers, byte for byte (comments and layout kept).
+	mkdir -p "$LV/pin"
+	sed -e 's/, ip: [0-9.]*}/}/' -e '/^    ip: /d' environments/usdfdev.yaml >"$LV/pin/usdfdev.yaml"
+	cp "$LV/pin/usdfdev.yaml" "$LV/pin/unpinned.yaml"
+	pin_run() { # SCENARIO ARGS...: sets rc, $LV/pin.out, $LV/pin.err
+		sc=$1
+		shift
+		LIVE_FIXTURES="$LV/status-$sc" live_server "pin-$sc" --token "$LIVE_TOKEN"
+		unset LIVE_FIXTURES
+		live_kubeconfig "$LV/kc-pin-$sc" "$LIVE_PORT" "$LV/ca.pem" "$TOKEN_USER"
+		"$ASBGEN" pin "$LV/pin/usdfdev.yaml" --live --kubeconfig "$LV/kc-pin-$sc" "$@" \
+			>"$LV/pin.out" 2>"$LV/pin.err" </dev/null
+		rc=$?
+		live_stop_servers
+	}
+	if cmp -s "$LV/pin/usdfdev.yaml" environments/usdfdev.yaml; then
+		notok "live: pin: the test spec has no addresses"
+	fi
+	pin_run healthy --dry-run
+	if [ "$rc" -eq 0 ] && cmp -s "$LV/pin/usdfdev.yaml" "$LV/pin/unpinned.yaml" &&
+		[ "$(grep -c '(added; Service' "$LV/pin.out")" -eq 7 ] && grep -q '^--dry-run: ' "$LV/pin.out"; then
+		ok "live: asbgen pin --dry-run: 7 addresses to add, the spec unchanged"
+	else
+		notok "live: asbgen pin --dry-run" "exit $rc; $(cat "$LV/pin.out" "$LV/pin.err")"
+	fi
+	pin_run degraded
+	if [ "$rc" -eq 1 ] && grep -q 'Service alert-stream-broker/alert-broker-kafka-external-6 has no external address yet: nothing is pinned \[pin-pending\]' "$LV/pin.err" &&
+		cmp -s "$LV/pin/usdfdev.yaml" "$LV/pin/unpinned.yaml"; then
+		ok "live: asbgen pin, a Service without an address: exit 1, pin-pending, nothing written"
+	else
+		notok "live: asbgen pin, a Service without an address: exit 1" "exit $rc; $(cat "$LV/pin.out" "$LV/pin.err")"
+	fi
+	pin_run healthy
+	if [ "$rc" -eq 0 ] && cmp -s "$LV/pin/usdfdev.yaml" environments/usdfdev.yaml; then
+		ok "live: asbgen pin: the addresses written back, the spec byte for byte as environments/usdfdev.yaml"
+	else
+		notok "live: asbgen pin: the spec as environments/usdfdev.yaml" \
+			"exit $rc; $(cat "$LV/pin.out" "$LV/pin.err"); $(diff environments/usdfdev.yaml "$LV/pin/usdfdev.yaml")"
+	fi
+	pin_run healthy
+	if [ "$rc" -eq 0 ] && grep -q '^nothing to pin' "$LV/pin.out" && cmp -s "$LV/pin/usdfdev.yaml" environments/usdfdev.yaml; then
+		ok "live: asbgen pin again: nothing to pin, exit 0"
+	else
+		notok "live: asbgen pin again: nothing to pin" "exit $rc; $(cat "$LV/pin.out" "$LV/pin.err")"
+	fi
+
 	# libcurl is opened only for --live: a missing or wrong library is an
 	# error of that command alone (other commands do not load it).
 	for lib in /nonexistent/libcurl.so.4 libm.so.6; do

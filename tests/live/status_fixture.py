@@ -165,14 +165,18 @@ def main():
                 if cap != size:
                     claim["status"]["conditions"] = [{"type": "FileSystemResizePending", "status": "True"}]
                 live.append(claim)
+    pool_of = {node: pool for pool, nodes in ids.items() for node in nodes}
     for k, (listener, broker_id, ip, where) in enumerate(pins(kafka)):
         name = "%s-kafka-%s-bootstrap" % (cluster, listener) if broker_id is None else \
             "%s-kafka-%s-%d" % (cluster, listener, broker_id)
+        # As Strimzi selects: the brokers, or one broker's pod (StrimziPodSet).
+        selector = {"strimzi.io/cluster": cluster, "strimzi.io/broker-role": "true"} if broker_id is None else \
+            {"strimzi.io/pod-name": "%s-%s-%d" % (cluster, pool_of.get(broker_id, "kafka"), broker_id)}
         svc = {"apiVersion": "v1", "kind": "Service",
                "metadata": {"name": name, "namespace": ns,
                             "labels": {"strimzi.io/cluster": cluster, "strimzi.io/kind": "Kafka"},
                             "annotations": dict(where.get("annotations", {}))},
-               "spec": {"type": "LoadBalancer"},
+               "spec": {"type": "LoadBalancer", "selector": selector},
                "status": {"loadBalancer": {"ingress": [{"ip": ip, "ipMode": "VIP"}]}}}
         if where.get("loadBalancerIP"):
             svc["spec"]["loadBalancerIP"] = where["loadBalancerIP"]
