@@ -96,11 +96,25 @@ static bool in_flow(const struct specedit *e, size_t i)
 	return depth > 0;
 }
 
+/* Does the token before offset i (on its line) start with '&' or '!'?
+ * The loader marks an anchored or tagged scalar at its text, and a new
+ * value there would change every alias of it too. */
+static bool after_anchor_or_tag(const struct specedit *e, size_t i)
+{
+	size_t j = i;
+	while (j > 0 && (e->text[j - 1] == ' ' || e->text[j - 1] == '\t'))
+		j--;
+	size_t end = j;
+	while (j > 0 && e->text[j - 1] != ' ' && e->text[j - 1] != '\t' && e->text[j - 1] != '\n')
+		j--;
+	return end > j && (e->text[j] == '&' || e->text[j] == '!');
+}
+
 int specedit_set(struct specedit *e, const struct value *v, const char *text, const char **why)
 {
 	size_t i = offset_of(e, &v->mark);
 	if (!v_is_scalar(v) || i == (size_t)-1 || e->text[i] == '|' || e->text[i] == '>' || e->text[i] == '&' ||
-	    e->text[i] == '*' || e->text[i] == '!') {
+	    e->text[i] == '*' || e->text[i] == '!' || after_anchor_or_tag(e, i)) {
 		*why = "the value is not a plain or quoted scalar on one line (an anchor, alias, tag or block scalar): "
 		       "edit it by hand";
 		return -1;
