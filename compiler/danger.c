@@ -226,7 +226,7 @@ static void kafka_changes(struct dg *g, const struct obj_diff *d)
 					 "security.protocol (SASL_PLAINTEXT or SASL_SSL) must change at the same "
 					 "moment, or clients cannot connect",
 					 text(g->a, f->old), text(g->a, f->new)),
-			    "plan the switch with the users and give them the new clients/*.properties; with TLS on, "
+			    "plan the switch with the users and give them the new files of clients/; with TLS on, "
 			    "the certificate must be issued before the sync");
 	}
 }

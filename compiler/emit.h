@@ -1,4 +1,5 @@
-/* emit.h - value trees to output text: YAML, JSON, HCL (.tfvars), Java .properties.
+/* emit.h - value trees to output text: YAML, JSON, HCL (.tfvars), Java
+ * .properties, librdkafka .conf, text (.md).
  *
  * Each emitter writes straight into a buf (no YAML library on this path: a
  * direct writer is several times faster than libfyaml's general emitter).
@@ -12,7 +13,10 @@
  * not an identifier), emit-hcl-number, emit-properties-top,
  * emit-properties-type (sequence or null in .properties),
  * emit-properties-number, emit-properties-duplicate (two entries flatten to
- * the same key).
+ * the same key; these four also for librdkafka .conf), emit-librdkafka-text
+ * (a string with no librdkafka form), emit-librdkafka-line (a line longer
+ * than kcat reads), emit-text-type (a text document that is not a sequence,
+ * or a line that is not a scalar), emit-text-line (a line break in a line).
  */
 #ifndef ASBGEN_EMIT_H
 #define ASBGEN_EMIT_H
@@ -37,6 +41,12 @@ int emit_json(struct buf *out, const struct value *doc, struct diags *d);
 int emit_hcl(struct buf *out, const struct value *doc, struct diags *d);
 /* Java .properties; nested mappings flattened with '.'. */
 int emit_properties(struct buf *out, const struct value *doc, struct diags *d);
+/* A librdkafka configuration (kcat -F): the same key=value lines without
+ * escapes; a string that cannot be written as it is is an error. */
+int emit_librdkafka(struct buf *out, const struct value *doc, struct diags *d);
+/* Text (Markdown): doc is a sequence of lines, each a string, a number or
+ * a boolean without a line break; each is written with a newline. */
+int emit_text(struct buf *out, const struct value *doc, struct diags *d);
 
 /* The emitter of a path's format (format.h: the table of formats), or
  * NULL: .yaml/.yml, .json, .tfvars/.hcl, .properties, any case. */

@@ -1,14 +1,26 @@
-/* emit_properties.c - a mapping to a Java .properties file.
+/* emit_properties.c - a mapping to a key=value file: a Java .properties
+ * file, or a librdkafka configuration (.conf) as kcat -F reads it.
  *
  * Nested mappings are flattened with '.' (ssl: {truststore: {type: PEM}} ->
  * ssl.truststore.type=PEM); one key=value line per scalar, in tree order.
- * Escaping is what java.util.Properties.load(InputStream) expects: it reads
+ * The two dialects differ only in how a key and a value are written.
+ *
+ * Java: escaping is what java.util.Properties.load(InputStream) expects: it reads
  * ISO-8859-1, so every code point above U+007E is written as \uXXXX (UTF-16
  * surrogate pairs above U+FFFF).  Keys escape '\', space, '=', ':', '#', '!';
  * values escape '\', a leading space, and line breaks, tab and form feed,
  * and nothing else: '=', '"', ';' stay as they are, so a JAAS config line
  * remains readable.  Sequences and nulls have no .properties form and are
  * errors, as are two entries that flatten to the same key.
+ *
+ * librdkafka: kcat -F (1.7) reads lines of at most 511 bytes, trims blanks
+ * (isspace) at both ends, skips empty lines and '#' comments, splits at the
+ * first '=' and turns \= and \: into = and :; librdkafka has no reader of
+ * its own, and applications split lines the same way.  There is no escape
+ * for anything else, so a string that cannot be written as it is (a line
+ * break or other control character, blanks at an end, a backslash before
+ * '=' or ':', in a key also '=', a blank or a leading '#') is an error, as
+ * is a line too long for kcat.
  */
 #include "emit_common.h"
 
@@ -20,7 +32,19 @@
 #include "arena.h"
 #include "hashmap.h"
 
+struct pctx;
+
+/* How one dialect writes a key part (appended to the key path) and a
+ * string value; each returns -1 after reporting. */
+struct dialect {
+	const char *ext; /* ".properties", ".conf": for messages */
+	int (*key)(struct pctx *c, struct buf *b, const struct value *v);
+	int (*str)(struct pctx *c, struct buf *b, const struct value *v);
+	size_t max_line; /* longest line a reader takes, without its newline; 0: any */
+};
+
 struct pctx {
+	const struct dialect *dl;
 	struct buf *out;
 	struct diags *d;
 	struct buf key; /* the escaped key path being built */
@@ -95,6 +119,66 @@ static int prop_escape(struct pctx *c, struct buf *b, const struct value *v, boo
 	return 0;
 }
 
+static int java_key(struct pctx *c, struct buf *b, const struct value *v)
+{
+	return prop_escape(c, b, v, true);
+}
+
+static int java_str(struct pctx *c, struct buf *b, const struct value *v)
+{
+	return prop_escape(c, b, v, false);
+}
+
+static int rd_unwritable(struct pctx *c, const struct value *v, const char *what, size_t off)
+{
+	diag_at(c->d, SEV_ERROR, where(c, v), "emit-librdkafka-text",
+		"librdkafka configuration lines have no escapes: change the value in the spec or the template",
+		"cannot write %s in a librdkafka configuration (at byte %zu of '%.*s')", what, off,
+		(int)(v->str.len > 60 ? 60 : v->str.len), v->str.s);
+	return -1;
+}
+
+/* A key part: printable ASCII other than '=' and '\', not starting the
+ * key with '#' (a comment). */
+static int rd_key(struct pctx *c, struct buf *b, const struct value *v)
+{
+	for (size_t i = 0; i < v->str.len; i++) {
+		unsigned char ch = (unsigned char)v->str.s[i];
+		if (ch <= 0x20 || ch >= 0x7F || ch == '=' || ch == '\\')
+			return rd_unwritable(c, v, ch == '=' ? "'=' in a key" : ch == '\\' ? "a backslash in a key"
+							     : "a blank or non-ASCII character in a key", i);
+		if (ch == '#' && b->len == 0 && i == 0)
+			return rd_unwritable(c, v, "a key starting with '#'", i);
+	}
+	buf_add(b, v->str.s, v->str.len);
+	return 0;
+}
+
+/* A value as it is: UTF-8 without control characters, no blank at either
+ * end (trimmed), no backslash before '=' or ':' (read as an escape). */
+static int rd_str(struct pctx *c, struct buf *b, const struct value *v)
+{
+	const unsigned char *p = (const unsigned char *)v->str.s;
+	size_t n = v->str.len, bad = utf8_check(v->str.s, n);
+	if (bad < n)
+		return emit_err_utf8(c->d, v, bad);
+	for (size_t i = 0; i < n; i++) {
+		if (p[i] < 0x20 || p[i] == 0x7F)
+			return rd_unwritable(c, v, "a control character", i);
+		if (p[i] == '\\' && i + 1 < n && (p[i + 1] == '=' || p[i + 1] == ':'))
+			return rd_unwritable(c, v, "a backslash before '=' or ':'", i);
+	}
+	if (n && (p[0] == ' ' || p[n - 1] == ' '))
+		return rd_unwritable(c, v, "a blank at the start or end of a value", p[0] == ' ' ? 0 : n - 1);
+	buf_add(b, v->str.s, n);
+	return 0;
+}
+
+static const struct dialect java = { ".properties", java_key, java_str, 0 };
+/* kcat's line buffer is 512 bytes with the newline and the NUL: a longer
+ * line is read as two. */
+static const struct dialect librdkafka = { ".conf", rd_key, rd_str, 511 };
+
 /* Remember the key just written; false if seen before. */
 static bool prop_key_new(struct pctx *c, const char *key, size_t len)
 {
@@ -113,11 +197,12 @@ static int prop_line(struct pctx *c, const struct pair *p)
 	const struct value *v = p->val;
 	char num[EMIT_NUM_MAX];
 	struct buf *b = c->out;
+	size_t line = b->len;
 	buf_add(b, c->key.data ? c->key.data : "", c->key.len);
 	if (!prop_key_new(c, c->key.data ? c->key.data : "", c->key.len)) {
 		diag_at(c->d, SEV_ERROR, where(c, p->key), "emit-properties-duplicate",
 			"two entries flatten to the same dotted key; rename one of them",
-			"duplicate .properties key '%.*s'", (int)(c->key.len > 200 ? 200 : c->key.len),
+			"duplicate %s key '%.*s'", c->dl->ext, (int)(c->key.len > 200 ? 200 : c->key.len),
 			c->key.data ? c->key.data : "");
 		return -1;
 	}
@@ -133,21 +218,29 @@ static int prop_line(struct pctx *c, const struct pair *p)
 		if (!isfinite(v->f)) {
 			diag_at(c->d, SEV_ERROR, where(c, v), "emit-properties-number",
 				"use a finite number or a string",
-				"cannot write %s in a .properties file", isnan(v->f) ? "NaN" : "infinity");
+				"cannot write %s in a %s file", isnan(v->f) ? "NaN" : "infinity", c->dl->ext);
 			return -1;
 		}
 		buf_add(b, num, emit_fmt_float(num, v->f, false));
 		break;
 	case V_STRING:
-		if (prop_escape(c, b, v, false) < 0)
+		if (c->dl->str(c, b, v) < 0)
 			return -1;
 		break;
 	default:
 		diag_at(c->d, SEV_ERROR, where(c, v), "emit-properties-type",
 			v->kind == V_NULL ? "give the key a value, or leave it out of the template"
 					  : "join the items into one string in the template (e.g. comma-separated)",
-			"a .properties value cannot be a %s (key '%.*s')", vkind_name(v->kind),
+			"a %s value cannot be a %s (key '%.*s')", c->dl->ext, vkind_name(v->kind),
 			(int)(c->key.len > 200 ? 200 : c->key.len), c->key.data ? c->key.data : "");
+		return -1;
+	}
+	if (c->dl->max_line && b->len - line > c->dl->max_line) {
+		diag_at(c->d, SEV_ERROR, where(c, v), "emit-librdkafka-line",
+			"shorten the value; kcat reads a longer line as two",
+			"the line for key '%.*s' is %zu bytes, longer than the %zu a %s file allows",
+			(int)(c->key.len > 200 ? 200 : c->key.len), c->key.data ? c->key.data : "",
+			b->len - line, c->dl->max_line, c->dl->ext);
 		return -1;
 	}
 	buf_putc(b, '\n');
@@ -166,7 +259,7 @@ static int prop_map(struct pctx *c, const struct value *m, int depth)
 		size_t save = c->key.len;
 		if (save)
 			buf_putc(&c->key, '.');
-		if (prop_escape(c, &c->key, p->key, true) < 0)
+		if (c->dl->key(c, &c->key, p->key) < 0)
 			return -1;
 		int r = p->val->kind == V_MAP ? prop_map(c, p->val, depth + 1) : prop_line(c, p);
 		if (r < 0)
@@ -176,15 +269,16 @@ static int prop_map(struct pctx *c, const struct value *m, int depth)
 	return 0;
 }
 
-int emit_properties(struct buf *out, const struct value *doc, struct diags *d)
+static int emit_kv(const struct dialect *dl, struct buf *out, const struct value *doc, struct diags *d)
 {
 	if (doc->kind != V_MAP) {
 		diag_at(d, SEV_ERROR, &doc->mark, "emit-properties-top",
-			"a .properties file is a mapping of keys to values",
-			"cannot write a %s as a .properties file", vkind_name(doc->kind));
+			dl == &java ? "a .properties file is a mapping of keys to values"
+				    : "a librdkafka configuration is a mapping of keys to values",
+			"cannot write a %s as a %s file", vkind_name(doc->kind), dl->ext);
 		return -1;
 	}
-	struct pctx c = { .out = out, .d = d, .key = BUF_INIT, .at = doc->mark };
+	struct pctx c = { .dl = dl, .out = out, .d = d, .key = BUF_INIT, .at = doc->mark };
 	size_t start = out->len;
 	int r = prop_map(&c, doc, 0);
 	buf_free(&c.key);
@@ -192,4 +286,14 @@ int emit_properties(struct buf *out, const struct value *doc, struct diags *d)
 	if (r < 0)
 		return emit_fail(out, start);
 	return 0;
+}
+
+int emit_properties(struct buf *out, const struct value *doc, struct diags *d)
+{
+	return emit_kv(&java, out, doc, d);
+}
+
+int emit_librdkafka(struct buf *out, const struct value *doc, struct diags *d)
+{
+	return emit_kv(&librdkafka, out, doc, d);
 }

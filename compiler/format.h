@@ -27,7 +27,7 @@ typedef struct value *(*read_fn)(struct arena *a, struct diags *d, const char *l
 				 const char *text, size_t len);
 
 struct out_format {
-	const char *name;         /* "yaml", "json", "hcl", "properties" */
+	const char *name;         /* "yaml", "json", "hcl", "properties", "librdkafka", "text" */
 	const char *exts[3];      /* without the dot, the first one named in hints */
 	emit_fn emit;
 	/* Read back as a YAML stream (JSON is YAML) whose documents may be
@@ -35,6 +35,7 @@ struct out_format {
 	bool yaml_stream;
 	read_fn read;
 	const char *comment;      /* prefix of a comment line, NULL when none (JSON) */
+	const char *comment_end;  /* what closes it on the line ("" for none; " -->") */
 };
 
 /* The format a path's extension picks (the last '.' of the base name,
@@ -45,7 +46,7 @@ const struct out_format *format_for_path(const char *path);
  * ".tfvars"), or NULL. */
 const struct out_format *format_for_ext(const char *ext);
 
-/* "name outputs .yaml, .json, .tfvars or .properties": the hint for an
+/* "name outputs .yaml, .json, .tfvars, .properties, .conf or .md": the hint for an
  * output whose extension picks no format (the first extension of each),
  * written into b (reset first); returns b's text. */
 const char *format_hint(struct buf *b);

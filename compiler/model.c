@@ -865,6 +865,14 @@ static void build_topics_users(struct mb *m, struct value *model)
 		put(m, u, "topics", tl);
 		put(m, u, "groups", gl);
 		put(m, u, "groupId", gl->seq.items[0]);
+		/* A Kafka Connect sink's consumer group (consumer.group.id in its
+		 * worker file; Connect's own connect-<name> is outside every
+		 * ACL): inside the first prefix ACL, a separator added unless
+		 * the prefix ends with one. */
+		const char *gp = gl->seq.items[0]->str.s;
+		size_t gn = strlen(gp);
+		bool sep = gn && strchr("-_.", gp[gn - 1]);
+		put(m, u, "connectGroupId", J(m, gp, sep ? "connect" : "-connect", NULL, NULL));
 		put(m, u, "acls", acls);
 		push(m, users, u);
 	}

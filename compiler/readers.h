@@ -1,9 +1,11 @@
 /* readers.h - reading back the non-YAML outputs asbgen writes, for `asbgen
- * diff`: Java .properties (client configs) and the HCL subset of .tfvars.
+ * diff`: Java .properties (client configs), librdkafka .conf, text (.md)
+ * and the HCL subset of .tfvars.
  *
- * Both return a mapping (keys in file order, marks at the file's
- * line:column), or NULL after reporting at file:line:col with the rule
- * id "properties-syntax" or "tfvars-syntax".  label names the file; text
+ * Each returns a mapping (text: a sequence; marks at the file's
+ * line:column; mappings keep the file's key order), or NULL after reporting
+ * at file:line:col with the rule id "properties-syntax", "librdkafka-syntax"
+ * or "tfvars-syntax".  label names the file; text
  * need not be NUL-terminated and must outlive the arena's use of marks.
  */
 #ifndef ASBGEN_READERS_H
@@ -29,5 +31,17 @@ struct value *read_properties(struct arena *a, struct diags *d, const char *labe
  * interpolation, heredocs, blocks) is an error. */
 struct value *read_tfvars(struct arena *a, struct diags *d, const char *label,
 			  const char *text, size_t len);
+
+/* kcat -F's librdkafka configuration lines (read_librdkafka.c): trimmed,
+ * '#' comments, key=value at the first '=', \= and \: unescaped, lines of
+ * at most 511 bytes.  Values are strings; a key set twice is an error
+ * ("librdkafka-syntax"). */
+struct value *read_librdkafka(struct arena *a, struct diags *d, const char *label,
+			      const char *text, size_t len);
+
+/* A text file as a sequence of its lines (strings), without the lines
+ * that are one whole <!-- comment -->; never fails. */
+struct value *read_text(struct arena *a, struct diags *d, const char *label, const char *text,
+			size_t len);
 
 #endif

@@ -75,6 +75,7 @@ struct tfile {
 /* One output found by pass 1. */
 struct orec {
 	const char *path;
+	const struct value *header; /* the entry's header text, or NULL */
 	struct tfile *tf;
 	const struct value *pathnode;
 	const char *names[2];
@@ -1043,7 +1044,7 @@ struct value *expr_eval_string(struct arena *a, struct diags *d, const char *src
 /* ---- the index */
 
 struct ientry {
-	const struct value *node, *path, *tmpl, *forv, *ifv;
+	const struct value *node, *path, *tmpl, *forv, *ifv, *header;
 	struct tnode *pt;        /* compiled path */
 	struct tfile *tf;
 	struct expr_site *fsite, *isite;
@@ -1095,6 +1096,7 @@ static void add_output(struct tctx *c, const struct ientry *ie, const struct sco
 	struct orec *o = &c->outs[c->nouts++];
 	memset(o, 0, sizeof *o);
 	o->path = path;
+	o->header = ie->header;
 	o->tf = ie->tf;
 	o->pathnode = ie->path;
 	/* Bindings, outermost first. */
@@ -1140,10 +1142,12 @@ static void index_entry(struct tctx *c, const struct value *node)
 			ie.ifv = v;
 		else if (!strcmp(ks, "diff"))
 			diffv = v;
+		else if (!strcmp(ks, "header"))
+			ie.header = v;
 		else {
-			static const char *const names[] = { "path", "template", "for", "if", "diff" };
-			const char *h = expr_suggest(a, ks, k->str.len, names, 5);
-			terr(c, &k->mark, "tmpl-index", h ? h : "the keys are path, template, for, if and diff",
+			static const char *const names[] = { "path", "template", "for", "if", "diff", "header" };
+			const char *h = expr_suggest(a, ks, k->str.len, names, 6);
+			terr(c, &k->mark, "tmpl-index", h ? h : "the keys are path, template, for, if, diff and header",
 			     "unknown key '%s' in an index entry", ks);
 			bad = true;
 		}
@@ -1175,6 +1179,21 @@ static void index_entry(struct tctx *c, const struct value *node)
 		if (diffv && c->index_fresh && ie.tf->root && ie.tf->root->src &&
 		    shape_parse(a, c->env.d, diffv, ie.tf->root->src, ie.tmpl->str.s, &shape) != 0) {
 			c->env.failed = true;
+			bad = true;
+		}
+	}
+	if (ie.header) {
+		/* Comment lines: text as it is, no control characters but line
+		 * breaks (a comment must not end early or hide a line). */
+		bool ok = ie.header->kind == V_STRING;
+		for (size_t i = 0; ok && i < ie.header->str.len; i++) {
+			unsigned char ch = (unsigned char)ie.header->str.s[i];
+			ok = ch != 0x7F && (ch >= 0x20 || ch == '\n');
+		}
+		if (!ok) {
+			terr(c, &ie.header->mark, "tmpl-index",
+			     "write the header as a block of text lines (header: |)",
+			     "'header' must be text without control characters");
 			bad = true;
 		}
 	}
@@ -1337,6 +1356,7 @@ static int render_outputs(struct arena *a, struct diags *d, const char *dir,
 		struct orec *o = &c.outs[i];
 		struct tmpl_output *t = &out->items[out->n++];
 		t->path = o->path;
+		t->header = o->header;
 		t->template_path = o->tf ? o->tf->full : NULL;
 		t->path_mark = o->pathnode->mark;
 		if (!o->tf || !o->tf->root)

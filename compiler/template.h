@@ -26,6 +26,7 @@ struct diags;
 
 struct tmpl_output {
 	const char *path;          /* relative output path */
+	const struct value *header; /* the index entry's header text (a string), or NULL */
 	const char *template_path; /* template file (as loaded, i.e. DIR/...) */
 	struct mark path_mark;     /* the index entry's path, for errors about it */
 	struct mark doc_mark;      /* the template's root, for errors about doc */

@@ -5,8 +5,11 @@
 #   sh tests/deps.sh test     also libyaml, PyYAML and jsonschema for
 #                             /usr/bin/python3, the JSON-Schema-Test-Suite, openssl, valgrind,
 #                             strace (SIGKILL injection in tests/suite_robust.sh),
-#                             kubectl, Node.js, and the npm packages of
-#                             tests/package.json under tests/node_modules
+#                             kubectl, Node.js, the real Kafka clients the
+#                             clients group runs (kcat, confluent-kafka for
+#                             /usr/bin/python3, a JDK for `java FILE.java`),
+#                             and the npm packages of tests/package.json
+#                             under tests/node_modules
 #
 # Debian packages: as root, `apt-get update` once and `apt-get install` what
 # is missing; otherwise print the one `sudo apt-get install` line to run and
@@ -27,6 +30,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 pkgs="pkg-config libfyaml-dev libjansson-dev libcurl4-openssl-dev"
 if [ "$mode" = test ]; then
 	pkgs="$pkgs libyaml-dev python3-yaml python3-jsonschema json-schema-test-suite openssl valgrind strace"
+	pkgs="$pkgs kcat python3-confluent-kafka"
 fi
 
 # Which of $pkgs are not installed?  One dpkg-query call; packages dpkg has
@@ -45,6 +49,9 @@ done
 # Debian for them when they are absent.
 if [ "$mode" = test ]; then
 	command -v kubectl >/dev/null 2>&1 || missing="$missing kubernetes-client"
+	# tests/ClientProps.java runs as a source file: java with its
+	# compiler (a JDK, not only a JRE).
+	command -v javac >/dev/null 2>&1 || missing="$missing default-jdk-headless"
 	if ! command -v node >/dev/null 2>&1; then
 		missing="$missing nodejs npm"
 	elif ! command -v npm >/dev/null 2>&1; then

@@ -242,11 +242,11 @@ diff_fails "diff: an unparsable tfvars file" 2 \
 	"$E" base.yaml -o tfvars
 printf 'sasl.mechanism=SCRAM\\u00G1\n' >>"$E/properties/difftest/clients/bob.properties"
 diff_fails "diff: an unparsable properties file" 2 \
-	"^properties/difftest/clients/bob.properties:13:21: error: malformed \\\\uXXXX escape: four hex digits expected \[properties-syntax\]" \
+	"^properties/difftest/clients/bob.properties:16:21: error: malformed \\\\uXXXX escape: four hex digits expected \[properties-syntax\]" \
 	"$E" base.yaml -o properties
 printf 'x=caf\351\n' >>"$E/utf8/difftest/clients/alice.properties"
 diff_fails "diff: a client file that is not UTF-8" 2 \
-	"^utf8/difftest/clients/alice.properties:13:6: error: the file is not UTF-8 text (byte 0xE9) \[diff-encoding\]" \
+	"^utf8/difftest/clients/alice.properties:16:6: error: the file is not UTF-8 text (byte 0xE9) \[diff-encoding\]" \
 	"$E" base.yaml -o utf8
 printf '../../base.yaml\n/etc/hostname\n' >>"$E/record/difftest/.asbgen-files"
 (cd "$E" && "$ASBGEN" diff base.yaml -o record) >"$DD/got" 2>&1

@@ -85,7 +85,7 @@ print(len(resources), len(docs))
 		continue
 	fi
 	if ! ASBGEN_DATA=$ROOT "$BUILD/tools/outputs_json" --templates templates "$spec" \
-		.yaml .yml .tfvars .hcl .properties >"$TMP/intended.json" 2>"$TMP/intended.err" </dev/null; then
+		.yaml .yml .tfvars .hcl .properties .conf .md >"$TMP/intended.json" 2>"$TMP/intended.err" </dev/null; then
 		notok "parsers: intended values of $envdir" "outputs_json failed: $(cat "$TMP/intended.err")"
 		continue
 	fi
@@ -95,6 +95,10 @@ print(len(resources), len(docs))
 		node tests/hcl_roundtrip.js "$TMP/intended.json" "$envdir"
 	roundtrip "parsers: Java Properties reader reads every .properties file of $envdir as intended" \
 		"$PY" tests/properties.py "$TMP/intended.json" "$envdir"
+	roundtrip "parsers: kcat's configuration reader reads every .conf file of $envdir as intended" \
+		"$PY" tests/librdkafka_conf.py "$TMP/intended.json" "$envdir"
+	roundtrip "parsers: every .md file of $envdir is the intended lines" \
+		"$PY" tests/text_lines.py "$TMP/intended.json" "$envdir"
 done <"$ENV_TABLE"
 
 

@@ -27,6 +27,7 @@
 #include "buf.h"
 #include "diag.h"
 #include "emit.h"
+#include "readers.h"
 #include "../tools/emit_cases.h"
 #include "unit.h"
 #include "value.h"
@@ -1047,6 +1048,121 @@ static void properties_tests(void)
 	buf_free(&b);
 }
 
+/* ---------------------------------------------------- librdkafka, text */
+
+/* Emit doc as librdkafka lines and read them back with asbgen's kcat-rule
+ * reader: NULL when every flattened entry reads back as its text. */
+static const char *rdkafka_roundtrip(const char *text, const char *want_key, const char *want_val)
+{
+	struct value *m = read_librdkafka(A, &D, "t.conf", text, strlen(text));
+	if (!m)
+		return "the reader refused it";
+	const struct value *v = map_get(m, want_key);
+	if (!v || v->kind != V_STRING || strcmp(v->str.s, want_val))
+		return "the value read back differs";
+	return NULL;
+}
+
+static void librdkafka_tests(void)
+{
+	struct value *v = J("{\"bootstrap.servers\": \"a:9094\", \"sasl\": {\"username\": \"alice\"},"
+			    " \"v\": \"a=b:c #d !e\", \"back\": \"C:x\\\\y\\\\\", \"uni\": \"caf\\u00e9\","
+			    " \"hash\": \"#x\", \"num\": 3, \"bool\": false, \"empty\": \"\", \"f\": 0.5}");
+	CHECK_STR("librdkafka: exact text, nothing escaped", emit_ok(emit_librdkafka, v),
+		  "bootstrap.servers=a:9094\n"
+		  "sasl.username=alice\n"
+		  "v=a=b:c #d !e\n"
+		  "back=C:x\\y\\\n"
+		  "uni=caf\xc3\xa9\n"
+		  "hash=#x\n"
+		  "num=3\n"
+		  "bool=false\n"
+		  "empty=\n"
+		  "f=0.5\n");
+	const char *why = rdkafka_roundtrip(emit_ok(emit_librdkafka, v), "v", "a=b:c #d !e");
+	CHECK(why ? why : "librdkafka: the kcat-rule reader reads back '=' and ':' in a value", !why);
+	why = rdkafka_roundtrip("  k=  x y  \r\n# c\n\n", "k", "  x y"); /* blanks after = stay */
+	CHECK(why ? why : "librdkafka reader: lines trimmed, comments and empty lines skipped", !why);
+	why = rdkafka_roundtrip("k=a\\=b\\:c\\\\d\n", "k", "a=b:c\\\\d");
+	CHECK(why ? why : "librdkafka reader: \\= and \\: only are escapes", !why);
+	size_t nd = D.n;
+	CHECK("librdkafka reader: a line without '=' is an error",
+	      !read_librdkafka(A, &D, "t.conf", "k\n", 2) && D.n == nd + 1 && last_diag_is("librdkafka-syntax"));
+	CHECK("librdkafka reader: a key twice is an error",
+	      !read_librdkafka(A, &D, "t.conf", "k=1\nk=2\n", 8) && last_diag_is("librdkafka-syntax") &&
+		      D.items[D.n - 1].line == 2);
+	char longl[600];
+	memset(longl, 'x', sizeof longl);
+	memcpy(longl, "k=", 2);
+	longl[512] = '\n';
+	CHECK("librdkafka reader: a line of 512 bytes is an error",
+	      !read_librdkafka(A, &D, "t.conf", longl, 513) && last_diag_is("librdkafka-syntax"));
+	longl[511] = '\n';
+	CHECK("librdkafka reader: a line of 511 bytes is read", read_librdkafka(A, &D, "t.conf", longl, 512) != NULL);
+
+	struct buf b = BUF_INIT;
+	static const char *const refused[][2] = {
+		{ "{\"k\": \" x\"}", "a leading blank" },      { "{\"k\": \"x \"}", "a trailing blank" },
+		{ "{\"k\": \"a\\tb\"}", "a tab" },              { "{\"k\": \"a\\nb\"}", "a line break" },
+		{ "{\"k\": \"a\\u007fb\"}", "DEL" },            { "{\"k\": \"a\\\\=b\"}", "a backslash before =" },
+		{ "{\"k\": \"a\\\\:b\"}", "a backslash before :" }, { "{\"a=b\": \"x\"}", "'=' in a key" },
+		{ "{\"a b\": \"x\"}", "a blank in a key" },     { "{\"#k\": \"x\"}", "a key starting with '#'" },
+		{ "{\"a\\\\b\": \"x\"}", "a backslash in a key" }, { "{\"k\\u00e9\": \"x\"}", "non-ASCII in a key" },
+	};
+	for (size_t i = 0; i < sizeof refused / sizeof *refused; i++) {
+		char name[120];
+		snprintf(name, sizeof name, "librdkafka: %s is an error (emit-librdkafka-text)", refused[i][1]);
+		CHECK(name, emit_librdkafka(&b, J(refused[i][0]), &D) == -1 && last_diag_is("emit-librdkafka-text"));
+	}
+	CHECK("librdkafka: a '#' inside a nested key is not a comment",
+	      !strcmp(emit_ok(emit_librdkafka, J("{\"a\": {\"#b\": 1}}")), "a.#b=1\n"));
+	struct value *line = v_map(A, NULL);
+	char val[600];
+	memset(val, 'x', sizeof val);
+	map_put(A, line, STR("k"), S(val, 509)); /* k= and 509 bytes: 511 */
+	CHECK("librdkafka: a line of 511 bytes is written", emit_librdkafka(&b, line, &D) == 0);
+	buf_reset(&b);
+	line = v_map(A, NULL);
+	map_put(A, line, STR("k"), S(val, 510));
+	CHECK("librdkafka: a line of 512 bytes is an error",
+	      emit_librdkafka(&b, line, &D) == -1 && last_diag_is("emit-librdkafka-line"));
+	CHECK("librdkafka: a sequence is an error", emit_librdkafka(&b, J("{\"k\": [1]}"), &D) == -1 &&
+							     last_diag_is("emit-properties-type"));
+	CHECK("librdkafka: a duplicate flattened key is an error",
+	      emit_librdkafka(&b, J("{\"a\": {\"b\": 1}, \"a.b\": 2}"), &D) == -1 &&
+		      last_diag_is("emit-properties-duplicate"));
+	struct value *bad = v_map(A, NULL);
+	map_put(A, bad, STR("k"), S("a\xff", 2));
+	CHECK("librdkafka: invalid UTF-8 in a value is an error",
+	      emit_librdkafka(&b, bad, &D) == -1 && last_diag_is("emit-utf8"));
+	CHECK("librdkafka: buffer untouched after errors", b.len == 0);
+	buf_free(&b);
+}
+
+static void text_tests(void)
+{
+	struct value *v = J("[\"# Title\", \"\", \"a `b` | c: d\", 3, true, 0.5, \"caf\\u00e9\"]");
+	CHECK_STR("text: one line per item", emit_ok(emit_text, v), "# Title\n\na `b` | c: d\n3\ntrue\n0.5\ncaf\xc3\xa9\n");
+	CHECK_STR("text: an empty sequence is an empty file", emit_ok(emit_text, J("[]")), "");
+	const char *t = "<!-- Generated by asbgen -->\nx\n\n<!-- c -->\ny";
+	struct value *r = read_text(A, &D, "t.md", t, strlen(t));
+	CHECK("text reader: lines without whole-line comments, no final newline needed",
+	      r && r->kind == V_SEQ && r->seq.n == 3 && !strcmp(r->seq.items[0]->str.s, "x") &&
+		      !strcmp(r->seq.items[1]->str.s, "") && !strcmp(r->seq.items[2]->str.s, "y") &&
+		      r->seq.items[2]->mark.line == 5);
+	struct buf b = BUF_INIT;
+	CHECK("text: a mapping document is an error", emit_text(&b, J("{\"a\": 1}"), &D) == -1 && last_diag_is("emit-text-type"));
+	CHECK("text: a null line is an error", emit_text(&b, J("[\"a\", null]"), &D) == -1 && last_diag_is("emit-text-type"));
+	CHECK("text: a nested sequence is an error", emit_text(&b, J("[[\"a\"]]"), &D) == -1 && last_diag_is("emit-text-type"));
+	CHECK("text: a line break in a line is an error", emit_text(&b, J("[\"a\\nb\"]"), &D) == -1 && last_diag_is("emit-text-line"));
+	CHECK("text: a carriage return in a line is an error", emit_text(&b, J("[\"a\\rb\"]"), &D) == -1 && last_diag_is("emit-text-line"));
+	struct value *bad = v_seq(A, NULL);
+	seq_push(A, bad, S("a\xff", 2));
+	CHECK("text: invalid UTF-8 is an error", emit_text(&b, bad, &D) == -1 && last_diag_is("emit-utf8"));
+	CHECK("text: buffer untouched after errors", b.len == 0);
+	buf_free(&b);
+}
+
 /* -------------------------------------------------------- by file name */
 
 static void path_tests(void)
@@ -1057,6 +1173,8 @@ static void path_tests(void)
 	CHECK("path: .tfvars", emit_for_path("env/prod.tfvars") == emit_hcl);
 	CHECK("path: .hcl", emit_for_path("a.hcl") == emit_hcl);
 	CHECK("path: .properties", emit_for_path("client.properties") == emit_properties);
+	CHECK("path: .conf", emit_for_path("clients/alice.conf") == emit_librdkafka);
+	CHECK("path: .md", emit_for_path("clients/README.md") == emit_text);
 	CHECK("path: unknown", emit_for_path("a.txt") == NULL && emit_for_path("yaml") == NULL &&
 				       emit_for_path("dir.yaml/file") == NULL && emit_for_path(".yaml") == NULL);
 	CHECK_STR("path: yaml comment", emit_comment_prefix("a.yaml"), "# ");
@@ -1158,6 +1276,8 @@ int main(void)
 	json_tests();
 	hcl_tests();
 	properties_tests();
+	librdkafka_tests();
+	text_tests();
 	path_tests();
 
 	speed();

@@ -20,6 +20,13 @@ int main(void)
 					      format_for_path("x.TfVars") == h);
 	const struct out_format *p = format_for_path("client.properties");
 	CHECK("properties: emitter, reader", p && p->emit == emit_properties && p->read == read_properties);
+	const struct out_format *r = format_for_path("u.conf");
+	CHECK("librdkafka: .conf, emitter, reader, # comments",
+	      r && r->emit == emit_librdkafka && r->read == read_librdkafka && !r->yaml_stream && !strcmp(r->comment, "# ") &&
+		      !strcmp(r->comment_end, ""));
+	const struct out_format *t = format_for_path("clients/README.md");
+	CHECK("text: .md, emitter, reader, HTML comments", t && t->emit == emit_text && t->read == read_text &&
+								   !strcmp(t->comment, "<!-- ") && !strcmp(t->comment_end, " -->"));
 	CHECK("unknown: none", !format_for_path("a.txt") && !format_for_path("yaml") && !format_for_path(".yaml") &&
 				       !format_for_path("dir.yaml/file") && !format_for_path("a.") && !format_for_path(NULL));
 	CHECK("by extension, with or without the dot", format_for_ext(".tfvars") == h && format_for_ext("yml") == y &&
@@ -29,7 +36,7 @@ int main(void)
 							 !emit_comment_prefix("a.json"));
 	struct buf b = BUF_INIT;
 	CHECK_STR("hint names the first extension of each", format_hint(&b),
-		  "name outputs .yaml, .json, .tfvars or .properties");
+		  "name outputs .yaml, .json, .tfvars, .properties, .conf or .md");
 	buf_free(&b);
 	return UNIT_DONE();
 }
