@@ -73,5 +73,3 @@ header_refused "clients: a header on a JSON output is an error at the header" 'a
 	"files.yaml:[0-9]*:11: error: a json output cannot have a header \[tmpl-output\]$" extra.json
 header_refused "clients: a header with a control character is an error" '"a\tb"' \
 	"files.yaml:[0-9]*:11: error: 'header' must be text without control characters \[tmpl-index\]$" extra.conf
-
-finish
