@@ -152,6 +152,11 @@ assert eval(sys.argv[2]), doc
 
 # finish: the closing line; the exit status says whether anything failed.
 finish() {
+	# A group sourced by run.sh that finishes would end the run there,
+	# with the later groups silently not run.
+	if [ -n "${RUN_GROUP:-}" ]; then
+		notok "group $RUN_GROUP ends the run (it calls finish or exits): later groups did not run"
+	fi
 	printf '%d passed, %d failed\n' "$passed" "$failed"
 	[ "$failed" -eq 0 ]
 	exit

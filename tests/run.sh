@@ -37,7 +37,11 @@ CHOSEN_GROUPS=${*:-$TEST_GROUPS}
 setup
 for g in $TEST_GROUPS; do
 	case " $CHOSEN_GROUPS " in
-	*" $g "*) . "$ROOT/tests/suite_$(printf '%s' "$g" | tr - _).sh" ;;
+	*" $g "*)
+		RUN_GROUP=$g
+		. "$ROOT/tests/suite_$(printf '%s' "$g" | tr - _).sh"
+		;;
 	esac
 done
+RUN_GROUP=
 finish

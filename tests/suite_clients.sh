@@ -13,7 +13,7 @@ command -v java >/dev/null 2>&1 || missing="$missing java"
 "$PY" -c 'import confluent_kafka' 2>/dev/null || missing="$missing python3-confluent-kafka"
 if [ -n "$missing" ]; then
 	notok "clients: the real clients are installed" "missing:$missing (run: sh tests/deps.sh test)"
-	finish
+	return 0
 fi
 
 set --
