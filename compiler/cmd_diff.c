@@ -10,6 +10,8 @@
 #include "load.h"
 #include "objset.h"
 #include "spawn.h"
+#include "suggest.h"
+#include "value.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -47,10 +49,14 @@ static const char help[] =
 	"  --insecure-skip-tls-verify  with --live: do not verify the server's\n"
 	"                     certificate (unsafe; TLS is verified otherwise)\n"
 	"  --templates DIR    use this template set instead of the installed one\n"
+	"  --accept RULE[,RULE]  acknowledge the dangers of these rules: still shown,\n"
+	"                     marked accepted, no longer exit 3 (a spec with\n"
+	"                     production: true must accept each danger it syncs)\n"
 	"  --format FMT       text (default; coloured on a terminal unless NO_COLOR\n"
 	"                     is set) or json (schemas/diff.schema.json)\n"
 	"\n"
-	"exit codes: 0 no changes, 1 changes, 3 a dangerous change, 2 an error\n";
+	"exit codes: 0 no changes, 1 changes (dangers all accepted), 3 a dangerous\n"
+	"            change not accepted, 2 an error\n";
 
 #define GIT_HINT "check that REV exists (git log --oneline REV) and that the spec was committed there under the same path"
 
@@ -91,10 +97,42 @@ static char *git_show(struct ctx *c, const char *spec_path, const char *rev, siz
 
 struct opts {
 	const char *spec, *outdir, *against, *base, *tdir, *format;
+	const char *accept[32]; /* --accept RULE[,RULE...] */
+	size_t naccept;
 	bool live;              /* --live and its options */
 	bool live_option_given; /* a --live option without --live is a mistake */
 	struct live_opts lo;
 };
+
+/* --accept RULE[,RULE...]: danger rule ids (danger_rules). */
+static int parse_accept(const char *v, struct opts *o)
+{
+	size_t nrules = 0;
+	while (danger_rules[nrules])
+		nrules++;
+	for (const char *p = v; *p;) {
+		size_t n = strcspn(p, ",");
+		const char *rule = NULL;
+		for (size_t k = 0; k < nrules && !rule; k++)
+			if (strlen(danger_rules[k]) == n && !strncmp(danger_rules[k], p, n))
+				rule = danger_rules[k];
+		if (!rule) {
+			const char *close = suggest_closest(p, n, danger_rules, nrules);
+			fprintf(stderr, "asbgen diff: --accept '%.*s' is not a danger rule%s%s%s (see asbgen diff --help)\n",
+				(int)n, p, close ? "; did you mean '" : "", close ? close : "", close ? "'?" : "");
+			return -1;
+		}
+		if (o->naccept == sizeof o->accept / sizeof o->accept[0]) {
+			fputs("asbgen diff: too many --accept rules\n", stderr);
+			return -1;
+		}
+		o->accept[o->naccept++] = rule;
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+	return 0;
+}
 
 /* Returns 0, 1 for --help, -1 on a usage error (reported). */
 static int parse(int argc, char **argv, struct opts *o)
@@ -121,6 +159,9 @@ static int parse(int argc, char **argv, struct opts *o)
 			if (r < 0)
 				return -1;
 			o->tdir = v;
+		} else if ((r = opt_value(argc, argv, &i, "--accept", &v)) != 0) {
+			if (r < 0 || parse_accept(v, o) < 0)
+				return -1;
 		} else if (!strcmp(argv[i], "--live")) {
 			o->live = true;
 		} else if (!strcmp(argv[i], "--insecure-skip-tls-verify")) {
@@ -251,7 +292,8 @@ int cmd_diff(int argc, char **argv)
 	struct objset old = { 0 }, new = { 0 }, prune = { 0 };
 	struct out_shapes shapes;
 	const char *env = NULL, *old_label = NULL;
-	if (objset_from_spec(&c, o.spec, o.tdir, &new, &env) != 0 ||
+	const struct value *model = model_load(&c, o.spec);
+	if (objset_from_model(&c, model, path_base(o.spec), o.tdir, &new, &env) != 0 ||
 	    shapes_load(c.arena, &c.diags, o.tdir, &shapes) != 0 ||
 	    load_old(&c, &o, env, &old, &old_label, &new, &prune) != 0) {
 		/* with --format json, the diagnostics array is standard output */
@@ -269,6 +311,12 @@ int cmd_diff(int argc, char **argv)
 	diff_objsets(c.arena, &shapes, &old, &new, old_label, arena_printf(c.arena, "render of %s", o.spec), &rep);
 	if (o.live)
 		diff_add_prune(c.arena, &rep, &prune);
+	rep.production = v_as_bool(v_path(model, "env.production"), false);
+	bool used[sizeof o.accept / sizeof o.accept[0]] = { false };
+	diff_accept(&rep, o.accept, o.naccept, used);
+	for (size_t k = 0; k < o.naccept; k++)
+		if (!used[k])
+			fprintf(stderr, "asbgen diff: warning: --accept %s matched no dangerous change\n", o.accept[k]);
 	int rc = diff_exit_code(&rep);
 	if (json) {
 		if (diff_print_json(stdout, &rep) != 0) {

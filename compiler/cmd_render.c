@@ -24,16 +24,55 @@ static const char help[] =
 	"  --stdout           print the rendered files instead of writing them\n"
 	"  --templates DIR    use this template set instead of the installed one\n"
 	"  --format FMT       diagnostics as text (default), json or github\n"
+	"  --accept prune     let the render of a production environment remove\n"
+	"                     the files of Kubernetes objects (Argo CD then deletes them)\n"
 	"  -q, --quiet        do not list written files\n";
 
-/* Render one spec fully in memory.  Returns 0 or -1 (diagnostics added). */
+/* Render one spec fully in memory.  Returns 0 or -1 (diagnostics added).
+ * *production: the spec's production flag node, when it is true. */
 static int render_one(struct ctx *c, const char *spec_path, const char *tdir, const char *outdir,
-		      struct out_set *set)
+		      struct out_set *set, const struct value **production)
 {
 	struct value *model = model_load(c, spec_path);
 	if (!model)
 		return -1;
+	const struct value *p = v_path(model, "env.production");
+	*production = v_as_bool(p, false) ? p : NULL;
 	return render_spec(c, model, path_base(spec_path), tdir, outdir, set);
+}
+
+/* The Kubernetes object files a render would remove (Argo CD's prune then
+ * deletes the objects from the cluster). */
+struct pruned {
+	struct arena *a;
+	const char **paths;
+	size_t n;
+};
+
+static void on_stale(void *ctx, const char *dir, const char *path, enum file_state st)
+{
+	(void)dir;
+	struct pruned *p = ctx;
+	if (st != FILE_STALE || strncmp(path, "kubernetes/", 11) != 0 || !strcmp(path, "kubernetes/kustomization.yaml"))
+		return;
+	p->paths = arena_realloc(p->a, p->paths, p->n * sizeof *p->paths, (p->n + 1) * sizeof *p->paths);
+	p->paths[p->n++] = arena_strdup(p->a, path);
+}
+
+/* A production environment's objects are not pruned by a render unless
+ * the command says so.  Returns 0, or -1 after reporting. */
+static int production_prune(struct ctx *c, const struct out_set *s, const struct value *production)
+{
+	struct pruned p = { c->arena, NULL, 0 };
+	size_t ndiffs;
+	if (out_compare(c->arena, &c->diags, s, on_stale, &p, &ndiffs) != 0)
+		return -1;
+	for (size_t i = 0; i < p.n; i++)
+		diag_at(&c->diags, SEV_ERROR, &production->mark, "render-production-prune",
+			"check that the object should go (asbgen diff shows it), then render with --accept prune",
+			"%s is a production environment: this render would remove %s/%s, and Argo CD's prune would "
+			"delete its object from the cluster", path_base(s->dir), s->dir, p.paths[i]);
+	return p.n ? -1 : 0;
 }
 
 struct report {
@@ -64,7 +103,7 @@ int cmd_render(int argc, char **argv)
 	struct ctx c;
 	ctx_init(&c);
 	const char *outdir = "out", *tdir = NULL, *fmt = NULL;
-	bool check = false, to_stdout = false, quiet = false;
+	bool check = false, to_stdout = false, quiet = false, accept_prune = false;
 	const char **specs = arena_alloc(c.arena, (size_t)argc * sizeof *specs);
 	size_t nspecs = 0;
 	int rc = EXIT_OK;
@@ -94,6 +133,14 @@ int cmd_render(int argc, char **argv)
 			if (r < 0)
 				goto usage;
 			fmt = v;
+		} else if ((r = opt_value(argc, argv, &i, "--accept", &v)) != 0) {
+			if (r < 0)
+				goto usage;
+			if (strcmp(v, "prune") != 0) {
+				fprintf(stderr, "asbgen render: --accept takes 'prune' (danger rules are accepted by asbgen diff)\n");
+				goto usage;
+			}
+			accept_prune = true;
 		} else if (argv[i][0] == '-' && argv[i][1]) {
 			fprintf(stderr, "asbgen render: unknown option '%s'\n", argv[i]);
 			goto usage;
@@ -124,9 +171,11 @@ int cmd_render(int argc, char **argv)
 
 	/* Render everything before writing anything. */
 	struct out_set *sets = arena_alloc(c.arena, nspecs * sizeof *sets);
+	const struct value **production = arena_alloc(c.arena, nspecs * sizeof *production);
 	bool ok = true;
 	for (size_t i = 0; i < nspecs; i++) {
-		if (render_one(&c, specs[i], tdir, outdir, &sets[i]) != 0)
+		production[i] = NULL;
+		if (render_one(&c, specs[i], tdir, outdir, &sets[i], &production[i]) != 0)
 			ok = false;
 		for (size_t j = 0; ok && j < i; j++)
 			if (!strcmp(sets[j].dir, sets[i].dir)) {
@@ -136,11 +185,14 @@ int cmd_render(int argc, char **argv)
 				ok = false;
 			}
 	}
+	for (size_t i = 0; ok && !check && !to_stdout && !accept_prune && i < nspecs; i++)
+		if (production[i] && production_prune(&c, &sets[i], production[i]) != 0)
+			ok = false;
 	if (!ok) {
 		ctx_report(&c);
 		rc = EXIT_INVALID;
 		for (size_t i = 0; i < c.diags.n; i++)
-			if (!strcmp(c.diags.items[i].id, "io"))
+			if (!strcmp(c.diags.items[i].id, "io") || !strcmp(c.diags.items[i].id, "out-symlink"))
 				rc = EXIT_USAGE;
 		if (nspecs > 0)
 			fputs("asbgen render: nothing was written\n", stderr);

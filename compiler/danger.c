@@ -20,6 +20,14 @@
 
 #define STRIMZI_GROUP "kafka.strimzi.io"
 
+/* The rules below, by id (README "Danger rules"; schemas/diff.schema.json
+ * enumerates them too, and the diff tests hold the two to each other). */
+const char *const danger_rules[] = {
+	"danger-storage-shrink", "danger-partitions-decrease", "danger-node-id", "danger-replicas-decrease",
+	"danger-topic-removed", "danger-user-removed", "danger-external-address", "danger-kafka-downgrade",
+	"danger-api-version", "danger-registry-compatibility", "danger-tls-switch", NULL,
+};
+
 struct dg {
 	struct arena *a;
 	struct diff_report *r;
@@ -37,7 +45,7 @@ static void add(struct dg *g, const char *id, const struct object *obj, const ch
 					   cap * sizeof *r->dangers);
 		r->dangers_cap = cap;
 	}
-	r->dangers[r->ndangers++] = (struct danger){ id, obj, path, msg, hint };
+	r->dangers[r->ndangers++] = (struct danger){ id, obj, path, msg, hint, false };
 }
 
 static bool is_kind(const struct object *o, const char *group, const char *kind)

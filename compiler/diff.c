@@ -556,9 +556,22 @@ void diff_add_prune(struct arena *a, struct diff_report *r, const struct objset 
 	danger_check(a, r, r->n, first);
 }
 
+void diff_accept(struct diff_report *r, const char *const *rules, size_t n, bool *used)
+{
+	for (size_t i = 0; i < r->ndangers; i++)
+		for (size_t k = 0; k < n; k++)
+			if (!strcmp(r->dangers[i].id, rules[k])) {
+				if (!r->dangers[i].accepted)
+					r->naccepted++;
+				r->dangers[i].accepted = true;
+				if (used)
+					used[k] = true;
+			}
+}
+
 int diff_exit_code(const struct diff_report *r)
 {
-	if (r->ndangers)
+	if (r->ndangers > r->naccepted)
 		return EXIT_DANGER;
 	return r->n || r->nprune ? EXIT_INVALID : EXIT_OK;
 }

@@ -52,6 +52,7 @@ struct danger {
 	const char *path;    /* the field, or NULL for the object itself */
 	const char *msg;
 	const char *hint;
+	bool accepted;       /* acknowledged with --accept RULE */
 };
 
 struct diff_report {
@@ -64,11 +65,21 @@ struct diff_report {
 	 * candidates. */
 	struct danger *dangers;
 	size_t ndangers, dangers_cap;
+	size_t naccepted;                  /* dangers acknowledged (diff_accept) */
+	bool production;                   /* the spec says production: true */
 	/* Objects only in the cluster that a prune sync would delete (set by
 	 * `diff --live` through diff_add_prune); shown in their own section. */
 	const struct object **prune;
 	size_t nprune, prune_cap;
 };
+
+/* Every danger rule id, NULL-terminated (for --accept). */
+extern const char *const danger_rules[];
+
+/* Acknowledge every danger whose rule id is one of rules[0..n): it is
+ * still shown, marked accepted, and no longer makes the exit code 3.
+ * used[k] (may be NULL) is set when rules[k] matched a danger. */
+void diff_accept(struct diff_report *r, const char *const *rules, size_t n, bool *used);
 
 /* Compare two sets (sorted or not: they are sorted here) and run the
  * danger rules.  shapes (shapes_load; may be NULL) are the outputs'

@@ -67,6 +67,8 @@ static void print_dangers(FILE *fp, const struct diff_report *r, bool color)
 	paint(fp, color, C_BOLD);
 	fprintf(fp, "\ndangerous change%s:\n", r->ndangers > 1 ? "s" : "");
 	paint(fp, color, C_RESET);
+	if (r->production && r->ndangers > r->naccepted)
+		fputs("  (a production environment: each must be accepted with --accept RULE before it is synced)\n", fp);
 	for (size_t i = 0; i < r->ndangers; i++) {
 		const struct danger *g = &r->dangers[i];
 		fputs("  ", fp);
@@ -77,6 +79,8 @@ static void print_dangers(FILE *fp, const struct diff_report *r, bool color)
 		paint(fp, color, C_BOLDRED);
 		fprintf(fp, "[%s]", g->id);
 		paint(fp, color, C_RESET);
+		if (g->accepted)
+			fputs(" (accepted)", fp);
 		fprintf(fp, "\n    %s\n", g->msg);
 		paint(fp, color, C_CYAN);
 		fprintf(fp, "    hint: %s", g->hint);
@@ -130,6 +134,8 @@ void diff_print_text(FILE *fp, const struct diff_report *r, bool color)
 		fprintf(fp, ", %zu prune candidate%s", r->nprune, r->nprune > 1 ? "s" : "");
 	if (r->ndangers)
 		fprintf(fp, "; %zu dangerous", r->ndangers);
+	if (r->naccepted)
+		fprintf(fp, " (%zu accepted)", r->naccepted);
 	fputc('\n', fp);
 }
 
@@ -214,7 +220,8 @@ static json_t *report_json(const struct diff_report *r)
 	if ((r->old_label && set_str(doc, "old", r->old_label)) ||
 	    (r->new_label && set_str(doc, "new", r->new_label)) ||
 	    json_object_set_new(doc, "summary", sum) || json_object_set_new(doc, "objects", objs) ||
-	    json_object_set_new(doc, "prune", prune) || json_object_set_new(doc, "dangers", dangers))
+	    json_object_set_new(doc, "prune", prune) || json_object_set_new(doc, "dangers", dangers) ||
+	    (r->production && json_object_set_new(doc, "production", json_true())))
 		goto fail;
 	for (size_t i = 0; i < r->n; i++) {
 		json_t *o = object_json(&r->items[i]);
@@ -232,7 +239,7 @@ static json_t *report_json(const struct diff_report *r)
 		json_t *o = identity(g->obj);
 		if (!o || json_array_append_new(dangers, o) || set_str(o, "id", g->id) ||
 		    (g->path && set_str(o, "path", g->path)) || set_str(o, "message", g->msg) ||
-		    set_str(o, "hint", g->hint))
+		    set_str(o, "hint", g->hint) || (g->accepted && json_object_set_new(o, "accepted", json_true())))
 			goto fail;
 	}
 	return doc;

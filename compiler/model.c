@@ -1049,6 +1049,7 @@ struct value *model_build(struct arena *a, struct diags *d, const struct value *
 	const char *name = need_str(m, spec, "name");
 	put(m, env, "name", SN(m, spec, "name"));
 	put(m, env, "namespace", SN(m, spec, "namespace"));
+	put(m, env, "production", BN(m, spec, "production"));
 	put(m, model, "env", env);
 
 	struct value *labels = M(m);

@@ -256,8 +256,8 @@ int objset_from_dir(struct ctx *c, const char *dir, struct objset *out)
 	return rc;
 }
 
-static int from_model(struct ctx *c, const struct value *model, const char *spec_name,
-		      const char *tdir, struct objset *out, const char **env)
+int objset_from_model(struct ctx *c, const struct value *model, const char *spec_name, const char *tdir,
+		      struct objset *out, const char **env)
 {
 	struct out_set set = { 0 };
 	if (!model || render_spec(c, model, spec_name, tdir, "(render)", &set) != 0)
@@ -270,12 +270,12 @@ static int from_model(struct ctx *c, const struct value *model, const char *spec
 int objset_from_spec(struct ctx *c, const char *spec_path, const char *tdir, struct objset *out,
 		     const char **env)
 {
-	return from_model(c, model_load(c, spec_path), path_base(spec_path), tdir, out, env);
+	return objset_from_model(c, model_load(c, spec_path), path_base(spec_path), tdir, out, env);
 }
 
 int objset_from_spec_text(struct ctx *c, const char *label, const char *spec_name,
 			  const char *text, size_t len, const char *tdir, struct objset *out,
 			  const char **env)
 {
-	return from_model(c, model_load_text(c, label, spec_name, text, len), spec_name, tdir, out, env);
+	return objset_from_model(c, model_load_text(c, label, spec_name, text, len), spec_name, tdir, out, env);
 }

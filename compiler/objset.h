@@ -83,6 +83,11 @@ int objset_from_out_set(struct ctx *c, const struct out_set *set, struct objset 
  * Returns 0, or -1 after reporting. */
 int objset_from_dir(struct ctx *c, const char *dir, struct objset *out);
 
+/* Render a model (model_load; NULL: the spec was not valid, -1) in memory
+ * and take its objects; spec_name as in the rendered headers. */
+int objset_from_model(struct ctx *c, const struct value *model, const char *spec_name, const char *tdir,
+		      struct objset *out, const char **env);
+
 /* Render a spec in memory and take its objects.  env (may be NULL) gets
  * the environment's name.  Returns 0, or -1 after reporting. */
 int objset_from_spec(struct ctx *c, const char *spec_path, const char *tdir, struct objset *out,

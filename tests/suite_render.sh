@@ -204,3 +204,60 @@ else
 	notok "validate --format json: output follows schemas/diagnostics.schema.json" "no schemas/diagnostics.schema.json"
 fi
 
+
+# production: true (the operator's manual: nothing disappears from a
+# production cluster by accident).  A topic is dropped from the spec: the
+# render refuses to remove its file, writing nothing, until --accept prune;
+# diff marks the danger and accepts it only with --accept RULE.
+P=$TMP/production
+mkdir -p "$P"
+{
+	sed 's/^name: minimal$/name: minimal\nproduction: true/' "$MIN"
+	printf 'topics:\n  - {name: old-alerts, partitions: 1}\n'
+} >"$P/p.yaml"
+"$ASBGEN" render -q "$P/p.yaml" -o "$P/out" >"$P/log" 2>&1 || notok "production: the first render" "$(cat "$P/log")"
+sed -i '/old-alerts/d; /^topics:$/d' "$P/p.yaml"
+cp -r "$P/out" "$P/before"
+"$ASBGEN" render -q "$P/p.yaml" -o "$P/out" >"$P/log" 2>&1
+rc=$?
+if [ "$rc" -eq 1 ] && diff -r "$P/before" "$P/out" >/dev/null &&
+	grep -q '^.*p.yaml:[0-9]*:13: error: minimal is a production environment: this render would remove .*/out/minimal/kubernetes/kafkatopic-old-alerts.yaml, and Argo CD.s prune would delete its object from the cluster \[render-production-prune\]$' "$P/log"; then
+	ok "production: render refuses to remove an object's file (exit 1, render-production-prune at production: true, nothing written)"
+else
+	notok "production: render refuses to remove an object's file" "exit $rc; $(cat "$P/log")"
+fi
+"$ASBGEN" diff "$P/p.yaml" -o "$P/out" >"$P/d.out" 2>"$P/d.err"
+rc=$?
+if [ "$rc" -eq 3 ] && grep -q '^  (a production environment: each must be accepted with --accept RULE before it is synced)$' "$P/d.out" &&
+	grep -q '^  KafkaTopic alert-stream-broker/old-alerts \[danger-topic-removed\]$' "$P/d.out"; then
+	ok "production: diff flags the removal, to be accepted (exit 3)"
+else
+	notok "production: diff flags the removal, to be accepted (exit 3)" "exit $rc; $(cat "$P/d.out" "$P/d.err")"
+fi
+"$ASBGEN" diff "$P/p.yaml" -o "$P/out" --accept danger-topic-removed --format json >"$P/d.json" 2>"$P/d.err"
+rc=$?
+if [ "$rc" -eq 1 ] && out=$("$PY" -c '
+import json, sys
+rep = json.load(open(sys.argv[1]))
+assert rep["production"] is True, rep
+assert [(d["id"], d.get("accepted")) for d in rep["dangers"]] == [("danger-topic-removed", True)], rep["dangers"]
+' "$P/d.json" 2>&1) && "$ASBGEN" check -q --schema schemas/diff.schema.json "$P/d.json" >/dev/null 2>&1; then
+	ok "production: diff --accept danger-topic-removed: accepted in the JSON (schemas/diff.schema.json), exit 1"
+else
+	notok "production: diff --accept danger-topic-removed" "exit $rc; $out; $(cat "$P/d.err")"
+fi
+"$ASBGEN" diff "$P/p.yaml" -o "$P/out" --accept danger-topic-removd >"$P/d.out" 2>"$P/d.err"
+rc=$?
+if [ "$rc" -eq 2 ] && grep -q "^asbgen diff: --accept 'danger-topic-removd' is not a danger rule; did you mean 'danger-topic-removed'?" "$P/d.err"; then
+	ok "production: diff --accept with a mistyped rule: usage error with the suggestion"
+else
+	notok "production: diff --accept with a mistyped rule" "exit $rc; $(cat "$P/d.err")"
+fi
+"$ASBGEN" render -q "$P/p.yaml" -o "$P/out" --accept prune >"$P/log" 2>&1
+rc=$?
+if [ "$rc" -eq 0 ] && [ ! -e "$P/out/minimal/kubernetes/kafkatopic-old-alerts.yaml" ]; then
+	ok "production: render --accept prune removes the file"
+else
+	notok "production: render --accept prune removes the file" "exit $rc; $(cat "$P/log")"
+fi
+expect_exit 2 "render: --accept takes prune only" "$ASBGEN" render --accept danger-topic-removed "$ROOT/$MIN"
