@@ -127,6 +127,16 @@ int cli_live_option(int argc, char **argv, int *i, struct live_opts *lo)
 	return 0;
 }
 
+bool parse_phase(const char *cmd, const char *s, bool *bootstrap)
+{
+	if (strcmp(s, "bootstrap") != 0 && strcmp(s, "full") != 0) {
+		fprintf(stderr, "asbgen %s: --phase is bootstrap or full, not '%s'\n", cmd, s);
+		return false;
+	}
+	*bootstrap = !strcmp(s, "bootstrap");
+	return true;
+}
+
 int cli_spec_operand(const char *cmd, const char *arg, const char **spec)
 {
 	if (arg[0] == '-' && arg[1]) {

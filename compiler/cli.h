@@ -48,6 +48,10 @@ const char *path_base(const char *path);
  * error naming the command and returns false when it cannot. */
 bool spec_name_usable(const char *cmd, const char *path);
 
+/* Parse "--phase bootstrap|full" into *bootstrap; false (printed, naming
+ * cmd) for another value. */
+bool parse_phase(const char *cmd, const char *s, bool *bootstrap);
+
 /* Parse "--format text|json|github". */
 bool parse_format(const char *s, enum diag_format *f);
 

@@ -49,6 +49,8 @@ static const char help[] =
 	"  --insecure-skip-tls-verify  with --live: do not verify the server's\n"
 	"                     certificate (unsafe; TLS is verified otherwise)\n"
 	"  --templates DIR    use this template set instead of the installed one\n"
+	"  --phase PHASE      render the new side in this phase (full, bootstrap):\n"
+	"                     diff --phase bootstrap shows the cold-start edit\n"
 	"  --accept RULE[,RULE]  acknowledge the dangers of these rules: still shown,\n"
 	"                     marked accepted, no longer exit 3 (a spec with\n"
 	"                     production: true must accept each danger it syncs)\n"
@@ -99,6 +101,7 @@ struct opts {
 	const char *spec, *outdir, *against, *base, *tdir, *format;
 	const char *accept[32]; /* --accept RULE[,RULE...] */
 	size_t naccept;
+	bool bootstrap;         /* --phase bootstrap: of the new side */
 	bool live;              /* --live and its options */
 	bool live_option_given; /* a --live option without --live is a mistake */
 	struct live_opts lo;
@@ -159,6 +162,9 @@ static int parse(int argc, char **argv, struct opts *o)
 			if (r < 0)
 				return -1;
 			o->tdir = v;
+		} else if ((r = opt_value(argc, argv, &i, "--phase", &v)) != 0) {
+			if (r < 0 || !parse_phase("diff", v, &o->bootstrap))
+				return -1;
 		} else if ((r = opt_value(argc, argv, &i, "--accept", &v)) != 0) {
 			if (r < 0 || parse_accept(v, o) < 0)
 				return -1;
@@ -292,7 +298,9 @@ int cmd_diff(int argc, char **argv)
 	struct objset old = { 0 }, new = { 0 }, prune = { 0 };
 	struct out_shapes shapes;
 	const char *env = NULL, *old_label = NULL;
+	c.bootstrap = o.bootstrap;
 	const struct value *model = model_load(&c, o.spec);
+	c.bootstrap = false; /* the old side (--base) is as committed */
 	if (objset_from_model(&c, model, path_base(o.spec), o.tdir, &new, &env) != 0 ||
 	    shapes_load(c.arena, &c.diags, o.tdir, &shapes) != 0 ||
 	    load_old(&c, &o, env, &old, &old_label, &new, &prune) != 0) {

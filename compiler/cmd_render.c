@@ -24,6 +24,9 @@ static const char help[] =
 	"  --stdout           print the rendered files instead of writing them\n"
 	"  --templates DIR    use this template set instead of the installed one\n"
 	"  --format FMT       diagnostics as text (default), json or github\n"
+	"  --phase PHASE      full (default), or bootstrap: without the external\n"
+	"                     listener, its load balancers and certificate, so that\n"
+	"                     a new or restarted cluster's brokers can start first\n"
 	"  --accept prune     let the render of a production environment remove\n"
 	"                     the files of Kubernetes objects (Argo CD then deletes them)\n"
 	"  -q, --quiet        do not list written files\n";
@@ -133,6 +136,9 @@ int cmd_render(int argc, char **argv)
 			if (r < 0)
 				goto usage;
 			fmt = v;
+		} else if ((r = opt_value(argc, argv, &i, "--phase", &v)) != 0) {
+			if (r < 0 || !parse_phase("render", v, &c.bootstrap))
+				goto usage;
 		} else if ((r = opt_value(argc, argv, &i, "--accept", &v)) != 0) {
 			if (r < 0)
 				goto usage;

@@ -18,6 +18,7 @@ struct ctx {
 	bool color;
 	struct schema *schema; /* the environment schema, loaded once */
 	struct defaults *defaults; /* when set, model_load records the defaults it fills */
+	bool bootstrap;        /* render --phase bootstrap: the spec without its external listener */
 };
 
 void ctx_init(struct ctx *c);

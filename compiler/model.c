@@ -507,7 +507,11 @@ static void build_external(struct mb *m, struct value *model)
 	struct value *kafka = map_get(model, "kafka");
 	const char *cluster = need_str(m, kafka, "clusterName");
 	bool gke = need_bool(m, platform, "gke");
+	/* Without the listener (render --phase bootstrap, or a cluster for
+	 * in-cluster clients only) the templates leave out the listener and
+	 * its certificate; what clients are told stays as the spec says. */
 	bool tls = need_bool(m, m->spec, "external.tls.enabled");
+	put(m, e, "enabled", BN(m, m->spec, "external.enabled"));
 	put(m, e, "tls", BN(m, m->spec, "external.tls.enabled"));
 	put(m, e, "port", I(m, 9094));
 	put(m, e, "issuer", SN(m, m->spec, "external.tls.issuer"));
@@ -565,6 +569,8 @@ static void build_external(struct mb *m, struct value *model)
 	put(m, e, "dnsRecords", records);
 	/* What clients outside the cluster put in bootstrap.servers. */
 	const char *addr = bhost ? bhost : bip;
+	/* (kept in the bootstrap phase: the client files describe the full
+	 * deployment, and stay as they are through a cold start) */
 	put(m, e, "bootstrapServers", addr ? F(m, "%s:9094", addr) : N(m));
 	put(m, e, "securityProtocol", S(m, tls ? "SASL_SSL" : "SASL_PLAINTEXT"));
 	put(m, model, "external", e);

@@ -261,3 +261,38 @@ else
 	notok "production: render --accept prune removes the file" "exit $rc; $(cat "$P/log")"
 fi
 expect_exit 2 "render: --accept takes prune only" "$ASBGEN" render --accept danger-topic-removed "$ROOT/$MIN"
+
+# --phase bootstrap (the manual's cold start): the edit from the full
+# render is exactly the external listener and what needs it (certificate),
+# as tests/bootstrap/ENV.txt says (BOOTSTRAP_UPDATE=1 rewrites it); the
+# bootstrap render is valid for the CRDs; rendering the full phase after it
+# gives out/ back byte for byte.
+BS=$TMP/bootstrap
+mkdir -p "$BS"
+while read -r spec env ver; do
+	case "$env" in usdfdev | idfint) ;; *) continue ;; esac
+	want=tests/bootstrap/$env.txt
+	"$ASBGEN" diff "$spec" --phase bootstrap >"$BS/$env.txt" 2>/dev/null
+	rc=$?
+	[ -z "${BOOTSTRAP_UPDATE:-}" ] || cp "$BS/$env.txt" "$want"
+	if [ "$rc" -eq 1 ] && cmp -s "$BS/$env.txt" "$want"; then
+		ok "bootstrap: diff $spec --phase bootstrap is the cold-start edit of $want"
+	else
+		notok "bootstrap: diff $spec --phase bootstrap as $want (BOOTSTRAP_UPDATE=1 to rewrite)" \
+			"exit $rc; $(diff "$want" "$BS/$env.txt" | head -n 20)"
+	fi
+	"$ASBGEN" render -q --phase bootstrap "$spec" -o "$BS/o" >"$BS/log" 2>&1 || notok "bootstrap: render $spec" "$(cat "$BS/log")"
+	if out=$("$PY" "$CONF/crdcheck.py" "$CONF/strimzi/$ver" "$CONF/strimzi-registry-operator" "$CONF/cert-manager" \
+		-- "$BS/o/$env/kubernetes" 2>&1 </dev/null) && ! grep -q 'name: external' "$BS/o/$env/kubernetes/kafka.yaml"; then
+		ok "bootstrap: $env's bootstrap render passes the CRDs, without the external listener ($(printf '%s\n' "$out" | tail -n 1))"
+	else
+		notok "bootstrap: $env's bootstrap render passes the CRDs, without the external listener" "$out"
+	fi
+	"$ASBGEN" render -q "$spec" -o "$BS/o" >"$BS/log" 2>&1
+	if diff -r "out/$env" "$BS/o/$env" >"$BS/d" 2>&1; then
+		ok "bootstrap: the full render after the bootstrap one is out/$env again"
+	else
+		notok "bootstrap: the full render after the bootstrap one is out/$env again" "$(head -n 20 "$BS/d")"
+	fi
+done <"$ENV_TABLE"
+expect_exit 2 "render: --phase takes bootstrap or full" "$ASBGEN" render --phase cold "$ROOT/$MIN"
