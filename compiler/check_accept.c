@@ -8,6 +8,7 @@
 #include "diag.h"
 
 #include <ctype.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,6 +18,7 @@ struct acceptance {
 	const char *rule;
 	const char *path;         /* NULL: every warning of the rule */
 	const struct value *node; /* what path names */
+	long long lo, hi;         /* the text it spans (span) */
 	size_t matched;
 };
 
@@ -61,26 +63,30 @@ static const struct value *resolve(const struct value *v, const char *p)
 	return v;
 }
 
-static bool at_mark(const struct value *v, const struct diag *w)
+/* A position in the spec's text, in reading order. */
+static long long pos(int line, int col)
 {
-	return v->mark.file && w->file && v->mark.line == w->line && v->mark.col == w->col &&
-	       !strcmp(v->mark.file, w->file);
+	return (long long)line << 32 | (unsigned)col;
 }
 
-/* Does the warning point at v or a node below it? */
-static bool within(const struct value *v, const struct diag *w)
+/* The text a node spans: from its first mark to the last of the nodes
+ * below it.  A warning between the two points at the node or below it
+ * (an alias's node, written elsewhere, is not in the span). */
+static void span(const struct value *v, const char *file, long long *lo, long long *hi)
 {
-	if (at_mark(v, w))
-		return true;
+	if (v->mark.file && !strcmp(v->mark.file, file)) {
+		long long p = pos(v->mark.line, v->mark.col);
+		*lo = p < *lo ? p : *lo;
+		*hi = p > *hi ? p : *hi;
+	}
 	if (v->kind == V_MAP)
-		for (size_t i = 0; i < v->map.n; i++)
-			if (at_mark(v->map.items[i].key, w) || within(v->map.items[i].val, w))
-				return true;
+		for (size_t i = 0; i < v->map.n; i++) {
+			span(v->map.items[i].key, file, lo, hi);
+			span(v->map.items[i].val, file, lo, hi);
+		}
 	if (v->kind == V_SEQ)
 		for (size_t i = 0; i < v->seq.n; i++)
-			if (within(v->seq.items[i], w))
-				return true;
-	return false;
+			span(v->seq.items[i], file, lo, hi);
 }
 
 static bool accepted(void *ctx, const struct diag *w)
@@ -89,7 +95,9 @@ static bool accepted(void *ctx, const struct diag *w)
 	bool any = false;
 	for (size_t i = 0; i < s->n; i++) {
 		struct acceptance *a = &s->acc[i];
-		if (w->id && !strcmp(w->id, a->rule) && (!a->path || within(a->node, w))) {
+		bool here = !a->path || (w->file && a->node->mark.file && !strcmp(w->file, a->node->mark.file) &&
+					 pos(w->line, w->col) >= a->lo && pos(w->line, w->col) <= a->hi);
+		if (w->id && !strcmp(w->id, a->rule) && here) {
 			a->matched++;
 			any = true;
 		}
@@ -122,16 +130,19 @@ void check_accept(struct check *c, size_t from)
 			continue;
 		}
 		struct acceptance *a = &s.acc[s.n];
-		*a = (struct acceptance){ e, i, rule->str.s, NULL, NULL, 0 };
+		*a = (struct acceptance){ e, i, rule->str.s, NULL, NULL, 0, 0, 0 };
 		if (path && path->kind == V_STRING) {
 			a->path = path->str.s;
 			a->node = resolve(c->spec, a->path);
-			if (!a->node) {
+			if (!a->node || !a->node->mark.file) {
 				check_error(c, path, "accept-warnings",
 					    "write the path of a node of this spec, such as topicDefaults.replicas or topics[2]",
-					    "acceptWarnings[%zu].path '%s' names nothing in the spec", i, a->path);
+					    "acceptWarnings[%zu].path '%s' names nothing written in the spec", i, a->path);
 				continue;
 			}
+			a->lo = LLONG_MAX;
+			a->hi = LLONG_MIN;
+			span(a->node, a->node->mark.file, &a->lo, &a->hi);
 		}
 		s.n++;
 	}

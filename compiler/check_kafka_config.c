@@ -70,8 +70,8 @@ static const char *type_words(enum kafka_type t)
 	case KT_SHORT: return "write a whole number (a short: 16 bits)";
 	case KT_LONG: return "write a whole number (a long: 64 bits)";
 	case KT_DOUBLE: return "write a number";
-	case KT_STRING: return "write a string";
-	case KT_LIST: return "write a comma-separated list";
+	case KT_STRING: return "quote the value as you mean it, so that YAML reads it as text";
+	case KT_LIST: return "write a comma-separated list (quoted, so that YAML reads it as text)";
 	case KT_CLASS: return "write a Java class name (dotted identifiers, such as org.example.MyPlugin)";
 	case KT_PASSWORD: return "leave it out";
 	}
