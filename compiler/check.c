@@ -235,74 +235,13 @@ bool check_hostname(const char *s)
 	return n && s[n - 1] != '.' && schema_format_valid("hostname", s, n, &known);
 }
 
-/* ---- config values Kafka reads as INT or LONG ---- */
-
-/* Kafka parses these keys as INT or LONG: a float such as 6.048e8 would be
- * written as 6.048e+08, which the broker or topic operator refuses.  Keys
- * whose value other checks already read as integers are left to them. */
-static bool config_key_is_integer(const char *k)
-{
-	static const char *const suffixes[] = {
-		".ms", ".bytes", ".messages", ".hours", ".minutes", ".partitions", ".replicas",
-		".threads", ".size", ".count", ".replication.factor", ".min.isr",
-	};
-	static const char *const exact[] = { "num.partitions", "message.max.bytes" };
-	static const char *const owned[] = { /* reported by internal-replication, min-isr, disk-capacity */
-		"offsets.topic.replication.factor", "transaction.state.log.replication.factor",
-		"default.replication.factor", "transaction.state.log.min.isr", "min.insync.replicas",
-		"retention.bytes", "log.retention.bytes",
-	};
-	size_t n = strlen(k);
-	for (size_t i = 0; i < sizeof owned / sizeof owned[0]; i++)
-		if (!strcmp(k, owned[i]))
-			return false;
-	for (size_t i = 0; i < sizeof exact / sizeof exact[0]; i++)
-		if (!strcmp(k, exact[i]))
-			return true;
-	for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
-		size_t l = strlen(suffixes[i]);
-		if (n > l && !strcmp(k + n - l, suffixes[i]))
-			return true;
-	}
-	return false;
-}
-
-static void check_config_floats(struct check *c, const struct value *cfg, const char *where)
-{
-	if (!cfg || cfg->kind != V_MAP)
-		return;
-	for (size_t i = 0; i < cfg->map.n; i++) {
-		const struct value *v = cfg->map.items[i].val;
-		const char *k = cfg->map.items[i].key->str.s;
-		if (v->kind != V_FLOAT || !config_key_is_integer(k))
-			continue;
-		if (isfinite(v->f) && v->f == floor(v->f) && fabs(v->f) < 9.2e18)
-			check_error(c, v, "config-integer",
-				    arena_printf(c->a, "write %lld: Kafka reads %s as an integer, and a float is written with a decimal point or exponent",
-						 (long long)v->f, k),
-				    "%s.%s is a float; Kafka wants an integer", where, k);
-		else
-			check_error(c, v, "config-integer", "write a whole number, without a decimal point or exponent",
-				    "%s.%s is a float; Kafka wants an integer", where, k);
-	}
-}
-
-static void check_config_values(struct check *c)
-{
-	check_config_floats(c, v_path(c->spec, "kafka.config"), "kafka.config");
-	check_config_floats(c, v_path(c->spec, "topicDefaults.config"), "topicDefaults.config");
-	const struct value *topics = map_get(c->spec, "topics");
-	for (size_t i = 0; topics && topics->kind == V_SEQ && i < topics->seq.n; i++)
-		check_config_floats(c, map_get(topics->seq.items[i], "config"),
-				    arena_printf(c->a, "topics[%zu].config", i));
-}
-
 /* ---- entry ---- */
 
-int spec_check(struct arena *a, struct diags *d, const struct value *spec, const struct value *model)
+int spec_check(struct arena *a, struct diags *d, const struct value *spec, const struct value *model,
+	       const struct kafka_tables *kafka)
 {
-	struct check c = { .a = a, .d = d, .spec = spec, .model = model };
-	size_t before = d->nerrors;
+	struct check c = { .a = a, .d = d, .spec = spec, .model = model, .kafka = kafka };
+	size_t before = d->nerrors, first = d->n;
 	if (!spec || spec->kind != V_MAP)
 		return 0;
 	c.gke = v_as_bool(v_path(model, "platform.gke"), false);
@@ -313,6 +252,7 @@ int spec_check(struct arena *a, struct diags *d, const struct value *spec, const
 	check_cluster(&c);
 	check_topics(&c);
 	check_network(&c);
-	check_config_values(&c);
+	check_kafka_config(&c);
+	check_accept(&c, first); /* last: it drops the warnings the spec accepts */
 	return (int)(d->nerrors - before);
 }

@@ -26,10 +26,13 @@
 struct arena;
 struct diags;
 struct strimzi_release;
+struct kafka_tables;
 
 /* Run every check; returns the number of errors reported (warnings are
  * reported too but not counted). */
-int spec_check(struct arena *a, struct diags *d, const struct value *spec, const struct value *model);
+/* kafka: the Kafka config tables (kafka_config.h); NULL skips those checks. */
+int spec_check(struct arena *a, struct diags *d, const struct value *spec, const struct value *model,
+	       const struct kafka_tables *kafka);
 
 /* ---- shared by check_*.c ---- */
 
@@ -73,6 +76,7 @@ struct check {
 	const struct value *model;  /* for values */
 	bool gke;
 	const struct strimzi_release *strimzi;
+	const struct kafka_tables *kafka;
 	struct pool brokers, controllers;
 	struct topic *topics;
 	size_t ntopics;
@@ -119,5 +123,8 @@ bool check_hostname(const char *s);      /* RFC 1123 host name, any case, <= 253
 void check_cluster(struct check *c);  /* versions, pools, node ids, resources, GKE, storage */
 void check_topics(struct check *c);   /* topic names, replicas, disk, users, schemas */
 void check_network(struct check *c);  /* external listener, IPs, MetalLB range */
+void check_kafka_config(struct check *c);
+/* The spec's acceptWarnings against the warnings reported since d->n was from. */
+void check_accept(struct check *c, size_t from); /* kafka.config and topic configs against Kafka's and Strimzi's tables */
 
 #endif

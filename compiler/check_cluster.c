@@ -194,10 +194,9 @@ static void check_internal_replication(struct check *c)
 		long long rf;
 		if (!v)
 			continue;
-		if (!check_config_int(v, &rf) || rf < 1)
-			check_error(c, v, "internal-replication", "write a whole number of replicas, 1 or more",
-				    "kafka.config.%s must be a positive integer", rf_keys[i]);
-		else if (rf > nb)
+		if (!check_config_int(v, &rf))
+			continue; /* its type and range: check_kafka_config.c */
+		if (rf > nb)
 			check_error(c, v, "internal-replication",
 				    "Kafka cannot place more replicas than brokers: lower it or add brokers",
 				    "kafka.config.%s is %lld but the cluster has %lld broker%s", rf_keys[i], rf, nb,
@@ -210,20 +209,14 @@ static void check_internal_replication(struct check *c)
 	const struct value *rfv = map_get(cfg, "transaction.state.log.replication.factor");
 	if (rfv)
 		check_config_int(rfv, &rf);
-	if (isr && (!check_config_int(isr, &min_isr) || min_isr < 1))
-		check_error(c, isr, "internal-replication", "write a whole number, 1 or more",
-			    "kafka.config.transaction.state.log.min.isr must be a positive integer");
-	else if (isr && min_isr > rf)
+	if (isr && check_config_int(isr, &min_isr) && min_isr > rf && rf >= 1)
 		check_error(c, isr, "internal-replication",
 			    "transactions would never commit: make it at most the replication factor (usually one less)",
 			    "kafka.config.transaction.state.log.min.isr is %lld, more than the transaction log's %lld replicas",
 			    min_isr, rf);
 	const struct value *misr = map_get(cfg, "min.insync.replicas");
 	long long m;
-	if (misr && (!check_config_int(misr, &m) || m < 1))
-		check_error(c, misr, "min-isr", "write a whole number, 1 or more",
-			    "kafka.config.min.insync.replicas must be a positive integer");
-	else if (misr && m > nb)
+	if (misr && check_config_int(misr, &m) && m > nb)
 		check_error(c, misr, "min-isr", "acks=all producers could never write: lower it",
 			    "kafka.config.min.insync.replicas is %lld but the cluster has %lld broker%s", m, nb,
 			    nb == 1 ? "" : "s");

@@ -217,10 +217,8 @@ static void check_min_isr(struct check *c)
 		if (v) {
 			if (v == last)
 				continue; /* the same topicDefaults node: reported once */
-			if (!check_config_int(v, &m) || m < 1) {
-				check_error(c, v, "min-isr", "write a whole number, 1 or more",
-					    "min.insync.replicas of topic '%s' must be a positive integer", t->name);
-				last = v;
+			if (!check_config_int(v, &m)) {
+				continue; /* its type and range: check_kafka_config.c */
 			} else if (m > t->replicas) {
 				check_error(c, v, "min-isr",
 					    "acks=all producers could never write: make it at most the replica count (usually one less)",
@@ -254,8 +252,8 @@ static const char *human_bytes(struct check *c, long long b)
 
 /* retention.bytes of a topic as the broker applies it: the configs, the
  * topic's own setting, else the broker's log.retention.bytes; -1 when
- * unlimited.  Returns false (after reporting) when a config is not an
- * integer. */
+ * unlimited.  Returns false when a config is not an integer (reported
+ * with its type by check_kafka_config.c). */
 static bool retention_bytes(struct check *c, const struct topic *t, long long *out, const struct value **at)
 {
 	const struct value *v = check_topic_config(t, "retention.bytes");
@@ -268,11 +266,8 @@ static bool retention_bytes(struct check *c, const struct topic *t, long long *o
 		v = map_get(v_path(c->spec, "kafka.config"), "log.retention.bytes");
 	*at = v ? v : t->at;
 	*out = -1;
-	if (v && !check_config_int(v, out)) {
-		check_error(c, v, "disk-capacity", "write a number of bytes (-1 for unlimited)",
-			    "retention.bytes of topic '%s' is not an integer", t->name);
-		return false;
-	}
+	if (v && !check_config_int(v, out))
+		return false; /* its type: check_kafka_config.c */
 	return true;
 }
 

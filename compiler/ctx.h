@@ -8,6 +8,7 @@
 #include "diag.h"
 
 struct defaults;
+struct kafka_tables;
 struct schema;
 
 /* One compilation: an arena and its diagnostics. */
@@ -17,6 +18,7 @@ struct ctx {
 	enum diag_format format;
 	bool color;
 	struct schema *schema; /* the environment schema, loaded once */
+	struct kafka_tables *kafka; /* schemas/kafka/, loaded with it */
 	struct defaults *defaults; /* when set, model_load records the defaults it fills */
 	bool bootstrap;        /* render --phase bootstrap: the spec without its external listener */
 };

@@ -322,6 +322,18 @@ void diags_print(FILE *fp, const struct diags *d, enum diag_format fmt, bool col
 	}
 }
 
+void diags_drop_warnings_if(struct diags *d, size_t from, bool (*drop)(void *ctx, const struct diag *), void *ctx)
+{
+	size_t k = from;
+	for (size_t i = from; i < d->n; i++) {
+		if (d->items[i].sev == SEV_WARNING && drop(ctx, &d->items[i]))
+			d->nwarnings--;
+		else
+			d->items[k++] = d->items[i];
+	}
+	d->n = k;
+}
+
 void diags_drop_warnings_since(struct diags *d, size_t from)
 {
 	size_t k = from;

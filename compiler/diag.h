@@ -68,6 +68,9 @@ const struct source *diags_find_source(const struct diags *d, const char *path);
  * stay): `diff --base` renders an old revision whose own warnings are not
  * what the change is about. */
 void diags_drop_warnings_since(struct diags *d, size_t from);
+/* Forget the warnings reported since `from` for which drop(ctx, w) is
+ * true (a spec's acceptWarnings). */
+void diags_drop_warnings_if(struct diags *d, size_t from, bool (*drop)(void *ctx, const struct diag *), void *ctx);
 
 /* Sort by file, line, column, then insertion order. */
 void diags_sort(struct diags *d);

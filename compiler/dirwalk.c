@@ -91,6 +91,7 @@ bool dirwalk_collect(struct arena *a, struct diags *d, const char *path,
 	}
 	size_t first = out->n;
 	bool ok = walk(a, d, path, exts, id, out, 0);
-	qsort(out->items + first, out->n - first, sizeof *out->items, cmp_path);
+	if (out->n > first) /* an empty directory may leave items NULL */
+		qsort(out->items + first, out->n - first, sizeof *out->items, cmp_path);
 	return ok;
 }

@@ -488,6 +488,8 @@ static void build_kafka(struct mb *m, struct value *model)
 	build_pool(m, k, "controllers", "controller", MODEL_CONTROLLER_FIRST_ID, platform);
 	long long nb = need_int(m, k, "brokers.replicas");
 	put(m, k, "config", build_config(m, nb));
+	/* Read by check_kafka_config.c: options with these prefixes go unchecked. */
+	put(m, k, "pluginConfigPrefixes", (struct value *)need(m, m->spec, "kafka.pluginConfigPrefixes", V_SEQ));
 	struct value *ex = M(m);
 	const struct value *sx = sget(m->spec, "kafka.metrics.exporter");
 	put(m, ex, "enabled", BN(m, sx, "enabled"));
@@ -1072,5 +1074,7 @@ struct value *model_build(struct arena *a, struct diags *d, const struct value *
 	build_topics_users(m, model);
 	build_registry(m, model);
 	build_alertdb(m, model);
+	/* The warnings the spec accepts (check_accept.c). */
+	put(m, model, "acceptWarnings", (struct value *)need(m, spec, "acceptWarnings", V_SEQ));
 	return mb.failed ? NULL : model;
 }

@@ -5,6 +5,7 @@
 #include "check.h"
 #include "cli.h"
 #include "defaults.h"
+#include "kafka_config.h"
 #include "load.h"
 #include "model.h"
 #include "schema.h"
@@ -54,6 +55,9 @@ static struct value *compile(struct ctx *c, struct value *spec, const char *spec
 		schema_set_defer_checked(c->schema, true);
 		/* 6.0 is not a broker count: the model reads integers only. */
 		schema_set_integer_literal(c->schema, true);
+		c->kafka = kafka_tables_load(c->arena, &c->diags, arena_printf(c->arena, "%s/kafka", data_path(c, "schemas")));
+		if (!c->kafka)
+			return NULL;
 	}
 	schema_validate(&c->diags, c->schema, spec);
 	if (c->diags.nerrors > before)
@@ -64,7 +68,7 @@ static struct value *compile(struct ctx *c, struct value *spec, const char *spec
 	struct value *model = model_build(c->arena, &c->diags, spec, spec_name);
 	if (!model)
 		return NULL;
-	spec_check(c->arena, &c->diags, spec, model);
+	spec_check(c->arena, &c->diags, spec, model, c->kafka);
 	return c->diags.nerrors > before ? NULL : model;
 }
 

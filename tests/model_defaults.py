@@ -109,7 +109,10 @@ def main():
         want = list(leaves(path, value))
         missing = [(p, v) for p, v in want if v not in seen[platform].get(p, [])]
         name = f"model defaults: {path} = {json.dumps(value)} reaches the {platform} model"
-        if not want:
+        if not want and value == []:
+            # An empty list has no leaves: the list itself reaches the model.
+            missing = [] if [] in seen[platform].get(path, []) else [(path, value)]
+        elif not want:
             # An empty mapping ({}) is filled by its own keys' defaults.
             name += " (through its keys)"
             missing = [] if any(k.startswith(path + ".") for k in seen[platform]) else [(path, value)]

@@ -50,6 +50,35 @@ else
 	notok "semantic checks: every id documented in README.md and tested" "$out"
 fi
 
+# The Kafka config tables asbgen ships are what tests/kafka_tables.py
+# generates from the facts in ../shared/reference/kafka (so they cannot drift).
+if out=$("$PY" tests/kafka_tables.py --check "$SHARED/reference/kafka" 2>&1); then
+	ok "kafka tables: schemas/kafka/*.tsv are generated from $SHARED/reference/kafka"
+else
+	notok "kafka tables: schemas/kafka/*.tsv are generated from the facts" "$out
+run: /usr/bin/python3 tests/kafka_tables.py --write"
+fi
+
+# acceptWarnings' rule enum in the schema is exactly the warning ids the
+# checks report (less accept-unused, which accepting would defeat).
+if out=$("$PY" - <<'PYEOF' 2>&1
+import glob, json, re, sys
+ids = set()
+for path in sorted(glob.glob("compiler/check*.c")):
+    ids |= set(re.findall(r'check_warning\(c,[^;]*?"([a-z0-9-]+)"', open(path).read(), re.S))
+ids.discard("accept-unused")
+schema = json.load(open("schemas/environment.schema.json"))
+enum = set(schema["properties"]["acceptWarnings"]["items"]["properties"]["rule"]["enum"])
+if enum != ids:
+    sys.exit(f"missing from the enum: {sorted(ids - enum)}; not a warning: {sorted(enum - ids)}")
+print(len(ids))
+PYEOF
+); then
+	ok "acceptWarnings: its rule enum is the $out warning ids of compiler/check*.c"
+else
+	notok "acceptWarnings: its rule enum is the warning ids of compiler/check*.c" "$out"
+fi
+
 # The committed environments: only the warnings recorded as intended.
 S=$TMP/sem
 mkdir -p "$S"

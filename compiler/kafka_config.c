@@ -1,0 +1,280 @@
+/* kafka_config.c - reading schemas/kafka/ (see kafka_config.h). */
+#include "kafka_config.h"
+#include "arena.h"
+#include "diag.h"
+#include "dirwalk.h"
+#include "load.h"
+#include "version.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define KAFKA_COLUMNS 11
+
+static const char *const type_names[] = {
+	[KT_BOOLEAN] = "boolean", [KT_INT] = "int",       [KT_SHORT] = "short",
+	[KT_LONG] = "long",       [KT_DOUBLE] = "double", [KT_STRING] = "string",
+	[KT_LIST] = "list",       [KT_CLASS] = "class",   [KT_PASSWORD] = "password",
+};
+
+const char *kafka_type_name(enum kafka_type t)
+{
+	return type_names[t];
+}
+
+/* Split line (modified in place) at tabs into at most max columns. */
+static size_t split(char *line, char **cols, size_t max)
+{
+	size_t n = 0;
+	for (char *p = line; n < max;) {
+		cols[n++] = p;
+		char *tab = strchr(p, '\t');
+		if (!tab)
+			break;
+		*tab = '\0';
+		p = tab + 1;
+	}
+	return n;
+}
+
+static const char *col(struct arena *a, const char *s)
+{
+	return strcmp(s, "-") ? arena_strdup(a, s) : NULL;
+}
+
+struct reader {
+	struct arena *a;
+	struct diags *d;
+	const char *path;
+	int line;
+	bool ok;
+};
+
+static void bad(struct reader *r, const char *what)
+{
+	diag_pos(r->d, SEV_ERROR, r->path, r->line, 1, "kafka-tables",
+		 "regenerate the tables: /usr/bin/python3 tests/kafka_tables.py --write", "%s", what);
+	r->ok = false;
+}
+
+/* The lines of a file that are not comments, one call each. */
+static char *next_line(struct reader *r, char **p)
+{
+	while (**p) {
+		char *line = *p, *nl = strchr(line, '\n');
+		r->line++;
+		if (nl) {
+			*nl = '\0';
+			*p = nl + 1;
+		} else {
+			*p += strlen(line);
+		}
+		if (*line && *line != '#')
+			return line;
+	}
+	return NULL;
+}
+
+static bool parse_type(const char *s, enum kafka_type *t)
+{
+	for (size_t i = 0; i < sizeof type_names / sizeof type_names[0]; i++)
+		if (!strcmp(s, type_names[i])) {
+			*t = (enum kafka_type)i;
+			return true;
+		}
+	return false;
+}
+
+static void push(struct arena *a, void **arr, size_t *n, size_t *cap, size_t size, const void *item)
+{
+	if (*n == *cap) {
+		size_t nc = *cap ? *cap * 2 : 64;
+		*arr = arena_realloc(a, *arr, *cap * size, nc * size);
+		*cap = nc;
+	}
+	memcpy((char *)*arr + *n * size, item, size);
+	++*n;
+}
+
+static const char **names_of(struct arena *a, const struct kafka_option *o, size_t n)
+{
+	const char **names = arena_alloc(a, (n + 1) * sizeof *names);
+	for (size_t i = 0; i < n; i++)
+		names[i] = o[i].name;
+	return names;
+}
+
+static bool read_table(struct reader *r, char *text, struct kafka_table *t)
+{
+	char *p = text, *line = next_line(r, &p), *cols[KAFKA_COLUMNS + 1];
+	if (!line || split(line, cols, 3) != 2 || strcmp(cols[0], "kafka") || version_cmp(cols[1], cols[1])) {
+		bad(r, "the first line is not 'kafka<TAB>VERSION'");
+		return false;
+	}
+	t->version = arena_strdup(r->a, cols[1]);
+	struct kafka_option *b = NULL, *tp = NULL;
+	size_t bcap = 0, tcap = 0;
+	while ((line = next_line(r, &p))) {
+		struct kafka_option o = { 0 };
+		if (split(line, cols, KAFKA_COLUMNS + 1) != KAFKA_COLUMNS || !parse_type(cols[2], &o.type) ||
+		    (strcmp(cols[0], "broker") && strcmp(cols[0], "topic"))) {
+			bad(r, "not a row of 11 columns: scope (broker or topic), name, type, min, max, or, enum, nonempty, removed, instead, broker");
+			return false;
+		}
+		o.name = arena_strdup(r->a, cols[1]);
+		o.min = col(r->a, cols[3]);
+		o.max = col(r->a, cols[4]);
+		o.alt = col(r->a, cols[5]);
+		if (strcmp(cols[6], "-")) {
+			char *e = arena_strdup(r->a, cols[6]);
+			o.nenums = 1;
+			for (char *q = e; *q; q++)
+				o.nenums += *q == '|';
+			o.enums = arena_alloc(r->a, o.nenums * sizeof *o.enums);
+			for (size_t i = 0; i < o.nenums; i++) {
+				o.enums[i] = e;
+				char *bar = strchr(e, '|');
+				if (bar) {
+					*bar = '\0';
+					e = bar + 1;
+				}
+			}
+		}
+		o.nonempty = !strcmp(cols[7], "1");
+		o.removed = col(r->a, cols[8]);
+		o.instead = col(r->a, cols[9]);
+		o.broker = col(r->a, cols[10]);
+		if (cols[0][0] == 'b')
+			push(r->a, (void **)&b, &t->nbroker, &bcap, sizeof o, &o);
+		else
+			push(r->a, (void **)&tp, &t->ntopic, &tcap, sizeof o, &o);
+	}
+	t->broker = b;
+	t->topic = tp;
+	t->broker_names = names_of(r->a, b, t->nbroker);
+	t->topic_names = names_of(r->a, tp, t->ntopic);
+	return true;
+}
+
+static bool read_strimzi(struct reader *r, char *text, struct kafka_strimzi *s)
+{
+	char *p = text, *line, *cols[4];
+	size_t fcap = 0, wcap = 0, ecap = 0, lcap = 0, nw = 0;
+	while ((line = next_line(r, &p))) {
+		if (split(line, cols, 4) != 3) {
+			bad(r, "not a row of 3 columns: kind (forbidden, exception, listener), name, where asbgen sets it");
+			return false;
+		}
+		const char *name = arena_strdup(r->a, cols[1]), *where = col(r->a, cols[2]);
+		if (!strcmp(cols[0], "forbidden") && where) {
+			push(r->a, (void **)&s->forbidden, &s->nforbidden, &fcap, sizeof name, &name);
+			push(r->a, (void **)&s->where, &nw, &wcap, sizeof where, &where);
+		} else if (!strcmp(cols[0], "exception")) {
+			push(r->a, (void **)&s->exceptions, &s->nexceptions, &ecap, sizeof name, &name);
+		} else if (!strcmp(cols[0], "listener")) {
+			push(r->a, (void **)&s->listener, &s->nlistener, &lcap, sizeof name, &name);
+		} else {
+			bad(r, "the kind is not forbidden (with where asbgen sets it), exception or listener");
+			return false;
+		}
+	}
+	return true;
+}
+
+static int table_cmp(const void *x, const void *y)
+{
+	return version_cmp(((const struct kafka_table *)x)->version, ((const struct kafka_table *)y)->version);
+}
+
+struct kafka_tables *kafka_tables_load(struct arena *a, struct diags *d, const char *dir)
+{
+	static const char *const exts[] = { ".tsv", NULL };
+	struct pathlist files = { 0 };
+	if (!dirwalk_collect(a, d, dir, exts, "io", &files)) /* a broken installation: exit 2 */
+		return NULL;
+	struct kafka_tables *t = arena_alloc(a, sizeof *t);
+	t->tables = arena_alloc(a, (files.n + 1) * sizeof *t->tables);
+	bool strimzi = false, ok = true;
+	for (size_t i = 0; i < files.n; i++) {
+		const char *base = strrchr(files.items[i], '/');
+		base = base ? base + 1 : files.items[i];
+		size_t len;
+		const char *src = load_file_text(a, d, files.items[i], &len);
+		if (!src)
+			return NULL;
+		char *text = arena_strndup(a, src, len); /* split in place; the source stays quotable */
+		struct reader r = { a, d, files.items[i], 0, true };
+		if (!strncmp(base, "kafka-", 6))
+			ok = read_table(&r, text, &t->tables[t->n++]) && ok;
+		else if (!strcmp(base, "strimzi.tsv"))
+			ok = (strimzi = read_strimzi(&r, text, &t->strimzi)) && ok;
+	}
+	if (ok && (!t->n || !strimzi)) {
+		diag_pos(d, SEV_ERROR, dir, 0, 0, "kafka-tables", "reinstall asbgen, or set ASBGEN_DATA to its data directory",
+			 "%s has no kafka-VERSION.tsv or no strimzi.tsv", dir);
+		ok = false;
+	}
+	if (!ok)
+		return NULL;
+	qsort(t->tables, t->n, sizeof *t->tables, table_cmp);
+	return t;
+}
+
+static long major_of(const char *v)
+{
+	return strtol(v, NULL, 10);
+}
+
+const struct kafka_table *kafka_table_for(const struct kafka_tables *t, const char *version)
+{
+	if (!t || version_cmp(version, version) == VERSION_INVALID)
+		return NULL;
+	const struct kafka_table *best = NULL;
+	for (size_t i = 0; i < t->n; i++) {
+		if (major_of(t->tables[i].version) != major_of(version))
+			continue;
+		if (!best || version_cmp(t->tables[i].version, version) <= 0)
+			best = &t->tables[i];
+		if (version_cmp(t->tables[i].version, version) > 0)
+			break;
+	}
+	return best;
+}
+
+const struct kafka_option *kafka_option_find(const struct kafka_option *opts, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(opts[i].name, name))
+			return &opts[i];
+	return NULL;
+}
+
+static bool starts_ci(const char *s, const char *prefix)
+{
+	for (; *prefix; s++, prefix++)
+		if (tolower((unsigned char)*s) != tolower((unsigned char)*prefix))
+			return false;
+	return true;
+}
+
+bool kafka_strimzi_exception(const struct kafka_strimzi *s, const char *name)
+{
+	for (size_t i = 0; i < s->nexceptions; i++)
+		if (!strcasecmp(name, s->exceptions[i]))
+			return true;
+	return false;
+}
+
+const char *kafka_strimzi_forbidden(const struct kafka_strimzi *s, const char *name, const char **where)
+{
+	if (kafka_strimzi_exception(s, name))
+		return NULL;
+	for (size_t i = 0; i < s->nforbidden; i++)
+		if (starts_ci(name, s->forbidden[i])) {
+			*where = s->where[i];
+			return s->forbidden[i];
+		}
+	return NULL;
+}
