@@ -21,13 +21,14 @@
  * "integer" accepts 1.0 unless schema_set_integer_literal).  A pattern
  * longer than 200 characters (a grammar) is not quoted in its message.
  *
- * Regular expressions (pattern, patternProperties) are ECMA 262; they are
- * translated to POSIX extended regexes (\d \w \s \D \W \S, (?:, lazy
- * quantifiers, escapes in classes) and compiled once, when the schema is
- * loaded.  Constructs POSIX cannot express (lookaround, \p{..}, non-ASCII
- * in classes) make a pattern match everything (and a patternProperties
- * entry cover every key without checking its value); schema_validate
- * reports that once per pattern as a warning (id schema-regex).
+ * Regular expressions (pattern, patternProperties, format "regex") are
+ * ECMA 262, compiled by PCRE2 (ecma_regex.h) when first used, once per
+ * distinct source, and their results remembered per string.  A pattern
+ * PCRE2 cannot compile (a lookbehind of variable length) checks nothing:
+ * schema_validate warns once per pattern (id schema-regex), and a
+ * patternProperties entry then covers every key without checking its
+ * value.  A match that gives up (exponential backtracking) is an error at
+ * the value (schema-pattern), never a pass.
  *
  * Probing branches (anyOf, oneOf, not, if, contains, propertyNames) reports
  * nothing.  When no anyOf/oneOf branch matches, the branches that cannot
@@ -118,8 +119,7 @@ bool schema_format_valid(const char *format, const char *s, size_t len, bool *kn
  * leading zeros), its value in *out (host order; out may be NULL). */
 bool schema_ipv4_parse(const char *s, size_t n, uint32_t *out);
 
-/* Is src an ECMA 262 regular expression asbgen accepts?  (Constructs it
- * cannot check, such as lookahead, count as valid.) */
+/* Is src an ECMA 262 regular expression (as PCRE2 compiles it)? */
 bool schema_regex_syntax_ok(const char *src);
 
 /* suggest_distance (suggest.h), for the callers that had this name. */

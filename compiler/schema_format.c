@@ -1,6 +1,6 @@
 /* schema_format.c - the "format" checks of JSON Schema draft-07 that
- * asbgen implements: hostname, ipv4, ipv6, uri.  (regex is in schema.c,
- * next to the regex translator.) */
+ * asbgen implements: hostname, ipv4, ipv6, uri.  (regex is ecma_regex.c,
+ * through schema_regex_syntax_ok.) */
 #include "schema.h"
 
 #include <arpa/inet.h>
