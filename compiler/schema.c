@@ -17,6 +17,7 @@
 #include "hashmap.h"
 #include "suggest.h"
 
+#include <assert.h>
 #include <float.h>
 #include <limits.h>
 #include <math.h>
@@ -158,6 +159,7 @@ struct cnode {
 	const json_t *minimum, *maximum, *ex_minimum, *ex_maximum, *multiple_of;
 	struct rx *pattern;
 	const char *format;
+	const char *content_encoding, *content_media; /* checked kinds only, else NULL */
 	const json_t *all_of, *any_of, *one_of, *not_, *if_, *then_, *else_;
 	bool checked_elsewhere; /* "x-asbgen-check": a semantic check owns the value rules */
 };
@@ -182,6 +184,8 @@ struct schema {
 	size_t nfailed, failed_cap;
 	struct rx *rxs;
 	struct ecma_env *rxenv; /* made with the first pattern used */
+	struct urimap { const char *prefix, *path; } *maps; /* schema_map_uri */
+	size_t nmaps;
 	schema_fetch_fn fetch;
 	void *fetch_ctx;
 	bool int_literal; /* "integer" takes V_INT only (draft 4 validators) */
@@ -558,6 +562,11 @@ static void walk(struct schema *s, const json_t *n, const char *base)
 	const json_t *fmt = json_object_get(n, "format");
 	if (json_is_string(fmt))
 		c->format = json_string_value(fmt);
+	const json_t *ce = json_object_get(n, "contentEncoding"), *cm = json_object_get(n, "contentMediaType");
+	if (json_is_string(ce) && !strcmp(json_string_value(ce), "base64"))
+		c->content_encoding = json_string_value(ce);
+	if (json_is_string(cm) && !strcmp(json_string_value(cm), "application/json"))
+		c->content_media = json_string_value(cm);
 	c->checked_elsewhere = json_is_string(json_object_get(n, "x-asbgen-check"));
 	c->all_of = json_is_array(json_object_get(n, "allOf")) ? json_object_get(n, "allOf") : NULL;
 	c->any_of = json_is_array(json_object_get(n, "anyOf")) ? json_object_get(n, "anyOf") : NULL;
@@ -614,10 +623,35 @@ struct schema *schema_from_json(struct arena *a, json_t *root, const char *name)
 	return schema_new(a, root, name, "");
 }
 
-/* Default fetch hook of schema_load: other local files, by file: URI. */
+/* A JSON document of any type (a schema may be `true`); integers beyond 64
+ * bits are read as doubles then, as numbers compare by value. */
+static json_t *load_json_any(const char *path, json_error_t *err)
+{
+	size_t flags = JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL | JSON_DECODE_ANY;
+	json_t *j = json_load_file(path, flags, err);
+	if (!j && json_error_code(err) == json_error_numeric_overflow)
+		j = json_load_file(path, flags | JSON_DECODE_INT_AS_REAL, err);
+	return j;
+}
+
+/* Default fetch hook of schema_load: a URI mapped by schema_map_uri, else
+ * other local files, by file: URI. */
 static json_t *fetch_file(const char *uri, void *ctx)
 {
-	(void)ctx;
+	const struct schema *s = ctx;
+	json_error_t err;
+	for (size_t i = 0; i < s->nmaps; i++) {
+		const char *pre = s->maps[i].prefix;
+		size_t n = strlen(pre);
+		if (strncmp(uri, pre, n) == 0 && (pre[n - 1] == '/' || !uri[n])) {
+			char *path = xmalloc(strlen(s->maps[i].path) + strlen(uri + n) + 1);
+			strcpy(path, s->maps[i].path);
+			strcat(path, uri + n);
+			json_t *j = load_json_any(path, &err);
+			free(path);
+			return j;
+		}
+	}
 	if (strncmp(uri, "file://", 7) != 0)
 		return NULL;
 	const char *path = uri + 7;
@@ -632,8 +666,7 @@ static json_t *fetch_file(const char *uri, void *ctx)
 		}
 	}
 	*w = '\0';
-	json_error_t err;
-	json_t *j = json_load_file(dec, JSON_ALLOW_NUL, &err);
+	json_t *j = load_json_any(dec, &err);
 	free(dec);
 	return j;
 }
@@ -641,7 +674,7 @@ static json_t *fetch_file(const char *uri, void *ctx)
 struct schema *schema_load(struct arena *a, struct diags *d, const char *path)
 {
 	json_error_t err;
-	json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &err);
+	json_t *root = load_json_any(path, &err);
 	if (!root) {
 		diag_pos(d, SEV_ERROR, path, err.line > 0 ? err.line : 0, err.column > 0 ? err.column : 0,
 			 "schema-load", NULL, "cannot load schema: %s", err.text);
@@ -649,7 +682,9 @@ struct schema *schema_load(struct arena *a, struct diags *d, const char *path)
 	}
 	if (!json_is_object(root) && !json_is_boolean(root)) {
 		diag_pos(d, SEV_ERROR, path, 1, 1, "schema-load", "a schema is a JSON object or a boolean",
-			 "cannot load schema: the document is not a JSON object");
+			 "cannot load schema: the document is %s, not an object or a boolean",
+			 json_is_array(root) ? "an array" : json_is_string(root) ? "a string" :
+			 json_is_null(root) ? "null" : "a number");
 		json_decref(root);
 		return NULL;
 	}
@@ -663,7 +698,17 @@ struct schema *schema_load(struct arena *a, struct diags *d, const char *path)
 	}
 	struct schema *s = schema_new(a, root, arena_strdup(a, path), base);
 	s->fetch = fetch_file;
+	s->fetch_ctx = s;
 	return s;
+}
+
+void schema_map_uri(struct schema *s, const char *prefix, const char *path)
+{
+	assert(prefix[0]);
+	s->maps = arena_realloc(s->a, s->maps, s->nmaps * sizeof *s->maps, (s->nmaps + 1) * sizeof *s->maps);
+	s->maps[s->nmaps].prefix = prefix;
+	s->maps[s->nmaps].path = path;
+	s->nmaps++;
 }
 
 void schema_set_defer_checked(struct schema *s, bool on)
@@ -1574,6 +1619,13 @@ static bool ev_string(struct ev *e, struct cnode *c, const struct value *v, cons
 		} else if (m == ECMA_NO_MATCH) {
 			rep(e, v, "schema-pattern", c->description, "%s%s does not match the %s", at(e, p),
 			    vrepr(e->a, v), pat);
+			FAIL();
+		}
+	}
+	if (c->content_encoding || c->content_media) {
+		const char *why = schema_content_problem(c->content_encoding, c->content_media, v->str.s, v->str.len);
+		if (why) {
+			rep(e, v, "schema-content", c->description, "%s%s %s", at(e, p), vrepr(e->a, v), why);
 			FAIL();
 		}
 	}

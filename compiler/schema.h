@@ -3,7 +3,7 @@
  * The schema is a jansson document; the instance is a struct value tree, so
  * every violation is reported at the YAML node that caused it, with a stable
  * id (schema-type, schema-required, schema-unknown-key, schema-enum,
- * schema-const, schema-pattern, schema-format, schema-range, schema-length,
+ * schema-const, schema-pattern, schema-format, schema-content, schema-range, schema-length,
  * schema-items, schema-unique, schema-properties, schema-dependencies,
  * schema-anyof, schema-oneof, schema-not, schema-false, schema-ref), and a
  * message of the form "<json path>: <what is wrong>", e.g.
@@ -16,7 +16,8 @@
  * contains, min/maxItems, uniqueItems, minimum, maximum, exclusiveMinimum,
  * exclusiveMaximum, multipleOf, min/maxLength (code points), pattern,
  * min/maxProperties, dependencies, allOf, anyOf, oneOf, not, if/then/else,
- * boolean schemas, $ref/$id/definitions.  Formats checked: hostname, ipv4,
+ * boolean schemas, $ref/$id/definitions, contentEncoding (base64) and
+ * contentMediaType (application/json).  Formats checked: hostname, ipv4,
  * ipv6, uri, regex; other formats pass.  Numbers compare by value (1 == 1.0,
  * "integer" accepts 1.0 unless schema_set_integer_literal).  A pattern
  * longer than 200 characters (a grammar) is not quoted in its message.
@@ -73,6 +74,11 @@ struct schema;
  * schema works.  Strings are kept in `a`, which must outlive the schema. */
 struct schema *schema_load(struct arena *a, struct diags *d, const char *path);
 
+/* For schema_load's fetch hook: a $ref to `prefix` (when it ends with
+ * '/': to any URI below it) is read from `path` (then a directory, the rest
+ * of the URI appended).  Both are kept, not copied. */
+void schema_map_uri(struct schema *s, const char *prefix, const char *path);
+
 /* Wrap a document already in memory; takes over the reference to root.
  * `name` is used in warnings about the schema itself (kept, not copied). */
 struct schema *schema_from_json(struct arena *a, json_t *root, const char *name);
@@ -114,6 +120,11 @@ bool schema_is_valid(const struct schema *s, const struct value *instance);
  * format asbgen does not check (then the result is true).  Checked:
  * hostname, ipv4, ipv6, uri (schema_format.c) and regex (schema.c). */
 bool schema_format_valid(const char *format, const char *s, size_t len, bool *known);
+
+/* contentEncoding (base64 checked) and contentMediaType (application/json
+ * checked; either may be NULL) of a string: NULL when s[0..len) is what they
+ * say, else what is wrong ("is not base64 (contentEncoding)"). */
+const char *schema_content_problem(const char *encoding, const char *media, const char *s, size_t len);
 
 /* The "ipv4" format's parser: s[0..n) as a dotted quad (0-255 each, no
  * leading zeros), its value in *out (host order; out may be NULL). */
