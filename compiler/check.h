@@ -30,6 +30,11 @@ struct strimzi_release;
 /* Run every check; returns the number of errors reported (warnings are
  * reported too but not counted). */
 int spec_check(struct arena *a, struct diags *d, const struct value *spec, const struct value *model);
+/* The same for a spec from which spec_sound_part took the sections that
+ * held schema errors (unsound[0..n), "users" or "kafka.config"): only the
+ * groups of checks that read none of them run (the table in check.c). */
+int spec_check_sound(struct arena *a, struct diags *d, const struct value *spec, const struct value *model,
+		     const char *const *unsound, size_t nunsound);
 
 /* ---- shared by check_*.c ---- */
 
@@ -76,7 +81,13 @@ struct check {
 	struct pool brokers, controllers;
 	struct topic *topics;
 	size_t ntopics;
+	const char *const *unsound; /* sections that held schema errors (spec_check_sound) */
+	size_t nunsound;
 };
+
+/* Are the spec sections `reads` (NULL-terminated: "users", "kafka.config")
+ * free of schema errors?  A check runs on them only then. */
+bool check_reads_sound(const struct check *c, const char *const *reads);
 
 void check_error(struct check *c, const struct value *at, const char *id, const char *hint,
 		 const char *fmt, ...) __attribute__((format(printf, 5, 6)));
