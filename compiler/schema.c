@@ -1623,7 +1623,7 @@ static bool ev_string(struct ev *e, struct cnode *c, const struct value *v, cons
 		}
 	}
 	if (c->content_encoding || c->content_media) {
-		const char *why = schema_content_problem(c->content_encoding, c->content_media, v->str.s, v->str.len);
+		const char *why = schema_content_problem(e->a, c->content_encoding, c->content_media, v->str.s, v->str.len);
 		if (why) {
 			rep(e, v, "schema-content", c->description, "%s%s %s", at(e, p), vrepr(e->a, v), why);
 			FAIL();

@@ -124,7 +124,8 @@ bool schema_format_valid(const char *format, const char *s, size_t len, bool *kn
 /* contentEncoding (base64 checked) and contentMediaType (application/json
  * checked; either may be NULL) of a string: NULL when s[0..len) is what they
  * say, else what is wrong ("is not base64 (contentEncoding)"). */
-const char *schema_content_problem(const char *encoding, const char *media, const char *s, size_t len);
+const char *schema_content_problem(struct arena *a, const char *encoding, const char *media, const char *s,
+				   size_t len);
 
 /* The "ipv4" format's parser: s[0..n) as a dotted quad (0-255 each, no
  * leading zeros), its value in *out (host order; out may be NULL). */

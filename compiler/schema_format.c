@@ -4,6 +4,7 @@
  * (contentEncoding base64, contentMediaType application/json). */
 #include "schema.h"
 #include "arena.h"
+#include "kubeconfig.h" /* base64_decode */
 
 #include <arpa/inet.h>
 #include <stdint.h>
@@ -204,69 +205,19 @@ bool schema_format_valid(const char *format, const char *s, size_t len, bool *kn
 	return ok;
 }
 
-static int b64_val(int c)
+const char *schema_content_problem(struct arena *a, const char *encoding, const char *media, const char *s,
+				   size_t len)
 {
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	return c == '+' ? 62 : c == '/' ? 63 : -1;
-}
-
-/* RFC 4648 base64 (padded to a multiple of 4) into out (n * 3 / 4 bytes
- * room); false if s is not that. */
-static bool b64_decode(const char *s, size_t n, unsigned char *out, size_t *outlen)
-{
-	size_t o = 0;
-	if (n % 4)
-		return false;
-	for (size_t i = 0; i < n; i += 4) {
-		int v[4], pad = 0;
-		for (int k = 0; k < 4; k++) {
-			int c = (unsigned char)s[i + k];
-			if (c == '=' && i + 4 == n && k >= 2 && (k == 3 || s[i + 3] == '=')) {
-				v[k] = 0;
-				pad++;
-			} else if ((v[k] = b64_val(c)) < 0 || pad) {
-				return false;
-			}
-		}
-		unsigned long w = (unsigned long)v[0] << 18 | (unsigned long)v[1] << 12 | (unsigned long)v[2] << 6 |
-				  (unsigned long)v[3];
-		out[o++] = (unsigned char)(w >> 16);
-		if (pad < 2)
-			out[o++] = (unsigned char)(w >> 8);
-		if (pad < 1)
-			out[o++] = (unsigned char)w;
-	}
-	*outlen = o;
-	return true;
-}
-
-const char *schema_content_problem(const char *encoding, const char *media, const char *s, size_t len)
-{
-	unsigned char *dec = NULL;
-	const char *body = s;
-	size_t blen = len;
-	if (encoding && strcmp(encoding, "base64") == 0) {
-		dec = xmalloc(len / 4 * 3 + 1);
-		if (!b64_decode(s, len, dec, &blen)) {
-			free(dec);
-			return "is not base64 (contentEncoding)";
-		}
-		body = (const char *)dec;
-	}
-	const char *why = NULL;
+	struct blob body = { s, len };
+	if (encoding && strcmp(encoding, "base64") == 0 && !base64_decode(a, s, len, &body))
+		return "is not base64 (contentEncoding)";
 	if (media && strcmp(media, "application/json") == 0) {
 		json_error_t err;
-		json_t *j = json_loadb(body, blen, JSON_DECODE_ANY | JSON_ALLOW_NUL, &err);
+		json_t *j = json_loadb(body.data, body.len, JSON_DECODE_ANY | JSON_ALLOW_NUL, &err);
 		if (!j)
-			why = dec ? "decodes to text that is not JSON (contentMediaType application/json)"
-				  : "is not JSON (contentMediaType application/json)";
+			return body.data != s ? "decodes to text that is not JSON (contentMediaType application/json)"
+					      : "is not JSON (contentMediaType application/json)";
 		json_decref(j);
 	}
-	free(dec);
-	return why;
+	return NULL;
 }
