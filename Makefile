@@ -11,7 +11,7 @@
 
 PREFIX    ?= /usr/local
 CC        ?= cc
-PKGS      := libfyaml jansson libcurl
+PKGS      := libfyaml jansson libpcre2-8 libcurl
 OPT       ?= -O2 -g
 BUILD     ?= build
 

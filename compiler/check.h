@@ -33,6 +33,11 @@ struct kafka_tables;
 /* kafka: the Kafka config tables (kafka_config.h); NULL skips those checks. */
 int spec_check(struct arena *a, struct diags *d, const struct value *spec, const struct value *model,
 	       const struct kafka_tables *kafka);
+/* The same for a spec from which spec_sound_part took the sections that
+ * held schema errors (unsound[0..n), "users" or "kafka.config"): only the
+ * groups of checks that read none of them run (the table in check.c). */
+int spec_check_sound(struct arena *a, struct diags *d, const struct value *spec, const struct value *model,
+		     const struct kafka_tables *kafka, const char *const *unsound, size_t nunsound);
 
 /* ---- shared by check_*.c ---- */
 
@@ -80,7 +85,13 @@ struct check {
 	struct pool brokers, controllers;
 	struct topic *topics;
 	size_t ntopics;
+	const char *const *unsound; /* sections that held schema errors (spec_check_sound) */
+	size_t nunsound;
 };
+
+/* Are the spec sections `reads` (NULL-terminated: "users", "kafka.config")
+ * free of schema errors?  A check runs on them only then. */
+bool check_reads_sound(const struct check *c, const char *const *reads);
 
 void check_error(struct check *c, const struct value *at, const char *id, const char *hint,
 		 const char *fmt, ...) __attribute__((format(printf, 5, 6)));

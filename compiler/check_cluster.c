@@ -328,16 +328,25 @@ static void check_storage_classes(struct check *c)
 	check_storage_class(c, v_path(c->spec, "kafka.controllers.storage.class"), "kafka.controllers.storage.class");
 }
 
+/* What the checks read, through the model too (the pools are built from
+ * platform and strimzi as well). */
+static const char *const reads_pools[] = { "platform", "strimzi", "kafka.version", "kafka.clusterName",
+					   "kafka.brokers", "kafka.controllers", NULL };
+static const char *const reads_kafka[] = { "platform", "strimzi", "kafka", NULL };
+
 void check_cluster(struct check *c)
 {
-	check_kafka_version(c);
-	check_pool_size(c, &c->brokers);
-	check_pool_size(c, &c->controllers);
-	check_controllers(c);
-	check_node_ids(c);
-	check_pool_quantities(c, &c->brokers);
-	check_pool_quantities(c, &c->controllers);
-	check_internal_replication(c);
-	check_gke_node_pool(c);
-	check_storage_classes(c);
+	if (check_reads_sound(c, reads_pools)) {
+		check_kafka_version(c);
+		check_pool_size(c, &c->brokers);
+		check_pool_size(c, &c->controllers);
+		check_controllers(c);
+		check_node_ids(c);
+		check_pool_quantities(c, &c->brokers);
+		check_pool_quantities(c, &c->controllers);
+		check_gke_node_pool(c);
+		check_storage_classes(c);
+	}
+	if (check_reads_sound(c, reads_kafka))
+		check_internal_replication(c);
 }

@@ -11,12 +11,16 @@
 #include <string.h>
 
 static const char help[] =
-	"usage: asbgen check --schema SCHEMA FILE_OR_DIR...\n"
+	"usage: asbgen check --schema SCHEMA [--ref URI=PATH...] FILE_OR_DIR...\n"
 	"       asbgen check --crds DIR [--crds DIR...] FILE_OR_DIR...\n"
 	"                    [--format text|json|github] [--strict] [--quiet]\n"
 	"\n"
 	"--schema: validate every document of each YAML or JSON file against a\n"
-	"JSON Schema (draft-07), e.g. schemas/environment.schema.json.\n"
+	"JSON Schema (draft-07), e.g. schemas/environment.schema.json.  A document\n"
+	"that is null is checked like any other; a schema may be true or false.\n"
+	"$refs to other files next to the schema are followed; other URIs (the\n"
+	"draft-07 meta-schema, http://...) only through --ref.  Patterns are\n"
+	"ECMA 262 regular expressions (PCRE2).\n"
 	"\n"
 	"--crds: validate Kubernetes manifests against the CustomResourceDefinitions\n"
 	"in the *.yaml/*.yml files below each DIR (every served version's\n"
@@ -31,6 +35,9 @@ static const char help[] =
 	"Problems are reported at the manifest's node, as file:line:column.\n"
 	"\n"
 	"  --schema FILE  the JSON Schema to check against\n"
+	"  --ref URI=PATH a $ref to URI is read from the file PATH; a URI ending in\n"
+	"                 '/' maps every URI below it into the directory PATH\n"
+	"                 (--ref http://localhost:1234/=remotes/); may be repeated\n"
 	"  --crds DIR     a directory (or file) of CRDs; may be repeated\n"
 	"  --format FMT   text (default), json or github (as asbgen validate)\n"
 	"  --strict       warnings fail too\n"
@@ -48,8 +55,8 @@ struct counts {
 
 struct opts {
 	const char *schema;
-	const char **crds, **targets;
-	size_t ncrds, ntargets;
+	const char **crds, **targets, **refs;
+	size_t ncrds, ntargets, nrefs;
 	bool strict, quiet;
 };
 
@@ -63,9 +70,10 @@ static void add_prefixed(struct ctx *c, struct yaml11 *y, const struct diags *fr
 	}
 }
 
-/* The documents of one file; NULL docs (empty documents, `~`) are skipped
- * as crdcheck.py's safe_load_all filter does.  -1: reported. */
-static int load_docs(struct ctx *c, const char *path, struct value ***docs)
+/* The documents of one file (empty ones are none).  skip_null: a written
+ * null (`~`) is skipped too, as crdcheck.py's safe_load_all filter does for
+ * manifests; a JSON Schema instance may be null.  -1: reported. */
+static int load_docs(struct ctx *c, const char *path, bool skip_null, struct value ***docs)
 {
 	size_t len;
 	const char *text = load_file_text(c->arena, &c->diags, path, &len);
@@ -77,7 +85,7 @@ static int load_docs(struct ctx *c, const char *path, struct value ***docs)
 		return -1;
 	int k = 0;
 	for (int i = 0; i < n; i++)
-		if (all[i]->kind != V_NULL)
+		if (!skip_null || all[i]->kind != V_NULL)
 			all[k++] = all[i];
 	*docs = all;
 	return k;
@@ -193,7 +201,7 @@ static int run_crds(struct ctx *c, const struct opts *o, struct counts *n)
 	n->ran = true;
 	for (size_t f = 0; f < files.n; f++) {
 		struct value **docs;
-		int nd = load_docs(c, files.items[f], &docs);
+		int nd = load_docs(c, files.items[f], true, &docs);
 		for (int i = 0; i < nd; i++)
 			check_manifest(c, cs, y, docs[i], i, n);
 	}
@@ -207,12 +215,16 @@ static int run_schema(struct ctx *c, const struct opts *o, struct counts *n)
 	struct schema *s = schema_load(c->arena, &c->diags, o->schema);
 	if (!s)
 		return EXIT_USAGE;
+	for (size_t i = 0; i < o->nrefs; i++) {
+		const char *eq = strchr(o->refs[i], '=');
+		schema_map_uri(s, arena_strndup(c->arena, o->refs[i], (size_t)(eq - o->refs[i])), eq + 1);
+	}
 	struct pathlist files = { 0 };
 	bool io_ok = collect(c, o, &files);
 	n->ran = true;
 	for (size_t f = 0; f < files.n; f++) {
 		struct value **docs;
-		int nd = load_docs(c, files.items[f], &docs);
+		int nd = load_docs(c, files.items[f], false, &docs);
 		if (nd == 0)
 			diag_pos(&c->diags, SEV_ERROR, files.items[f], 1, 1, "yaml-empty",
 				 "write the document in this file", "the file has no document");
@@ -242,6 +254,7 @@ static int parse(struct ctx *c, int argc, char **argv, struct opts *o)
 	memset(o, 0, sizeof *o);
 	o->crds = arena_alloc(c->arena, (size_t)argc * sizeof *o->crds);
 	o->targets = arena_alloc(c->arena, (size_t)argc * sizeof *o->targets);
+	o->refs = arena_alloc(c->arena, (size_t)argc * sizeof *o->refs);
 	for (int i = 1; i < argc; i++) {
 		const char *v;
 		int r;
@@ -265,6 +278,14 @@ static int parse(struct ctx *c, int argc, char **argv, struct opts *o)
 				return -1;
 			}
 			o->schema = v;
+		} else if ((r = opt_value(argc, argv, &i, "--ref", &v)) != 0) {
+			const char *eq = r > 0 ? strchr(v, '=') : NULL;
+			if (r < 0 || !eq || eq == v || !eq[1]) {
+				if (r > 0)
+					fprintf(stderr, "asbgen check: --ref wants URI=PATH, got '%s'\n", v);
+				return -1;
+			}
+			o->refs[o->nrefs++] = v;
 		} else if ((r = opt_value(argc, argv, &i, "--crds", &v)) != 0) {
 			if (r < 0)
 				return -1;
@@ -278,6 +299,10 @@ static int parse(struct ctx *c, int argc, char **argv, struct opts *o)
 	}
 	if (!o->schema == !o->ncrds) {
 		fprintf(stderr, "asbgen check: give either --schema or --crds\n");
+		return -1;
+	}
+	if (o->nrefs && !o->schema) {
+		fprintf(stderr, "asbgen check: --ref goes with --schema\n");
 		return -1;
 	}
 	if (!o->ntargets) {

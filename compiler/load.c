@@ -510,6 +510,7 @@ int load_yaml_stream(struct arena *a, struct diags *d, const char *path,
 		size_t node_size = 0;
 		struct fy_token *anchor_tok = NULL;
 		bool was_alias = ev->type == FYET_ALIAS;
+		bool empty_doc = false; /* "---" with nothing after it: not a document */
 
 		switch (ev->type) {
 		case FYET_DOCUMENT_START:
@@ -558,6 +559,7 @@ int load_yaml_stream(struct arena *a, struct diags *d, const char *path,
 				L.failed = true;
 				break;
 			}
+			empty_doc = depth == 0 && n == 0 && style == FYSS_PLAIN && !ev->scalar.tag && !ev->scalar.anchor;
 			node = make_scalar(&L, &m, s, n, style, ev->scalar.tag);
 			/* A key stays the text the user wrote: "0o17:" is the key
 			 * "0o17", not "15" (make_scalar still checks its tag). */
@@ -658,7 +660,7 @@ int load_yaml_stream(struct arena *a, struct diags *d, const char *path,
 			continue;
 		}
 		if (depth == 0) {
-			root = node;
+			root = empty_doc ? NULL : node; /* a written null (null, ~) is a document */
 			continue;
 		}
 		struct frame *p = &stack[depth - 1];
@@ -729,7 +731,7 @@ struct value *load_yaml_string(struct arena *a, struct diags *d, const char *pat
 	int n = load_yaml_stream(a, d, path, text, len, &docs);
 	if (n < 0)
 		return NULL;
-	if (n == 0 || (n == 1 && docs[0]->kind == V_NULL && len == 0)) {
+	if (n == 0) {
 		diag_pos(d, SEV_ERROR, path, 1, 1, "yaml-empty", "write the environment spec in this file",
 			 "the file is empty");
 		return NULL;

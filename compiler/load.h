@@ -33,14 +33,15 @@ struct diags;
  * a diagnostics source.  Returns NULL and reports on error (id "io"). */
 char *load_file_text(struct arena *a, struct diags *d, const char *path, size_t *len);
 
-/* Exactly one document expected (an empty file is reported, id
+/* Exactly one document expected (a file without one is reported, id
  * "yaml-empty").  `path` is used for marks and is kept (not copied). */
 struct value *load_yaml_file(struct arena *a, struct diags *d, const char *path);
 struct value *load_yaml_string(struct arena *a, struct diags *d, const char *path,
 			       const char *text, size_t len);
 
-/* Every document of a multi-document stream, empty documents skipped.
- * Returns the number of documents, or -1 on error. */
+/* Every document of a multi-document stream, empty documents ("---" with
+ * nothing after it, a file of comments) skipped; a written null (`null`,
+ * `~`) is a document.  Returns the number of documents, or -1 on error. */
 int load_yaml_stream(struct arena *a, struct diags *d, const char *path,
 		     const char *text, size_t len, struct value ***docs);
 

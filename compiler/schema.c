@@ -13,13 +13,14 @@
 #include "arena.h"
 #include "buf.h"
 #include "diag.h"
+#include "ecma_regex.h"
 #include "hashmap.h"
 #include "suggest.h"
 
+#include <assert.h>
 #include <float.h>
 #include <limits.h>
 #include <math.h>
-#include <regex.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -100,36 +101,35 @@ static void pmap_free(struct pmap *m)
 
 enum { T_NULL = 1, T_BOOL = 2, T_INT = 4, T_NUM = 8, T_STR = 16, T_ARR = 32, T_OBJ = 64 };
 
-enum rx_state { RX_OK, RX_UNSUPPORTED, RX_INVALID };
+enum rx_state { RX_OK, RX_INVALID };
 
 struct rx {
-	regex_t re;
+	struct ecma_re *re;
 	enum rx_state st;
 	const char *src;
-	const char *why; /* for RX_UNSUPPORTED / RX_INVALID */
-	bool pending;    /* not translated and compiled yet (rx_ready) */
-	bool compiled;   /* re must be regfree'd */
+	const char *why; /* for RX_INVALID */
+	bool pending;    /* not compiled yet (rx_ready) */
 	bool warned;
 	struct rx *next; /* list of all, for schema_free */
-	/* Results by string (idx 1: it matches): 10,000 users name the same
-	 * hundred topics, and glibc's regexec costs microseconds each. */
+	/* Results by string (idx: 1 + enum ecma_result): 10,000 users name
+	 * the same hundred topics. */
 	struct hashmap seen;
 };
 
 #define RX_MEMO_MAX_LEN 256   /* longer strings are matched every time */
 #define RX_MEMO_MAX 65536     /* results kept per pattern */
 
-/* regexec of a compiled pattern, remembered per string (the keys are
+/* ecma_match of a compiled pattern, remembered per string (the keys are
  * copied into the schema's arena, which outlives every instance). */
-static bool rx_match(struct arena *a, struct rx *r, const char *str, size_t len)
+static enum ecma_result rx_match(struct arena *a, struct ecma_env *env, struct rx *r, const char *str, size_t len)
 {
 	struct hm_entry *e = len <= RX_MEMO_MAX_LEN ? hashmap_get(&r->seen, str, len) : NULL;
 	if (e)
-		return e->idx == 1;
-	bool ok = regexec(&r->re, str, 0, NULL, 0) == 0;
+		return (enum ecma_result)(e->idx - 1);
+	enum ecma_result m = ecma_match(env, r->re, str, len);
 	if (len <= RX_MEMO_MAX_LEN && r->seen.n < RX_MEMO_MAX)
-		hashmap_put(&r->seen, arena_strndup(a, str, len), len, NULL)->idx = ok ? 1 : 2;
-	return ok;
+		hashmap_put(&r->seen, arena_strndup(a, str, len), len, NULL)->idx = 1 + (size_t)m;
+	return m;
 }
 
 struct pprop {
@@ -159,6 +159,7 @@ struct cnode {
 	const json_t *minimum, *maximum, *ex_minimum, *ex_maximum, *multiple_of;
 	struct rx *pattern;
 	const char *format;
+	const char *content_encoding, *content_media; /* checked kinds only, else NULL */
 	const json_t *all_of, *any_of, *one_of, *not_, *if_, *then_, *else_;
 	bool checked_elsewhere; /* "x-asbgen-check": a semantic check owns the value rules */
 };
@@ -182,6 +183,9 @@ struct schema {
 	const char **failed; /* URIs the fetch hook could not give */
 	size_t nfailed, failed_cap;
 	struct rx *rxs;
+	struct ecma_env *rxenv; /* made with the first pattern used */
+	struct urimap { const char *prefix, *path; } *maps; /* schema_map_uri */
+	size_t nmaps;
 	schema_fetch_fn fetch;
 	void *fetch_ctx;
 	bool int_literal; /* "integer" takes V_INT only (draft 4 validators) */
@@ -189,19 +193,7 @@ struct schema {
 };
 
 /* ------------------------------------------------------------------ */
-/* ECMA 262 regex -> POSIX ERE */
-
-static bool special_ere(int c)
-{
-	return c && strchr(".[]()*+?{}|^$\\", c) != NULL;
-}
-
-static void put_lit(struct buf *b, int c)
-{
-	if (special_ere(c))
-		buf_putc(b, '\\');
-	buf_putc(b, (char)c);
-}
+/* Patterns (ecma_regex.c: ECMA 262 on PCRE2) */
 
 static int hexval(int c)
 {
@@ -214,453 +206,8 @@ static int hexval(int c)
 	return -1;
 }
 
-static int read_hex(const char *p, int n)
-{
-	int v = 0;
-	for (int i = 0; i < n; i++) {
-		int h = hexval((unsigned char)p[i]);
-		if (h < 0)
-			return -1;
-		v = v * 16 + h;
-	}
-	return v;
-}
-
-static void put_utf8(struct buf *b, unsigned cp)
-{
-	if (cp < 0x80) {
-		put_lit(b, (int)cp);
-	} else if (cp < 0x800) {
-		buf_putc(b, (char)(0xC0 | (cp >> 6)));
-		buf_putc(b, (char)(0x80 | (cp & 0x3F)));
-	} else {
-		buf_putc(b, (char)(0xE0 | (cp >> 12)));
-		buf_putc(b, (char)(0x80 | ((cp >> 6) & 0x3F)));
-		buf_putc(b, (char)(0x80 | (cp & 0x3F)));
-	}
-}
-
-static void set_range(bool *set, int lo, int hi)
-{
-	for (int c = lo; c <= hi; c++)
-		set[c] = true;
-}
-
-static void set_word(bool *set)
-{
-	set_range(set, 'a', 'z');
-	set_range(set, 'A', 'Z');
-	set_range(set, '0', '9');
-	set['_'] = true;
-}
-
-static void set_space(bool *set)
-{
-	set[' '] = set['\t'] = set['\n'] = set['\v'] = set['\f'] = set['\r'] = true;
-}
-
-/* One class atom after '\' inside [...] or a plain char; returns the char
- * (0-127), -2 for a set already applied (\d \w \s), -3 unsupported,
- * -4 invalid.  *pp is advanced past the atom. */
-static int class_atom(const char **pp, bool *set, const char **why)
-{
-	const char *p = *pp;
-	int c = (unsigned char)*p;
-	if (c >= 0x80) {
-		*why = "non-ASCII characters in a character class";
-		return -3;
-	}
-	if (c != '\\') {
-		*pp = p + 1;
-		return c;
-	}
-	p++;
-	c = (unsigned char)*p;
-	*pp = p + 1;
-	switch (c) {
-	case 'd': set_range(set, '0', '9'); return -2;
-	case 'w': set_word(set); return -2;
-	case 's': set_space(set); return -2;
-	case 'D': case 'W': case 'S':
-		*why = "negated escapes (\\D, \\W, \\S) inside a character class";
-		return -3;
-	case 'n': return '\n';
-	case 't': return '\t';
-	case 'r': return '\r';
-	case 'f': return '\f';
-	case 'v': return '\v';
-	case 'b': return '\b';
-	case '0':
-		*why = "NUL in a character class";
-		return -3;
-	case 'x': {
-		int v = read_hex(p + 1, 2);
-		if (v < 0)
-			return -4;
-		*pp = p + 3;
-		if (v >= 0x80) {
-			*why = "non-ASCII characters in a character class";
-			return -3;
-		}
-		return v;
-	}
-	case 'u': {
-		int v = read_hex(p + 1, 4);
-		if (v < 0)
-			return -4;
-		*pp = p + 5;
-		if (v >= 0x80) {
-			*why = "non-ASCII characters in a character class";
-			return -3;
-		}
-		return v;
-	}
-	case 'c': {
-		int l = (unsigned char)p[1];
-		if (!((l >= 'a' && l <= 'z') || (l >= 'A' && l <= 'Z')))
-			return -4;
-		*pp = p + 2;
-		return l % 32;
-	}
-	case 'p': case 'P':
-		*why = "Unicode property escapes (\\p{...})";
-		return -3;
-	case '\0':
-		return -4;
-	default:
-		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
-			return -4;
-		if (c >= 0x80) {
-			*why = "non-ASCII characters in a character class";
-			return -3;
-		}
-		return c;
-	}
-}
-
-/* Parse an ECMA class starting after '['; emit the POSIX equivalent. */
-static enum rx_state translate_class(const char **pp, struct buf *out, const char **why)
-{
-	const char *p = *pp;
-	bool neg = false, set[128] = { false };
-	if (*p == '^') {
-		neg = true;
-		p++;
-	}
-	for (;;) {
-		if (!*p)
-			return RX_INVALID;
-		if (*p == ']')
-			break;
-		int lo = class_atom(&p, set, why);
-		if (lo == -3)
-			return RX_UNSUPPORTED;
-		if (lo == -4)
-			return RX_INVALID;
-		if (lo == -2)
-			continue;
-		if (p[0] == '-' && p[1] && p[1] != ']') {
-			const char *q = p + 1;
-			int hi = class_atom(&q, set, why);
-			if (hi == -3)
-				return RX_UNSUPPORTED;
-			if (hi == -4)
-				return RX_INVALID;
-			if (hi == -2) {
-				/* [a-\d]: '-' is literal in ECMA's annex B; keep it simple */
-				set[lo] = set['-'] = true;
-			} else {
-				if (hi < lo)
-					return RX_INVALID;
-				set_range(set, lo, hi);
-			}
-			p = q;
-		} else {
-			if (lo == 0) {
-				*why = "NUL in a character class";
-				return RX_UNSUPPORTED;
-			}
-			set[lo] = true;
-		}
-	}
-	*pp = p + 1;
-	int count = 0, only = -1;
-	for (int c = 1; c < 128; c++)
-		if (set[c]) {
-			count++;
-			only = c;
-		}
-	if (count == 0) {
-		if (neg) { /* [^] matches any character */
-			buf_putc(out, '.');
-			return RX_OK;
-		}
-		*why = "an empty character class []";
-		return RX_UNSUPPORTED;
-	}
-	if (count == 1 && !neg && only == '^') {
-		buf_puts(out, "\\^");
-		return RX_OK;
-	}
-	buf_putc(out, '[');
-	if (neg)
-		buf_putc(out, '^');
-	bool first = true;
-	if (set[']']) {
-		buf_putc(out, ']');
-		first = false;
-	}
-	for (int c = 1; c < 128; c++) {
-		if (!set[c] || c == ']' || c == '^' || c == '-')
-			continue;
-		int e = c;
-		while (e + 1 < 128 && set[e + 1] && e + 1 != ']' && e + 1 != '^' && e + 1 != '-')
-			e++;
-		if (e - c >= 2) {
-			buf_putc(out, (char)c);
-			buf_putc(out, '-');
-			buf_putc(out, (char)e);
-		} else {
-			for (int k = c; k <= e; k++)
-				buf_putc(out, (char)k);
-		}
-		first = false;
-		c = e;
-	}
-	if (set['^']) {
-		if (first && !neg) {
-			/* only '^' and '-' */
-			buf_putc(out, '-');
-			buf_putc(out, '^');
-			buf_putc(out, ']');
-			return RX_OK;
-		}
-		buf_putc(out, '^');
-	}
-	if (set['-'])
-		buf_putc(out, '-');
-	buf_putc(out, ']');
-	return RX_OK;
-}
-
-/* Is p at a valid {n}, {n,}, {n,m} quantifier?  Returns its length. */
-static size_t quantifier_len(const char *p)
-{
-	const char *q = p + 1;
-	if (*q < '0' || *q > '9')
-		return 0;
-	while (*q >= '0' && *q <= '9')
-		q++;
-	if (*q == ',') {
-		q++;
-		while (*q >= '0' && *q <= '9')
-			q++;
-	}
-	return *q == '}' ? (size_t)(q - p + 1) : 0;
-}
-
-static enum rx_state rx_translate(const char *src, struct buf *out, const char **why)
-{
-	const char *p = src;
-	int depth = 0;
-	bool can_quantify = false;
-	while (*p) {
-		int c = (unsigned char)*p;
-		switch (c) {
-		case '\\': {
-			int e = (unsigned char)p[1];
-			p += 2;
-			can_quantify = true;
-			switch (e) {
-			case 'd': buf_puts(out, "[0-9]"); break;
-			case 'D': buf_puts(out, "[^0-9]"); break;
-			case 'w': buf_puts(out, "[A-Za-z0-9_]"); break;
-			case 'W': buf_puts(out, "[^A-Za-z0-9_]"); break;
-			case 's': buf_puts(out, "[ \t\n\v\f\r]"); break;
-			case 'S': buf_puts(out, "[^ \t\n\v\f\r]"); break;
-			case 'b': buf_puts(out, "\\b"); can_quantify = false; break;
-			case 'B': buf_puts(out, "\\B"); can_quantify = false; break;
-			case 'n': buf_putc(out, '\n'); break;
-			case 't': buf_putc(out, '\t'); break;
-			case 'r': buf_putc(out, '\r'); break;
-			case 'f': buf_putc(out, '\f'); break;
-			case 'v': buf_putc(out, '\v'); break;
-			case '0':
-				*why = "NUL characters";
-				return RX_UNSUPPORTED;
-			case 'x': case 'u': {
-				int n = e == 'x' ? 2 : 4;
-				if (e == 'u' && p[0] == '{') {
-					*why = "\\u{...} escapes";
-					return RX_UNSUPPORTED;
-				}
-				int v = read_hex(p, n);
-				if (v < 0)
-					return RX_INVALID;
-				if (v == 0) {
-					*why = "NUL characters";
-					return RX_UNSUPPORTED;
-				}
-				p += n;
-				if (v >= 0xD800 && v <= 0xDFFF) {
-					*why = "surrogate escapes";
-					return RX_UNSUPPORTED;
-				}
-				if (v >= 0x80) {
-					buf_putc(out, '(');
-					put_utf8(out, (unsigned)v);
-					buf_putc(out, ')');
-				} else {
-					put_lit(out, v);
-				}
-				break;
-			}
-			case 'c': {
-				int l = (unsigned char)p[0];
-				if (!((l >= 'a' && l <= 'z') || (l >= 'A' && l <= 'Z')))
-					return RX_INVALID;
-				p++;
-				put_lit(out, l % 32);
-				break;
-			}
-			case 'p': case 'P':
-				*why = "Unicode property escapes (\\p{...})";
-				return RX_UNSUPPORTED;
-			case 'k':
-				*why = "named backreferences";
-				return RX_UNSUPPORTED;
-			case '\0':
-				return RX_INVALID;
-			default:
-				if (e >= '1' && e <= '9') {
-					buf_putc(out, '\\');
-					buf_putc(out, (char)e);
-					if (p[0] >= '0' && p[0] <= '9') {
-						*why = "backreferences above 9";
-						return RX_UNSUPPORTED;
-					}
-				} else if ((e >= 'a' && e <= 'z') || (e >= 'A' && e <= 'Z') || e == '0') {
-					return RX_INVALID; /* \Z, \A, ... are not ECMA */
-				} else if (e >= 0x80) {
-					/* identity escape of a multi-byte character */
-					buf_putc(out, '(');
-					buf_putc(out, (char)e);
-					while ((*p & 0xC0) == 0x80)
-						buf_putc(out, *p++);
-					buf_putc(out, ')');
-				} else {
-					put_lit(out, e);
-				}
-			}
-			break;
-		}
-		case '[': {
-			p++;
-			enum rx_state st = translate_class(&p, out, why);
-			if (st != RX_OK)
-				return st;
-			can_quantify = true;
-			break;
-		}
-		case '(':
-			if (p[1] == '?') {
-				if (p[2] == ':') {
-					p += 3;
-				} else if (p[2] == '=' || p[2] == '!' ||
-					   (p[2] == '<' && (p[3] == '=' || p[3] == '!'))) {
-					*why = "lookahead/lookbehind assertions";
-					return RX_UNSUPPORTED;
-				} else if (p[2] == '<') {
-					const char *q = strchr(p + 3, '>');
-					if (!q)
-						return RX_INVALID;
-					p = q + 1; /* named group: keep the group, drop the name */
-				} else {
-					return RX_INVALID;
-				}
-			} else {
-				p++;
-			}
-			buf_putc(out, '(');
-			depth++;
-			can_quantify = false;
-			break;
-		case ')':
-			if (depth == 0)
-				return RX_INVALID;
-			depth--;
-			buf_putc(out, ')');
-			p++;
-			can_quantify = true;
-			break;
-		case '*': case '+': case '?':
-			if (!can_quantify)
-				return RX_INVALID;
-			buf_putc(out, (char)c);
-			p++;
-			if (*p == '?') /* lazy: the same set of strings matches */
-				p++;
-			can_quantify = false;
-			break;
-		case '{': {
-			size_t n = quantifier_len(p);
-			if (n) {
-				if (!can_quantify)
-					return RX_INVALID;
-				buf_add(out, p, n);
-				p += n;
-				if (*p == '?')
-					p++;
-				can_quantify = false;
-			} else {
-				buf_puts(out, "\\{");
-				p++;
-				can_quantify = true;
-			}
-			break;
-		}
-		case '}':
-			buf_puts(out, "\\}");
-			p++;
-			can_quantify = true;
-			break;
-		case '.':
-			buf_puts(out, "[^\n\r]");
-			p++;
-			can_quantify = true;
-			break;
-		case '|':
-			buf_putc(out, '|');
-			p++;
-			can_quantify = false;
-			break;
-		case '^': case '$':
-			buf_putc(out, (char)c);
-			p++;
-			can_quantify = false;
-			break;
-		default:
-			if (c >= 0x80) {
-				/* group a multi-byte character so a quantifier applies to all of it */
-				buf_putc(out, '(');
-				buf_putc(out, *p++);
-				while ((*p & 0xC0) == 0x80)
-					buf_putc(out, *p++);
-				buf_putc(out, ')');
-			} else {
-				buf_putc(out, *p++);
-			}
-			can_quantify = true;
-		}
-	}
-	if (depth)
-		return RX_INVALID;
-	return RX_OK;
-}
-
 /* A pattern, compiled when first used: a spec names a few of the schema's
- * keys, and regcomp is most of loading the schema.  One per distinct
- * source (the image grammar stands at four keys). */
+ * keys.  One per distinct source (the image grammar stands at four keys). */
 static struct rx *rx_compile(struct schema *s, const char *src)
 {
 	for (struct rx *r = s->rxs; r; r = r->next)
@@ -679,39 +226,19 @@ static enum rx_state rx_ready(struct schema *s, struct rx *r)
 	if (!r->pending)
 		return r->st;
 	r->pending = false;
-	struct buf b = BUF_INIT;
-	r->st = rx_translate(r->src, &b, &r->why);
-	if (r->st == RX_OK) {
-		int rc = regcomp(&r->re, buf_cstr(&b), REG_EXTENDED | REG_NOSUB);
-		if (rc == 0) {
-			r->compiled = true;
-		} else {
-			char msg[128];
-			regerror(rc, &r->re, msg, sizeof msg);
-			r->st = RX_INVALID;
-			r->why = arena_printf(s->a, "POSIX regcomp: %s", msg);
-		}
-	} else if (r->st == RX_INVALID && !r->why) {
-		r->why = "not a valid ECMA 262 regular expression";
-	}
-	buf_free(&b);
+	if (!s->rxenv)
+		s->rxenv = ecma_env_new();
+	char why[200];
+	r->re = ecma_compile(s->rxenv, r->src, why, sizeof why);
+	r->st = r->re ? RX_OK : RX_INVALID;
+	if (!r->re)
+		r->why = arena_strdup(s->a, why);
 	return r->st;
 }
 
 bool schema_regex_syntax_ok(const char *src)
 {
-	struct buf b = BUF_INIT;
-	const char *why = NULL;
-	enum rx_state st = rx_translate(src, &b, &why);
-	bool ok = st != RX_INVALID;
-	if (st == RX_OK) {
-		regex_t re;
-		ok = regcomp(&re, buf_cstr(&b), REG_EXTENDED | REG_NOSUB) == 0;
-		if (ok)
-			regfree(&re);
-	}
-	buf_free(&b);
-	return ok;
+	return ecma_syntax_ok(src);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1035,6 +562,11 @@ static void walk(struct schema *s, const json_t *n, const char *base)
 	const json_t *fmt = json_object_get(n, "format");
 	if (json_is_string(fmt))
 		c->format = json_string_value(fmt);
+	const json_t *ce = json_object_get(n, "contentEncoding"), *cm = json_object_get(n, "contentMediaType");
+	if (json_is_string(ce) && !strcmp(json_string_value(ce), "base64"))
+		c->content_encoding = json_string_value(ce);
+	if (json_is_string(cm) && !strcmp(json_string_value(cm), "application/json"))
+		c->content_media = json_string_value(cm);
 	c->checked_elsewhere = json_is_string(json_object_get(n, "x-asbgen-check"));
 	c->all_of = json_is_array(json_object_get(n, "allOf")) ? json_object_get(n, "allOf") : NULL;
 	c->any_of = json_is_array(json_object_get(n, "anyOf")) ? json_object_get(n, "anyOf") : NULL;
@@ -1091,10 +623,35 @@ struct schema *schema_from_json(struct arena *a, json_t *root, const char *name)
 	return schema_new(a, root, name, "");
 }
 
-/* Default fetch hook of schema_load: other local files, by file: URI. */
+/* A JSON document of any type (a schema may be `true`); integers beyond 64
+ * bits are read as doubles then, as numbers compare by value. */
+static json_t *load_json_any(const char *path, json_error_t *err)
+{
+	size_t flags = JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL | JSON_DECODE_ANY;
+	json_t *j = json_load_file(path, flags, err);
+	if (!j && json_error_code(err) == json_error_numeric_overflow)
+		j = json_load_file(path, flags | JSON_DECODE_INT_AS_REAL, err);
+	return j;
+}
+
+/* Default fetch hook of schema_load: a URI mapped by schema_map_uri, else
+ * other local files, by file: URI. */
 static json_t *fetch_file(const char *uri, void *ctx)
 {
-	(void)ctx;
+	const struct schema *s = ctx;
+	json_error_t err;
+	for (size_t i = 0; i < s->nmaps; i++) {
+		const char *pre = s->maps[i].prefix;
+		size_t n = strlen(pre);
+		if (strncmp(uri, pre, n) == 0 && (pre[n - 1] == '/' || !uri[n])) {
+			char *path = xmalloc(strlen(s->maps[i].path) + strlen(uri + n) + 1);
+			strcpy(path, s->maps[i].path);
+			strcat(path, uri + n);
+			json_t *j = load_json_any(path, &err);
+			free(path);
+			return j;
+		}
+	}
 	if (strncmp(uri, "file://", 7) != 0)
 		return NULL;
 	const char *path = uri + 7;
@@ -1109,8 +666,7 @@ static json_t *fetch_file(const char *uri, void *ctx)
 		}
 	}
 	*w = '\0';
-	json_error_t err;
-	json_t *j = json_load_file(dec, JSON_ALLOW_NUL, &err);
+	json_t *j = load_json_any(dec, &err);
 	free(dec);
 	return j;
 }
@@ -1118,7 +674,7 @@ static json_t *fetch_file(const char *uri, void *ctx)
 struct schema *schema_load(struct arena *a, struct diags *d, const char *path)
 {
 	json_error_t err;
-	json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &err);
+	json_t *root = load_json_any(path, &err);
 	if (!root) {
 		diag_pos(d, SEV_ERROR, path, err.line > 0 ? err.line : 0, err.column > 0 ? err.column : 0,
 			 "schema-load", NULL, "cannot load schema: %s", err.text);
@@ -1126,7 +682,9 @@ struct schema *schema_load(struct arena *a, struct diags *d, const char *path)
 	}
 	if (!json_is_object(root) && !json_is_boolean(root)) {
 		diag_pos(d, SEV_ERROR, path, 1, 1, "schema-load", "a schema is a JSON object or a boolean",
-			 "cannot load schema: the document is not a JSON object");
+			 "cannot load schema: the document is %s, not an object or a boolean",
+			 json_is_array(root) ? "an array" : json_is_string(root) ? "a string" :
+			 json_is_null(root) ? "null" : "a number");
 		json_decref(root);
 		return NULL;
 	}
@@ -1140,7 +698,17 @@ struct schema *schema_load(struct arena *a, struct diags *d, const char *path)
 	}
 	struct schema *s = schema_new(a, root, arena_strdup(a, path), base);
 	s->fetch = fetch_file;
+	s->fetch_ctx = s;
 	return s;
+}
+
+void schema_map_uri(struct schema *s, const char *prefix, const char *path)
+{
+	assert(prefix[0]);
+	s->maps = arena_realloc(s->a, s->maps, s->nmaps * sizeof *s->maps, (s->nmaps + 1) * sizeof *s->maps);
+	s->maps[s->nmaps].prefix = prefix;
+	s->maps[s->nmaps].path = path;
+	s->nmaps++;
 }
 
 void schema_set_defer_checked(struct schema *s, bool on)
@@ -1166,10 +734,10 @@ void schema_free(struct schema *s)
 	if (!s)
 		return;
 	for (struct rx *r = s->rxs; r; r = r->next) {
-		if (r->compiled)
-			regfree(&r->re);
+		ecma_re_free(r->re);
 		hashmap_free(&r->seen);
 	}
+	ecma_env_free(s->rxenv);
 	for (size_t i = 0; i < s->ndocs; i++)
 		json_decref(s->docs[i]);
 	free(s->docs);
@@ -1895,7 +1463,16 @@ static bool ev_object(struct ev *e, struct cnode *c, const struct value *v, cons
 						 "keys are not checked against this pattern",
 						 "schema patternProperties '%s' cannot be checked: %s", r->src, r->why);
 				}
-			} else if (rx_match(e->s->a, r, key->str.s, key->str.len)) {
+				continue;
+			}
+			enum ecma_result m = rx_match(e->s->a, e->s->rxenv, r, key->str.s, key->str.len);
+			if (m == ECMA_GAVE_UP) {
+				matched = true; /* reported here, not as "additional" too */
+				rep(e, key, "schema-pattern", NULL,
+				    "key '%s'%s cannot be matched against the patternProperties '%s': "
+				    "matching gave up (the pattern backtracks too much)", key->str.s, in(e, p), r->src);
+				FAIL();
+			} else if (m == ECMA_MATCH) {
 				matched = true;
 				if (!ev(e, c->pp[k].sub, c->base, kv->val, &kf))
 					FAIL();
@@ -2018,26 +1595,38 @@ static bool ev_string(struct ev *e, struct cnode *c, const struct value *v, cons
 			FAIL();
 		}
 	}
-	if (c->pattern) {
-		struct rx *r = c->pattern;
-		if (rx_ready(e->s, r) == RX_OK) {
-			if (!rx_match(e->s->a, r, v->str.s, v->str.len)) {
-				/* A grammar (an image reference) is too long to quote:
-				 * the description says it in words. */
-				if (strlen(r->src) > 200)
-					rep(e, v, "schema-pattern", c->description,
-					    "%s%s does not match the pattern of this key (%zu characters; see the schema)",
-					    at(e, p), vrepr(e->a, v), strlen(r->src));
-				else
-					rep(e, v, "schema-pattern", c->description, "%s%s does not match the pattern '%s'",
-					    at(e, p), vrepr(e->a, v), r->src);
-				FAIL();
-			}
-		} else if (e->d && !r->warned) {
+	struct rx *r = c->pattern;
+	if (r && rx_ready(e->s, r) != RX_OK) {
+		if (e->d && !r->warned) {
 			r->warned = true;
 			diag_pos(e->d, SEV_WARNING, e->s->name, 0, 0, "schema-regex",
 				 "values are not checked against this pattern",
 				 "schema pattern '%s' cannot be checked: %s", r->src, r->why);
+		}
+	} else if (r) {
+		enum ecma_result m = rx_match(e->s->a, e->s->rxenv, r, v->str.s, v->str.len);
+		/* A grammar (an image reference) is too long to quote: the
+		 * description says it in words. */
+		const char *pat = m == ECMA_MATCH || !e->d ? NULL
+			: strlen(r->src) > 200
+			? arena_printf(e->a, "pattern of this key (%zu characters; see the schema)", strlen(r->src))
+			: arena_printf(e->a, "pattern '%s'", r->src);
+		if (m == ECMA_GAVE_UP) {
+			rep(e, v, "schema-pattern", c->description,
+			    "%s%s cannot be matched against the %s: matching gave up (the pattern backtracks too much)",
+			    at(e, p), vrepr(e->a, v), pat);
+			FAIL();
+		} else if (m == ECMA_NO_MATCH) {
+			rep(e, v, "schema-pattern", c->description, "%s%s does not match the %s", at(e, p),
+			    vrepr(e->a, v), pat);
+			FAIL();
+		}
+	}
+	if (c->content_encoding || c->content_media) {
+		const char *why = schema_content_problem(e->a, c->content_encoding, c->content_media, v->str.s, v->str.len);
+		if (why) {
+			rep(e, v, "schema-content", c->description, "%s%s %s", at(e, p), vrepr(e->a, v), why);
+			FAIL();
 		}
 	}
 	if (c->format) {

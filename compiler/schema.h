@@ -3,7 +3,7 @@
  * The schema is a jansson document; the instance is a struct value tree, so
  * every violation is reported at the YAML node that caused it, with a stable
  * id (schema-type, schema-required, schema-unknown-key, schema-enum,
- * schema-const, schema-pattern, schema-format, schema-range, schema-length,
+ * schema-const, schema-pattern, schema-format, schema-content, schema-range, schema-length,
  * schema-items, schema-unique, schema-properties, schema-dependencies,
  * schema-anyof, schema-oneof, schema-not, schema-false, schema-ref), and a
  * message of the form "<json path>: <what is wrong>", e.g.
@@ -16,18 +16,20 @@
  * contains, min/maxItems, uniqueItems, minimum, maximum, exclusiveMinimum,
  * exclusiveMaximum, multipleOf, min/maxLength (code points), pattern,
  * min/maxProperties, dependencies, allOf, anyOf, oneOf, not, if/then/else,
- * boolean schemas, $ref/$id/definitions.  Formats checked: hostname, ipv4,
+ * boolean schemas, $ref/$id/definitions, contentEncoding (base64) and
+ * contentMediaType (application/json).  Formats checked: hostname, ipv4,
  * ipv6, uri, regex; other formats pass.  Numbers compare by value (1 == 1.0,
  * "integer" accepts 1.0 unless schema_set_integer_literal).  A pattern
  * longer than 200 characters (a grammar) is not quoted in its message.
  *
- * Regular expressions (pattern, patternProperties) are ECMA 262; they are
- * translated to POSIX extended regexes (\d \w \s \D \W \S, (?:, lazy
- * quantifiers, escapes in classes) and compiled once, when the schema is
- * loaded.  Constructs POSIX cannot express (lookaround, \p{..}, non-ASCII
- * in classes) make a pattern match everything (and a patternProperties
- * entry cover every key without checking its value); schema_validate
- * reports that once per pattern as a warning (id schema-regex).
+ * Regular expressions (pattern, patternProperties, format "regex") are
+ * ECMA 262, compiled by PCRE2 (ecma_regex.h) when first used, once per
+ * distinct source, and their results remembered per string.  A pattern
+ * PCRE2 cannot compile (a lookbehind of variable length) checks nothing:
+ * schema_validate warns once per pattern (id schema-regex), and a
+ * patternProperties entry then covers every key without checking its
+ * value.  A match that gives up (exponential backtracking) is an error at
+ * the value (schema-pattern), never a pass.
  *
  * Probing branches (anyOf, oneOf, not, if, contains, propertyNames) reports
  * nothing.  When no anyOf/oneOf branch matches, the branches that cannot
@@ -72,6 +74,11 @@ struct schema;
  * schema works.  Strings are kept in `a`, which must outlive the schema. */
 struct schema *schema_load(struct arena *a, struct diags *d, const char *path);
 
+/* For schema_load's fetch hook: a $ref to `prefix` (when it ends with
+ * '/': to any URI below it) is read from `path` (then a directory, the rest
+ * of the URI appended).  Both are kept, not copied. */
+void schema_map_uri(struct schema *s, const char *prefix, const char *path);
+
 /* Wrap a document already in memory; takes over the reference to root.
  * `name` is used in warnings about the schema itself (kept, not copied). */
 struct schema *schema_from_json(struct arena *a, json_t *root, const char *name);
@@ -114,12 +121,17 @@ bool schema_is_valid(const struct schema *s, const struct value *instance);
  * hostname, ipv4, ipv6, uri (schema_format.c) and regex (schema.c). */
 bool schema_format_valid(const char *format, const char *s, size_t len, bool *known);
 
+/* contentEncoding (base64 checked) and contentMediaType (application/json
+ * checked; either may be NULL) of a string: NULL when s[0..len) is what they
+ * say, else what is wrong ("is not base64 (contentEncoding)"). */
+const char *schema_content_problem(struct arena *a, const char *encoding, const char *media, const char *s,
+				   size_t len);
+
 /* The "ipv4" format's parser: s[0..n) as a dotted quad (0-255 each, no
  * leading zeros), its value in *out (host order; out may be NULL). */
 bool schema_ipv4_parse(const char *s, size_t n, uint32_t *out);
 
-/* Is src an ECMA 262 regular expression asbgen accepts?  (Constructs it
- * cannot check, such as lookahead, count as valid.) */
+/* Is src an ECMA 262 regular expression (as PCRE2 compiles it)? */
 bool schema_regex_syntax_ok(const char *src);
 
 /* suggest_distance (suggest.h), for the callers that had this name. */

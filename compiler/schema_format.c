@@ -1,7 +1,10 @@
 /* schema_format.c - the "format" checks of JSON Schema draft-07 that
- * asbgen implements: hostname, ipv4, ipv6, uri.  (regex is in schema.c,
- * next to the regex translator.) */
+ * asbgen implements: hostname, ipv4, ipv6, uri (regex is ecma_regex.c,
+ * through schema_regex_syntax_ok); and the content of strings
+ * (contentEncoding base64, contentMediaType application/json). */
 #include "schema.h"
+#include "arena.h"
+#include "kubeconfig.h" /* base64_decode */
 
 #include <arpa/inet.h>
 #include <stdint.h>
@@ -200,4 +203,21 @@ bool schema_format_valid(const char *format, const char *s, size_t len, bool *kn
 	if (known)
 		*known = k;
 	return ok;
+}
+
+const char *schema_content_problem(struct arena *a, const char *encoding, const char *media, const char *s,
+				   size_t len)
+{
+	struct blob body = { s, len };
+	if (encoding && strcmp(encoding, "base64") == 0 && !base64_decode(a, s, len, &body))
+		return "is not base64 (contentEncoding)";
+	if (media && strcmp(media, "application/json") == 0) {
+		json_error_t err;
+		json_t *j = json_loadb(body.data, body.len, JSON_DECODE_ANY | JSON_ALLOW_NUL, &err);
+		if (!j)
+			return body.data != s ? "decodes to text that is not JSON (contentMediaType application/json)"
+					      : "is not JSON (contentMediaType application/json)";
+		json_decref(j);
+	}
+	return NULL;
 }

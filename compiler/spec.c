@@ -1,6 +1,7 @@
 /* spec.c - from a spec file to its model: load, check against the schema,
  * fill in the schema's defaults, resolve the model, then run the semantic
- * checks (check.c) on the model. */
+ * checks (check.c) on the model; with schema errors, the checks whose
+ * inputs are sound, on the spec without the erroneous sections. */
 #include "arena.h"
 #include "check.h"
 #include "cli.h"
@@ -9,6 +10,7 @@
 #include "load.h"
 #include "model.h"
 #include "schema.h"
+#include "spec_sound.h"
 
 #include <string.h>
 
@@ -42,9 +44,38 @@ static struct value *bootstrap_phase(struct arena *a, struct value *spec)
 	return top;
 }
 
+/* With schema errors (d->items[first..]), the semantic checks whose
+ * inputs are sound, on the spec without the sections that hold the errors
+ * (spec_sound.h): every problem in one pass where that can be told. */
+static void check_sound_part(struct ctx *c, struct value *spec, const char *spec_name, size_t first)
+{
+	const char **unsound;
+	size_t n;
+	struct value *part = spec_sound_part(c->arena, c->schema, spec, &c->diags, first, &unsound, &n);
+	if (!part)
+		return;
+	part = defaults_apply(c->arena, c->schema, part, NULL);
+	/* The model's own errors (an unknown Strimzi version) are the strimzi
+	 * and kafka sections': kept when those are whole. */
+	struct diags md;
+	diags_init(&md, c->arena);
+	struct value *model = model_build(c->arena, &md, part, spec_name);
+	bool keep = model != NULL;
+	for (size_t i = 0; i < n && keep; i++)
+		keep = strcmp(unsound[i], "strimzi") && strncmp(unsound[i], "kafka", 5);
+	for (size_t i = 0; keep && i < md.n; i++) {
+		const struct diag *g = &md.items[i];
+		diag_pos(&c->diags, g->sev, g->file, g->line, g->col, g->id, g->hint, "%s", g->msg);
+	}
+	diags_free(&md);
+	if (model)
+		spec_check_sound(c->arena, &c->diags, part, model, c->kafka, unsound, n);
+}
+
 /* The model of a loaded spec, or NULL when the spec is not valid. */
 static struct value *compile(struct ctx *c, struct value *spec, const char *spec_name, size_t before)
 {
+	size_t first = c->diags.n;
 	if (!spec || c->diags.nerrors > before)
 		return NULL;
 	if (!c->schema) {
@@ -60,8 +91,10 @@ static struct value *compile(struct ctx *c, struct value *spec, const char *spec
 			return NULL;
 	}
 	schema_validate(&c->diags, c->schema, spec);
-	if (c->diags.nerrors > before)
+	if (c->diags.nerrors > before) {
+		check_sound_part(c, spec, spec_name, first);
 		return NULL;
+	}
 	spec = defaults_apply(c->arena, c->schema, spec, c->defaults);
 	if (c->bootstrap)
 		spec = bootstrap_phase(c->arena, spec);

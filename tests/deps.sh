@@ -27,7 +27,7 @@ esac
 
 here=$(cd "$(dirname "$0")" && pwd)
 
-pkgs="pkg-config libfyaml-dev libjansson-dev libcurl4-openssl-dev"
+pkgs="pkg-config libfyaml-dev libjansson-dev libpcre2-dev libcurl4-openssl-dev"
 if [ "$mode" = test ]; then
 	pkgs="$pkgs libyaml-dev python3-yaml python3-jsonschema json-schema-test-suite openssl valgrind strace"
 	pkgs="$pkgs kcat python3-confluent-kafka"

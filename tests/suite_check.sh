@@ -9,6 +9,8 @@
 # (b) the tests/crd-broken, tests/crd-broken/bad-crds and tests/check-schema
 #     cases give exactly the diagnostics in their .expect files (stderr,
 #     then "exit N"), and `asbgen check --schema` passes environments/;
+#     the JSON-Schema-Test-Suite, one `asbgen check --schema` per case
+#     (tests/schema_suite.py, skips in tests/schema-suite-skips.txt);
 # (c) exit codes.
 #
 # CHECK_UPDATE=1 sh tests/suite_check.sh rewrites the .expect files; read every
@@ -97,6 +99,13 @@ for f in tests/check-schema/*.yaml tests/check-schema/*.json; do
 	expect_check "check --schema: $f gives $f.expect" "$f.expect" \
 		"$ASBGEN" check --schema schemas/environment.schema.json "$f"
 done
+# The official JSON-Schema-Test-Suite (draft-07), one `asbgen check --schema`
+# per case as a user runs it; tests/schema-suite-skips.txt lists what is not
+# run and why (the unit group runs the same cases in one process).
+SUITE_DIR=${JSON_SCHEMA_TEST_SUITE:-/usr/share/json-schema-test-suite}
+mkdir -p "$TMP/jsts"
+run_folded "JSON-Schema-Test-Suite through asbgen check" "$TMP/jsts.out" \
+	"$PY" tests/schema_suite.py "$ASBGEN" "$SUITE_DIR" tests/schema-suite-skips.txt "$TMP/jsts"
 if out=$("$ASBGEN" check -q --strict --schema schemas/environment.schema.json $ENV_SPECS 2>&1) && [ -z "$out" ]; then
 	ok "check --schema schemas/environment.schema.json environments/*.yaml is clean"
 else

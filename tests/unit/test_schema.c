@@ -352,8 +352,23 @@ static void test_regex(void)
 		{ "^(?<year>[0-9]{4})$", "2024", true },
 		{ "^\\\\x41$", "A", true }, { "^\\\\cJ$", "\\n", true },
 		{ "^[\\\\d]{2}$", "42", true }, { "^[^\\\\s]$", " ", false },
-		{ "^\\\\p{L}$", "anything", true }, /* unsupported: passes, with a warning */
-		{ "^(?!x)", "x", true },             /* unsupported: passes */
+		{ "^\\\\p{L}$", "\\u00e9", true }, { "^\\\\p{L}$", "1", false },
+		{ "^\\\\p{Lu}+$", "\\u00c9A", true }, { "^\\\\P{L}$", "a", false },
+		{ "^(?!x)", "x", false }, { "^(?!x)", "y", true },
+		{ "(?<=a)b", "ab", true }, { "(?<=a)b", "cb", false }, { "(?<!a)b", "ab", false },
+		{ "^[\\u00e0-\\u00ff]+$", "\\u00e9\\u00e8", true }, { "^[^\\u00e0-\\u00ff]$", "\\u00e9", false },
+		{ "^.$", "\\u00e9", true }, { "^.$", "\\r", false }, { "^.$", "\\u2028", false },
+		{ "^\\\\s$", "\\u00a0", true }, { "^\\\\s$", "\\u3000", true }, { "^\\\\S$", "\\u00a0", false },
+		{ "^\\\\s$", "\\ufeff", true }, { "^[\\\\s]$", "\\u2029", true },
+		{ "^\\\\d$", "\\u0661", false }, /* ECMA: \d is ASCII */
+		{ "^\\\\w$", "\\u00e9", false },
+		{ "^\\\\v$", "\\u000b", true }, { "^\\\\v$", "\\n", false },
+		{ "^a$", "a\\n", false },  /* $ is the end, not before a final newline */
+		{ "^[[:alpha:]]$", "a", false }, { "^[[:alpha:]]$", "[]", true }, /* no POSIX classes */
+		{ "^[^]$", "x", true }, { "^[]$", "", false },
+		{ "^(?:(a)|b)\\\\1$", "b", true }, /* an unset group matches empty */
+		{ "^(?<n>a)\\\\k<n>$", "aa", true },
+		{ "^\\\\u{1F600}$", "\\ud83d\\ude00", true },
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		char sch[256], inst[128], name[300];
@@ -365,20 +380,42 @@ static void test_regex(void)
 		CHECK(name, schema_is_valid(s, T(inst)) == cases[i].match);
 		schema_free(s);
 	}
-	struct schema *s = schema_from_json(A, jparse("{'properties':{'a':{'pattern':'^(?=x)'},'b':{'pattern':'^(?=x)'}}}"), "test.schema.json");
+	/* A pattern PCRE2 cannot compile (a lookbehind of variable length) is
+	 * warned about, once per distinct source, and checks nothing. */
+	struct schema *s = schema_from_json(A, jparse("{'properties':{'a':{'pattern':'(?<=a+)b'},'b':{'pattern':'(?<=a+)b'}}}"), "test.schema.json");
 	V(s, T("{'a':'y','b':'y'}"));
-	CHECK("unsupported regex: no error", D.nerrors == 0);
-	/* The same pattern at two keys is compiled once, and warned about once. */
-	CHECK("unsupported regex: one warning per distinct pattern", D.nwarnings == 1);
-	CHECK_STR("unsupported regex: warning", msg(0),
-		  "schema pattern '^(?=x)' cannot be checked: lookahead/lookbehind assertions");
+	CHECK("uncompilable regex: no error", D.nerrors == 0);
+	CHECK("uncompilable regex: one warning per distinct pattern", D.nwarnings == 1);
+	CHECK_STR("uncompilable regex: warning", msg(0),
+		  "schema pattern '(?<=a+)b' cannot be checked: PCRE2: lookbehind assertion is not fixed length");
 	V(s, T("{'a':'y'}"));
-	CHECK("unsupported regex: warned only once", D.nwarnings == 0);
+	CHECK("uncompilable regex: warned only once", D.nwarnings == 0);
 	schema_free(s);
-	s = schema_from_json(A, jparse("{'patternProperties':{'^(?!x)':{'type':'integer'}},'additionalProperties':false}"), "t");
+	s = schema_from_json(A, jparse("{'patternProperties':{'(?<=a+)b':{'type':'integer'}},'additionalProperties':false}"), "t");
 	V(s, T("{'a':'s'}"));
-	CHECK("unsupported patternProperties: key covered, value unchecked", D.nerrors == 0 && D.nwarnings == 1);
+	CHECK("uncompilable patternProperties: key covered, value unchecked", D.nerrors == 0 && D.nwarnings == 1);
 	schema_free(s);
+	/* Exponential backtracking gives up (PCRE2's match limit): an error
+	 * that says so, not a hang and not a pass. */
+	s = schema_from_json(A, jparse("{'pattern':'^(a|a)*$'}"), "t");
+	V(s, T("'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!'"));
+	CHECK_STR("backtracking blowup gives up", msg(0),
+		  "'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!' cannot be matched against "
+		  "the pattern '^(a|a)*$': matching gave up (the pattern backtracks too much)");
+	schema_free(s);
+	/* Big bounded repetitions compile small and fast (glibc's regcomp
+	 * expanded {1,249} into megabytes). */
+	s = schema_from_json(A, jparse("{'pattern':'^([a-z0-9]{1,63}\\\\.){0,126}[a-z0-9]{1,63}(x{1,1000}){0,100}$'}"), "t");
+	CHECK("big bounded repetitions: match", schema_is_valid(s, T("'a.b.c'")));
+	CHECK("big bounded repetitions: no match", !schema_is_valid(s, T("'a..b'")));
+	schema_free(s);
+	CHECK("regex format: \\A, \\a, \\Q invalid",
+	      !schema_regex_syntax_ok("\\Aa") && !schema_regex_syntax_ok("\\a") && !schema_regex_syntax_ok("\\Qa\\E"));
+	CHECK("regex format: PCRE2-only syntax invalid",
+	      !schema_regex_syntax_ok("(?i)a") && !schema_regex_syntax_ok("a++") && !schema_regex_syntax_ok("(*UTF)a") &&
+	      !schema_regex_syntax_ok("(?>a)") && !schema_regex_syntax_ok("\\cé"));
+	CHECK("regex format: ECMA syntax valid",
+	      schema_regex_syntax_ok("(?<=a)b(?!c)\\p{L}\\k<x>(?<x>y)[\\s\\S]\\u0041\\x41\\cJ"));
 	CHECK("regex format: \\Z invalid", !schema_regex_syntax_ok("^a\\Z"));
 	CHECK("regex format: lookahead valid", schema_regex_syntax_ok("^(?=a)"));
 	CHECK("regex format: unbalanced invalid", !schema_regex_syntax_ok("(a"));

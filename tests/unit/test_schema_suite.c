@@ -1,11 +1,14 @@
 /* test_schema_suite.c - the official JSON-Schema-Test-Suite (draft7) against
- * compiler/schema.c.
+ * compiler/schema.c, in one process.
  *
- * Every case of every draft7 file (and of the optional files listed below)
- * is run: the case's data is converted with value_from_json and checked with
- * schema_is_valid against the expected "valid".  Cases asbgen does not
- * implement are listed in skips[] with the reason; a skip entry that matches
- * nothing is itself a failure, so the table cannot go stale silently.
+ * Every case of every file below tests/draft7 (optional ones included) is
+ * run: the case's data is converted with value_from_json and checked with
+ * schema_is_valid against the expected "valid".  Cases asbgen does not pass
+ * are listed, with the reason, in tests/schema-suite-skips.txt, the table
+ * tests/schema_suite.py (the same suite through `asbgen check`, one case
+ * per process) reads too; entries marked "check" apply only there.  A skip
+ * entry that matches nothing is itself a failure, so the table cannot go
+ * stale silently.
  *
  * Remote refs (http://localhost:1234/...) are served from the suite's
  * remotes/ directory, and the draft-07 meta-schema from
@@ -14,52 +17,96 @@
  * The suite is found at $JSON_SCHEMA_TEST_SUITE, else
  * /usr/share/json-schema-test-suite (Debian package json-schema-test-suite).
  */
-#include <glob.h>
 #include <libgen.h>
 #include <unistd.h>
 #include <stdlib.h>
 
 #include "arena.h"
+#include "diag.h"
+#include "dirwalk.h"
 #include "json_value.h"
 #include "schema.h"
 #include "unit.h"
 
 struct skip {
-	const char *file;  /* relative to tests/draft7 */
-	const char *group; /* NULL: the whole file */
-	const char *test;  /* NULL: the whole group */
-	const char *why;
+	char *file;  /* relative to tests/draft7 */
+	char *group; /* NULL: any */
+	char *test;  /* NULL: any */
+	char *why;
 	int used;
 };
 
-static struct skip skips[] = {
-	{ "optional/content.json", NULL, NULL,
-	  "contentMediaType/contentEncoding are annotations asbgen does not check", 0 },
-};
-
-static const char *optional_files[] = {
-	"optional/bignum.json",
-	"optional/content.json",
-	"optional/ecmascript-regex.json",
-	"optional/zeroTerminatedFloats.json",
-	"optional/format/hostname.json",
-	"optional/format/ipv4.json",
-	"optional/format/ipv6.json",
-	"optional/format/uri.json",
-};
-
+static struct skip *skips;
+static size_t nskips;
 static const char *suite_dir;
 static int skipped; /* passes and failures count in unit.h's unit_passed, unit_failed */
 
 static struct skip *find_skip(const char *file, const char *group, const char *test)
 {
-	for (size_t i = 0; i < sizeof skips / sizeof skips[0]; i++) {
+	for (size_t i = 0; i < nskips; i++) {
 		struct skip *s = &skips[i];
 		if (strcmp(s->file, file) == 0 && (!s->group || strcmp(s->group, group) == 0) &&
 		    (!s->test || strcmp(s->test, test) == 0))
 			return s;
 	}
 	return NULL;
+}
+
+/* A file of the source tree, from the root (where tests run) or from the
+ * binary's place, <build>/tests/. */
+static void source_path(char *path, size_t size, const char *rel)
+{
+	snprintf(path, size, "%s", rel);
+	char exe[2048];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (access(path, R_OK) != 0 && n > 0) {
+		exe[n] = '\0';
+		snprintf(path, size, "%s/../../%s", dirname(exe), rel);
+	}
+}
+
+static char *field(char **p)
+{
+	char *f = *p, *bar = strstr(f, " | ");
+	if (bar) {
+		*bar = '\0';
+		*p = bar + 3;
+	} else {
+		*p = f + strlen(f);
+	}
+	return f;
+}
+
+/* tests/schema-suite-skips.txt: FILE | GROUP | TEST | both|check | WHY */
+static bool read_skips(void)
+{
+	char path[4096], line[4096];
+	source_path(path, sizeof path, "tests/schema-suite-skips.txt");
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		printf("not ok - cannot read %s\n", path);
+		unit_failed++;
+		return false;
+	}
+	while (fgets(line, sizeof line, f)) {
+		line[strcspn(line, "\n")] = '\0';
+		if (!line[0] || line[0] == '#')
+			continue;
+		char *p = line;
+		char *file = field(&p), *group = field(&p), *test = field(&p), *run = field(&p), *why = p;
+		if (!*why || (strcmp(run, "both") && strcmp(run, "check"))) {
+			printf("not ok - %s: bad line: %s\n", path, line);
+			unit_failed++;
+			continue;
+		}
+		if (strcmp(run, "both"))
+			continue; /* only `asbgen check`, one case per process, skips it */
+		skips = xrealloc(skips, (nskips + 1) * sizeof *skips);
+		skips[nskips++] = (struct skip){ xstrdup(file), strcmp(group, "*") ? xstrdup(group) : NULL,
+						 strcmp(test, "*") ? xstrdup(test) : NULL, xstrdup(why), 0 };
+	}
+	fclose(f);
+	return true;
 }
 
 static json_t *load_json(const char *path)
@@ -81,15 +128,7 @@ static json_t *fetch(const char *uri, void *ctx)
 	if (strncmp(uri, remote, strlen(remote)) == 0) {
 		snprintf(path, sizeof path, "%s/remotes/%s", suite_dir, uri + strlen(remote));
 	} else if (strcmp(uri, "http://json-schema.org/draft-07/schema") == 0) {
-		/* tests/unit/data, from the source tree root (where tests run) or
-		 * from the binary's place, <build>/tests/. */
-		snprintf(path, sizeof path, "tests/unit/data/json-schema-draft-07.json");
-		char exe[2048];
-		ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-		if (access(path, R_OK) != 0 && n > 0) {
-			exe[n] = '\0';
-			snprintf(path, sizeof path, "%s/../../tests/unit/data/json-schema-draft-07.json", dirname(exe));
-		}
+		source_path(path, sizeof path, "tests/unit/data/json-schema-draft-07.json");
 	} else {
 		return NULL;
 	}
@@ -146,37 +185,29 @@ static void run_file(const char *rel)
 	json_decref(groups);
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 int main(void)
 {
 	suite_dir = getenv("JSON_SCHEMA_TEST_SUITE");
 	if (!suite_dir || !*suite_dir)
 		suite_dir = "/usr/share/json-schema-test-suite";
-	char pat[4096];
-	snprintf(pat, sizeof pat, "%s/tests/draft7/*.json", suite_dir);
-	glob_t gl;
-	if (glob(pat, 0, NULL, &gl) != 0 || gl.gl_pathc == 0) {
+	char root[4096];
+	snprintf(root, sizeof root, "%s/tests/draft7", suite_dir);
+	struct arena *a = arena_new();
+	struct diags d;
+	diags_init(&d, a);
+	static const char *const exts[] = { ".json", NULL };
+	struct pathlist files = { 0 };
+	if (access(root, R_OK) != 0 || !dirwalk_collect(a, &d, root, exts, "io", &files) || files.n == 0) {
 		printf("# JSON-Schema-Test-Suite not found at %s (install json-schema-test-suite)\n", suite_dir);
 		printf("# JSON-Schema-Test-Suite draft7: 0 passed, 0 failed, 0 skipped\n");
+		arena_free(a);
 		return 0;
 	}
-	size_t nf = gl.gl_pathc;
-	const char **files = xmalloc(nf * sizeof *files);
-	for (size_t i = 0; i < nf; i++)
-		files[i] = strrchr(gl.gl_pathv[i], '/') + 1;
-	qsort(files, nf, sizeof *files, cmp_str);
-	for (size_t i = 0; i < nf; i++)
-		run_file(files[i]);
-	for (size_t i = 0; i < sizeof optional_files / sizeof optional_files[0]; i++)
-		run_file(optional_files[i]);
-	free(files);
-	globfree(&gl);
+	if (read_skips())
+		for (size_t i = 0; i < files.n; i++)
+			run_file(files.items[i] + strlen(root) + 1);
 
-	for (size_t i = 0; i < sizeof skips / sizeof skips[0]; i++) {
+	for (size_t i = 0; i < nskips; i++) {
 		const struct skip *s = &skips[i];
 		if (!s->used) {
 			unit_failed++;
@@ -186,12 +217,20 @@ int main(void)
 	}
 	/* Each skipped case was listed ("# skip - ...") where it occurs; the
 	 * summary repeats the table so the reasons are seen beside the count. */
-	printf("# skip entries:\n");
-	for (size_t i = 0; i < sizeof skips / sizeof skips[0]; i++) {
-		const struct skip *s = &skips[i];
+	printf("# skip entries (tests/schema-suite-skips.txt, run \"both\"):\n");
+	for (size_t i = 0; i < nskips; i++) {
+		struct skip *s = &skips[i];
 		printf("#   %s: %s: %s (%d case%s): %s\n", s->file, s->group ? s->group : "*",
 		       s->test ? s->test : "*", s->used, s->used == 1 ? "" : "s", s->why);
+		free(s->file);
+		free(s->group);
+		free(s->test);
+		free(s->why);
 	}
-	printf("# JSON-Schema-Test-Suite draft7: %d passed, %d failed, %d skipped\n", unit_passed, unit_failed, skipped);
+	free(skips);
+	printf("# JSON-Schema-Test-Suite draft7: %d passed, %d failed, %d skipped, %zu files\n", unit_passed,
+	       unit_failed, skipped, files.n);
+	diags_free(&d);
+	arena_free(a);
 	return unit_failed ? 1 : 0;
 }
