@@ -28,12 +28,13 @@
 #define HUGE_PAGE (2u << 20)
 struct chunk {
 	struct chunk *next;
-	size_t size, used, mapped;
+	size_t size, used, mapped; /* mapped 0: from the heap (calloc) */
 	_Alignas(ARENA_ALIGN) unsigned char data[];
 };
 
 struct arena {
 	struct chunk *head;
+	struct chunk *spare; /* chunks arena_clear emptied, for reuse */
 	size_t total;     /* bytes handed out */
 	size_t next_size; /* size of the next chunk */
 };
@@ -79,13 +80,25 @@ struct arena *arena_new(void)
 	return xcalloc(1, sizeof(struct arena));
 }
 
+static void chunk_free(struct chunk *c)
+{
+	if (c->mapped)
+		munmap(c, c->mapped);
+	else
+		free(c);
+}
+
 void arena_free(struct arena *a)
 {
 	if (!a)
 		return;
 	for (struct chunk *c = a->head, *next; c; c = next) {
 		next = c->next;
-		munmap(c, c->mapped);
+		chunk_free(c);
+	}
+	for (struct chunk *c = a->spare, *next; c; c = next) {
+		next = c->next;
+		chunk_free(c);
 	}
 	free(a);
 }
@@ -135,12 +148,29 @@ static void *map_huge(size_t mapped)
 #endif
 }
 
-static struct chunk *chunk_new(size_t want)
+/* A chunk of at least `want` bytes: an emptied one of a, else a new one.
+ * The first chunk of an arena comes from the heap: arenas that live for
+ * one small job (one .properties file's keys) then cost no mmap/munmap
+ * pair, whose TLB shootdowns cost more than the job. */
+static struct chunk *chunk_new(struct arena *a, size_t want)
 {
+	for (struct chunk **pp = &a->spare; *pp; pp = &(*pp)->next)
+		if ((*pp)->size >= want) {
+			struct chunk *c = *pp;
+			*pp = c->next;
+			return c;
+		}
 	if (want > SIZE_MAX - sizeof(struct chunk) - HUGE_PAGE)
 		die_oom();
 	size_t mapped = (sizeof(struct chunk) + want + 4095) & ~(size_t)4095;
 	struct chunk *c = NULL;
+	if (!a->head && !a->spare && want <= ARENA_FIRST_CHUNK) {
+		c = calloc(1, sizeof(struct chunk) + want);
+		if (!c)
+			die_oom();
+		c->size = want;
+		return c;
+	}
 	if (mapped >= HUGE_PAGE) {
 		mapped = (mapped + HUGE_PAGE - 1) & ~(size_t)(HUGE_PAGE - 1);
 		c = map_huge(mapped);
@@ -169,7 +199,7 @@ void *arena_alloc(struct arena *a, size_t size)
 		if (size > a->next_size / 4) {
 			/* A large block gets its own chunk behind the current
 			 * one, so the current chunk's free space is not wasted. */
-			c = chunk_new(size);
+			c = chunk_new(a, size);
 			if (a->head) {
 				c->next = a->head->next;
 				a->head->next = c;
@@ -178,7 +208,7 @@ void *arena_alloc(struct arena *a, size_t size)
 				a->head = c;
 			}
 		} else {
-			c = chunk_new(a->next_size);
+			c = chunk_new(a, a->next_size);
 			c->next = a->head;
 			a->head = c;
 			if (a->next_size < ARENA_MAX_CHUNK)
@@ -196,12 +226,19 @@ void arena_clear(struct arena *a)
 	struct chunk *keep = a->head;
 	if (!keep)
 		return;
+	/* The other chunks are kept for reuse, not unmapped: a scratch
+	 * arena cleared once per output or per spec would otherwise map and
+	 * unmap a chunk each time, and every munmap interrupts the other
+	 * cores (TLB shootdown).  What it keeps is its largest single use.
+	 * Allocations are zero-filled: zero what was handed out (still in
+	 * the cache). */
 	for (struct chunk *c = keep->next, *next; c; c = next) {
 		next = c->next;
-		munmap(c, c->mapped);
+		memset(c->data, 0, c->used);
+		c->used = 0;
+		c->next = a->spare;
+		a->spare = c;
 	}
-	/* Allocations are zero-filled: zero what was handed out (a few KB
-	 * for one output, still in the cache). */
 	memset(keep->data, 0, keep->used);
 	keep->used = 0;
 	keep->next = NULL;

@@ -27,9 +27,9 @@ char *arena_printf(struct arena *a, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 char *arena_vprintf(struct arena *a, const char *fmt, va_list ap);
 
-/* Forget every allocation but keep the newest chunk for reuse: a scratch
- * arena for work done once per item (one output's tree) stays small and
- * in the cache. */
+/* Forget every allocation but keep the chunks for reuse: a scratch arena
+ * for work done once per item (one output's tree, one spec's render)
+ * stays as large as its largest item and maps nothing more. */
 void arena_clear(struct arena *a);
 
 /* Bytes handed out so far (for the benchmark's memory figure). */

@@ -60,11 +60,13 @@ int cmd_validate(int argc, char **argv)
 	/* A valid spec is also rendered in memory: validate promises render. */
 	const char *tdir = data_path(&c, "templates");
 	struct tmpl_cache *tc = tmpl_cache_new();
+	struct arena *scratch = arena_new();
 	for (size_t i = 0; i < n; i++) {
 		struct value *model = model_load(&c, specs[i]);
 		if (model)
-			spec_render_check(&c, model, tdir, tc);
+			spec_render_check(&c, model, tdir, tc, scratch);
 	}
+	arena_free(scratch);
 	ctx_report(&c);
 	tmpl_cache_free(tc);
 	int rc = c.diags.nerrors || (strict && c.diags.nwarnings) ? EXIT_INVALID : EXIT_OK;

@@ -1,6 +1,6 @@
 /* render_check.c - validate renders each valid spec's model in memory
  * (templates, emitters; nothing is written), so a spec that validates
- * always renders.  The work happens in a scratch arena freed per spec, so
+ * always renders.  The work happens in a scratch arena cleared per spec, so
  * validating many files keeps memory flat; diagnostics that point into it
  * are copied out first. */
 #include "render_check.h"
@@ -23,11 +23,11 @@ static void check_output(void *ctx, const struct tmpl_output *o)
 	render_output_text(k->d, o, NULL, &k->b);
 }
 
-int spec_render_check(struct ctx *c, const struct value *model, const char *tdir, struct tmpl_cache *tc)
+int spec_render_check(struct ctx *c, const struct value *model, const char *tdir, struct tmpl_cache *tc,
+		      struct arena *scratch)
 {
 	struct diags *d = &c->diags;
 	size_t ndiag = d->n, errors = d->nerrors;
-	struct arena *scratch = arena_new();
 	struct checking k = { d, BUF_INIT };
 	int rendered = templates_render_each(scratch, d, tdir, model, tc, check_output, &k);
 	buf_free(&k.b);
@@ -42,6 +42,6 @@ int spec_render_check(struct ctx *c, const struct value *model, const char *tdir
 	for (size_t i = ndiag; i < d->n; i++)
 		if (d->items[i].file)
 			d->items[i].file = arena_strdup(c->arena, d->items[i].file);
-	arena_free(scratch);
+	arena_clear(scratch);
 	return d->nerrors > errors ? -1 : 0;
 }

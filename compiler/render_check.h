@@ -3,6 +3,7 @@
 #ifndef ASBGEN_RENDER_CHECK_H
 #define ASBGEN_RENDER_CHECK_H
 
+struct arena;
 struct ctx;
 struct tmpl_cache;
 struct value;
@@ -11,8 +12,11 @@ struct value;
  * result away; problems are reported to c->diags.  tdir: the template
  * directory; tc (not NULL): templates compiled once for all the specs
  * (free it after reporting: diagnostics may point into it, and d's
- * sources of the templates live in it).  Returns 0, or -1 when
- * rendering failed. */
-int spec_render_check(struct ctx *c, const struct value *model, const char *tdir, struct tmpl_cache *tc);
+ * sources of the templates live in it); scratch: an arena for the work,
+ * cleared before returning, which the caller keeps for the next spec (a
+ * fresh arena per spec maps and unmaps its chunks each time).  Returns 0,
+ * or -1 when rendering failed. */
+int spec_render_check(struct ctx *c, const struct value *model, const char *tdir, struct tmpl_cache *tc,
+		      struct arena *scratch);
 
 #endif
