@@ -314,5 +314,6 @@ int spec_check(struct arena *a, struct diags *d, const struct value *spec, const
 	check_topics(&c);
 	check_network(&c);
 	check_config_values(&c);
+	check_helm(&c);
 	return (int)(d->nerrors - before);
 }

@@ -5,6 +5,7 @@
 #include "diag.h"
 #include "dns1123.h"
 #include "hashmap.h"
+#include "helm_chart.h"
 #include "emit.h"
 #include "strimzi.h"
 #include "version.h"
@@ -1041,6 +1042,7 @@ struct value *model_build(struct arena *a, struct diags *d, const struct value *
 	const char *name = need_str(m, spec, "name");
 	put(m, env, "name", SN(m, spec, "name"));
 	put(m, env, "namespace", SN(m, spec, "namespace"));
+	put(m, env, "deployWith", SN(m, spec, "deployWith"));
 	put(m, model, "env", env);
 
 	struct value *labels = M(m);
@@ -1057,5 +1059,9 @@ struct value *model_build(struct arena *a, struct diags *d, const struct value *
 	build_topics_users(m, model);
 	build_registry(m, model);
 	build_alertdb(m, model);
-	return mb.failed ? NULL : model;
+	if (mb.failed)
+		return NULL;
+	/* Last: it reads the rest of the model. */
+	put(m, model, "helm", helm_chart_model(a, model));
+	return model;
 }

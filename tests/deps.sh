@@ -5,7 +5,7 @@
 #   sh tests/deps.sh test     also libyaml, PyYAML and jsonschema for
 #                             /usr/bin/python3, the JSON-Schema-Test-Suite, openssl, valgrind,
 #                             strace (SIGKILL injection in tests/suite_robust.sh),
-#                             kubectl, Node.js, and the npm packages of
+#                             kubectl, Go (the Helm stand-in), Node.js, and the npm packages of
 #                             tests/package.json under tests/node_modules
 #
 # Debian packages: as root, `apt-get update` once and `apt-get install` what
@@ -27,6 +27,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 pkgs="pkg-config libfyaml-dev libjansson-dev libcurl4-openssl-dev"
 if [ "$mode" = test ]; then
 	pkgs="$pkgs libyaml-dev python3-yaml python3-jsonschema json-schema-test-suite openssl valgrind strace"
+	# Go and the Go packages ../shared/tools/helmengine/build.sh builds the Helm stand-in with
+	pkgs="$pkgs golang-go golang-gopkg-yaml.v3-dev golang-github-masterminds-sprig-dev golang-github-ghodss-yaml-dev"
 fi
 
 # Which of $pkgs are not installed?  One dpkg-query call; packages dpkg has
