@@ -5,6 +5,7 @@
 #include "diag.h"
 #include "dns1123.h"
 #include "hashmap.h"
+#include "helm_chart.h"
 #include "emit.h"
 #include "strimzi.h"
 #include "version.h"
@@ -1058,6 +1059,7 @@ struct value *model_build(struct arena *a, struct diags *d, const struct value *
 	put(m, env, "name", SN(m, spec, "name"));
 	put(m, env, "namespace", SN(m, spec, "namespace"));
 	put(m, env, "production", BN(m, spec, "production"));
+	put(m, env, "deployWith", SN(m, spec, "deployWith"));
 	put(m, model, "env", env);
 
 	struct value *labels = M(m);
@@ -1076,5 +1078,9 @@ struct value *model_build(struct arena *a, struct diags *d, const struct value *
 	build_alertdb(m, model);
 	/* The warnings the spec accepts (check_accept.c). */
 	put(m, model, "acceptWarnings", (struct value *)need(m, spec, "acceptWarnings", V_SEQ));
-	return mb.failed ? NULL : model;
+	if (mb.failed)
+		return NULL;
+	/* Last: it reads the rest of the model. */
+	put(m, model, "helm", helm_chart_model(a, model));
+	return model;
 }

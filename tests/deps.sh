@@ -5,11 +5,11 @@
 #   sh tests/deps.sh test     also libyaml, PyYAML and jsonschema for
 #                             /usr/bin/python3, the JSON-Schema-Test-Suite, openssl, valgrind,
 #                             strace (SIGKILL injection in tests/suite_robust.sh),
-#                             kubectl, Node.js, the real Kafka clients the
-#                             clients group runs (kcat, confluent-kafka for
-#                             /usr/bin/python3, a JDK for `java FILE.java`),
-#                             and the npm packages of tests/package.json
-#                             under tests/node_modules
+#                             kubectl, Go (the Helm stand-in), Node.js, the
+#                             real Kafka clients the clients group runs (kcat,
+#                             confluent-kafka for /usr/bin/python3, a JDK for
+#                             `java FILE.java`), and the npm packages of
+#                             tests/package.json under tests/node_modules
 #
 # Debian packages: as root, `apt-get update` once and `apt-get install` what
 # is missing; otherwise print the one `sudo apt-get install` line to run and
@@ -31,6 +31,8 @@ pkgs="pkg-config libfyaml-dev libjansson-dev libpcre2-dev libcurl4-openssl-dev"
 if [ "$mode" = test ]; then
 	pkgs="$pkgs libyaml-dev python3-yaml python3-jsonschema json-schema-test-suite openssl valgrind strace"
 	pkgs="$pkgs kcat python3-confluent-kafka"
+	# Go and the Go packages ../shared/tools/helmengine/build.sh builds the Helm stand-in with
+	pkgs="$pkgs golang-go golang-gopkg-yaml.v3-dev golang-github-masterminds-sprig-dev golang-github-ghodss-yaml-dev"
 fi
 
 # Which of $pkgs are not installed?  One dpkg-query call; packages dpkg has

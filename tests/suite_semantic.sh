@@ -65,7 +65,11 @@ if out=$("$PY" - <<'PYEOF' 2>&1
 import glob, json, re, sys
 ids = set()
 for path in sorted(glob.glob("compiler/check*.c")):
-    ids |= set(re.findall(r'check_warning\(c,[^;]*?"([a-z0-9-]+)"', open(path).read(), re.S))
+    # the id: the call's first string that looks like one (the position
+    # argument may hold strings of its own: at(c, "topics", NULL))
+    for call in re.findall(r'check_warning\(c,([^;]*)', open(path).read(), re.S):
+        call = re.sub(r'\b(?:at|map_get|v_path)\([^()]*\)', '', call)
+        ids |= set(re.findall(r'"([a-z0-9-]+)"', call)[:1])
 ids.discard("accept-unused")
 schema = json.load(open("schemas/environment.schema.json"))
 enum = set(schema["properties"]["acceptWarnings"]["items"]["properties"]["rule"]["enum"])
