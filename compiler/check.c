@@ -313,6 +313,7 @@ int spec_check(struct arena *a, struct diags *d, const struct value *spec, const
 	check_cluster(&c);
 	check_topics(&c);
 	check_network(&c);
+	check_terraform(&c);
 	check_config_values(&c);
 	return (int)(d->nerrors - before);
 }

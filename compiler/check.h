@@ -119,5 +119,6 @@ bool check_hostname(const char *s);      /* RFC 1123 host name, any case, <= 253
 void check_cluster(struct check *c);  /* versions, pools, node ids, resources, GKE, storage */
 void check_topics(struct check *c);   /* topic names, replicas, disk, users, schemas */
 void check_network(struct check *c);  /* external listener, IPs, MetalLB range */
+void check_terraform(struct check *c); /* what the Terraform modules can create */
 
 #endif
