@@ -5,6 +5,7 @@
 #   sh tests/deps.sh test     also libyaml, PyYAML and jsonschema for
 #                             /usr/bin/python3, the JSON-Schema-Test-Suite, openssl, valgrind,
 #                             strace (SIGKILL injection in tests/suite_robust.sh),
+#                             Go with HashiCorp's HCL and cty (tests/tfcheck),
 #                             kubectl, Node.js, and the npm packages of
 #                             tests/package.json under tests/node_modules
 #
@@ -27,6 +28,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 pkgs="pkg-config libfyaml-dev libjansson-dev libcurl4-openssl-dev"
 if [ "$mode" = test ]; then
 	pkgs="$pkgs libyaml-dev python3-yaml python3-jsonschema json-schema-test-suite openssl valgrind strace"
+	# tests/tfcheck (suite_terraform.sh): Go with HashiCorp's HCL and cty
+	pkgs="$pkgs golang-go golang-github-hashicorp-hcl-v2-dev golang-github-zclconf-go-cty-dev"
 fi
 
 # Which of $pkgs are not installed?  One dpkg-query call; packages dpkg has
