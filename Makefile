@@ -7,7 +7,7 @@
 #   make valgrind   unit tests and asbgen commands under Valgrind (errors, leaks)
 #   make bench      speed and memory figures
 #   make deps       install the Debian (and npm) packages build and tests need
-#   make install PREFIX=/usr/local
+#   make install PREFIX=/usr/local   (also the Terraform modules, share/asbgen/terraform/)
 
 PREFIX    ?= /usr/local
 CC        ?= cc
@@ -90,7 +90,7 @@ bench: asbgen
 install: asbgen
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/asbgen
 	install -m 755 asbgen $(DESTDIR)$(PREFIX)/bin/asbgen
-	cp -R templates schemas $(DESTDIR)$(PREFIX)/share/asbgen/
+	cp -R templates schemas terraform $(DESTDIR)$(PREFIX)/share/asbgen/
 
 clean:
 	rm -rf build build-san asbgen

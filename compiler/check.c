@@ -288,6 +288,8 @@ int spec_check_sound(struct arena *a, struct diags *d, const struct value *spec,
 	if (check_reads_sound(&c, reads_config))
 		check_kafka_config(&c);
 	if (!c.nunsound)
+		check_terraform(&c);
+	if (!c.nunsound)
 		check_helm(&c); /* it reads the whole model */
 	check_accept(&c, first); /* last: it drops the warnings the spec accepts */
 	return (int)(d->nerrors - before);

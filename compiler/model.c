@@ -353,6 +353,24 @@ static void build_pool(struct mb *m, struct value *kafka, const char *key, const
 	put(m, kafka, key, pool);
 }
 
+/* The cluster's variable file the node pool is merged into: {path: as
+ * asbgen opens it (relative to the spec's directory), name: its base name},
+ * or null.  path keeps the spec's mark, so errors point at the line. */
+static struct value *var_file(struct mb *m, const struct value *v)
+{
+	if (!v || v->kind != V_STRING)
+		return N(m);
+	const char *s = v->str.s, *spec = v->mark.file;
+	const char *slash = spec ? strrchr(spec, '/') : NULL;
+	struct value *path = (s[0] == '/' || !slash) ? v_str(m->a, &v->mark, s)
+		: v_strf(m->a, &v->mark, "%.*s/%s", (int)(slash - spec), spec, s);
+	const char *base = strrchr(s, '/');
+	struct value *f = M(m);
+	put(m, f, "path", path);
+	put(m, f, "name", S(m, base ? base + 1 : s));
+	return f;
+}
+
 static void build_platform(struct mb *m, struct value *model)
 {
 	struct value *p = M(m);
@@ -370,6 +388,7 @@ static void build_platform(struct mb *m, struct value *model)
 		struct value *np = M(m);
 		const struct value *snp = sget(g, "nodePool");
 		put(m, np, "name", SN(m, snp, "name"));
+		put(m, np, "varFile", var_file(m, sget(snp, "varFile")));
 		put(m, np, "machineType", SN(m, snp, "machineType"));
 		put(m, np, "diskSizeGb", IN(m, snp, "diskSizeGb"));
 		put(m, np, "diskType", SN(m, snp, "diskType"));
@@ -965,6 +984,41 @@ static void build_registry(struct mb *m, struct value *model)
 	put(m, sim, "schemaId", I(m, sid ? sid : 1));
 }
 
+/* lsst/idf_deploy's alertdb module names its buckets <prefix>-<location>-
+ * <name> (terraform-google-modules/cloud-storage) with the prefix
+ * rubin-alertdb-<environment> and the location it fixes, us-central1: the
+ * only names it can create. */
+#define ALERTDB_TF_PREFIX "rubin-alertdb-"
+#define ALERTDB_TF_PACKETS "-us-central1-packets"
+#define ALERTDB_TF_SCHEMAS "-us-central1-schemas"
+
+/* The module's environment that makes bucket b with that suffix, or NULL. */
+static const char *alertdb_tf_env(struct mb *m, const char *b, const char *suffix)
+{
+	size_t n = strlen(b), np = strlen(ALERTDB_TF_PREFIX), ns = strlen(suffix);
+	if (n <= np + ns || strncmp(b, ALERTDB_TF_PREFIX, np) != 0 || strcmp(b + n - ns, suffix) != 0)
+		return NULL;
+	return arena_strndup(m->a, b + np, n - np - ns);
+}
+
+/* What the alertdb module creates on GKE: terraformEnvironment, the
+ * environment that gives exactly the buckets the alert database uses (null
+ * when its buckets cannot be the module's: the check alertdb-tf-buckets
+ * says so), and terraformBuckets, the names the module creates with it (or
+ * with the environment the alert bucket names, else the spec's name). */
+static void alertdb_terraform(struct mb *m, struct value *o, const char *alert_bucket,
+			      const char *schema_bucket, const char *env)
+{
+	const char *pe = alertdb_tf_env(m, alert_bucket, ALERTDB_TF_PACKETS);
+	const char *se = alertdb_tf_env(m, schema_bucket, ALERTDB_TF_SCHEMAS);
+	const char *e = pe ? pe : se ? se : env;
+	put(m, o, "terraformEnvironment", S(m, pe && se && !strcmp(pe, se) ? pe : NULL));
+	struct value *tb = M(m);
+	put(m, tb, "packets", F(m, ALERTDB_TF_PREFIX "%s" ALERTDB_TF_PACKETS, e));
+	put(m, tb, "schemas", F(m, ALERTDB_TF_PREFIX "%s" ALERTDB_TF_SCHEMAS, e));
+	put(m, o, "terraformBuckets", tb);
+}
+
 static void build_alertdb(struct mb *m, struct value *model)
 {
 	const struct value *a = sget(m->spec, "alertDatabase");
@@ -976,14 +1030,24 @@ static void build_alertdb(struct mb *m, struct value *model)
 	put(m, o, "gcs", B(m, gke));
 	put(m, o, "s3", B(m, !gke));
 	const char *env = need_str(m, m->spec, "name");
+	/* On GKE the default buckets are those the alertdb module makes for
+	 * the environment named like the spec. */
 	const char *alert_bucket = opt_str(m, a, gke ? "gcs.alertBucket" : "s3.alertBucket", NULL);
 	if (!alert_bucket)
-		alert_bucket = arena_printf(m->a, "rubin-alertdb-%s-packets", env);
+		alert_bucket = gke ? arena_printf(m->a, ALERTDB_TF_PREFIX "%s" ALERTDB_TF_PACKETS, env)
+				   : arena_printf(m->a, "rubin-alertdb-%s-packets", env);
 	const char *schema_bucket = opt_str(m, a, gke ? "gcs.schemaBucket" : "s3.schemaBucket", NULL);
 	if (!schema_bucket)
-		schema_bucket = arena_printf(m->a, "rubin-alertdb-%s-schemas", env);
+		schema_bucket = gke ? arena_printf(m->a, ALERTDB_TF_PREFIX "%s" ALERTDB_TF_SCHEMAS, env)
+				    : arena_printf(m->a, "rubin-alertdb-%s-schemas", env);
 	put(m, o, "alertBucket", S(m, alert_bucket));
 	put(m, o, "schemaBucket", S(m, schema_bucket));
+	if (gke)
+		alertdb_terraform(m, o, alert_bucket, schema_bucket, env);
+	else {
+		put(m, o, "terraformEnvironment", N(m));
+		put(m, o, "terraformBuckets", N(m));
+	}
 	struct value *buckets = L(m);
 	push(m, buckets, S(m, alert_bucket));
 	if (strcmp(alert_bucket, schema_bucket) != 0)

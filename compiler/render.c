@@ -6,7 +6,10 @@
 #include "arena.h"
 #include "buf.h"
 #include "cli.h"
+#include "emit.h"
 #include "format.h"
+#include "load.h"
+#include "tfvars_merge.h"
 #include "model.h"
 #include "template.h"
 #include "write.h"
@@ -20,8 +23,29 @@ struct emitting {
 	struct buf b; /* one output's text, reused */
 };
 
-int render_output_text(struct diags *d, const struct tmpl_output *o, const char *spec_name,
-		       struct buf *b)
+/* The output merged into the file it names (see render.h). */
+static int merged_text(struct arena *a, struct diags *d, const struct tmpl_output *o, struct buf *b)
+{
+	size_t n;
+	const char *base = load_file_text(a, d, o->into, &n);
+	if (!base) {
+		diag_at(d, SEV_ERROR, &o->into_mark, "tfvars-merge",
+			"name an existing Terraform variable file, relative to the spec",
+			"cannot read '%s', the file %s is merged into", o->into, o->path);
+		return -1;
+	}
+	struct buf e = BUF_INIT;
+	d->fallback = &o->doc_mark;
+	int rc = emit_hcl(&e, o->doc, d);
+	d->fallback = NULL;
+	if (rc == 0)
+		rc = tfvars_merge(a, d, o->into, base, n, e.data ? e.data : "", e.len, b);
+	buf_free(&e);
+	return rc;
+}
+
+int render_output_text(struct arena *a, struct diags *d, const struct tmpl_output *o,
+		       const char *spec_name, struct buf *b)
 {
 	if (!o->doc)
 		return -1; /* its template failed (reported) */
@@ -36,6 +60,14 @@ int render_output_text(struct diags *d, const struct tmpl_output *o, const char 
 			"leave 'header' out of this entry: its format has no comments",
 			"a %s output cannot have a header", f->name);
 		return -1;
+	}
+	if (o->into) {
+		if (f->emit != emit_hcl) {
+			diag_at(d, SEV_ERROR, &o->path_mark, "tfvars-merge", "only .tfvars outputs merge into a file",
+				"the output '%s' has 'into' but is not a .tfvars file", o->path);
+			return -1;
+		}
+		return merged_text(a, d, o, b);
 	}
 	buf_reset(b);
 	const char *cp = spec_name ? f->comment : NULL;
@@ -77,7 +109,7 @@ static void emit_output(void *ctx, const struct tmpl_output *o)
 {
 	struct emitting *e = ctx;
 	struct ctx *c = e->c;
-	if (render_output_text(&c->diags, o, e->spec_name, &e->b) != 0)
+	if (render_output_text(c->arena, &c->diags, o, e->spec_name, &e->b) != 0)
 		return;
 	if (e->set->n == e->cap) {
 		size_t cap = e->cap ? 2 * e->cap : 256;

@@ -12,6 +12,7 @@
 #include "template.h"
 
 struct checking {
+	struct arena *a; /* the compilation's: a merged file's text outlives the scratch arena */
 	struct diags *d;
 	struct buf b; /* one output's text, reused and not kept */
 };
@@ -20,7 +21,7 @@ struct checking {
 static void check_output(void *ctx, const struct tmpl_output *o)
 {
 	struct checking *k = ctx;
-	render_output_text(k->d, o, NULL, &k->b);
+	render_output_text(k->a, k->d, o, NULL, &k->b);
 }
 
 int spec_render_check(struct ctx *c, const struct value *model, const char *tdir, struct tmpl_cache *tc,
@@ -28,7 +29,7 @@ int spec_render_check(struct ctx *c, const struct value *model, const char *tdir
 {
 	struct diags *d = &c->diags;
 	size_t ndiag = d->n, errors = d->nerrors;
-	struct checking k = { d, BUF_INIT };
+	struct checking k = { c->arena, d, BUF_INIT };
 	int rendered = templates_render_each(scratch, d, tdir, model, tc, check_output, &k);
 	buf_free(&k.b);
 	if (rendered != 0 && d->nerrors == errors)

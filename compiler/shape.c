@@ -255,10 +255,36 @@ static bool path_match(const char *p, const char *s)
 	return !*s;
 }
 
+/* Characters of a path pattern outside its ${...}: how specific it is. */
+static size_t literal_chars(const char *p)
+{
+	size_t n = 0;
+	while (*p) {
+		const char *e = !strncmp(p, "${", 2) ? expr_end(p + 2) : NULL;
+		if (e) {
+			p = e + 1;
+		} else {
+			p++;
+			n++;
+		}
+	}
+	return n;
+}
+
+/* The most specific pattern that matches wins: terraform/${f.name} (a file
+ * named by the spec) must not take terraform/dns.tfvars's declaration. */
 const struct out_shape *shapes_find(const struct out_shapes *s, const char *rel)
 {
-	for (size_t i = 0; s && i < s->n; i++)
-		if (path_match(s->items[i].path, rel))
-			return &s->items[i];
-	return NULL;
+	const struct out_shape *best = NULL;
+	size_t best_n = 0;
+	for (size_t i = 0; s && i < s->n; i++) {
+		if (!path_match(s->items[i].path, rel))
+			continue;
+		size_t n = literal_chars(s->items[i].path);
+		if (!best || n > best_n) {
+			best = &s->items[i];
+			best_n = n;
+		}
+	}
+	return best;
 }

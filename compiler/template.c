@@ -76,6 +76,8 @@ struct tfile {
 struct orec {
 	const char *path;
 	const struct value *header; /* the entry's header text, or NULL */
+	const char *into;            /* the file the output is merged into, or NULL */
+	struct mark into_mark;
 	struct tfile *tf;
 	const struct value *pathnode;
 	const char *names[2];
@@ -1044,8 +1046,9 @@ struct value *expr_eval_string(struct arena *a, struct diags *d, const char *src
 /* ---- the index */
 
 struct ientry {
-	const struct value *node, *path, *tmpl, *forv, *ifv, *header;
+	const struct value *node, *path, *tmpl, *forv, *ifv, *header, *intov;
 	struct tnode *pt;        /* compiled path */
+	struct tnode *it;        /* compiled into, or NULL */
 	struct tfile *tf;
 	struct expr_site *fsite, *isite;
 	struct expr *fe, *ie;
@@ -1089,6 +1092,26 @@ static void add_output(struct tctx *c, const struct ientry *ie, const struct sco
 		path = arena_strndup(c->env.a, c->sb.data + base, c->sb.len - base);
 		c->sb.len = base;
 	}
+	const char *into = NULL;
+	struct mark into_mark = { 0 };
+	if (ie->it) {
+		bool was = c->env.failed;
+		c->env.failed = false;
+		struct value *iv = inst(c, ie->it, sc);
+		bool ifailed = c->env.failed;
+		c->env.failed = was || ifailed;
+		if (ifailed)
+			return;
+		if (iv->kind != V_STRING || strlen(iv->str.s) != iv->str.len || !iv->str.len) {
+			site_err(c, ie->it->site, 0, "tmpl-index", "give the path of an existing .tfvars file",
+				 "'into' must be a file's path, not %s", vkind_name(iv->kind));
+			return;
+		}
+		into = iv->str.s;
+		/* the spec's node when the model passed it on: errors about
+		 * the file point at the line that named it */
+		into_mark = iv->mark.file ? iv->mark : ie->intov->mark;
+	}
 	if (c->nouts == c->capouts) {
 		c->capouts = c->capouts ? 2 * c->capouts : 64;
 		c->outs = xrealloc(c->outs, c->capouts * sizeof *c->outs);
@@ -1097,6 +1120,8 @@ static void add_output(struct tctx *c, const struct ientry *ie, const struct sco
 	memset(o, 0, sizeof *o);
 	o->path = path;
 	o->header = ie->header;
+	o->into = into;
+	o->into_mark = into_mark;
 	o->tf = ie->tf;
 	o->pathnode = ie->path;
 	/* Bindings, outermost first. */
@@ -1144,10 +1169,12 @@ static void index_entry(struct tctx *c, const struct value *node)
 			diffv = v;
 		else if (!strcmp(ks, "header"))
 			ie.header = v;
+		else if (!strcmp(ks, "into"))
+			ie.intov = v;
 		else {
-			static const char *const names[] = { "path", "template", "for", "if", "diff", "header" };
-			const char *h = expr_suggest(a, ks, k->str.len, names, 6);
-			terr(c, &k->mark, "tmpl-index", h ? h : "the keys are path, template, for, if, diff and header",
+			static const char *const names[] = { "path", "template", "for", "if", "diff", "header", "into" };
+			const char *h = expr_suggest(a, ks, k->str.len, names, 7);
+			terr(c, &k->mark, "tmpl-index", h ? h : "the keys are path, template, for, if, diff, header and into",
 			     "unknown key '%s' in an index entry", ks);
 			bad = true;
 		}
@@ -1221,10 +1248,17 @@ static void index_entry(struct tctx *c, const struct value *node)
 			bad = true;
 		}
 	}
+	if (ie.intov && ie.intov->kind != V_STRING) {
+		terr(c, &ie.intov->mark, "tmpl-index", "write 'into: ${EXPR}' (the path of a .tfvars file)",
+		     "'into' must be a string");
+		bad = true;
+	}
 	if (bad)
 		return;
 	ie.pt = compile_scalar(c, ie.path);
 	if (ie.pt->kind == TN_BAD)
+		return;
+	if (ie.intov && (ie.it = compile_scalar(c, ie.intov))->kind == TN_BAD)
 		return;
 	if (ie.forv)
 		iterate(c, ie.fsite, ie.fe, ie.v1, ie.v2, NULL, body_output,
@@ -1357,6 +1391,8 @@ static int render_outputs(struct arena *a, struct diags *d, const char *dir,
 		struct tmpl_output *t = &out->items[out->n++];
 		t->path = o->path;
 		t->header = o->header;
+		t->into = o->into;
+		t->into_mark = o->into_mark;
 		t->template_path = o->tf ? o->tf->full : NULL;
 		t->path_mark = o->pathnode->mark;
 		if (!o->tf || !o->tf->root)

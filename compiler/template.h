@@ -27,6 +27,10 @@ struct diags;
 struct tmpl_output {
 	const char *path;          /* relative output path */
 	const struct value *header; /* the index entry's header text (a string), or NULL */
+	/* A .tfvars file the output is merged into (tfvars_merge.h), or NULL;
+	 * into_mark: the spec line that named it, else the index entry */
+	const char *into;
+	struct mark into_mark;
 	const char *template_path; /* template file (as loaded, i.e. DIR/...) */
 	struct mark path_mark;     /* the index entry's path, for errors about it */
 	struct mark doc_mark;      /* the template's root, for errors about doc */

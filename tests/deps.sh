@@ -5,7 +5,8 @@
 #   sh tests/deps.sh test     also libyaml, PyYAML and jsonschema for
 #                             /usr/bin/python3, the JSON-Schema-Test-Suite, openssl, valgrind,
 #                             strace (SIGKILL injection in tests/suite_robust.sh),
-#                             kubectl, Go (the Helm stand-in), Node.js, the
+#                             kubectl, Go (the Helm stand-in; HashiCorp's HCL
+#                             and cty for tests/tfcheck), Node.js, the
 #                             real Kafka clients the clients group runs (kcat,
 #                             confluent-kafka for /usr/bin/python3, a JDK for
 #                             `java FILE.java`), and the npm packages of
@@ -33,6 +34,8 @@ if [ "$mode" = test ]; then
 	pkgs="$pkgs kcat python3-confluent-kafka"
 	# Go and the Go packages ../shared/tools/helmengine/build.sh builds the Helm stand-in with
 	pkgs="$pkgs golang-go golang-gopkg-yaml.v3-dev golang-github-masterminds-sprig-dev golang-github-ghodss-yaml-dev"
+	# tests/tfcheck (suite_terraform.sh): Go with HashiCorp's HCL and cty
+	pkgs="$pkgs golang-go golang-github-hashicorp-hcl-v2-dev golang-github-zclconf-go-cty-dev"
 fi
 
 # Which of $pkgs are not installed?  One dpkg-query call; packages dpkg has

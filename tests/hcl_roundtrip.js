@@ -47,33 +47,70 @@ function show(v) {
   return s.length <= 80 ? s : s.slice(0, 77) + '...';
 }
 
-// null when equal, else where and how they first differ
-function diff(got, want, where) {
+// null when equal, else where and how they first differ (raw: want's
+// strings are already in hcl2json's form)
+function diff(got, want, where, raw) {
   const kg = kind(got), kw = kind(want);
   if (kg !== kw) return `${where}: want ${kw} ${show(want)}, got ${kg} ${show(got)}`;
   if (kw === 'list') {
     if (got.length !== want.length) return `${where}: want ${want.length} items, got ${got.length}`;
     for (let i = 0; i < want.length; i++) {
-      const d = diff(got[i], want[i], `${where}[${i}]`);
+      const d = diff(got[i], want[i], `${where}[${i}]`, raw);
       if (d) return d;
     }
     return null;
   }
   if (kw === 'object') {
-    const wmap = new Map(Object.keys(want).map((k) => [template(k), want[k]]));
+    const wmap = new Map(Object.keys(want).map((k) => [raw ? k : template(k), want[k]]));
     if (wmap.size !== Object.keys(want).length) return `${where}: two intended keys are the same once escaped`;
     const gk = Object.keys(got).sort(), wk = [...wmap.keys()].sort();
     if (JSON.stringify(gk) !== JSON.stringify(wk))
       return `${where}: want keys ${JSON.stringify(wk)}, got ${JSON.stringify(gk)}`;
     for (const [k, wv] of wmap) {
-      const d = diff(got[k], wv, `${where}.${k}`);
+      const d = diff(got[k], wv, `${where}.${k}`, raw);
       if (d) return d;
     }
     return null;
   }
-  if (kw === 'string') want = template(want);
+  if (kw === 'string' && !raw) want = template(want);
   if (got !== want) return `${where}: want ${show(want)}, got ${show(got)}`;
   return null;
+}
+
+// The intended tree in hcl2json's form (strings and keys escaped).
+function escaped(v) {
+  if (typeof v === 'string') return template(v);
+  if (Array.isArray(v)) return v.map(escaped);
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [template(k), escaped(x)]));
+  return v;
+}
+
+// What a file merged into (tfvars_merge.h) must hold: base (parsed) with
+// each intended attribute merged: a list's items replace the item with the
+// same first attribute or are appended, an object's entries replace or are
+// added, anything else (or an empty side) replaces.  want keeps its key
+// order (the JSON intended file), so its items' first attribute is known.
+function merged(base, want) {
+  const out = { ...base };
+  for (const [k, w] of Object.entries(escaped(want))) {
+    const b = out[k];
+    if (Array.isArray(b) && Array.isArray(w) && b.length && w.length) {
+      const items = b.slice();
+      for (const wi of w) {
+        const key = wi && typeof wi === 'object' && !Array.isArray(wi) ? Object.keys(wi)[0] : undefined;
+        const at = key === undefined ? -1 : items.findIndex((bi) => bi && typeof bi === 'object' && bi[key] === wi[key]);
+        if (at >= 0) items[at] = wi;
+        else items.push(wi);
+      }
+      out[k] = items;
+    } else if (b && w && typeof b === 'object' && typeof w === 'object' && !Array.isArray(b) && !Array.isArray(w) &&
+               Object.keys(b).length && Object.keys(w).length) {
+      out[k] = { ...b, ...w };
+    } else {
+      out[k] = w;
+    }
+  }
+  return out;
 }
 
 // every file under dir, sorted as tests/intended.py walks
@@ -108,7 +145,10 @@ async function main(argv) {
     }
     let why;
     try {
-      why = diff(await parse(path.basename(file), fs.readFileSync(file, 'utf8')), want, '$');
+      const into = (top.merged || {})[rel];
+      const got = await parse(path.basename(file), fs.readFileSync(file, 'utf8'));
+      why = into === undefined ? diff(got, want, '$')
+        : diff(got, merged(await parse(path.basename(into), fs.readFileSync(into, 'utf8')), want), '$', true);
     } catch (e) {
       why = 'parse error: ' + String(e && e.message ? e.message : e).replace(/\n/g, ' ');
     }

@@ -5,7 +5,10 @@
  * Loads SPEC the way `asbgen render` does (load, schema check, model,
  * templates) and prints one JSON object:
  *
- *   {"env": "<name>", "outputs": {"<path>": <tree>, ...}}
+ *   {"env": "<name>", "outputs": {"<path>": <tree>, ...}, "merged": {"<path>": "<file>"}}
+ *
+ * "merged" names the outputs merged into an existing file (a files.yaml
+ * `into`): on disk such an output is that file with the tree merged in.
  *
  * with every output whose format (compiler/format.h) is the format of one
  * of the SUFFIXes (default ".tfvars": .tfvars and .hcl), in template order, each tree written by the JSON emitter.  The
@@ -100,6 +103,16 @@ int main(int argc, char **argv)
 		put_json_string(&out, o->path);
 		buf_puts(&out, ": ");
 		buf_add(&out, doc.data ? doc.data : "", doc.len);
+	}
+	buf_puts(&out, "}, \"merged\": {");
+	n = 0;
+	for (size_t i = 0; i < ts.n; i++) {
+		if (!ts.items[i].into)
+			continue;
+		buf_puts(&out, n++ ? ",\n" : "\n");
+		put_json_string(&out, ts.items[i].path);
+		buf_puts(&out, ": ");
+		put_json_string(&out, ts.items[i].into);
 	}
 	buf_puts(&out, "}}\n");
 	fwrite(out.data, 1, out.len, stdout);
