@@ -5,6 +5,7 @@
 #   sh tests/deps.sh test     also libyaml, PyYAML and jsonschema for
 #                             /usr/bin/python3, the JSON-Schema-Test-Suite, openssl, valgrind,
 #                             strace (SIGKILL injection in tests/suite_robust.sh),
+#                             pre-commit, zsh and fish (tests/suite_integrations.sh),
 #                             kubectl, Node.js, and the npm packages of
 #                             tests/package.json under tests/node_modules
 #
@@ -26,7 +27,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 
 pkgs="pkg-config libfyaml-dev libjansson-dev libcurl4-openssl-dev"
 if [ "$mode" = test ]; then
-	pkgs="$pkgs libyaml-dev python3-yaml python3-jsonschema json-schema-test-suite openssl valgrind strace"
+	pkgs="$pkgs libyaml-dev python3-yaml python3-jsonschema json-schema-test-suite openssl valgrind strace pre-commit zsh fish"
 fi
 
 # Which of $pkgs are not installed?  One dpkg-query call; packages dpkg has
