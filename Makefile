@@ -7,7 +7,8 @@
 #   make valgrind   unit tests and asbgen commands under Valgrind (errors, leaks)
 #   make bench      speed and memory figures
 #   make deps       install the Debian (and npm) packages build and tests need
-#   make install PREFIX=/usr/local   (also the Terraform modules, share/asbgen/terraform/)
+#   make install PREFIX=/usr/local   the binary, templates, schemas, Terraform modules, man page, completions
+#   make uninstall PREFIX=/usr/local
 
 PREFIX    ?= /usr/local
 CC        ?= cc
@@ -36,9 +37,14 @@ TOOL_BIN := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tools/%)
 
 ENVS := $(wildcard environments/*.yaml)
 
-.PHONY: all deps deps-build render test san valgrind bench install clean
+.PHONY: all deps deps-build render test san valgrind bench install uninstall clean
 
-all: asbgen
+# Made by the binary itself: the manual from its --help texts, the
+# completion scripts from its command table.
+GENERATED := $(BUILD)/asbgen.1 $(BUILD)/completion/asbgen.bash $(BUILD)/completion/_asbgen \
+             $(BUILD)/completion/asbgen.fish
+
+all: asbgen $(GENERATED)
 
 asbgen: $(BUILD)/asbgen
 	cp $< $@
@@ -51,6 +57,15 @@ $(BUILD)/%.o: compiler/%.c $(HDRS) | $(BUILD)
 
 $(BUILD):
 	mkdir -p $(BUILD)/tests $(BUILD)/tools
+
+$(BUILD)/asbgen.1: $(BUILD)/asbgen compiler/mkman.sh
+	sh compiler/mkman.sh $(BUILD)/asbgen >$@.tmp && mv $@.tmp $@
+$(BUILD)/completion/asbgen.bash: $(BUILD)/asbgen
+	mkdir -p $(@D) && $(BUILD)/asbgen completion bash >$@.tmp && mv $@.tmp $@
+$(BUILD)/completion/_asbgen: $(BUILD)/asbgen
+	mkdir -p $(@D) && $(BUILD)/asbgen completion zsh >$@.tmp && mv $@.tmp $@
+$(BUILD)/completion/asbgen.fish: $(BUILD)/asbgen
+	mkdir -p $(@D) && $(BUILD)/asbgen completion fish >$@.tmp && mv $@.tmp $@
 
 TEST_HDRS := $(wildcard tests/unit/*.h tests/tools/*.h)
 
@@ -87,10 +102,33 @@ valgrind: deps
 bench: asbgen
 	@sh tests/bench.sh
 
-install: asbgen
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/asbgen
+# Where install puts things; uninstall removes exactly these.
+SHARE    := $(DESTDIR)$(PREFIX)/share
+INSTALLED := $(DESTDIR)$(PREFIX)/bin/asbgen $(SHARE)/man/man1/asbgen.1 \
+             $(SHARE)/bash-completion/completions/asbgen $(SHARE)/zsh/site-functions/_asbgen \
+             $(SHARE)/fish/vendor_completions.d/asbgen.fish
+
+# templates/ and schemas/ are replaced whole (a template removed from the
+# sources leaves no stale copy behind): copied beside, then swapped in.
+install: asbgen $(GENERATED)
+	install -d $(DESTDIR)$(PREFIX)/bin $(SHARE)/asbgen $(SHARE)/man/man1 \
+	  $(SHARE)/bash-completion/completions $(SHARE)/zsh/site-functions $(SHARE)/fish/vendor_completions.d
 	install -m 755 asbgen $(DESTDIR)$(PREFIX)/bin/asbgen
-	cp -R templates schemas terraform $(DESTDIR)$(PREFIX)/share/asbgen/
+	install -m 644 $(BUILD)/asbgen.1 $(SHARE)/man/man1/asbgen.1
+	install -m 644 $(BUILD)/completion/asbgen.bash $(SHARE)/bash-completion/completions/asbgen
+	install -m 644 $(BUILD)/completion/_asbgen $(SHARE)/zsh/site-functions/_asbgen
+	install -m 644 $(BUILD)/completion/asbgen.fish $(SHARE)/fish/vendor_completions.d/asbgen.fish
+	set -e; for d in templates schemas terraform; do \
+	  rm -rf $(SHARE)/asbgen/.new-$$d $(SHARE)/asbgen/.old-$$d; \
+	  cp -R $$d $(SHARE)/asbgen/.new-$$d; \
+	  if [ -e $(SHARE)/asbgen/$$d ]; then mv $(SHARE)/asbgen/$$d $(SHARE)/asbgen/.old-$$d; fi; \
+	  mv $(SHARE)/asbgen/.new-$$d $(SHARE)/asbgen/$$d; \
+	  rm -rf $(SHARE)/asbgen/.old-$$d; \
+	done
+
+uninstall:
+	rm -f $(INSTALLED)
+	rm -rf $(SHARE)/asbgen
 
 clean:
 	rm -rf build build-san asbgen

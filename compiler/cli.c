@@ -3,9 +3,15 @@
 #include "arena.h"
 #include "kube.h"
 #include "live.h"
+#include "buf.h"
 #include "load.h"
 #include "schema.h"
 
+#include "dirwalk.h"
+#include "suggest.h"
+
+#include <ctype.h>
+#include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,8 +38,10 @@ void ctx_free(struct ctx *c)
 void ctx_report(struct ctx *c)
 {
 	diags_sort(&c->diags);
+	/* JSON is the command's output; GitHub reads workflow commands on
+	 * standard output (its documentation's word). */
 	if (c->format == DIAG_JSON || c->diags.n)
-		diags_print(c->format == DIAG_JSON ? stdout : stderr, &c->diags, c->format,
+		diags_print(c->format == DIAG_TEXT ? stderr : stdout, &c->diags, c->format,
 			    c->format == DIAG_TEXT && c->color);
 }
 
@@ -166,9 +174,10 @@ const char *path_base(const char *path)
 	return s ? s + 1 : path;
 }
 
-bool spec_name_usable(const char *cmd, const char *path)
+/* Why name cannot go into outputs, or NULL. */
+static const char *name_problem(const char *name)
 {
-	const unsigned char *s = (const unsigned char *)path_base(path);
+	const unsigned char *s = (const unsigned char *)name;
 	const char *why = NULL;
 	for (size_t i = 0; s[i] && !why; i++) {
 		unsigned char c = s[i];
@@ -183,10 +192,16 @@ bool spec_name_usable(const char *cmd, const char *path)
 		else
 			i += n - 1;
 	}
+	return why;
+}
+
+bool spec_name_usable(const char *cmd, const char *path)
+{
+	const char *s = path_base(path), *why = name_problem(s);
 	if (!why)
 		return true;
 	fprintf(stderr, "asbgen %s: the spec file name '", cmd);
-	diag_escape_text(stderr, (const char *)s);
+	diag_escape_text(stderr, s);
 	fprintf(stderr, "' %s; it is written into every output's header and into the record: rename the file\n",
 		why);
 	return false;
@@ -203,4 +218,144 @@ bool parse_format(const char *s, enum diag_format *f)
 	else
 		return false;
 	return true;
+}
+
+const char *spec_display_name(struct arena *a, const char *path)
+{
+	if (!strcmp(path, "-"))
+		return "-";
+	const char *base = path_base(path);
+	const char *dir = base == path ? "." : arena_strndup(a, path, (size_t)(base - path));
+	char real[PATH_MAX];
+	if (!realpath(dir, real))
+		return base;
+	/* The nearest directory at or above the spec's that holds .git (a
+	 * directory, or the file of a worktree). */
+	size_t n = strlen(real);
+	for (;;) {
+		char *git = arena_printf(a, "%.*s/.git", (int)n, real);
+		struct stat st;
+		if (lstat(git, &st) == 0) {
+			const char *rel = real + n + (real[n] == '/');
+			if (n == 1 && real[0] == '/')
+				rel = real + 1;
+			const char *name = *rel ? arena_printf(a, "%s/%s", rel, base) : base;
+			return name_problem(name) ? base : name;
+		}
+		if (n <= 1)
+			return base;
+		while (n > 1 && real[n - 1] != '/')
+			n--;
+		if (n > 1)
+			n--; /* the slash */
+	}
+}
+
+char *read_stdin_text(struct arena *a, struct diags *d, size_t *len)
+{
+	struct buf b = BUF_INIT;
+	char tmp[65536];
+	size_t n;
+	while ((n = fread(tmp, 1, sizeof tmp, stdin)) > 0) {
+		if (b.len + n > LOAD_MAX_FILE) {
+			buf_free(&b);
+			diag_pos(d, SEV_ERROR, SPEC_STDIN_LABEL, 0, 0, "io", "give the spec as a file",
+				 "standard input is larger than %u MiB", LOAD_MAX_FILE >> 20);
+			return NULL;
+		}
+		buf_add(&b, tmp, n);
+	}
+	if (ferror(stdin)) {
+		buf_free(&b);
+		diag_pos(d, SEV_ERROR, SPEC_STDIN_LABEL, 0, 0, "io", NULL, "cannot read standard input: %s",
+			 strerror(errno));
+		return NULL;
+	}
+	char *text = arena_strndup(a, b.data ? b.data : "", b.len);
+	*len = b.len;
+	buf_free(&b);
+	return text;
+}
+
+bool spec_args_add(struct ctx *c, const char *cmd, const char *arg, const char ***specs, size_t *n,
+		   size_t *cap)
+{
+	struct pathlist pl = { 0 };
+	struct stat st;
+	if (strcmp(arg, "-") != 0 && stat(arg, &st) == 0 && S_ISDIR(st.st_mode)) {
+		static const char *const exts[] = { ".yaml", ".yml", NULL };
+		if (!dirwalk_collect(c->arena, &c->diags, arg, exts, "io", &pl))
+			return false;
+		if (!pl.n) {
+			fprintf(stderr, "asbgen %s: directory '%s' holds no .yaml or .yml spec\n", cmd, arg);
+			return false;
+		}
+	} else {
+		if (!strcmp(arg, "-"))
+			for (size_t i = 0; i < *n; i++)
+				if (!strcmp((*specs)[i], "-")) {
+					fprintf(stderr, "asbgen %s: '-' (standard input) can be read once\n", cmd);
+					return false;
+				}
+		pl.items = &arg;
+		pl.n = 1;
+	}
+	for (size_t i = 0; i < pl.n; i++) {
+		if (!spec_name_usable(cmd, pl.items[i]))
+			return false;
+		if (*n == *cap) {
+			size_t nc = *cap ? 2 * *cap : 16;
+			*specs = arena_realloc(c->arena, *specs, *cap * sizeof **specs, nc * sizeof **specs);
+			*cap = nc;
+		}
+		(*specs)[(*n)++] = pl.items[i];
+	}
+	return true;
+}
+
+/* Words that start with '-' after a blank or '['. */
+size_t help_option_list(const char *help, const char **opts, size_t *lens, size_t max)
+{
+	size_t n = 0;
+	for (const char *p = help; *p && n < max; p++) {
+		if (*p != '-' || (p > help && !isspace((unsigned char)p[-1]) && p[-1] != '['))
+			continue;
+		size_t k = 1 + (p[1] == '-');
+		if (!isalpha((unsigned char)p[k]))
+			continue;
+		while (isalnum((unsigned char)p[k]) || p[k] == '-')
+			k++;
+		size_t j = 0;
+		while (j < n && !(lens[j] == k && !strncmp(opts[j], p, k)))
+			j++;
+		if (j == n) {
+			opts[n] = p;
+			lens[n++] = k;
+		}
+		p += k - 1;
+	}
+	return n;
+}
+
+void unknown_option(const char *cmd, const char *opt, const char *help)
+{
+	enum { MAX = 64 };
+	const char *opts[MAX];
+	size_t lens[MAX];
+	char names[MAX][SUGGEST_MAX_LEN + 1];
+	const char *cands[MAX];
+	size_t n = help_option_list(help, opts, lens, MAX), k = 0;
+	for (size_t i = 0; i < n; i++)
+		if (lens[i] <= SUGGEST_MAX_LEN) {
+			memcpy(names[k], opts[i], lens[i]);
+			names[k][lens[i]] = '\0';
+			cands[k] = names[k];
+			k++;
+		}
+	size_t on = strcspn(opt, "=");
+	const char *near = suggest_closest(opt, on, cands, k);
+	fprintf(stderr, "asbgen %s: unknown option '%s'", cmd, opt);
+	if (near)
+		fprintf(stderr, "; did you mean '%s'?", near);
+	fputc('\n', stderr);
 }

@@ -52,6 +52,38 @@ bool spec_name_usable(const char *cmd, const char *path);
  * cmd) for another value. */
 bool parse_phase(const char *cmd, const char *s, bool *bootstrap);
 
+/* The spec as outputs' headers name it, so that `asbgen render NAME` run at
+ * the top of the repository regenerates them: its path from the nearest
+ * directory at or above it that holds .git (environments/usdfdev.yaml),
+ * else its file name; "-" for standard input.  The same whatever the
+ * working directory or the form of path. */
+struct arena;
+const char *spec_display_name(struct arena *a, const char *path);
+
+/* A spec given as "-" is read from standard input and named this in
+ * diagnostics. */
+#define SPEC_STDIN_LABEL "<stdin>"
+struct diags;
+/* Standard input, whole (at most LOAD_MAX_FILE bytes), in a; NULL after
+ * reporting. */
+char *read_stdin_text(struct arena *a, struct diags *d, size_t *len);
+
+/* Add a SPEC argument to (*specs)[*n] (grown in c's arena): a file, "-"
+ * (once), or a directory, for its .yaml and .yml files below it, sorted
+ * (as `asbgen check` reads one).  Prints a usage error naming cmd and
+ * returns false for an unusable name, an empty directory or a second "-";
+ * an unreadable directory is reported to c's diagnostics (false). */
+bool spec_args_add(struct ctx *c, const char *cmd, const char *arg, const char ***specs, size_t *n,
+		   size_t *cap);
+
+/* Print "asbgen CMD: unknown option 'OPT'", with the closest option that
+ * the command's help text names. */
+void unknown_option(const char *cmd, const char *opt, const char *help);
+/* The options a help text names (words starting with - or --), each once,
+ * in order of first mention: at most max, as pointers into help with
+ * their lengths.  Completion scripts are made of them. */
+size_t help_option_list(const char *help, const char **opts, size_t *lens, size_t max);
+
 /* Parse "--format text|json|github". */
 bool parse_format(const char *s, enum diag_format *f);
 
@@ -72,5 +104,26 @@ int cmd_check(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 int cmd_pin(int argc, char **argv);
+int cmd_schema(int argc, char **argv);
+int cmd_completion(int argc, char **argv);
+int cmd_version(int argc, char **argv);
+
+/* Each command's --help text (in its cmd_NAME.c). */
+extern const char *const cmd_render_help, *const cmd_validate_help, *const cmd_model_help,
+	*const cmd_check_help, *const cmd_diff_help, *const cmd_status_help, *const cmd_pin_help, *const cmd_schema_help, *const cmd_completion_help,
+	*const cmd_version_help;
+
+/* The subcommands (commands.c), in the order of `asbgen --help`. */
+struct command {
+	const char *name;
+	int (*fn)(int, char **);
+	const char *const *help;
+};
+extern const struct command commands[];
+extern const size_t ncommands;
+/* The command called name, or NULL. */
+const struct command *command_find(const char *name);
+/* The top-level usage (main.c). */
+extern const char asbgen_usage[];
 
 #endif

@@ -291,7 +291,7 @@ static int parse(struct ctx *c, int argc, char **argv, struct opts *o)
 				return -1;
 			o->crds[o->ncrds++] = v;
 		} else if (argv[i][0] == '-' && argv[i][1]) {
-			fprintf(stderr, "asbgen check: unknown option '%s'\n", argv[i]);
+			unknown_option("check", argv[i], help);
 			return -1;
 		} else {
 			o->targets[o->ntargets++] = argv[i];
@@ -311,6 +311,9 @@ static int parse(struct ctx *c, int argc, char **argv, struct opts *o)
 	}
 	return 0;
 }
+
+/* The text of --help, for completion and suggestions (commands.c). */
+const char *const cmd_check_help = help;
 
 int cmd_check(int argc, char **argv)
 {

@@ -5,6 +5,7 @@
 #include "arena.h"
 #include "cli.h"
 #include "diff.h"
+#include "kinds.h"
 #include "kube.h"
 #include "live.h"
 #include "load.h"
@@ -20,7 +21,7 @@
 
 static const char help[] =
 	"usage: asbgen diff SPEC [-o DIR | --against DIR | --base REV] [--templates DIR]\n"
-	"                   [--format text|json]\n"
+	"                   [--only KIND[,KIND]] [--format text|json]\n"
 	"       asbgen diff SPEC --live [--kubeconfig FILE] [--context NAME]\n"
 	"                   [--request-timeout T] [--insecure-skip-tls-verify]\n"
 	"\n"
@@ -48,6 +49,8 @@ static const char help[] =
 	"  --request-timeout T  with --live: per request, 30s by default (500ms, 1m)\n"
 	"  --insecure-skip-tls-verify  with --live: do not verify the server's\n"
 	"                     certificate (unsafe; TLS is verified otherwise)\n"
+	"  --only KINDS       compare only these kinds of output: kubernetes, helm,\n"
+	"                     terraform, clients (comma-separated)\n"
 	"  --templates DIR    use this template set instead of the installed one\n"
 	"  --phase PHASE      render the new side in this phase (full, bootstrap):\n"
 	"                     diff --phase bootstrap shows the cold-start edit\n"
@@ -102,6 +105,7 @@ struct opts {
 	const char *accept[32]; /* --accept RULE[,RULE...] */
 	size_t naccept;
 	bool bootstrap;         /* --phase bootstrap: of the new side */
+	kind_set only;          /* --only: the kinds of output compared */
 	bool live;              /* --live and its options */
 	bool live_option_given; /* a --live option without --live is a mistake */
 	struct live_opts lo;
@@ -140,9 +144,16 @@ static int parse_accept(const char *v, struct opts *o)
 /* Returns 0, 1 for --help, -1 on a usage error (reported). */
 static int parse(int argc, char **argv, struct opts *o)
 {
+	bool dashdash = false;
 	for (int i = 1; i < argc; i++) {
 		const char *v;
 		int r;
+		if (!dashdash && !strcmp(argv[i], "--")) {
+			dashdash = true;
+			continue;
+		}
+		if (dashdash || argv[i][0] != '-' || !argv[i][1])
+			goto spec;
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
 			return 1;
 		if ((r = opt_value(argc, argv, &i, "-o", &v)) != 0 ||
@@ -194,17 +205,22 @@ static int parse(int argc, char **argv, struct opts *o)
 			if (r < 0)
 				return -1;
 			o->format = v;
-		} else if (argv[i][0] == '-' && argv[i][1]) {
-			fprintf(stderr, "asbgen diff: unknown option '%s'\n", argv[i]);
+		} else if ((r = opt_value(argc, argv, &i, "--only", &v)) != 0) {
+			if (r < 0 || !kinds_parse("diff", v, &o->only))
+				return -1;
+		} else {
+			unknown_option("diff", argv[i], help);
 			return -1;
-		} else if (o->spec) {
+		}
+		continue;
+	spec:
+		if (o->spec) {
 			fprintf(stderr, "asbgen diff: one spec at a time ('%s' and '%s')\n", o->spec, argv[i]);
 			return -1;
-		} else {
-			if (!spec_name_usable("diff", argv[i]))
-				return -1;
-			o->spec = argv[i];
 		}
+		if (!spec_name_usable("diff", argv[i]))
+			return -1;
+		o->spec = argv[i];
 	}
 	if (!o->spec) {
 		fputs("asbgen diff: no spec given\n", stderr);
@@ -235,6 +251,10 @@ static int parse(int argc, char **argv, struct opts *o)
 		fprintf(stderr, "asbgen diff: unknown format '%s' (text or json)\n", o->format);
 		return -1;
 	}
+	if (o->base && !strcmp(o->spec, "-")) {
+		fputs("asbgen diff: --base reads the spec from git; give its path, not - (standard input)\n", stderr);
+		return -1;
+	}
 	if (o->base && (!*o->base || o->base[0] == '-' || strchr(o->base, ':'))) {
 		fprintf(stderr, "asbgen diff: '%s' is not a git revision (a branch, tag or commit: origin/main, HEAD~1)\n",
 			o->base);
@@ -262,7 +282,7 @@ static int load_old(struct ctx *c, const struct opts *o, const char *env, struct
 		char *text = git_show(c, o->spec, o->base, &len);
 		if (!text)
 			return -1;
-		const char *name = path_base(o->spec);
+		const char *name = spec_display_name(c->arena, o->spec);
 		const char *src = arena_printf(c->arena, "%s:%s", o->base, o->spec);
 		*label = arena_printf(c->arena, "%s (rendered with the current templates)", src);
 		size_t from = c->diags.n;
@@ -276,6 +296,20 @@ static int load_old(struct ctx *c, const struct opts *o, const char *env, struct
 	*label = dir;
 	return objset_from_dir(c, dir, old);
 }
+
+/* --only: the objects of the files of those kinds (a live object is of
+ * kind kubernetes). */
+static void keep_kinds(struct objset *s, kind_set only)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < s->n; i++)
+		if (kinds_match(only, s->items[i].rel))
+			s->items[k++] = s->items[i];
+	s->n = k;
+}
+
+/* The text of --help, for completion and suggestions (commands.c). */
+const char *const cmd_diff_help = help;
 
 int cmd_diff(int argc, char **argv)
 {
@@ -301,7 +335,7 @@ int cmd_diff(int argc, char **argv)
 	c.bootstrap = o.bootstrap;
 	const struct value *model = model_load(&c, o.spec);
 	c.bootstrap = false; /* the old side (--base) is as committed */
-	if (objset_from_model(&c, model, path_base(o.spec), o.tdir, &new, &env) != 0 ||
+	if (objset_from_model(&c, model, spec_display_name(c.arena, o.spec), o.tdir, &new, &env) != 0 ||
 	    shapes_load(c.arena, &c.diags, o.tdir, &shapes) != 0 ||
 	    load_old(&c, &o, env, &old, &old_label, &new, &prune) != 0) {
 		/* with --format json, the diagnostics array is standard output */
@@ -315,6 +349,9 @@ int cmd_diff(int argc, char **argv)
 		diags_sort(&c.diags);
 		diags_print(stderr, &c.diags, DIAG_TEXT, diag_want_color(stderr));
 	}
+	keep_kinds(&old, o.only);
+	keep_kinds(&new, o.only);
+	keep_kinds(&prune, o.only);
 	struct diff_report rep;
 	diff_objsets(c.arena, &shapes, &old, &new, old_label, arena_printf(c.arena, "render of %s", o.spec), &rep);
 	if (o.live)

@@ -15,7 +15,8 @@ static const char help[] =
 	"usage: asbgen model [--sources] SPEC\n"
 	"\n"
 	"Print the model resolved from SPEC as JSON: every default filled and every\n"
-	"derived value computed.  Templates see exactly this tree.\n"
+	"derived value computed.  Templates see exactly this tree.  SPEC - reads\n"
+	"standard input.\n"
 	"\n"
 	"  --sources  one line per value instead: PATH = VALUE  # SOURCE, where SOURCE\n"
 	"             is the spec position that decided it (FILE:LINE:COL), 'default\n"
@@ -66,6 +67,9 @@ static void sources(struct buf *out, struct buf *path, const struct defaults *d,
 	buf_putc(out, '\n');
 }
 
+/* The text of --help, for completion and suggestions (commands.c). */
+const char *const cmd_model_help = help;
+
 int cmd_model(int argc, char **argv)
 {
 	const char *spec_path = NULL;
@@ -79,7 +83,16 @@ int cmd_model(int argc, char **argv)
 			with_sources = true;
 			continue;
 		}
-		if (argv[i][0] == '-' || spec_path) {
+		if (argv[i][0] == '-' && argv[i][1] && strcmp(argv[i], "--") != 0) {
+			unknown_option("model", argv[i], help);
+			fprintf(stderr, "\n%s", help);
+			return EXIT_USAGE;
+		}
+		if (!strcmp(argv[i], "--")) {
+			if (++i == argc)
+				break;
+		}
+		if (spec_path) {
 			fprintf(stderr, "asbgen model: unexpected argument '%s'\n\n%s", argv[i], help);
 			return EXIT_USAGE;
 		}

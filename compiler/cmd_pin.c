@@ -32,6 +32,8 @@ static const char help[] =
 	"            address, or the edited spec would not validate), 2 usage error,\n"
 	"            or the cluster could not be read\n";
 
+const char *const cmd_pin_help = help;
+
 struct opts {
 	const char *spec;
 	bool live, dry_run;

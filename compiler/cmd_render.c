@@ -1,6 +1,7 @@
 /* cmd_render.c - `asbgen render`: spec -> model -> templates -> emitters -> files. */
 #include "arena.h"
 #include "cli.h"
+#include "kinds.h"
 #include "render.h"
 #include "write.h"
 
@@ -8,8 +9,8 @@
 #include <string.h>
 
 static const char help[] =
-	"usage: asbgen render SPEC... [-o DIR] [--check] [--stdout] [--templates DIR]\n"
-	"                     [--format text|json|github] [--quiet]\n"
+	"usage: asbgen render SPEC... [-o DIR] [--check] [--stdout] [--only KIND[,KIND]]\n"
+	"                     [--templates DIR] [--format text|json|github] [--quiet]\n"
 	"\n"
 	"Render each environment spec into DIR/<environment>/ (default DIR: out):\n"
 	"kubernetes/ manifests with a kustomization.yaml, helm/ Phalanx values and\n"
@@ -18,18 +19,32 @@ static const char help[] =
 	"written (.asbgen-files).  Nothing is written unless every\n"
 	"spec renders; files are replaced atomically; files an earlier render wrote\n"
 	"and this one no longer produces are removed; nothing else is touched.\n"
+	"SPEC may be a directory (its .yaml and .yml files) or - (standard input);\n"
+	"after --, every argument is a SPEC.\n"
 	"\n"
 	"  -o, --output DIR   where environment directories go (default: out)\n"
 	"  --check            write nothing; list files that differ; exit 1 if any\n"
-	"  --stdout           print the rendered files instead of writing them\n"
+	"  --stdout           print the rendered files instead of writing them, each\n"
+	"                     after a '---' and a '# Source: DIR/PATH' line\n"
+	"  --only KINDS       only these kinds of output: kubernetes, helm, terraform,\n"
+	"                     clients (comma-separated; the first directory of a\n"
+	"                     file's path).  With --stdout, kubernetes is the objects\n"
+	"                     alone (not kustomization.yaml): a manifest stream for\n"
+	"                     kubectl or an Argo CD plugin.  With -o and --check, the\n"
+	"                     files of other kinds are left as they are\n"
 	"  --templates DIR    use this template set instead of the installed one\n"
-	"  --format FMT       diagnostics as text (default), json or github\n"
+	"  --format FMT       diagnostics as text (default), json or github (workflow\n"
+	"                     commands on standard output; with --check, one per\n"
+	"                     file that differs)\n"
 	"  --phase PHASE      full (default), or bootstrap: without the external\n"
 	"                     listener, its load balancers and certificate, so that\n"
 	"                     a new or restarted cluster's brokers can start first\n"
 	"  --accept prune     let the render of a production environment remove\n"
 	"                     the files of Kubernetes objects (Argo CD then deletes them)\n"
-	"  -q, --quiet        do not list written files\n";
+	"  -q, --quiet        do not list written files\n"
+	"\n"
+	"exit: 0 written (--check: up to date), 1 invalid spec (--check: files\n"
+	"differ, or a production object would be removed), 2 usage or I/O error\n";
 
 /* Render one spec fully in memory.  Returns 0 or -1 (diagnostics added).
  * *production: the spec's production flag node, when it is true. */
@@ -41,7 +56,19 @@ static int render_one(struct ctx *c, const char *spec_path, const char *tdir, co
 		return -1;
 	const struct value *p = v_path(model, "env.production");
 	*production = v_as_bool(p, false) ? p : NULL;
-	return render_spec(c, model, path_base(spec_path), tdir, outdir, set);
+	return render_spec(c, model, spec_display_name(c->arena, spec_path), tdir, outdir, set);
+}
+
+/* A render of some kinds only: the set keeps their files, and the
+ * writer leaves the recorded files of the others alone (write.h). */
+static void keep_kinds(struct out_set *s, kind_set only)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < s->n; i++)
+		if (kinds_match(only, s->files[i].path))
+			s->files[k++] = s->files[i];
+	s->n = k;
+	s->only = only;
 }
 
 /* The Kubernetes object files a render would remove (Argo CD's prune then
@@ -82,6 +109,8 @@ struct report {
 	bool quiet;
 	bool check;
 	bool json;
+	struct ctx *github;   /* --check --format github: each file an annotation */
+	const char *spec;     /* the spec of the files being reported */
 };
 
 static const char *state_word(enum file_state st, bool check)
@@ -99,21 +128,43 @@ static void on_change(void *ctx, const char *dir, const char *path, enum file_st
 	const struct report *r = ctx;
 	if (!r->quiet || (r->check && !r->json))
 		printf("%-8s %s/%s\n", state_word(st, r->check), dir, path);
+	if (!r->github)
+		return;
+	/* A missing file has no line to land on: its spec is the cause. */
+	struct ctx *c = r->github;
+	const char *file = arena_printf(c->arena, "%s/%s", dir, path);
+	diag_pos(&c->diags, SEV_ERROR, st == FILE_NEW ? r->spec : file, 0, 0, "render-stale",
+		 arena_printf(c->arena, "run asbgen render %s and commit the result", spec_display_name(c->arena, r->spec)),
+		 "%s is %s: %s", file, state_word(st, true),
+		 st == FILE_NEW ? "a fresh render writes it"
+		 : st == FILE_STALE ? "a fresh render removes it" : "a fresh render writes other bytes");
 }
+
+/* The text of --help, for completion and suggestions (commands.c). */
+const char *const cmd_render_help = help;
 
 int cmd_render(int argc, char **argv)
 {
 	struct ctx c;
 	ctx_init(&c);
 	const char *outdir = "out", *tdir = NULL, *fmt = NULL;
-	bool check = false, to_stdout = false, quiet = false, accept_prune = false;
-	const char **specs = arena_alloc(c.arena, (size_t)argc * sizeof *specs);
-	size_t nspecs = 0;
+	bool check = false, to_stdout = false, quiet = false, dashdash = false, accept_prune = false;
+	kind_set only = 0;
+	const char **specs = NULL;
+	size_t nspecs = 0, cap = 0;
 	int rc = EXIT_OK;
 	for (int i = 1; i < argc; i++) {
 		const char *v;
 		int r;
-		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+		if (dashdash || (argv[i][0] != '-' || !argv[i][1])) {
+			if (!spec_args_add(&c, "render", argv[i], &specs, &nspecs, &cap)) {
+				ctx_report(&c);
+				ctx_free(&c);
+				return EXIT_USAGE;
+			}
+		} else if (!strcmp(argv[i], "--")) {
+			dashdash = true;
+		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 			fputs(help, stdout);
 			ctx_free(&c);
 			return EXIT_OK;
@@ -147,15 +198,12 @@ int cmd_render(int argc, char **argv)
 				goto usage;
 			}
 			accept_prune = true;
-		} else if (argv[i][0] == '-' && argv[i][1]) {
-			fprintf(stderr, "asbgen render: unknown option '%s'\n", argv[i]);
-			goto usage;
+		} else if ((r = opt_value(argc, argv, &i, "--only", &v)) != 0) {
+			if (r < 0 || !kinds_parse("render", v, &only))
+				goto usage;
 		} else {
-			if (!spec_name_usable("render", argv[i])) {
-				ctx_free(&c);
-				return EXIT_USAGE;
-			}
-			specs[nspecs++] = argv[i];
+			unknown_option("render", argv[i], help);
+			goto usage;
 		}
 	}
 	/* An empty path is a mistake (-o "" would write to /<environment>/). */
@@ -183,6 +231,8 @@ int cmd_render(int argc, char **argv)
 		production[i] = NULL;
 		if (render_one(&c, specs[i], tdir, outdir, &sets[i], &production[i]) != 0)
 			ok = false;
+		else if (only && !to_stdout)
+			keep_kinds(&sets[i], only);
 		for (size_t j = 0; ok && j < i; j++)
 			if (!strcmp(sets[j].dir, sets[i].dir)) {
 				diag_pos(&c.diags, SEV_ERROR, specs[i], 0, 0, "render-duplicate-env",
@@ -218,11 +268,17 @@ int cmd_render(int argc, char **argv)
 		ctx_free(&c);
 		return EXIT_USAGE;
 	}
-	struct report rep = { quiet, check, c.format == DIAG_JSON };
+	struct report rep = { quiet, check, c.format == DIAG_JSON, check && c.format == DIAG_GITHUB ? &c : NULL, NULL };
 	for (size_t i = 0; i < nspecs; i++) {
 		struct out_set *s = &sets[i];
+		rep.spec = specs[i];
 		if (to_stdout) {
 			for (size_t k = 0; k < s->n; k++) {
+				/* The kubernetes kind on a stream is its objects: the
+				 * kustomization is kustomize's list of them. */
+				const char *path = s->files[k].path;
+				if (only && (!kinds_match(only, path) || kinds_is_kustomization(path)))
+					continue;
 				printf("---\n# Source: %s/%s\n", s->dir, s->files[k].path);
 				fwrite(s->files[k].data, 1, s->files[k].len, stdout);
 			}

@@ -29,6 +29,8 @@ static const char help[] =
 	"exit codes: 0 healthy (warnings allowed), 1 degraded,\n"
 	"            2 usage error, or the cluster could not be read\n";
 
+const char *const cmd_status_help = help;
+
 struct opts {
 	const char *spec, *tdir, *format;
 	bool live;

@@ -14,25 +14,39 @@ static const char help[] =
 	"\"Semantic checks\"); a spec that passes is rendered in memory, so that\n"
 	"a spec that validates always renders.  Reports every problem of every\n"
 	"file, sorted by file and line, as file:line:column with a hint.\n"
+	"SPEC may be a directory (its .yaml and .yml files) or - (standard input);\n"
+	"after --, every argument is a SPEC.\n"
 	"\n"
 	"  --format FMT   text (default; colour on a terminal unless NO_COLOR is set),\n"
 	"                 json (an array of diagnostics, see schemas/diagnostics.schema.json)\n"
-	"                 or github (workflow commands that annotate pull requests)\n"
+	"                 or github (workflow commands on standard output, which\n"
+	"                 annotate the pull request's lines)\n"
 	"  --strict       warnings fail too\n"
 	"\n"
 	"exit: 0 valid, 1 errors (or warnings with --strict), 2 usage or I/O error\n";
+
+/* The text of --help, for completion and suggestions (commands.c). */
+const char *const cmd_validate_help = help;
 
 int cmd_validate(int argc, char **argv)
 {
 	struct ctx c;
 	ctx_init(&c);
-	bool strict = false;
-	const char **specs = arena_alloc(c.arena, (size_t)argc * sizeof *specs);
-	size_t n = 0;
+	bool strict = false, dashdash = false;
+	const char **specs = NULL;
+	size_t n = 0, cap = 0;
 	for (int i = 1; i < argc; i++) {
 		const char *v;
 		int r;
-		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+		if (dashdash || argv[i][0] != '-' || !argv[i][1]) {
+			if (!spec_args_add(&c, "validate", argv[i], &specs, &n, &cap)) {
+				ctx_report(&c);
+				ctx_free(&c);
+				return EXIT_USAGE;
+			}
+		} else if (!strcmp(argv[i], "--")) {
+			dashdash = true;
+		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 			fputs(help, stdout);
 			ctx_free(&c);
 			return EXIT_OK;
@@ -44,15 +58,9 @@ int cmd_validate(int argc, char **argv)
 					fprintf(stderr, "asbgen validate: unknown format '%s'\n", v);
 				goto usage;
 			}
-		} else if (argv[i][0] == '-' && argv[i][1]) {
-			fprintf(stderr, "asbgen validate: unknown option '%s'\n", argv[i]);
-			goto usage;
 		} else {
-			if (!spec_name_usable("validate", argv[i])) {
-				ctx_free(&c);
-				return EXIT_USAGE;
-			}
-			specs[n++] = argv[i];
+			unknown_option("validate", argv[i], help);
+			goto usage;
 		}
 	}
 	if (!n)

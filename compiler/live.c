@@ -347,7 +347,7 @@ static int list_prune(struct arena *a, struct diags *d, struct kube *kc, const s
 		const char *opath = *ns ? arena_printf(a, "%s/namespaces/%s/%s/%s", base, esc(a, ns), k->res.plural, esc(a, name))
 					: arena_printf(a, "%s/%s/%s", base, k->res.plural, esc(a, name));
 		struct object o = { k->group, k->version, k->kind, ns, name, kube_url(kc, opath),
-				    live_strip(a, with_type(a, it, k)) };
+				    live_strip(a, with_type(a, it, k)), NULL };
 		objset_add(a, prune, &o);
 	}
 	return 0;
@@ -418,7 +418,7 @@ static int fetch_all(struct arena *a, struct diags *d, struct kube *kc, const st
 		const char *av = v_as_str(map_get(v, "apiVersion"), o->version);
 		const char *slash = strrchr(av, '/');
 		struct object lo = { k->group, slash ? slash + 1 : av, o->kind, o->ns ? o->ns : "", o->name,
-				     kube_url(kc, path), live_clean(a, v, o->v) };
+				     kube_url(kc, path), live_clean(a, v, o->v), NULL };
 		objset_add(a, live, &lo);
 	}
 	for (size_t i = 0; i < ks.n && !kube_stopped(kc); i++) {

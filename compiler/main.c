@@ -1,17 +1,19 @@
-/* main.c - asbgen's command dispatch (one file per subcommand, as git). */
+/* main.c - asbgen's command dispatch (one file per subcommand, as git;
+ * the table is commands.c). */
+#include "arena.h"
 #include "cli.h"
-#include "version.h"
+#include "suggest.h"
 
 #include <stdio.h>
 #include <string.h>
 
-static const char usage[] =
+const char asbgen_usage[] =
 	"usage: asbgen COMMAND [ARGS...]\n"
 	"\n"
 	"Compile Alert Distribution System environment specs into deployments.\n"
 	"\n"
 	"commands:\n"
-	"  render SPEC... [-o DIR] [--check] [--stdout] [--templates DIR]\n"
+	"  render SPEC... [-o DIR] [--check] [--stdout] [--only KINDS] [--templates DIR]\n"
 	"                  write each environment's manifests, Helm values, tfvars\n"
 	"                  and client configs under DIR/<environment>/ (default out/)\n"
 	"  validate SPEC... [--format text|json|github] [--strict]\n"
@@ -33,56 +35,62 @@ static const char usage[] =
 	"  pin SPEC --live [--dry-run]\n"
 	"                  write the addresses the load balancers got into the\n"
 	"                  spec (external.bootstrap.ip, external.brokers[].ip)\n"
+	"  schema [NAME]   print the spec's JSON Schema (or diagnostics, diff)\n"
+	"  completion bash|zsh|fish\n"
+	"                  print a shell completion script\n"
 	"  version         print the version\n"
 	"  help [COMMAND]  this text, or a command's\n"
+	"\n"
+	"A SPEC is a file, a directory of specs (render, validate) or - (standard\n"
+	"input).  Templates and schemas are read from $ASBGEN_DATA/templates and\n"
+	"$ASBGEN_DATA/schemas when ASBGEN_DATA is set, else from beside the binary\n"
+	"(a checkout) or ../share/asbgen/ (an install).\n"
 	"\n"
 	"exit codes: 0 success, 1 invalid input or differences found,\n"
 	"            2 usage or I/O error, 3 diff: a dangerous change;\n"
 	"            status: 0 healthy, 1 degraded, 2 the cluster could not be read\n"
 	"See README.md for the spec format and templates/README.md for templates.\n";
 
-struct command {
-	const char *name;
-	int (*fn)(int, char **);
-};
-
-static const struct command commands[] = {
-	{ "render", cmd_render },
-	{ "validate", cmd_validate },
-	{ "model", cmd_model },
-	{ "check", cmd_check },
-	{ "diff", cmd_diff },
-	{ "status", cmd_status },
-	{ "pin", cmd_pin },
-};
+/* "no such command", with the closest one. */
+static int no_such_command(const char *name, bool with_usage)
+{
+	const char *names[16 + 1];
+	size_t n = 0;
+	for (size_t i = 0; i < ncommands && n < 16; i++)
+		names[n++] = commands[i].name;
+	names[n++] = "help";
+	const char *near = suggest_closest(name, strlen(name), names, n);
+	fprintf(stderr, "asbgen: no such command '%s'", name);
+	if (near)
+		fprintf(stderr, "; did you mean '%s'?", near);
+	fputc('\n', stderr);
+	if (with_usage)
+		fprintf(stderr, "\n%s", asbgen_usage);
+	return EXIT_USAGE;
+}
 
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
-		fputs(usage, stderr);
+		fputs(asbgen_usage, stderr);
 		return EXIT_USAGE;
 	}
 	const char *cmd = argv[1];
 	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
 		if (argc > 2 && strcmp(cmd, "help") == 0) {
-			for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-				if (!strcmp(argv[2], commands[i].name)) {
-					char *args[] = { argv[2], "--help", NULL };
-					return commands[i].fn(2, args);
-				}
-			fprintf(stderr, "asbgen: no such command '%s'\n", argv[2]);
-			return EXIT_USAGE;
+			const struct command *c = command_find(argv[2]);
+			if (!c)
+				return no_such_command(argv[2], false);
+			char *args[] = { argv[2], "--help", NULL };
+			return c->fn(2, args);
 		}
-		fputs(usage, stdout);
+		fputs(asbgen_usage, stdout);
 		return EXIT_OK;
 	}
-	if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
-		printf("asbgen %s\n", ASBGEN_VERSION);
-		return EXIT_OK;
-	}
-	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-		if (!strcmp(cmd, commands[i].name))
-			return commands[i].fn(argc - 1, argv + 1);
-	fprintf(stderr, "asbgen: no such command '%s'\n\n%s", cmd, usage);
-	return EXIT_USAGE;
+	if (!strcmp(cmd, "--version"))
+		cmd = "version";
+	const struct command *c = command_find(cmd);
+	if (c)
+		return c->fn(argc - 1, argv + 1);
+	return no_such_command(cmd, true);
 }

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define KEY_SLOTS 512 /* a power of two above the model's distinct keys */
 
@@ -361,6 +362,11 @@ static struct value *var_file(struct mb *m, const struct value *v)
 	if (!v || v->kind != V_STRING)
 		return N(m);
 	const char *s = v->str.s, *spec = v->mark.file;
+	/* A spec read from git (diff --base) is named REV:PATH: its file is
+	 * named relative to PATH in the working tree. */
+	const char *colon = spec ? strchr(spec, ':') : NULL;
+	if (colon && access(spec, F_OK) != 0 && access(colon + 1, F_OK) == 0)
+		spec = colon + 1;
 	const char *slash = spec ? strrchr(spec, '/') : NULL;
 	struct value *path = (s[0] == '/' || !slash) ? v_str(m->a, &v->mark, s)
 		: v_strf(m->a, &v->mark, "%.*s/%s", (int)(slash - spec), spec, s);

@@ -6,6 +6,7 @@
  * the emitters do with types or key order.
  */
 #include "objset.h"
+#include "kinds.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -99,17 +100,11 @@ const char *object_label(struct arena *a, const struct object *o)
 	return arena_printf(a, "%s %s%s%s", o->kind, o->ns, *o->ns ? "/" : "", o->name);
 }
 
-static bool has_suffix(const char *s, const char *suffix)
-{
-	size_t n = strlen(s), m = strlen(suffix);
-	return n >= m && !strcmp(s + n - m, suffix);
-}
-
 static void add_file_object(struct ctx *c, struct objset *s, const char *label, const char *rel,
 			    struct value *v)
 {
 	struct object o = { .group = "", .version = "", .kind = OBJ_FILE_KIND, .ns = "",
-			    .name = rel, .source = label, .v = v };
+			    .name = rel, .source = label, .v = v, .rel = rel };
 	objset_add(c->arena, s, &o);
 }
 
@@ -122,13 +117,15 @@ static int add_yaml(struct ctx *c, struct objset *s, const char *label, const ch
 	int n = load_yaml_stream(c->arena, &c->diags, label, text, len, &docs);
 	if (n < 0)
 		return -1;
-	bool all_k8s = n > 0 && !has_suffix(rel, "kustomization.yaml");
+	bool all_k8s = n > 0 && !kinds_is_kustomization(rel);
 	struct object *objs = arena_alloc(c->arena, (size_t)(n ? n : 1) * sizeof *objs);
 	for (int i = 0; i < n && all_k8s; i++)
 		all_k8s = object_from_k8s(c->arena, docs[i], label, &objs[i]);
 	if (all_k8s) {
-		for (int i = 0; i < n; i++)
+		for (int i = 0; i < n; i++) {
+			objs[i].rel = rel;
 			objset_add(c->arena, s, &objs[i]);
+		}
 		return 0;
 	}
 	struct value *v;
@@ -270,7 +267,7 @@ int objset_from_model(struct ctx *c, const struct value *model, const char *spec
 int objset_from_spec(struct ctx *c, const char *spec_path, const char *tdir, struct objset *out,
 		     const char **env)
 {
-	return objset_from_model(c, model_load(c, spec_path), path_base(spec_path), tdir, out, env);
+	return objset_from_model(c, model_load(c, spec_path), spec_display_name(c->arena, spec_path), tdir, out, env);
 }
 
 int objset_from_spec_text(struct ctx *c, const char *label, const char *spec_name,

@@ -28,6 +28,7 @@ struct object {
 	const char *name;
 	const char *source;   /* where it came from: a path, or a URL (live) */
 	struct value *v;      /* the whole object (or the file's content) */
+	const char *rel;      /* its file below out/<environment>/; NULL live */
 };
 
 struct objset {

@@ -130,6 +130,7 @@ int render_spec(struct ctx *c, const struct value *model, const char *spec_name,
 	set->dir = arena_printf(c->arena, "%s/%s", outdir, v_as_str(v_path(model, "env.name"), "env"));
 	set->spec = spec_name;
 	set->n = 0;
+	set->only = 0;
 	struct emitting e = { c, spec_name, set, 64, BUF_INIT };
 	set->files = arena_alloc(c->arena, e.cap * sizeof *set->files);
 	int rc = templates_render_each(c->arena, &c->diags, tdir, model, NULL, emit_output, &e);

@@ -14,6 +14,8 @@
 
 #include <string.h>
 
+#include <string.h>
+
 #define SPEC_SCHEMA "environment.schema.json"
 
 /* The bootstrap phase (the operator's manual: "comment out the external
@@ -108,7 +110,12 @@ static struct value *compile(struct ctx *c, struct value *spec, const char *spec
 struct value *model_load(struct ctx *c, const char *path)
 {
 	size_t before = c->diags.nerrors;
-	return compile(c, load_yaml_file(c->arena, &c->diags, path), path_base(path), before);
+	if (!strcmp(path, "-")) {
+		size_t len;
+		char *text = read_stdin_text(c->arena, &c->diags, &len);
+		return text ? model_load_text(c, SPEC_STDIN_LABEL, "-", text, len) : NULL;
+	}
+	return compile(c, load_yaml_file(c->arena, &c->diags, path), spec_display_name(c->arena, path), before);
 }
 
 struct value *model_load_text(struct ctx *c, const char *label, const char *spec_name, const char *text,

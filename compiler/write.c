@@ -22,6 +22,7 @@
 #include "arena.h"
 #include "buf.h"
 #include "diag.h"
+#include "kinds.h"
 #include "outdir.h"
 #include "template.h"
 
@@ -98,6 +99,31 @@ static const char **sorted_paths(struct arena *a, const struct out_set *s)
 static bool produced(const char **sorted, size_t n, const char *path)
 {
 	return n && bsearch(&path, sorted, n, sizeof *sorted, str_cmp) != NULL;
+}
+
+/* What the new record lists, sorted, without repeats: the produced files
+ * (sorted, n of them) and, for a render of some kinds only (s->only), the
+ * recorded files of the other kinds, which stay asbgen's. */
+static const char **record_paths(struct arena *a, const struct out_set *s, const char **sorted,
+				 const char **rec, size_t nrec, size_t *n)
+{
+	*n = s->n;
+	if (!s->only)
+		return sorted;
+	const char **v = arena_alloc(a, (s->n + nrec + 1) * sizeof *v);
+	if (s->n)
+		memcpy(v, sorted, s->n * sizeof *v);
+	size_t k = s->n;
+	for (size_t i = 0; i < nrec; i++)
+		if (!kinds_match(s->only, rec[i]))
+			v[k++] = rec[i];
+	qsort(v, k, sizeof *v, str_cmp);
+	size_t m = 0;
+	for (size_t i = 0; i < k; i++)
+		if (!m || strcmp(v[m - 1], v[i]))
+			v[m++] = v[i];
+	*n = m;
+	return v;
 }
 
 static char *record_text(struct arena *a, const char *spec, const char **paths, size_t n, bool in_flight,
@@ -283,12 +309,13 @@ int out_compare(struct arena *a, struct diags *d, const struct out_set *s, chang
 				fn(ctx, s->dir, s->files[i].path, st);
 		}
 	}
-	size_t nrec;
+	size_t nrec, nlisted;
 	const char **rec = read_record(a, &od, &nrec, &bad);
 	if (bad)
 		goto out;
+	const char **listed = record_paths(a, s, sorted, rec, nrec, &nlisted);
 	for (size_t i = 0; i < nrec; i++) {
-		if (produced(sorted, s->n, rec[i]))
+		if (produced(listed, nlisted, rec[i]))
 			continue;
 		/* As out_commit removes it: a directory there is left alone. */
 		int k = stale_file(&od, rec[i]);
@@ -302,7 +329,7 @@ int out_compare(struct arena *a, struct diags *d, const struct out_set *s, chang
 	}
 	/* The record itself is part of the output. */
 	struct out_file r = { RECORD_NAME, NULL, 0 };
-	r.data = record_text(a, s->spec, sorted, s->n, false, &r.len);
+	r.data = record_text(a, s->spec, listed, nlisted, false, &r.len);
 	int rst = state_of(&od, &r, &scratch, &is_dir);
 	if (rst < 0)
 		goto out;
@@ -312,7 +339,7 @@ int out_compare(struct arena *a, struct diags *d, const struct out_set *s, chang
 			fn(ctx, s->dir, RECORD_NAME, rst);
 	}
 	/* What a killed render left, which the next render removes. */
-	struct temp_scan ts = { a, &od, sorted, s->n, false, NULL, fn, ctx, 0, 0 };
+	struct temp_scan ts = { a, &od, listed, nlisted, false, NULL, fn, ctx, 0, 0 };
 	scan_temps(&ts, "", 0);
 	if (ts.failed)
 		goto out;
@@ -354,7 +381,8 @@ struct out_pending {
 	size_t tmps_written;
 	const char *flight_tmp;    /* the record of old and new files, or NULL */
 	bool record_first;         /* nothing to prune: the new record goes first */
-	const char **sorted;       /* s's paths, sorted (see produced) */
+	const char **sorted;       /* what the new record lists (record_paths) */
+	size_t nsorted;
 	uint64_t rnd;              /* state of the temporaries' names */
 };
 
@@ -453,15 +481,15 @@ static void io_error(struct out_pending *p, const char *rel, int rc, const char 
 /* The record of old and new files, sorted, without repeats. */
 static const char **flight_paths(struct arena *a, struct out_pending *p, size_t *n)
 {
-	const struct out_set *s = p->s;
-	const char **v = arena_alloc(a, (s->n + p->nrec + 1) * sizeof *v);
-	if (s->n)
-		memcpy(v, p->sorted, s->n * sizeof *v);
+	size_t ns = p->nsorted;
+	const char **v = arena_alloc(a, (ns + p->nrec + 1) * sizeof *v);
+	if (ns)
+		memcpy(v, p->sorted, ns * sizeof *v);
 	if (p->nrec)
-		memcpy(v + s->n, p->rec, p->nrec * sizeof *v);
-	qsort(v, s->n + p->nrec, sizeof *v, str_cmp);
+		memcpy(v + ns, p->rec, p->nrec * sizeof *v);
+	qsort(v, ns + p->nrec, sizeof *v, str_cmp);
 	size_t k = 0;
-	for (size_t i = 0; i < s->n + p->nrec; i++)
+	for (size_t i = 0; i < ns + p->nrec; i++)
 		if (!k || strcmp(v[k - 1], v[i]))
 			v[k++] = v[i];
 	*n = k;
@@ -491,16 +519,16 @@ struct out_pending *out_prepare(struct arena *a, struct diags *d, const struct o
 
 	struct out_file *all = p->all = arena_alloc(a, n * sizeof *all);
 	memcpy(all, s->files, s->n * sizeof *all);
-	const char **sorted = p->sorted = sorted_paths(a, s);
+	const char **sorted = p->sorted = record_paths(a, s, sorted_paths(a, s), p->rec, p->nrec, &p->nsorted);
 	all[s->n].path = RECORD_NAME;
-	all[s->n].data = record_text(a, s->spec, sorted, s->n, false, &all[s->n].len);
+	all[s->n].data = record_text(a, s->spec, sorted, p->nsorted, false, &all[s->n].len);
 
 	/* What to prune, checked now (a link on the way fails the render
 	 * before anything changed). */
 	p->prune = arena_alloc(a, (p->nrec + 1) * sizeof *p->prune);
 	bool new_files = false;
 	for (size_t i = 0; i < p->nrec; i++) {
-		if (produced(sorted, s->n, p->rec[i]))
+		if (produced(sorted, p->nsorted, p->rec[i]))
 			continue;
 		int k = stale_file(&p->od, p->rec[i]);
 		if (k < 0)
@@ -643,7 +671,7 @@ int out_commit(struct arena *a, struct diags *d, struct out_pending *p, change_f
 		failed = prune_one(p, p->prune[i], fn, ctx) != 0;
 	/* What killed renders left (this one's are renamed, but the record's). */
 	if (!failed) {
-		struct temp_scan ts = { a, &p->od, p->sorted, s->n, true, p->tmps[ri], fn, ctx, 0, 0 };
+		struct temp_scan ts = { a, &p->od, p->sorted, p->nsorted, true, p->tmps[ri], fn, ctx, 0, 0 };
 		scan_temps(&ts, "", 0);
 		failed = ts.failed;
 	}

@@ -31,6 +31,10 @@ struct out_set {
 	const char *spec;   /* the spec's name, for the record's header */
 	struct out_file *files;
 	size_t n;
+	/* 0, or a partial render (render --only): files holds the selected
+	 * kinds' files only, and the recorded files of other kinds stay on
+	 * disk and in the record, untouched (kinds.h). */
+	unsigned only;
 };
 
 enum file_state { FILE_SAME, FILE_CHANGED, FILE_NEW, FILE_STALE };

@@ -10,6 +10,7 @@
 #                             real Kafka clients the clients group runs (kcat,
 #                             confluent-kafka for /usr/bin/python3, a JDK for
 #                             `java FILE.java`), and the npm packages of
+#                             pre-commit, zsh and fish (tests/suite_integrations.sh),
 #                             tests/package.json under tests/node_modules
 #
 # Debian packages: as root, `apt-get update` once and `apt-get install` what
@@ -30,7 +31,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 
 pkgs="pkg-config libfyaml-dev libjansson-dev libpcre2-dev libcurl4-openssl-dev"
 if [ "$mode" = test ]; then
-	pkgs="$pkgs libyaml-dev python3-yaml python3-jsonschema json-schema-test-suite openssl valgrind strace"
+	pkgs="$pkgs libyaml-dev python3-yaml python3-jsonschema json-schema-test-suite openssl valgrind strace pre-commit zsh fish"
 	pkgs="$pkgs kcat python3-confluent-kafka"
 	# Go and the Go packages ../shared/tools/helmengine/build.sh builds the Helm stand-in with
 	pkgs="$pkgs golang-go golang-gopkg-yaml.v3-dev golang-github-masterminds-sprig-dev golang-github-ghodss-yaml-dev"
