@@ -24,7 +24,7 @@ extern char **environ;
 
 static const char help[] =
 	"usage: asbgen diff SPEC [-o DIR | --against DIR | --base REV] [--templates DIR]\n"
-	"                   [--format text|json]\n"
+	"                   [--format text|json|markdown|github]\n"
 	"       asbgen diff SPEC --live [--kubeconfig FILE] [--context NAME]\n"
 	"                   [--request-timeout T] [--insecure-skip-tls-verify]\n"
 	"\n"
@@ -54,7 +54,16 @@ static const char help[] =
 	"                     certificate (unsafe; TLS is verified otherwise)\n"
 	"  --templates DIR    use this template set instead of the installed one\n"
 	"  --format FMT       text (default; coloured on a terminal unless NO_COLOR\n"
-	"                     is set) or json (schemas/diff.schema.json)\n"
+	"                     is set), json (schemas/diff.schema.json), markdown (a\n"
+	"                     pull-request comment: dangers first, a collapsible\n"
+	"                     section per object) or github (each danger as a\n"
+	"                     workflow command ::error file=,line=,col=:: at the\n"
+	"                     spec line that causes it, then the text)\n"
+	"\n"
+	"Added and removed objects are shown whole, multi-line values as a unified\n"
+	"diff.  With --base, the differences are grouped by the spec change that\n"
+	"causes each (every edit of the spec is rendered alone to find out), and\n"
+	"each danger names the spec position of its cause.\n"
 	"\n"
 	"exit codes: 0 no changes, 1 changes, 3 a dangerous change, 2 an error\n";
 
@@ -270,8 +279,9 @@ static int parse(int argc, char **argv, struct opts *o)
 		      stderr);
 		return -1;
 	}
-	if (strcmp(o->format, "text") && strcmp(o->format, "json")) {
-		fprintf(stderr, "asbgen diff: unknown format '%s' (text or json)\n", o->format);
+	if (strcmp(o->format, "text") && strcmp(o->format, "json") && strcmp(o->format, "markdown") &&
+	    strcmp(o->format, "github")) {
+		fprintf(stderr, "asbgen diff: unknown format '%s' (text, json, markdown or github)\n", o->format);
 		return -1;
 	}
 	if (o->base && (!*o->base || o->base[0] == '-' || strchr(o->base, ':'))) {
@@ -286,7 +296,7 @@ static int parse(int argc, char **argv, struct opts *o)
  * keeps only what a cluster holds (no Helm values, tfvars or client files).
  * Returns 0, or -1 after reporting. */
 static int load_old(struct ctx *c, const struct opts *o, const char *env, struct objset *old,
-		    const char **label, struct objset *new, struct objset *prune)
+		    const char **label, struct objset *new, struct objset *prune, const struct value **old_spec)
 {
 	if (o->live) {
 		size_t k = 0;
@@ -309,6 +319,9 @@ static int load_old(struct ctx *c, const struct opts *o, const char *env, struct
 		/* The base revision's warnings are not the change's: only its
 		 * errors (it cannot be compared) are shown. */
 		diags_drop_warnings_since(&c->diags, from);
+		/* its tree again, as written, for the spec changes (diff_attribute) */
+		if (rc == 0)
+			*old_spec = load_yaml_string(c->arena, &c->diags, src, text, len);
 		return rc;
 	}
 	const char *dir = o->against ? o->against : arena_printf(c->arena, "%s/%s", o->outdir, env);
@@ -337,9 +350,10 @@ int cmd_diff(int argc, char **argv)
 	struct objset old = { 0 }, new = { 0 }, prune = { 0 };
 	struct out_shapes shapes;
 	const char *env = NULL, *old_label = NULL;
+	const struct value *old_spec = NULL;
 	if (objset_from_spec(&c, o.spec, o.tdir, &new, &env) != 0 ||
 	    shapes_load(c.arena, &c.diags, o.tdir, &shapes) != 0 ||
-	    load_old(&c, &o, env, &old, &old_label, &new, &prune) != 0) {
+	    load_old(&c, &o, env, &old, &old_label, &new, &prune, &old_spec) != 0) {
 		/* with --format json, the diagnostics array is standard output */
 		ctx_report(&c);
 		fputs("asbgen diff: nothing compared\n", stderr);
@@ -355,12 +369,22 @@ int cmd_diff(int argc, char **argv)
 	diff_objsets(c.arena, &shapes, &old, &new, old_label, arena_printf(c.arena, "render of %s", o.spec), &rep);
 	if (o.live)
 		diff_add_prune(c.arena, &rep, &prune);
+	/* With the old spec known, each difference gets the spec change that
+	 * causes it (its single-edit renders report nothing). */
+	const struct value *new_spec = old_spec && (rep.n || rep.ndangers) ? load_yaml_file(c.arena, &c.diags, o.spec) : NULL;
+	if (new_spec)
+		diff_attribute(&c, &rep, &shapes, &old, &new, old_spec, new_spec, old_label, o.tdir);
 	int rc = diff_exit_code(&rep);
 	if (json) {
 		if (diff_print_json(stdout, &rep) != 0) {
 			fputs("asbgen diff: the report cannot be written as JSON (a value is not UTF-8)\n", stderr);
 			rc = EXIT_USAGE;
 		}
+	} else if (!strcmp(o.format, "markdown")) {
+		diff_print_markdown(stdout, &rep);
+	} else if (!strcmp(o.format, "github")) {
+		diff_print_github(stdout, c.arena, &rep, o.spec);
+		diff_print_text(stdout, &rep, false);
 	} else {
 		diff_print_text(stdout, &rep, diag_want_color(stdout));
 	}

@@ -322,6 +322,17 @@ void diags_print(FILE *fp, const struct diags *d, enum diag_format fmt, bool col
 	}
 }
 
+void diags_drop_since(struct diags *d, size_t from)
+{
+	for (size_t i = from; i < d->n; i++) {
+		if (d->items[i].sev == SEV_ERROR)
+			d->nerrors--;
+		else if (d->items[i].sev == SEV_WARNING)
+			d->nwarnings--;
+	}
+	d->n = from;
+}
+
 void diags_drop_warnings_since(struct diags *d, size_t from)
 {
 	size_t k = from;

@@ -68,6 +68,9 @@ const struct source *diags_find_source(const struct diags *d, const char *path);
  * stay): `diff --base` renders an old revision whose own warnings are not
  * what the change is about. */
 void diags_drop_warnings_since(struct diags *d, size_t from);
+/* Forget every diagnostic since d->n was `from`: what `diff` renders only
+ * to find a change's cause (a spec with one edit) reports nothing. */
+void diags_drop_since(struct diags *d, size_t from);
 
 /* Sort by file, line, column, then insertion order. */
 void diags_sort(struct diags *d);
