@@ -329,6 +329,30 @@ static int load_old(struct ctx *c, const struct opts *o, const char *env, struct
 	return objset_from_dir(c, dir, old);
 }
 
+/* Against a folder, the spec the folder was rendered from is not known;
+ * when the spec as committed at HEAD renders exactly the old side, it is
+ * (so the differences can be grouped by spec change).  Quiet: no git, no
+ * repository or another render just means no grouping.  Returns the
+ * committed spec's tree, or NULL. */
+static const struct value *head_spec(struct ctx *c, const struct opts *o, const struct out_shapes *shapes,
+				     const struct objset *old, const char **label)
+{
+	size_t from = c->diags.n, len;
+	const struct value *spec = NULL;
+	char *text = git_show(c, o->spec, "HEAD", &len);
+	const char *src = arena_printf(c->arena, "HEAD:%s", o->spec);
+	struct objset head = { 0 };
+	struct diff_report same;
+	if (text && objset_from_spec_text(c, src, path_base(o->spec), text, len, o->tdir, &head, NULL) == 0) {
+		diff_objsets(c->arena, shapes, old, &head, NULL, NULL, &same);
+		if (!same.n)
+			spec = load_yaml_string(c->arena, &c->diags, src, text, len);
+	}
+	diags_drop_since(&c->diags, from);
+	*label = src;
+	return spec;
+}
+
 int cmd_diff(int argc, char **argv)
 {
 	struct opts o = { .outdir = "out", .format = "text" };
@@ -371,9 +395,13 @@ int cmd_diff(int argc, char **argv)
 		diff_add_prune(c.arena, &rep, &prune);
 	/* With the old spec known, each difference gets the spec change that
 	 * causes it (its single-edit renders report nothing). */
+	const char *spec_label = o.base ? old_label : NULL;
+	if (!old_spec && !o.live && (rep.n || rep.ndangers))
+		old_spec = head_spec(&c, &o, &shapes, &old, &spec_label);
 	const struct value *new_spec = old_spec && (rep.n || rep.ndangers) ? load_yaml_file(c.arena, &c.diags, o.spec) : NULL;
-	if (new_spec)
-		diff_attribute(&c, &rep, &shapes, &old, &new, old_spec, new_spec, old_label, o.tdir);
+	if (new_spec && diff_attribute(&c, &rep, &shapes, &old, &new, old_spec, new_spec, spec_label, o.tdir) == 0 &&
+	    !o.base)
+		rep.changes_from = spec_label;
 	int rc = diff_exit_code(&rep);
 	if (json) {
 		if (diff_print_json(stdout, &rep) != 0) {

@@ -100,6 +100,9 @@ struct diff_report {
 	 * first edit that could not be tried, alone or undone, else the
 	 * first; 1 + an index into changes, 0 when there is none. */
 	size_t together_at;
+	/* The old spec, when the old side is a folder whose render it is
+	 * (shown in the header); NULL with --base, whose label says it. */
+	const char *changes_from;
 };
 
 /* Compare two sets (sorted or not: they are sorted here) and run the

@@ -198,6 +198,11 @@ void diff_print_markdown(FILE *fp, const struct diff_report *r)
 	fputs("\n\n**", fp);
 	put_md(fp, r->n || r->nprune ? diff_summary(a, r) : "no changes");
 	fputs("**\n\n", fp);
+	if (r->changes_from) {
+		fputs("Grouped by the spec changes since ", fp);
+		put_md(fp, r->changes_from);
+		fputs(", which renders to exactly the old side.\n\n", fp);
+	}
 	if (r->ndangers) {
 		fprintf(fp, "#### :warning: Dangerous change%s\n\n", r->ndangers > 1 ? "s" : "");
 		for (size_t i = 0; i < r->ndangers; i++) {

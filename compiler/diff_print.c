@@ -234,6 +234,8 @@ void diff_print_text(FILE *fp, const struct diff_report *r, bool color)
 		fprintf(fp, "--- %s\n+++ %s\n", r->old_label, r->new_label);
 		paint(fp, color, C_RESET);
 	}
+	if (r->changes_from)
+		fprintf(fp, "(grouped by the spec changes since %s, which renders to exactly the old side)\n", r->changes_from);
 	if (r->attributed) {
 		for (size_t g = 1; g <= r->nchanges + 1; g++) {
 			size_t cause = g <= r->nchanges ? g : CAUSE_COMBINED;
