@@ -21,7 +21,7 @@
 
 static const char help[] =
 	"usage: asbgen diff SPEC [-o DIR | --against DIR | --base REV] [--templates DIR]\n"
-	"                   [--only KIND[,KIND]] [--format text|json]\n"
+	"                   [--only KIND[,KIND]] [--format text|json|markdown|github]\n"
 	"       asbgen diff SPEC --live [--kubeconfig FILE] [--context NAME]\n"
 	"                   [--request-timeout T] [--insecure-skip-tls-verify]\n"
 	"\n"
@@ -58,7 +58,16 @@ static const char help[] =
 	"                     marked accepted, no longer exit 3 (a spec with\n"
 	"                     production: true must accept each danger it syncs)\n"
 	"  --format FMT       text (default; coloured on a terminal unless NO_COLOR\n"
-	"                     is set) or json (schemas/diff.schema.json)\n"
+	"                     is set), json (schemas/diff.schema.json), markdown (a\n"
+	"                     pull-request comment: dangers first, a collapsible\n"
+	"                     section per object) or github (each danger as a\n"
+	"                     workflow command ::error file=,line=,col=:: at the\n"
+	"                     spec line that causes it, then the text)\n"
+	"\n"
+	"Added and removed objects are shown whole, multi-line values as a unified\n"
+	"diff.  With --base, the differences are grouped by the spec change that\n"
+	"causes each (every edit of the spec is rendered alone to find out), and\n"
+	"each danger names the spec position of its cause.\n"
 	"\n"
 	"exit codes: 0 no changes, 1 changes (dangers all accepted), 3 a dangerous\n"
 	"            change not accepted, 2 an error\n";
@@ -247,8 +256,9 @@ static int parse(int argc, char **argv, struct opts *o)
 		      stderr);
 		return -1;
 	}
-	if (strcmp(o->format, "text") && strcmp(o->format, "json")) {
-		fprintf(stderr, "asbgen diff: unknown format '%s' (text or json)\n", o->format);
+	if (strcmp(o->format, "text") && strcmp(o->format, "json") && strcmp(o->format, "markdown") &&
+	    strcmp(o->format, "github")) {
+		fprintf(stderr, "asbgen diff: unknown format '%s' (text, json, markdown or github)\n", o->format);
 		return -1;
 	}
 	if (o->base && !strcmp(o->spec, "-")) {
@@ -267,7 +277,7 @@ static int parse(int argc, char **argv, struct opts *o)
  * keeps only what a cluster holds (no Helm values, tfvars or client files).
  * Returns 0, or -1 after reporting. */
 static int load_old(struct ctx *c, const struct opts *o, const char *env, struct objset *old,
-		    const char **label, struct objset *new, struct objset *prune)
+		    const char **label, struct objset *new, struct objset *prune, const struct value **old_spec)
 {
 	if (o->live) {
 		size_t k = 0;
@@ -290,6 +300,9 @@ static int load_old(struct ctx *c, const struct opts *o, const char *env, struct
 		/* The base revision's warnings are not the change's: only its
 		 * errors (it cannot be compared) are shown. */
 		diags_drop_warnings_since(&c->diags, from);
+		/* its tree again, as written, for the spec changes (diff_attribute) */
+		if (rc == 0)
+			*old_spec = load_yaml_string(c->arena, &c->diags, src, text, len);
 		return rc;
 	}
 	const char *dir = o->against ? o->against : arena_printf(c->arena, "%s/%s", o->outdir, env);
@@ -310,6 +323,30 @@ static void keep_kinds(struct objset *s, kind_set only)
 
 /* The text of --help, for completion and suggestions (commands.c). */
 const char *const cmd_diff_help = help;
+
+/* Against a folder, the spec the folder was rendered from is not known;
+ * when the spec as committed at HEAD renders exactly the old side, it is
+ * (so the differences can be grouped by spec change).  Quiet: no git, no
+ * repository or another render just means no grouping.  Returns the
+ * committed spec's tree, or NULL. */
+static const struct value *head_spec(struct ctx *c, const struct opts *o, const struct out_shapes *shapes,
+				     const struct objset *old, const char **label)
+{
+	size_t from = c->diags.n, len;
+	const struct value *spec = NULL;
+	char *text = git_show(c, o->spec, "HEAD", &len);
+	const char *src = arena_printf(c->arena, "HEAD:%s", o->spec);
+	struct objset head = { 0 };
+	struct diff_report same;
+	if (text && objset_from_spec_text(c, src, path_base(o->spec), text, len, o->tdir, &head, NULL) == 0) {
+		diff_objsets(c->arena, shapes, old, &head, NULL, NULL, &same);
+		if (!same.n)
+			spec = load_yaml_string(c->arena, &c->diags, src, text, len);
+	}
+	diags_drop_since(&c->diags, from);
+	*label = src;
+	return spec;
+}
 
 int cmd_diff(int argc, char **argv)
 {
@@ -332,12 +369,13 @@ int cmd_diff(int argc, char **argv)
 	struct objset old = { 0 }, new = { 0 }, prune = { 0 };
 	struct out_shapes shapes;
 	const char *env = NULL, *old_label = NULL;
+	const struct value *old_spec = NULL;
 	c.bootstrap = o.bootstrap;
 	const struct value *model = model_load(&c, o.spec);
 	c.bootstrap = false; /* the old side (--base) is as committed */
 	if (objset_from_model(&c, model, spec_display_name(c.arena, o.spec), o.tdir, &new, &env) != 0 ||
 	    shapes_load(c.arena, &c.diags, o.tdir, &shapes) != 0 ||
-	    load_old(&c, &o, env, &old, &old_label, &new, &prune) != 0) {
+	    load_old(&c, &o, env, &old, &old_label, &new, &prune, &old_spec) != 0) {
 		/* with --format json, the diagnostics array is standard output */
 		ctx_report(&c);
 		fputs("asbgen diff: nothing compared\n", stderr);
@@ -356,6 +394,16 @@ int cmd_diff(int argc, char **argv)
 	diff_objsets(c.arena, &shapes, &old, &new, old_label, arena_printf(c.arena, "render of %s", o.spec), &rep);
 	if (o.live)
 		diff_add_prune(c.arena, &rep, &prune);
+	/* With the old spec known, each difference gets the spec change that
+	 * causes it (its single-edit renders report nothing). */
+	const char *spec_label = o.base ? old_label : NULL;
+	/* (--phase bootstrap: what differs is the phase, not the spec) */
+	if (!old_spec && !o.live && !o.bootstrap && (rep.n || rep.ndangers))
+		old_spec = head_spec(&c, &o, &shapes, &old, &spec_label);
+	const struct value *new_spec = old_spec && (rep.n || rep.ndangers) ? load_yaml_file(c.arena, &c.diags, o.spec) : NULL;
+	if (new_spec && diff_attribute(&c, &rep, &shapes, &old, &new, old_spec, new_spec, spec_label, o.tdir) == 0 &&
+	    !o.base)
+		rep.changes_from = spec_label;
 	rep.production = v_as_bool(v_path(model, "env.production"), false);
 	bool used[sizeof o.accept / sizeof o.accept[0]] = { false };
 	diff_accept(&rep, o.accept, o.naccept, used);
@@ -368,6 +416,11 @@ int cmd_diff(int argc, char **argv)
 			fputs("asbgen diff: the report cannot be written as JSON (a value is not UTF-8)\n", stderr);
 			rc = EXIT_USAGE;
 		}
+	} else if (!strcmp(o.format, "markdown")) {
+		diff_print_markdown(stdout, &rep);
+	} else if (!strcmp(o.format, "github")) {
+		diff_print_github(stdout, c.arena, &rep, o.spec);
+		diff_print_text(stdout, &rep, false);
 	} else {
 		diff_print_text(stdout, &rep, diag_want_color(stdout));
 	}

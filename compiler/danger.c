@@ -45,7 +45,7 @@ static void add(struct dg *g, const char *id, const struct object *obj, const ch
 					   cap * sizeof *r->dangers);
 		r->dangers_cap = cap;
 	}
-	r->dangers[r->ndangers++] = (struct danger){ id, obj, path, msg, hint, false };
+	r->dangers[r->ndangers++] = (struct danger){ id, obj, path, msg, hint, false, CAUSE_NONE };
 }
 
 static bool is_kind(const struct object *o, const char *group, const char *kind)

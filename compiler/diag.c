@@ -334,6 +334,17 @@ void diags_drop_warnings_if(struct diags *d, size_t from, bool (*drop)(void *ctx
 	d->n = k;
 }
 
+void diags_drop_since(struct diags *d, size_t from)
+{
+	for (size_t i = from; i < d->n; i++) {
+		if (d->items[i].sev == SEV_ERROR)
+			d->nerrors--;
+		else if (d->items[i].sev == SEV_WARNING)
+			d->nwarnings--;
+	}
+	d->n = from;
+}
+
 void diags_drop_warnings_since(struct diags *d, size_t from)
 {
 	size_t k = from;

@@ -71,6 +71,9 @@ void diags_drop_warnings_since(struct diags *d, size_t from);
 /* Forget the warnings reported since `from` for which drop(ctx, w) is
  * true (a spec's acceptWarnings). */
 void diags_drop_warnings_if(struct diags *d, size_t from, bool (*drop)(void *ctx, const struct diag *), void *ctx);
+/* Forget every diagnostic since d->n was `from`: what `diff` renders only
+ * to find a change's cause (a spec with one edit) reports nothing. */
+void diags_drop_since(struct diags *d, size_t from);
 
 /* Sort by file, line, column, then insertion order. */
 void diags_sort(struct diags *d);

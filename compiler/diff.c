@@ -117,17 +117,6 @@ static const char *key_text(struct arena *a, const struct value *v)
 	}
 }
 
-static void push_item_key(struct dctx *c, const char *field, const char *k)
-{
-	static const char safe[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._:/-";
-	buf_printf(&c->path, "[%s=", field);
-	if (*k && strspn(k, safe) == strlen(k))
-		buf_puts(&c->path, k);
-	else
-		path_put_quoted(&c->path, k, strlen(k));
-	buf_putc(&c->path, ']');
-}
-
 static void emit_change(struct dctx *c, const struct value *old, const struct value *new)
 {
 	if (c->probe) {
@@ -143,6 +132,7 @@ static void emit_change(struct dctx *c, const struct value *old, const struct va
 	f->path = arena_strndup(c->a, c->path.data ? c->path.data : "", c->path.len);
 	f->old = old;
 	f->new = new;
+	f->cause = CAUSE_NONE;
 }
 
 /* ---------------------------------------------------------------- values */
@@ -290,7 +280,7 @@ static bool diff_keyed(struct dctx *c, const struct value *old, const struct val
 		const struct value *o = old->seq.items[i];
 		const char *k = key_text(c->a, map_get(o, field));
 		const struct keyed *m = keyed_find(kn, new->seq.n, k);
-		push_item_key(c, field, k);
+		path_put_item_key(&c->path, field, k);
 		if (m)
 			diff_value(c, o, new->seq.items[m->idx]);
 		else
@@ -302,7 +292,7 @@ static bool diff_keyed(struct dctx *c, const struct value *old, const struct val
 		const char *k = key_text(c->a, map_get(w, field));
 		if (keyed_find(ko, old->seq.n, k))
 			continue;
-		push_item_key(c, field, k);
+		path_put_item_key(&c->path, field, k);
 		emit_change(c, NULL, w);
 		c->path.len = len;
 	}
@@ -574,4 +564,18 @@ int diff_exit_code(const struct diff_report *r)
 	if (r->ndangers > r->naccepted)
 		return EXIT_DANGER;
 	return r->n || r->nprune ? EXIT_INVALID : EXIT_OK;
+}
+
+const char *diff_summary(struct arena *a, const struct diff_report *r)
+{
+	const char *s = arena_printf(a, "%zu added, %zu removed, %zu changed", r->nadded, r->nremoved, r->nchanged);
+	if (r->attributed)
+		s = arena_printf(a, "%zu spec change%s: %s", r->nchanges, r->nchanges == 1 ? "" : "s", s);
+	if (r->nprune)
+		s = arena_printf(a, "%s, %zu prune candidate%s", s, r->nprune, r->nprune > 1 ? "s" : "");
+	if (r->ndangers)
+		s = arena_printf(a, "%s; %zu dangerous", s, r->ndangers);
+	if (r->naccepted)
+		s = arena_printf(a, "%s (%zu accepted)", s, r->naccepted);
+	return s;
 }

@@ -28,10 +28,17 @@
 
 struct arena;
 
+/* Which spec change caused a difference (diff_attribute): 0 not known
+ * (no old spec to compare with), CAUSE_COMBINED only the edits together,
+ * else 1 + an index into diff_report.changes. */
+#define CAUSE_NONE 0
+#define CAUSE_COMBINED ((size_t)-1)
+
 /* One field that differs: old NULL when added, new NULL when removed. */
 struct field_change {
 	const char *path;
 	const struct value *old, *new;
+	size_t cause;
 };
 
 enum obj_change { OBJ_ADDED, OBJ_REMOVED, OBJ_CHANGED };
@@ -43,6 +50,7 @@ struct obj_diff {
 	struct field_change *fields;    /* OBJ_CHANGED only */
 	size_t nfields;
 	const struct out_shape *shape;  /* a changed file's declared shape, or NULL */
+	size_t cause;                   /* OBJ_ADDED, OBJ_REMOVED: see CAUSE_NONE */
 };
 
 /* A dangerous change: what would happen (msg) and what to do (hint). */
@@ -53,6 +61,21 @@ struct danger {
 	const char *msg;
 	const char *hint;
 	bool accepted;       /* acknowledged with --accept RULE */
+	size_t cause;        /* see CAUSE_NONE */
+};
+
+/* One edit of the spec, old spec to new (diff_attribute): a value changed,
+ * added or removed.  Lists of mappings are matched by a key field (topics
+ * and users by name, brokers by nodeId); a list of scalars is one value. */
+enum spec_edit { SPEC_CHANGED, SPEC_ADDED, SPEC_REMOVED };
+
+struct spec_change {
+	enum spec_edit kind;
+	const char *path;               /* "topics[name=alerts].partitions" */
+	const struct value *old, *new;  /* the spec's nodes (NULL on the side it lacks) */
+	struct mark at;                 /* in the new spec: the value, or for a removal
+					 * the key of the nearest mapping entry left */
+	bool isolated;                  /* valid alone (else judged by undoing it in the new spec) */
 };
 
 struct diff_report {
@@ -71,6 +94,18 @@ struct diff_report {
 	 * `diff --live` through diff_add_prune); shown in their own section. */
 	const struct object **prune;
 	size_t nprune, prune_cap;
+	/* The spec's edits when the old side is a render of a known spec
+	 * (diff_attribute); every difference then has its cause. */
+	struct spec_change *changes;
+	size_t nchanges;
+	bool attributed;
+	/* Where the changes together are shown (a danger's annotation): the
+	 * first edit that could not be tried, alone or undone, else the
+	 * first; 1 + an index into changes, 0 when there is none. */
+	size_t together_at;
+	/* The old spec, when the old side is a folder whose render it is
+	 * (shown in the header); NULL with --base, whose label says it. */
+	const char *changes_from;
 };
 
 /* Every danger rule id, NULL-terminated (for --accept). */
@@ -97,8 +132,35 @@ void diff_add_prune(struct arena *a, struct diff_report *r, const struct objset 
  * 3 a dangerous change (EXIT_OK, EXIT_INVALID, EXIT_DANGER). */
 int diff_exit_code(const struct diff_report *r);
 
-/* Readable text, grouped per object; ANSI colours when color. */
+/* Find the cause of each difference of r (see diff_cause.c): the edits
+ * from old_spec to new_spec (loaded spec trees), each applied alone to
+ * old_spec and rendered with tdir, compared with old_render (the render of
+ * old_spec, r's old side); an edit not valid alone is undone in new_spec
+ * instead and compared with new_render.  label names the old spec.
+ * Returns 0 (r->attributed set), or -1 when the edits are too many to
+ * render one by one (r is left as it was). */
+struct ctx;
+int diff_attribute(struct ctx *c, struct diff_report *r, const struct out_shapes *shapes,
+		   const struct objset *old_render, const struct objset *new_render,
+		   const struct value *old_spec, const struct value *new_spec, const char *label,
+		   const char *tdir);
+
+/* "topics[name=alerts].partitions: 12 -> 24", "users[name=bob] removed". */
+const char *spec_change_text(struct arena *a, const struct spec_change *ch);
+/* The one-line summary: "2 spec changes: 3 added, 0 removed, 5 changed; 1 dangerous". */
+const char *diff_summary(struct arena *a, const struct diff_report *r);
+
+/* Readable text, grouped by spec change when r is attributed, then per
+ * object; ANSI colours when color.  Added and removed objects are shown
+ * whole, as YAML; multi-line strings as a unified diff. */
 void diff_print_text(FILE *fp, const struct diff_report *r, bool color);
+/* Markdown for a pull-request comment: summary, dangers, then one
+ * collapsible <details> section per object (per spec change). */
+void diff_print_markdown(FILE *fp, const struct diff_report *r);
+/* Each danger as a GitHub workflow command (::error file=,line=,col=::)
+ * at the spec position of its cause; spec is the new spec's path, used
+ * alone when the cause is not known. */
+void diff_print_github(FILE *fp, struct arena *a, const struct diff_report *r, const char *spec);
 /* One JSON document, described by schemas/diff.schema.json.  Returns 0,
  * or -1 when the document cannot be built (an invalid UTF-8 string). */
 int diff_print_json(FILE *fp, const struct diff_report *r);

@@ -247,3 +247,14 @@ void path_put_key(struct buf *path, const char *s, size_t n)
 		buf_putc(path, ']');
 	}
 }
+
+void path_put_item_key(struct buf *path, const char *field, const char *k)
+{
+	static const char safe[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._:/-";
+	buf_printf(path, "[%s=", field);
+	if (*k && strspn(k, safe) == strlen(k))
+		buf_puts(path, k);
+	else
+		path_put_quoted(path, k, strlen(k));
+	buf_putc(path, ']');
+}

@@ -39,6 +39,9 @@ bool hcl_ident(const char *s, size_t n);
  * path_put_quoted writes that JSON string literal alone. */
 void path_put_key(struct buf *path, const char *s, size_t n);
 void path_put_quoted(struct buf *b, const char *s, size_t n);
+/* An item of a list keyed by field: [field=k], k quoted unless it is
+ * plain (letters, digits, . _ : / -). */
+void path_put_item_key(struct buf *path, const char *field, const char *k);
 
 /* The escapes JSON, HCL and YAML double-quoted strings share (\" \\ \n \r
  * \t), written to b; false, and nothing written, for any other character. */

@@ -91,9 +91,10 @@ done
 [ "$found" -gt 0 ] || notok "diff: cases in tests/diff/cases" "none found"
 
 # Every danger rule id has a case that produces it.
-for id in danger-storage-shrink danger-partitions-decrease danger-node-id danger-replicas-decrease \
-	danger-topic-removed danger-user-removed danger-external-address danger-kafka-downgrade \
-	danger-api-version danger-registry-compatibility danger-tls-switch; do
+DANGER_IDS="danger-storage-shrink danger-partitions-decrease danger-node-id danger-replicas-decrease
+	danger-topic-removed danger-user-removed danger-external-address danger-kafka-downgrade
+	danger-api-version danger-registry-compatibility danger-tls-switch"
+for id in $DANGER_IDS; do
 	if grep -q "\"id\": \"$id\"" tests/diff/cases/*.json 2>/dev/null; then
 		ok "diff: rule $id has a case"
 	else
@@ -219,6 +220,100 @@ if command -v git >/dev/null 2>&1; then
 	diff_fails "diff --base: a revision that looks like an option" 2 "'--output' is not a git revision" \
 		"$G/env" spec.yaml --base=--output
 	diff_fails "diff --base: a revision with a path" 2 "'HEAD:x' is not a git revision" "$G/env" spec.yaml --base HEAD:x
+	# ---- the reviewer's diff: grouped by spec change (--base), Markdown, annotations
+	# Two logical edits: each group holds the objects and the Helm values and
+	# kustomization entries that echo it.
+	cp tests/diff/grouped.yaml "$G/env/spec.yaml"
+	diff_expect "diff --base: two edits grouped by spec change, text" 1 tests/diff/grouped.txt "$G/env" spec.yaml --base HEAD
+	diff_expect "diff --base: two edits grouped by spec change, json" 1 tests/diff/grouped.json "$G/env" spec.yaml --base HEAD --format json
+	diff_expect "diff --base: two edits grouped by spec change, markdown" 1 tests/diff/grouped.md "$G/env" spec.yaml --base HEAD --format markdown
+	if out=$(schemacheck schemas/diff.schema.json tests/diff/grouped.json 2>&1); then
+		ok "diff --base: grouped json follows schemas/diff.schema.json"
+	else
+		notok "diff --base: grouped json follows schemas/diff.schema.json" "$out"
+	fi
+	if out=$("$PY" - tests/diff/grouped.json <<'PYEOF' 2>&1
+import json, sys
+d = json.load(open(sys.argv[1]))
+paths = [c["path"] for c in d["changes"]]
+assert paths == ["topics[name=alerts].partitions", "users[name=dave]"], paths
+want = {("kubernetes/kustomization.yaml", "resources[]"): 1,
+        ("helm/values-difftest.yaml", "alert-stream-broker.lsstcamTopicPartitions100"): 0,
+        ("helm/values-difftest.yaml", "alert-stream-broker.users[username=dave]"): 1,
+        ("helm/secrets-difftest.yaml", "dave-password"): 1,
+        ("alerts", "spec.partitions"): 0}
+seen = {}
+for o in d["objects"]:
+    for f in o.get("fields", []):
+        seen[(o["name"], f["path"])] = f["cause"]
+    if o["change"] != "changed":
+        seen[(o["name"], None)] = o["cause"]
+assert seen.get(("dave", None)) == 1, seen
+assert seen.get(("clients/dave.properties", None)) == 1, seen
+for k, v in want.items():
+    assert seen.get(k) == v, (k, seen.get(k), v)
+assert all(v in (0, 1) for v in seen.values()), seen
+print("every difference has the edit that makes it")
+PYEOF
+); then
+		ok "diff --base: each echo (Helm values, secrets, kustomization, client file) is in its edit's group"
+	else
+		notok "diff --base: each echo (Helm values, secrets, kustomization, client file) is in its edit's group" "$out"
+	fi
+	if out=$("$PY" tests/diff/markdown_check.py tests/diff/grouped.md tests/diff/grouped.json 2>&1); then
+		ok "diff --format markdown: grouped sections, tags and fences balanced"
+	else
+		notok "diff --format markdown: grouped sections, tags and fences balanced" "$out"
+	fi
+	# Against a folder, the spec at HEAD groups the changes when it renders to
+	# exactly that folder, and only then.
+	cp tests/diff/base.yaml "$G/env/spec.yaml"
+	(cd "$G/env" && "$ASBGEN" render -q spec.yaml -o ../out) >"$DD/render.log" 2>&1 || notok "diff: render the committed spec" "$(cat "$DD/render.log")"
+	cp tests/diff/grouped.yaml "$G/env/spec.yaml"
+	(cd "$G/env" && "$ASBGEN" diff spec.yaml -o ../out) >"$DD/got" 2>"$DD/err"
+	rc=$?
+	if [ "$rc" -eq 1 ] && grep -q '^(grouped by the spec changes since HEAD:spec.yaml, which renders to exactly the old side)$' "$DD/got" &&
+		grep -q '^# spec change 2 of 2, spec.yaml:35:5: users\[name=dave\] added' "$DD/got"; then
+		ok "diff against a folder: grouped by the spec changes since HEAD when HEAD renders to the folder"
+	else
+		notok "diff against a folder: grouped by the spec changes since HEAD when HEAD renders to the folder" "exit $rc: $(cat "$DD/got" "$DD/err")"
+	fi
+	sed -i 's/^  partitions: 6$/  partitions: 5/' "$G/out/difftest/kubernetes/kafkatopic-archive.yaml"
+	(cd "$G/env" && "$ASBGEN" diff spec.yaml -o ../out) >"$DD/got" 2>"$DD/err"
+	rc=$?
+	if [ "$rc" -eq 1 ] && ! grep -q '^# spec change' "$DD/got" && grep -q 'spec.partitions: 5 -> 6' "$DD/got"; then
+		ok "diff against a folder edited by hand: not grouped (HEAD does not render to it)"
+	else
+		notok "diff against a folder edited by hand: not grouped (HEAD does not render to it)" "exit $rc: $(cat "$DD/got" "$DD/err")"
+	fi
+	# Every danger case with --base --format github: one annotation per
+	# danger, at a line of the spec its edit touched, then the usual text.
+	titles=
+	for spec in tests/diff/cases/*.yaml; do
+		[ "$(sed -n 1p "$spec")" = "# expect-exit: 3" ] || continue
+		case_name=$(basename "$spec" .yaml)
+		sed -n '3,$p' "$spec" >"$G/env/spec.yaml"
+		(cd "$G/env" && "$ASBGEN" diff spec.yaml --base HEAD --format github) >"$DD/gh" 2>"$DD/err"
+		rc=$?
+		(cd "$G/env" && "$ASBGEN" diff spec.yaml --base HEAD --format json) >"$DD/gh.json" 2>/dev/null
+		(cd "$G/env" && "$ASBGEN" diff spec.yaml --base HEAD) >"$DD/gh.txt" 2>/dev/null
+		if [ "$rc" -eq 3 ] && out=$("$PY" tests/diff/annotations.py tests/diff/base.yaml "$G/env/spec.yaml" "$DD/gh" "$DD/gh.json" 2>&1) &&
+			grep -v '^::' "$DD/gh" | cmp -s - "$DD/gh.txt"; then
+			ok "diff --format github: case $case_name, each danger annotated at the spec line its edit touched, then the text"
+		else
+			notok "diff --format github: case $case_name, each danger annotated at the spec line its edit touched, then the text" \
+				"exit $rc; $out
+$(cat "$DD/gh" "$DD/err" | head -c 3000)"
+		fi
+		titles="$titles $(sed -n 's/^::error .*title=\([^:]*\)::.*/\1/p' "$DD/gh" | tr '\n' ' ')"
+	done
+	for id in $DANGER_IDS; do
+		case " $titles " in
+		*" $id "*) ok "diff --format github: rule $id annotated" ;;
+		*) notok "diff --format github: rule $id annotated" "no case's annotations have title=$id" ;;
+		esac
+	done
+	cp tests/diff/base.yaml "$G/env/spec.yaml"
 else
 	notok "diff --base" "git is not installed"
 fi
@@ -346,4 +441,22 @@ if [ "$rc" -eq 1 ] && grep -q "^typo/files.yaml:[0-9]*:5: error: unknown key 'se
 	ok "render: a diff declaration with an unknown key or a key field the items lack fails"
 else
 	notok "render: a diff declaration with an unknown key or a key field the items lack fails" "exit $rc: $(cat "$DD/err")"
+fi
+
+# ---- a multi-line value changed (a template copy edits the Ingress's
+# configuration snippet): a unified diff of its lines, in text and Markdown
+cp -R templates "$S/snippet"
+sed -i -e 's/^      limit_except GET {$/      limit_except GET HEAD {/' \
+	-e 's/^      # to the schema registry.$/      # to the schema registry (HEAD too, for health checks)./' \
+	"$S/snippet/kubernetes/registry-ingress.yaml"
+diff_expect "diff: a multi-line value changed, as a unified diff" 1 tests/diff/multiline.txt "$DD" --templates "$S/snippet" base.yaml
+(cd "$DD" && "$ASBGEN" diff --templates "$S/snippet" base.yaml --format markdown) >"$DD/ml.md" 2>&1
+(cd "$DD" && "$ASBGEN" diff --templates "$S/snippet" base.yaml --format json) >"$DD/ml.json" 2>&1
+if out=$("$PY" tests/diff/markdown_check.py "$DD/ml.md" "$DD/ml.json" 2>&1) &&
+	grep -q '^@@ -1,5 +1,5 @@$' "$DD/ml.md" && grep -q '^+ limit_except GET HEAD {$' "$DD/ml.md" &&
+	grep -q '^- limit_except GET {$' "$DD/ml.md"; then
+	ok "diff --format markdown: a multi-line value as a unified diff in a diff block"
+else
+	notok "diff --format markdown: a multi-line value as a unified diff in a diff block" "$out
+$(cat "$DD/ml.md")"
 fi
