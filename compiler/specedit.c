@@ -199,7 +199,8 @@ static int cmp_edit(const void *x, const void *y)
 
 char *specedit_result(struct specedit *e, size_t *len)
 {
-	qsort(e->edits, e->n, sizeof *e->edits, cmp_edit);
+	if (e->n)
+		qsort(e->edits, e->n, sizeof *e->edits, cmp_edit);
 	size_t n = e->len;
 	for (size_t k = 0; k < e->n; k++)
 		n += strlen(e->edits[k].ins) - e->edits[k].del;

@@ -277,7 +277,8 @@ int tfvars_merge(struct arena *a, struct diags *d, const char *label, const char
 					       (int)tail.len, tail.data));
 	buf_free(&tail);
 	buf_free(&m.sb);
-	qsort(m.edits, m.n, sizeof *m.edits, by_offset);
+	if (m.n) /* qsort takes no NULL array, even empty */
+		qsort(m.edits, m.n, sizeof *m.edits, by_offset);
 	buf_reset(b);
 	size_t at = 0;
 	for (size_t i = 0; i < m.n; i++) {
