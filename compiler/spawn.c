@@ -7,6 +7,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -82,6 +83,33 @@ static void reap(pid_t pid, int *status)
 		;
 }
 
+/* Can argv[0] be run: errno-style 0, ENOENT or EACCES.  posix_spawnp
+ * says so itself with glibc, but not where vfork is a fork (under
+ * valgrind, the child just exits 127), so look first, as execvp would. */
+static int findable(const char *cmd)
+{
+	if (strchr(cmd, '/'))
+		return access(cmd, X_OK) == 0 ? 0 : errno;
+	const char *path = getenv("PATH");
+	if (!path || !*path)
+		path = "/usr/bin:/bin";
+	int why = ENOENT;
+	char buf[4096];
+	for (const char *p = path;;) {
+		size_t n = strcspn(p, ":");
+		int len = snprintf(buf, sizeof buf, "%.*s%s%s", (int)n, p, n ? "/" : "", cmd);
+		if (len > 0 && (size_t)len < sizeof buf) {
+			if (access(buf, X_OK) == 0)
+				return 0;
+			if (errno == EACCES)
+				why = EACCES;
+		}
+		if (!p[n])
+			return why;
+		p += n + 1;
+	}
+}
+
 enum spawn_result spawn_capture(struct spawn_run *r)
 {
 	r->out = NULL;
@@ -90,6 +118,8 @@ enum spawn_result spawn_capture(struct spawn_run *r)
 	r->spawn_errno = 0;
 	if (r->err && r->errcap)
 		r->err[0] = '\0';
+	if ((r->spawn_errno = findable(r->argv[0])) != 0)
+		return SPAWN_NOT_STARTED;
 	int po[2], pe[2];
 	if (pipe(po) != 0)
 		return SPAWN_IO;
