@@ -105,7 +105,7 @@ void cli_live_defaults(struct live_opts *lo)
 	lo->src.home = getenv("HOME");
 }
 
-int cli_live_option(int argc, char **argv, int *i, struct live_opts *lo)
+int cli_live_option(const char *cmd, int argc, char **argv, int *i, struct live_opts *lo)
 {
 	const char *v;
 	int r;
@@ -115,7 +115,7 @@ int cli_live_option(int argc, char **argv, int *i, struct live_opts *lo)
 	}
 	if ((r = opt_value(argc, argv, i, "--kubeconfig", &v)) != 0) {
 		if (r > 0 && !*v) {
-			fputs("asbgen: --kubeconfig needs a file\n", stderr);
+			fprintf(stderr, "asbgen %s: --kubeconfig needs a path, not an empty string\n", cmd);
 			return -1;
 		}
 		lo->src.explicit_path = v;
@@ -127,7 +127,8 @@ int cli_live_option(int argc, char **argv, int *i, struct live_opts *lo)
 	}
 	if ((r = opt_value(argc, argv, i, "--request-timeout", &v)) != 0) {
 		if (r > 0 && !kube_parse_timeout(v, &lo->timeout_ms)) {
-			fprintf(stderr, "asbgen: --request-timeout '%s' is not a duration (30s, 500ms, 2m, 0 for none)\n", v);
+			fprintf(stderr, "asbgen %s: --request-timeout '%s' is not a duration (30s, 500ms, 2m, 0 for none)\n",
+				cmd, v);
 			return -1;
 		}
 		return r;

@@ -29,7 +29,7 @@ struct live_opts;
  * --request-timeout T and --insecure-skip-tls-verify, as opt_value
  * returns (0 not one of them, 1 taken, -1 usage error printed). */
 void cli_live_defaults(struct live_opts *lo);
-int cli_live_option(int argc, char **argv, int *i, struct live_opts *lo);
+int cli_live_option(const char *cmd, int argc, char **argv, int *i, struct live_opts *lo);
 
 /* The one SPEC operand of a command (status, pin): an unknown option or a
  * second spec is a usage error, printed (-1).  cli_spec_given, after the

@@ -190,25 +190,9 @@ static int parse(int argc, char **argv, struct opts *o)
 				return -1;
 		} else if (!strcmp(argv[i], "--live")) {
 			o->live = true;
-		} else if (!strcmp(argv[i], "--insecure-skip-tls-verify")) {
-			o->lo.insecure = o->live_option_given = true;
-		} else if ((r = opt_value(argc, argv, &i, "--kubeconfig", &v)) != 0) {
+		} else if ((r = cli_live_option("diff", argc, argv, &i, &o->lo)) != 0) {
 			if (r < 0)
 				return -1;
-			o->lo.src.explicit_path = v;
-			o->live_option_given = true;
-		} else if ((r = opt_value(argc, argv, &i, "--context", &v)) != 0) {
-			if (r < 0)
-				return -1;
-			o->lo.src.context = v;
-			o->live_option_given = true;
-		} else if ((r = opt_value(argc, argv, &i, "--request-timeout", &v)) != 0) {
-			if (r < 0)
-				return -1;
-			if (!kube_parse_timeout(v, &o->lo.timeout_ms)) {
-				fprintf(stderr, "asbgen diff: --request-timeout '%s' is not a duration (30s, 500ms, 2m, 0 for none)\n", v);
-				return -1;
-			}
 			o->live_option_given = true;
 		} else if ((r = opt_value(argc, argv, &i, "--format", &v)) != 0) {
 			if (r < 0)
@@ -238,7 +222,7 @@ static int parse(int argc, char **argv, struct opts *o)
 	/* An empty path is a mistake, not the current or the root directory. */
 	const char *empty = !*o->outdir ? "-o/--output" : o->against && !*o->against ? "--against"
 			  : o->tdir && !*o->tdir ? "--templates"
-			  : o->lo.src.explicit_path && !*o->lo.src.explicit_path ? "--kubeconfig" : NULL;
+			  : NULL;
 	if (empty) {
 		fprintf(stderr, "asbgen diff: %s needs a path, not an empty string\n", empty);
 		return -1;
@@ -351,9 +335,7 @@ static const struct value *head_spec(struct ctx *c, const struct opts *o, const 
 int cmd_diff(int argc, char **argv)
 {
 	struct opts o = { .outdir = "out", .format = "text" };
-	o.lo.timeout_ms = LIVE_DEFAULT_TIMEOUT_MS;
-	o.lo.src.env = getenv("KUBECONFIG");
-	o.lo.src.home = getenv("HOME");
+	cli_live_defaults(&o.lo);
 	int pr = parse(argc, argv, &o);
 	if (pr != 0) {
 		fputs(help, pr > 0 ? stdout : stderr);

@@ -46,7 +46,7 @@ static int parse(int argc, char **argv, struct opts *o)
 		int r;
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
 			return 1;
-		if ((r = cli_live_option(argc, argv, &i, &o->lo)) != 0) {
+		if ((r = cli_live_option("pin", argc, argv, &i, &o->lo)) != 0) {
 			if (r < 0)
 				return -1;
 		} else if (!strcmp(argv[i], "--live")) {
