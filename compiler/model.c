@@ -499,6 +499,44 @@ static struct value *build_config(struct mb *m, long long brokers)
 	return c;
 }
 
+/* The internal listeners, and which of them each kind of in-cluster client
+ * uses: the components with client certificates (alert database,
+ * simulator) the first with tls authentication, the registry the one
+ * named "tls" (strimzi-registry-operator's default) or else that first
+ * one, SCRAM clients (Kafdrop) the first scram-sha-512 one.  Null where
+ * there is none (check_cluster.c reports a component that needs one). */
+static void build_listeners(struct mb *m, struct value *k, const char *cluster)
+{
+	struct value *list = L(m);
+	const struct value *sl = need(m, m->spec, "kafka.listeners", V_SEQ);
+	const struct value *first_tls = NULL, *named_tls = NULL, *first_scram = NULL;
+	for (size_t i = 0; i < sl->seq.n; i++) {
+		const struct value *x = sl->seq.items[i];
+		const char *name = need_str(m, x, "name"), *auth = need_str(m, x, "authentication");
+		struct value *o = M(m);
+		put(m, o, "name", SN(m, x, "name"));
+		put(m, o, "port", IN(m, x, "port"));
+		put(m, o, "tls", BN(m, x, "tls"));
+		/* none: Strimzi's listener without an authentication key. */
+		put(m, o, "authentication", strcmp(auth, "none") ? SN(m, x, "authentication") : N(m));
+		put(m, o, "bootstrap", F(m, "%s-kafka-bootstrap:%lld", cluster, need_int(m, x, "port")));
+		push(m, list, o);
+		if (!strcmp(auth, "tls")) {
+			if (!first_tls)
+				first_tls = o;
+			if (!named_tls && !strcmp(name, "tls"))
+				named_tls = o;
+		}
+		if (!first_scram && !strcmp(auth, "scram-sha-512"))
+			first_scram = o;
+	}
+	put(m, k, "listeners", list);
+	put(m, k, "bootstrapInternal", first_tls ? map_get(first_tls, "bootstrap") : N(m));
+	const struct value *reg = named_tls ? named_tls : first_tls;
+	put(m, k, "registryListener", reg ? map_get(reg, "name") : N(m));
+	put(m, k, "scramListener", first_scram ? (struct value *)first_scram : N(m));
+}
+
 static void build_kafka(struct mb *m, struct value *model)
 {
 	struct value *k = M(m);
@@ -507,8 +545,7 @@ static void build_kafka(struct mb *m, struct value *model)
 	const char *cluster = need_str(m, m->spec, "kafka.clusterName");
 	put(m, k, "clusterName", SN(m, m->spec, "kafka.clusterName"));
 	put(m, k, "version", ON(m, m->spec, "kafka.version", V_STRING, map_get(strimzi, "defaultKafkaVersion")));
-	put(m, k, "bootstrapInternal", F(m, "%s-kafka-bootstrap:9092", cluster));
-	put(m, k, "bootstrapTls", F(m, "%s-kafka-bootstrap:9093", cluster));
+	build_listeners(m, k, cluster);
 	put(m, k, "clusterCaSecret", F(m, "%s-cluster-ca-cert", cluster));
 	build_pool(m, k, "brokers", "broker", MODEL_BROKER_FIRST_ID, platform);
 	build_pool(m, k, "controllers", "controller", MODEL_CONTROLLER_FIRST_ID, platform);
@@ -740,10 +777,12 @@ static struct value *acl_build(struct mb *m, const char *type, const char *name,
 	 * arena (no copy). */
 	struct value *r = M(m);
 	put(m, r, "type", lit(m, type));
-	struct value *nv = v_lit(m->a, NULL, name);
-	emit_yaml_mark_plain(nv);
-	put(m, r, "name", nv);
-	put(m, r, "patternType", lit(m, pattern));
+	if (strcmp(type, "cluster")) { /* the cluster is one resource, unnamed */
+		struct value *nv = v_lit(m->a, NULL, name);
+		emit_yaml_mark_plain(nv);
+		put(m, r, "name", nv);
+		put(m, r, "patternType", lit(m, pattern));
+	}
 	struct value *o = M(m);
 	put(m, o, "resource", r);
 	put(m, o, "operations", ops_list(m, ops));
@@ -794,6 +833,178 @@ static struct value *acl(struct mb *m, const char *type, const char *name, const
 					acl_build(m, type, name, pattern, ops) };
 	m->acls_n++;
 	return m->acls[j].v;
+}
+
+/* ---- users by role ----
+ *
+ * A user's ACLs follow from what it does: each role grants Kafka's minimum
+ * for it on each of its resources, unless the entry names the operations.
+ * A resource is a name ("*" is every name) or {name, pattern, operations}. */
+
+struct role {
+	const char *key;      /* users[i].<key> */
+	const char *type;     /* Kafka resource type */
+	const char *pattern;  /* of a plain name other than "*" */
+	const char *ops;      /* the role's operations */
+};
+
+static const struct role ROLE_READ = { "topics", "topic", "literal", "Read Describe DescribeConfigs" };
+/* Idempotence (on by default since Kafka 3.0) needs no more than Write
+ * since Kafka 2.8 (KIP-679); a transactional producer also needs Write on
+ * its transactional id. */
+static const struct role ROLE_PRODUCE = { "produces", "topic", "literal", "Write Describe" };
+static const struct role ROLE_GROUP = { "groups", "group", "prefix", "All" };
+static const struct role ROLE_TXN = { "transactionalIds", "transactionalId", "prefix", "Write Describe" };
+
+/* A list of operations as the space-separated text acl() keys on. */
+static const char *ops_text(struct mb *m, const struct value *ops)
+{
+	size_t n = 1;
+	for (size_t i = 0; i < ops->seq.n; i++)
+		n += strlen(need(m, ops->seq.items[i], "", V_STRING)->str.s) + 1;
+	char *s = arena_alloc(m->a, n), *o = s; /* zero-filled: ends with a NUL */
+	for (size_t i = 0; i < ops->seq.n; i++) {
+		const char *op = need(m, ops->seq.items[i], "", V_STRING)->str.s;
+		size_t l = strlen(op);
+		if (i)
+			*o++ = ' ';
+		memcpy(o, op, l);
+		o += l;
+	}
+	return s;
+}
+
+/* The ACLs of one role's resources; the resource names go to names. */
+static void role_acls(struct mb *m, const struct value *x, const struct role *r, struct value *acls,
+		      struct value *names)
+{
+	const struct value *list = sget(x, r->key);
+	for (size_t j = 0; list && list->kind == V_SEQ && j < list->seq.n; j++) {
+		struct value *item = list->seq.items[j];
+		struct value *nv = item->kind == V_MAP ? (struct value *)sget(item, "name") : item;
+		const char *name = need(m, nv, "", V_STRING)->str.s;
+		const char *pattern = !strcmp(name, "*") ? "literal" : opt_str(m, item, "pattern", r->pattern);
+		const struct value *ops = item->kind == V_MAP ? sget(item, "operations") : NULL;
+		push(m, names, nv); /* share the spec's node: checks point at it */
+		push(m, acls, acl(m, r->type, name, pattern, ops && ops->kind == V_SEQ ? ops_text(m, ops) : r->ops));
+	}
+}
+
+/* Fields every KafkaUser has, whatever made it: how it authenticates, its
+ * password's key (SCRAM only), its component and sync wave. */
+static void user_common(struct mb *m, struct value *u, struct value *name, struct value *auth,
+			const char *component, const char *wave)
+{
+	bool scram = !strcmp(need(m, auth, "", V_STRING)->str.s, "scram-sha-512");
+	put(m, u, "name", name);
+	put(m, u, "authentication", auth);
+	put(m, u, "scram", B(m, scram));
+	put(m, u, "secretKey", scram ? J(m, name->str.s, "-password", NULL, NULL) : N(m));
+	/* Kafka's principal for a client certificate is its subject; the
+	 * User Operator issues CN=<name> (what super.users must name). */
+	put(m, u, "principal", scram ? name : J(m, "CN=", name->str.s, NULL, NULL));
+	put(m, u, "component", component ? lit(m, component) : N(m));
+	put(m, u, "wave", lit(m, wave));
+}
+
+static struct value *user_entry(struct mb *m, const struct value *x)
+{
+	struct value *nv = (struct value *)sget(x, "name");
+	const char *name = need(m, nv, "", V_STRING)->str.s;
+	struct value *u = M(m);
+	user_common(m, u, nv, (struct value *)need(m, x, "authentication", V_STRING), NULL, "7");
+	struct value *acls = L(m), *tl = L(m), *pl = L(m), *gl = L(m), *xl = L(m);
+	role_acls(m, x, &ROLE_READ, acls, tl);
+	role_acls(m, x, &ROLE_PRODUCE, acls, pl);
+	const struct value *ug = sget(x, "groups");
+	if (ug && ug->kind == V_SEQ && ug->seq.n) {
+		role_acls(m, x, &ROLE_GROUP, acls, gl);
+	} else if (tl->seq.n) {
+		/* A reader without groups could not commit offsets: its own
+		 * name is its prefix. */
+		push(m, gl, S(m, name));
+		push(m, acls, acl(m, "group", name, "prefix", "All"));
+	}
+	role_acls(m, x, &ROLE_TXN, acls, xl);
+	const struct value *cl = sget(x, "cluster");
+	if (cl && cl->kind == V_SEQ && cl->seq.n)
+		push(m, acls, acl(m, "cluster", "", "literal", ops_text(m, cl)));
+	put(m, u, "topics", tl);
+	put(m, u, "produces", pl);
+	put(m, u, "groups", gl);
+	put(m, u, "transactionalIds", xl);
+	/* The client files' group.id: the first group that is a name or a
+	 * prefix ("*" covers any, so then the user's own name). */
+	struct value *gid = NULL;
+	for (size_t j = 0; j < gl->seq.n && !gid; j++)
+		if (strcmp(gl->seq.items[j]->str.s, "*"))
+			gid = gl->seq.items[j];
+	if (!gid && gl->seq.n)
+		gid = S(m, name);
+	put(m, u, "groupId", gid ? gid : N(m));
+	/* A Kafka Connect sink's consumer group (consumer.group.id in its
+	 * worker file; Connect's own connect-<name> is outside every ACL):
+	 * inside the group's prefix, a separator added unless the prefix
+	 * ends with one. */
+	if (gid) {
+		const char *gp = gid->str.s;
+		size_t gn = strlen(gp);
+		bool sep = gn && strchr("-_.", gp[gn - 1]);
+		put(m, u, "connectGroupId", J(m, gp, sep ? "connect" : "-connect", NULL, NULL));
+	} else {
+		put(m, u, "connectGroupId", N(m));
+	}
+	put(m, u, "acls", acls);
+	return u;
+}
+
+static void build_users(struct mb *m, struct value *model)
+{
+	struct value *supers = L(m);
+	const struct value *ss = need(m, m->spec, "superusers", V_SEQ);
+	for (size_t i = 0; i < ss->seq.n; i++) {
+		struct value *x = ss->seq.items[i];
+		struct value *nv = x->kind == V_MAP ? (struct value *)need(m, x, "name", V_STRING) : x;
+		need(m, nv, "", V_STRING);
+		struct value *u = M(m);
+		/* A plain name: the schema's default authentication. */
+		struct value *auth = x->kind == V_MAP ? (struct value *)need(m, x, "authentication", V_STRING)
+						      : S(m, "scram-sha-512");
+		user_common(m, u, nv, auth, "superuser", "7");
+		struct value *acls = L(m);
+		push(m, acls, acl(m, "topic", "*", "literal", "All"));
+		put(m, u, "acls", acls);
+		push(m, supers, u);
+	}
+	put(m, model, "superusers", supers);
+
+	struct value *users = L(m);
+	const struct value *su = sget(m->spec, "users");
+	for (size_t i = 0; su && su->kind == V_SEQ && i < su->seq.n; i++)
+		push(m, users, user_entry(m, su->seq.items[i]));
+	put(m, model, "users", users);
+}
+
+/* Every KafkaUser of the environment in one list, the components' with
+ * the spec's: one template renders them all, and the checks see every
+ * name (two components claiming one user). */
+static void build_kafka_users(struct mb *m, struct value *model)
+{
+	struct value *all = L(m);
+	struct value *reg = map_get(model, "registry");
+	if (v_as_bool(map_get(reg, "enabled"), false))
+		push(m, all, map_get(reg, "user"));
+	const struct value *lists[] = { map_get(model, "superusers"), map_get(model, "users") };
+	for (size_t k = 0; k < 2; k++)
+		for (size_t i = 0; i < lists[k]->seq.n; i++)
+			push(m, all, lists[k]->seq.items[i]);
+	struct value *db = map_get(model, "alertDatabase");
+	if (v_as_bool(map_get(db, "enabled"), false))
+		push(m, all, v_path(db, "ingester.kafkaUser"));
+	struct value *sim = map_get(model, "simulator");
+	if (v_as_bool(map_get(sim, "enabled"), false))
+		push(m, all, map_get(sim, "kafkaUser"));
+	put(m, model, "kafkaUsers", all);
 }
 
 static void build_topics_users(struct mb *m, struct value *model)
@@ -850,70 +1061,16 @@ static void build_topics_users(struct mb *m, struct value *model)
 	} else {
 		put(m, simm, "acls", L(m));
 	}
+	struct value *su = M(m);
+	user_common(m, su, map_get(simm, "user"), S(m, "tls"), "simulator", "7");
+	put(m, su, "acls", map_get(simm, "acls"));
+	put(m, simm, "kafkaUser", su);
 	put(m, model, "topics", topics);
 
-	const char *secret = "alert-stream-broker-secrets";
-	struct value *supers = L(m);
-	const struct value *ss = need(m, m->spec, "superusers", V_SEQ);
-	for (size_t i = 0; i < ss->seq.n; i++) {
-		struct value *nv = (struct value *)need(m, ss->seq.items[i], "", V_STRING);
-		const char *name = nv->str.s;
-		struct value *u = M(m);
-		put(m, u, "name", nv);
-		put(m, u, "secretKey", J(m, name, "-password", NULL, NULL));
-		struct value *acls = L(m);
-		push(m, acls, acl(m, "topic", "*", "literal", "All"));
-		put(m, u, "acls", acls);
-		push(m, supers, u);
-	}
-	put(m, model, "superusers", supers);
-
-	struct value *users = L(m);
-	const struct value *su = sget(m->spec, "users");
-	for (size_t i = 0; su && su->kind == V_SEQ && i < su->seq.n; i++) {
-		const struct value *x = su->seq.items[i];
-		const char *name = need_str(m, x, "name");
-		struct value *u = M(m);
-		put(m, u, "name", (struct value *)sget(x, "name"));
-		put(m, u, "secretKey", J(m, name, "-password", NULL, NULL));
-		struct value *acls = L(m);
-		struct value *tl = L(m);
-		const struct value *ut = sget(x, "topics");
-		for (size_t j = 0; ut && ut->kind == V_SEQ && j < ut->seq.n; j++) {
-			const char *t = need(m, ut->seq.items[j], "", V_STRING)->str.s;
-			push(m, tl, ut->seq.items[j]); /* share the spec's node */
-			push(m, acls, acl(m, "topic", t, "literal", "Read Describe DescribeConfigs"));
-		}
-		struct value *gl = L(m);
-		const struct value *ug = sget(x, "groups");
-		if (!ug || ug->kind != V_SEQ || !ug->seq.n) {
-			/* Without groups a consumer cannot commit offsets: default
-			 * to the user's own name as the prefix. */
-			push(m, gl, S(m, name));
-		} else {
-			for (size_t j = 0; j < ug->seq.n; j++)
-				push(m, gl, ug->seq.items[j]);
-		}
-		for (size_t j = 0; j < gl->seq.n; j++)
-			push(m, acls, acl(m, "group", gl->seq.items[j]->str.s, "prefix", "All"));
-		put(m, u, "topics", tl);
-		put(m, u, "groups", gl);
-		put(m, u, "groupId", gl->seq.items[0]);
-		/* A Kafka Connect sink's consumer group (consumer.group.id in its
-		 * worker file; Connect's own connect-<name> is outside every
-		 * ACL): inside the first prefix ACL, a separator added unless
-		 * the prefix ends with one. */
-		const char *gp = gl->seq.items[0]->str.s;
-		size_t gn = strlen(gp);
-		bool sep = gn && strchr("-_.", gp[gn - 1]);
-		put(m, u, "connectGroupId", J(m, gp, sep ? "connect" : "-connect", NULL, NULL));
-		put(m, u, "acls", acls);
-		push(m, users, u);
-	}
-	put(m, model, "users", users);
+	build_users(m, model);
 
 	struct value *sec = M(m);
-	put(m, sec, "name", S(m, secret));
+	put(m, sec, "name", SN(m, m->spec, "secrets.name"));
 	put(m, sec, "vaultPath", ON(m, m->spec, "secrets.vaultPath", V_STRING, N(m)));
 	put(m, model, "secrets", sec);
 	put(m, model, "simulator", simm);
@@ -923,9 +1080,11 @@ static void build_registry(struct mb *m, struct value *model)
 {
 	const struct value *r = sget(m->spec, "registry");
 	struct value *o = M(m);
-	const char *host = need_str(m, r, "hostname");
+	put(m, o, "enabled", BN(m, r, "enabled"));
+	/* The schema requires a hostname when the registry is enabled. */
+	const char *host = opt_str(m, r, "hostname", NULL);
 	put(m, o, "name", S(m, "alert-schema-registry"));
-	put(m, o, "hostname", SN(m, r, "hostname"));
+	put(m, o, "hostname", ON(m, r, "hostname", V_STRING, N(m)));
 	/* The address of the ingress serving the registry, for its DNS record. */
 	put(m, o, "ingressIp", ON(m, r, "ip", V_STRING, N(m)));
 	put(m, o, "tls", BN(m, r, "tls"));
@@ -933,14 +1092,14 @@ static void build_registry(struct mb *m, struct value *model)
 	put(m, o, "issuer", ON(m, r, "issuer", V_STRING, SN(m, m->spec, "external.tls.issuer")));
 	/* The registry's ingress serves HTTPS whether or not the ingress
 	 * terminates TLS itself (USDF's does at the edge), so clients use https. */
-	put(m, o, "url", F(m, "https://%s", host));
+	put(m, o, "url", host ? F(m, "https://%s", host) : N(m));
 	put(m, o, "internalUrl", S(m, "http://alert-schema-registry:8081"));
 	put(m, o, "port", I(m, 8081));
 	put(m, o, "compatibility", SN(m, r, "compatibility"));
 	const char *topic = need_str(m, r, "schemaTopic");
 	put(m, o, "schemaTopic", SN(m, r, "schemaTopic"));
 	put(m, o, "schemaTopicObject", S(m, topic_object_name(m->a, topic)));
-	put(m, o, "listener", S(m, "tls"));
+	put(m, o, "listener", v_path(model, "kafka.registryListener"));
 	put(m, o, "ingressClass", SN(m, r, "ingressClass"));
 	/* Its storage topic: one compacted partition. */
 	struct value *rt = M(m);
@@ -974,7 +1133,10 @@ static void build_registry(struct mb *m, struct value *model)
 	push(m, acls, acl(m, "topic", topic, "literal", "Read Write DescribeConfigs"));
 	push(m, acls, acl(m, "group", "schema-registry", "prefix", "All"));
 	push(m, acls, acl(m, "topic", "__consumer_offsets", "literal", "Describe"));
-	put(m, o, "acls", acls);
+	struct value *user = M(m);
+	user_common(m, user, map_get(o, "name"), S(m, "tls"), "registry", "4");
+	put(m, user, "acls", acls);
+	put(m, o, "user", user);
 	put(m, model, "registry", o);
 
 	/* The simulator stamps alerts with the schema id of a served version. */
@@ -1085,6 +1247,10 @@ static void build_alertdb(struct mb *m, struct value *model)
 	push(m, acls, acl(m, "group", "*", "literal", "Read Describe"));
 	put(m, ing, "topics", topics);
 	put(m, ing, "acls", acls);
+	struct value *iu = M(m);
+	user_common(m, iu, map_get(ing, "user"), S(m, "tls"), "alertDatabase", "7");
+	put(m, iu, "acls", acls);
+	put(m, ing, "kafkaUser", iu);
 	put(m, o, "ingester", ing);
 
 	struct value *srv = M(m);
@@ -1146,6 +1312,7 @@ struct value *model_build(struct arena *a, struct diags *d, const struct value *
 	build_topics_users(m, model);
 	build_registry(m, model);
 	build_alertdb(m, model);
+	build_kafka_users(m, model);
 	/* The warnings the spec accepts (check_accept.c). */
 	put(m, model, "acceptWarnings", (struct value *)need(m, spec, "acceptWarnings", V_SEQ));
 	if (mb.failed)

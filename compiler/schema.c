@@ -1403,6 +1403,8 @@ static bool ev_object(struct ev *e, struct cnode *c, const struct value *v, cons
 			const json_t *pd = json_is_object(ps) ? json_object_get(ps, "description") : NULL;
 			if (e->d && json_is_string(pd))
 				hint = arena_printf(e->a, "%s: %s", json_string_value(r), json_string_value(pd));
+			else if (e->d && c->description) /* a conditional's own: if/then */
+				hint = arena_printf(e->a, "%s: %s", json_string_value(r), c->description);
 			rep(e, v, "schema-required", hint, "missing required key '%s'%s", json_string_value(r), in(e, p));
 			FAIL();
 		}
