@@ -1,10 +1,13 @@
 #!/usr/bin/python3
-"""Is asbgen's USDF output the system Phalanx deployed, by meaning?
+"""Is asbgen's output the system Phalanx deployed, by meaning?
 
     /usr/bin/python3 tests/equivalence.py REFERENCE.yaml OUT_ENV/kubernetes
 
-REFERENCE.yaml is ../shared/reference/phalanx/rendered-usdfdev.yaml: what Helm
-rendered for USDF dev from Phalanx's charts.  Every object in it is matched
+REFERENCE.yaml is what Helm rendered from Phalanx's charts for a real
+environment: ../shared/reference/phalanx/rendered-usdfdev.yaml (the alert
+stream broker at USDF dev) or ../shared/reference/prompt-kafka/rendered-
+usdf{dev,prod}-prompt-processing.yaml (the prompt-processing Kafka); the
+tables below are chosen by the reference's file name (SYSTEMS).  Every object in it is matched
 with its counterpart among the YAML files of OUT_ENV/kubernetes (by kind and
 name; RENAMED lists the objects asbgen names differently) and both are
 reduced to *facets*: the facts that decide what gets deployed, normalised so
@@ -45,7 +48,7 @@ import sys
 import yaml
 
 # Reference objects asbgen names differently: (kind, reference name) -> name.
-RENAMED = {
+RENAMED_ALERTS = {
     ("Deployment", "alert-database-ingester-4.0.0"): "alert-database-ingester",
     ("Deployment", "alert-database-server-4.0.0"): "alert-database-server",
 }
@@ -54,7 +57,7 @@ STRIMZI_KINDS = "Kafka*"
 
 # Every deliberate difference: (object glob "Kind/name", facet glob, reason).
 # Reference defects are numbered as in ../shared/reference/README.md.
-DELIBERATE = [
+DELIBERATE_ALERTS = [
     ("Kafka*/*", "apiVersion",
      "Strimzi 0.51.0 serves kafka.strimzi.io/v1; asbgen uses it (v1beta2 is deprecated)"),
     ("Kafka/alert-broker", "annotations.strimzi.io/kraft",
@@ -113,6 +116,67 @@ DELIBERATE = [
      "the reference mounts the whole secret as a volume that no container uses (the S3 keys "
      "come from secretKeyRef env entries, which both have)"),
 ]
+
+RENAMED_PROMPT = {}
+
+# The prompt-processing Kafka (the prompt-kafka application).
+DELIBERATE_PROMPT = [
+    ("Kafka/prompt-kafka", "apiVersion",
+     "Strimzi 0.50.1 serves kafka.strimzi.io/v1 for every kind; asbgen uses it for all (the "
+     "chart mixes v1beta2 for Kafka and node pools with v1 for topics and users)"),
+    ("KafkaNodePool/*", "apiVersion", "as for the Kafka: kafka.strimzi.io/v1"),
+    ("Kafka/prompt-kafka", "annotations.strimzi.io/*",
+     "KRaft and node pools are the only mode from Strimzi 0.46 on; the annotations are only "
+     "needed before 0.48"),
+    ("Kafka/prompt-kafka", "kafka.replicas",
+     "node pools own replicas; Strimzi ignores the Kafka's with a warning"),
+    ("Kafka/prompt-kafka", "kafka.storage",
+     "node pools own storage; Strimzi ignores the Kafka's with a warning"),
+    ("Kafka/prompt-kafka", "kafka.config.message.max.bytes",
+     "Helm printed the integer 10485760 as the float 1.048576e+07, which Kafka's int option "
+     "refuses; asbgen writes the integer"),
+    ("Kafka/prompt-kafka", "kafka.config.replica.fetch.max.bytes",
+     "Helm's float printing of 10485760, as for message.max.bytes"),
+    ("Kafka/prompt-kafka", "kafka.config.auto.create.topics.enable",
+     "false: every topic is a KafkaTopic (a mistyped topic name must not create a topic)"),
+    ("Kafka/prompt-kafka", "listener.external.broker.*",
+     "the chart writes an empty advertisedHost (null); asbgen leaves the key out, so each "
+     "broker advertises its load balancer's address, the pinned IP"),
+    ("Kafka/prompt-kafka", "superUsers",
+     "kafka-admin authenticates with a client certificate, whose Kafka principal is "
+     "CN=kafka-admin: the chart's plain name matched no principal, so it was no superuser"),
+    ("Kafka/prompt-kafka", "entityOperator",
+     "the chart raises the Topic Operator's STRIMZI_MAX_QUEUE_SIZE to 8192 (for thousands of "
+     "topics); asbgen keeps Strimzi's default for this two-topic cluster"),
+    ("KafkaNodePool/controller", "storage.volumes[0].class",
+     "the chart leaves the class empty (the cluster's default); asbgen names the platform's"),
+    ("KafkaNodePool/kafka", "annotations.strimzi.io/next-node-ids",
+     "the brokers' real node ids are 3-5; asbgen pins them instead of [0-99]"),
+    ("KafkaNodePool/controller", "annotations.strimzi.io/next-node-ids",
+     "the controllers' real node ids are 0-2; asbgen pins them"),
+    ("KafkaNodePool/*", "template.pod.affinity",
+     "anti-affinity per pool (one broker and one controller may share a node); the chart's "
+     "rule on the Kafka (app.kubernetes.io/name: kafka) kept all six pods on different nodes"),
+    ("KafkaTopic/butler-writer*", "config.retention.ms",
+     "Helm printed retention.ms 1209600000 as the float 1.2096e+09; asbgen writes the integer"),
+    ("KafkaTopic/*", "config.retention.bytes",
+     "40 GB a partition instead of the broker's 350 GB: with 350 GB the topics could fill "
+     "each broker's 100Gi volume seven times over (check disk-capacity)"),
+    ("KafkaTopic/*", "config.cleanup.policy", "written out: delete, Kafka's default"),
+    ("KafkaTopic/*", "config.min.insync.replicas",
+     "2 with 3 replicas, also the broker's min.insync.replicas: written on each topic"),
+    ("KafkaUser/kafka-admin", "acl.group:*:literal:host=*:allow",
+     "a superuser's ACLs go unread (super.users passes every check); asbgen gives superusers "
+     "topic * All only, as on the alert stream"),
+]
+
+# Each system's tables, by the reference's file name.
+SYSTEMS = {
+    "rendered-usdfdev.yaml": (RENAMED_ALERTS, DELIBERATE_ALERTS),
+    "rendered-usdfdev-prompt-processing.yaml": (RENAMED_PROMPT, DELIBERATE_PROMPT),
+    "rendered-usdfprod-prompt-processing.yaml": (RENAMED_PROMPT, DELIBERATE_PROMPT),
+}
+RENAMED, DELIBERATE = RENAMED_ALERTS, DELIBERATE_ALERTS
 
 BOGUS = []  # normalisations applied to the reference, printed with the table
 
@@ -389,9 +453,15 @@ def deliberate(objname, facet):
 
 
 def main(argv):
+    global RENAMED, DELIBERATE
     if len(argv) != 2:
         print(__doc__, file=sys.stderr)
         return 2
+    system = SYSTEMS.get(os.path.basename(argv[0]))
+    if system is None:
+        print(f"equivalence: no tables for {os.path.basename(argv[0])} (SYSTEMS)", file=sys.stderr)
+        return 2
+    RENAMED, DELIBERATE = system
     ref = index(load_docs(argv[0]), argv[0])
     ours_docs = []
     for fn in sorted(os.listdir(argv[1])):
