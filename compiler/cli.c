@@ -9,6 +9,7 @@
 
 #include "dirwalk.h"
 #include "suggest.h"
+#include "testid.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -143,6 +144,18 @@ bool parse_phase(const char *cmd, const char *s, bool *bootstrap)
 		return false;
 	}
 	*bootstrap = !strcmp(s, "bootstrap");
+	return true;
+}
+
+bool parse_testid(const char *cmd, const char *s, const char **id)
+{
+	if (!testid_valid(s)) {
+		fprintf(stderr, "asbgen %s: --testid '", cmd);
+		diag_escape_text(stderr, s);
+		fprintf(stderr, "' is not a testid: lowercase letters and digits, starting with a letter (t1, alice2)\n");
+		return false;
+	}
+	*id = s;
 	return true;
 }
 

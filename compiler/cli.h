@@ -52,6 +52,10 @@ bool spec_name_usable(const char *cmd, const char *path);
  * cmd) for another value. */
 bool parse_phase(const char *cmd, const char *s, bool *bootstrap);
 
+/* Parse "--testid ID" into *id: seed 004's rule, lowercase letters and
+ * digits starting with a letter; false (printed, naming cmd) otherwise. */
+bool parse_testid(const char *cmd, const char *s, const char **id);
+
 /* The spec as outputs' headers name it, so that `asbgen render NAME` run at
  * the top of the repository regenerates them: its path from the nearest
  * directory at or above it that holds .git (environments/usdfdev.yaml),
@@ -104,13 +108,14 @@ int cmd_check(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 int cmd_pin(int argc, char **argv);
+int cmd_teardown(int argc, char **argv);
 int cmd_schema(int argc, char **argv);
 int cmd_completion(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 
 /* Each command's --help text (in its cmd_NAME.c). */
 extern const char *const cmd_render_help, *const cmd_validate_help, *const cmd_model_help,
-	*const cmd_check_help, *const cmd_diff_help, *const cmd_status_help, *const cmd_pin_help, *const cmd_schema_help, *const cmd_completion_help,
+	*const cmd_check_help, *const cmd_diff_help, *const cmd_status_help, *const cmd_pin_help, *const cmd_teardown_help, *const cmd_schema_help, *const cmd_completion_help,
 	*const cmd_version_help;
 
 /* The subcommands (commands.c), in the order of `asbgen --help`. */

@@ -54,6 +54,8 @@ static const char help[] =
 	"  --templates DIR    use this template set instead of the installed one\n"
 	"  --phase PHASE      render the new side in this phase (full, bootstrap):\n"
 	"                     diff --phase bootstrap shows the cold-start edit\n"
+	"  --testid ID        the test instance ID (asbgen render --testid): compared\n"
+	"                     with DIR/<environment>-ID/ (--base: both sides)\n"
 	"  --accept RULE[,RULE]  acknowledge the dangers of these rules: still shown,\n"
 	"                     marked accepted, no longer exit 3 (a spec with\n"
 	"                     production: true must accept each danger it syncs)\n"
@@ -114,6 +116,7 @@ struct opts {
 	const char *accept[32]; /* --accept RULE[,RULE...] */
 	size_t naccept;
 	bool bootstrap;         /* --phase bootstrap: of the new side */
+	const char *testid;     /* --testid ID: both sides' test instance */
 	kind_set only;          /* --only: the kinds of output compared */
 	bool live;              /* --live and its options */
 	bool live_option_given; /* a --live option without --live is a mistake */
@@ -184,6 +187,9 @@ static int parse(int argc, char **argv, struct opts *o)
 			o->tdir = v;
 		} else if ((r = opt_value(argc, argv, &i, "--phase", &v)) != 0) {
 			if (r < 0 || !parse_phase("diff", v, &o->bootstrap))
+				return -1;
+		} else if ((r = opt_value(argc, argv, &i, "--testid", &v)) != 0) {
+			if (r < 0 || !parse_testid("diff", v, &o->testid))
 				return -1;
 		} else if ((r = opt_value(argc, argv, &i, "--accept", &v)) != 0) {
 			if (r < 0 || parse_accept(v, o) < 0)
@@ -353,6 +359,7 @@ int cmd_diff(int argc, char **argv)
 	const char *env = NULL, *old_label = NULL;
 	const struct value *old_spec = NULL;
 	c.bootstrap = o.bootstrap;
+	c.testid = o.testid;
 	const struct value *model = model_load(&c, o.spec);
 	c.bootstrap = false; /* the old side (--base) is as committed */
 	if (objset_from_model(&c, model, spec_display_name(c.arena, o.spec), o.tdir, &new, &env) != 0 ||

@@ -12,7 +12,7 @@
 #include <string.h>
 
 static const char help[] =
-	"usage: asbgen model [--sources] SPEC\n"
+	"usage: asbgen model [--sources] [--testid ID] SPEC\n"
 	"\n"
 	"Print the model resolved from SPEC as JSON: every default filled and every\n"
 	"derived value computed.  Templates see exactly this tree.  SPEC - reads\n"
@@ -21,7 +21,8 @@ static const char help[] =
 	"  --sources  one line per value instead: PATH = VALUE  # SOURCE, where SOURCE\n"
 	"             is the spec position that decided it (FILE:LINE:COL), 'default\n"
 	"             SPEC.PATH (FILE:LINE:COL)' for a default of the schema, or\n"
-	"             'derived' for a value asbgen computed from no one spec value\n";
+	"             'derived' for a value asbgen computed from no one spec value\n"
+	"  --testid ID  the model of the test instance ID (asbgen render --testid)\n";
 
 static void put_source(struct buf *out, const struct defaults *d, const struct value *v)
 {
@@ -72,15 +73,24 @@ const char *const cmd_model_help = help;
 
 int cmd_model(int argc, char **argv)
 {
-	const char *spec_path = NULL;
+	const char *spec_path = NULL, *testid = NULL;
 	bool with_sources = false;
 	for (int i = 1; i < argc; i++) {
+		const char *v;
+		int r;
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 			fputs(help, stdout);
 			return EXIT_OK;
 		}
 		if (!strcmp(argv[i], "--sources")) {
 			with_sources = true;
+			continue;
+		}
+		if ((r = opt_value(argc, argv, &i, "--testid", &v)) != 0) {
+			if (r < 0 || !parse_testid("model", v, &testid)) {
+				fprintf(stderr, "\n%s", help);
+				return EXIT_USAGE;
+			}
 			continue;
 		}
 		if (argv[i][0] == '-' && argv[i][1] && strcmp(argv[i], "--") != 0) {
@@ -106,6 +116,7 @@ int cmd_model(int argc, char **argv)
 	}
 	struct ctx c;
 	ctx_init(&c);
+	c.testid = testid;
 	struct defaults filled = { 0 };
 	if (with_sources)
 		c.defaults = &filled; /* the spec paths of the defaults are made only for this */

@@ -11,6 +11,7 @@
 static const char help[] =
 	"usage: asbgen render SPEC... [-o DIR] [--check] [--stdout] [--only KIND[,KIND]]\n"
 	"                     [--templates DIR] [--format text|json|github] [--quiet]\n"
+	"                     [--phase full|bootstrap] [--testid ID] [--accept prune]\n"
 	"\n"
 	"Render each environment spec into DIR/<environment>/ (default DIR: out):\n"
 	"kubernetes/ manifests with a kustomization.yaml, helm/ Phalanx values and\n"
@@ -39,6 +40,10 @@ static const char help[] =
 	"  --phase PHASE      full (default), or bootstrap: without the external\n"
 	"                     listener, its load balancers and certificate, so that\n"
 	"                     a new or restarted cluster's brokers can start first\n"
+	"  --testid ID        render the test instance ID of each spec into\n"
+	"                     DIR/<environment>-ID/: its own namespace, host names,\n"
+	"                     buckets and Vault path, no production address (README,\n"
+	"                     \"Test instances\"); asbgen teardown removes it\n"
 	"  --accept prune     let the render of a production environment remove\n"
 	"                     the files of Kubernetes objects (Argo CD then deletes them)\n"
 	"  -q, --quiet        do not list written files\n"
@@ -189,6 +194,9 @@ int cmd_render(int argc, char **argv)
 			fmt = v;
 		} else if ((r = opt_value(argc, argv, &i, "--phase", &v)) != 0) {
 			if (r < 0 || !parse_phase("render", v, &c.bootstrap))
+				goto usage;
+		} else if ((r = opt_value(argc, argv, &i, "--testid", &v)) != 0) {
+			if (r < 0 || !parse_testid("render", v, &c.testid))
 				goto usage;
 		} else if ((r = opt_value(argc, argv, &i, "--accept", &v)) != 0) {
 			if (r < 0)

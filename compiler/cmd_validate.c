@@ -7,7 +7,7 @@
 #include <string.h>
 
 static const char help[] =
-	"usage: asbgen validate SPEC... [--format text|json|github] [--strict]\n"
+	"usage: asbgen validate SPEC... [--format text|json|github] [--strict] [--testid ID]\n"
 	"\n"
 	"Check environment specs: YAML syntax, the environment schema\n"
 	"(schemas/environment.schema.json), then the semantic checks (README,\n"
@@ -22,6 +22,8 @@ static const char help[] =
 	"                 or github (workflow commands on standard output, which\n"
 	"                 annotate the pull request's lines)\n"
 	"  --strict       warnings fail too\n"
+	"  --testid ID    check the test instance ID of each spec (asbgen render\n"
+	"                 --testid): also that every name it derives fits its limit\n"
 	"\n"
 	"exit: 0 valid, 1 errors (or warnings with --strict), 2 usage or I/O error\n";
 
@@ -52,6 +54,9 @@ int cmd_validate(int argc, char **argv)
 			return EXIT_OK;
 		} else if (!strcmp(argv[i], "--strict")) {
 			strict = true;
+		} else if ((r = opt_value(argc, argv, &i, "--testid", &v)) != 0) {
+			if (r < 0 || !parse_testid("validate", v, &c.testid))
+				goto usage;
 		} else if ((r = opt_value(argc, argv, &i, "--format", &v)) != 0) {
 			if (r < 0 || !parse_format(v, &c.format)) {
 				if (r > 0)

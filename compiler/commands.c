@@ -13,6 +13,7 @@ const struct command commands[] = {
 	{ "diff", cmd_diff, &cmd_diff_help },
 	{ "status", cmd_status, &cmd_status_help },
 	{ "pin", cmd_pin, &cmd_pin_help },
+	{ "teardown", cmd_teardown, &cmd_teardown_help },
 	{ "schema", cmd_schema, &cmd_schema_help },
 	{ "completion", cmd_completion, &cmd_completion_help },
 	{ "version", cmd_version, &cmd_version_help },

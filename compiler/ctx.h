@@ -21,6 +21,7 @@ struct ctx {
 	struct kafka_tables *kafka; /* schemas/kafka/, loaded with it */
 	struct defaults *defaults; /* when set, model_load records the defaults it fills */
 	bool bootstrap;        /* render --phase bootstrap: the spec without its external listener */
+	const char *testid;    /* --testid ID: the spec's test instance (testid.h), or NULL */
 };
 
 void ctx_init(struct ctx *c);

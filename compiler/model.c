@@ -1152,13 +1152,7 @@ static void build_registry(struct mb *m, struct value *model)
 	put(m, sim, "schemaId", I(m, sid ? sid : 1));
 }
 
-/* lsst/idf_deploy's alertdb module names its buckets <prefix>-<location>-
- * <name> (terraform-google-modules/cloud-storage) with the prefix
- * rubin-alertdb-<environment> and the location it fixes, us-central1: the
- * only names it can create. */
-#define ALERTDB_TF_PREFIX "rubin-alertdb-"
-#define ALERTDB_TF_PACKETS "-us-central1-packets"
-#define ALERTDB_TF_SCHEMAS "-us-central1-schemas"
+/* The alertdb module's bucket names: ALERTDB_TF_* in model.h. */
 
 /* The module's environment that makes bucket b with that suffix, or NULL. */
 static const char *alertdb_tf_env(struct mb *m, const char *b, const char *suffix)
@@ -1296,6 +1290,9 @@ struct value *model_build(struct arena *a, struct diags *d, const struct value *
 	put(m, env, "namespace", SN(m, spec, "namespace"));
 	put(m, env, "production", BN(m, spec, "production"));
 	put(m, env, "deployWith", SN(m, spec, "deployWith"));
+	/* How render --testid scales a test instance (testid.c reads it
+	 * from the spec, before the model). */
+	put(m, env, "testInstance", (struct value *)need(m, spec, "testInstance", V_MAP));
 	put(m, model, "env", env);
 
 	struct value *labels = M(m);

@@ -20,6 +20,15 @@ struct diags;
 #define MODEL_CONTROLLER_FIRST_ID 100 /* and of count controllers: 100.. */
 #define MODEL_MAX_POOL 1000           /* brokers or controllers given node ids */
 
+/* lsst/idf_deploy's alertdb module names its buckets <prefix>-<location>-
+ * <name> (terraform-google-modules/cloud-storage) with the prefix
+ * rubin-alertdb-<environment> and the location it fixes, us-central1: the
+ * only names it can create (model.c derives its environment from them;
+ * testid.c tags it). */
+#define ALERTDB_TF_PREFIX "rubin-alertdb-"
+#define ALERTDB_TF_PACKETS "-us-central1-packets"
+#define ALERTDB_TF_SCHEMAS "-us-central1-schemas"
+
 /* Replicas of a topic that sets none: the broker count, at most 3. */
 static inline long long model_default_replicas(long long brokers) { return brokers < 3 ? brokers : 3; }
 

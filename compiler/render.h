@@ -19,9 +19,10 @@ struct tmpl_output;
  * the diagnostics), with the emitted text merged in (tfvars_merge.h) and
  * no header: the file stays its owners'.  Returns 0, or -1 when the
  * output's template failed (already reported) or it cannot be emitted
- * (reported, at the template for values without a position). */
+ * (reported, at the template for values without a position).  testid:
+ * a test instance's (render --testid), named in the header's command. */
 int render_output_text(struct arena *a, struct diags *d, const struct tmpl_output *o,
-		       const char *spec_name, struct buf *b);
+		       const char *spec_name, const char *testid, struct buf *b);
 
 /* Render the model of a checked spec (model_load) into set: set->dir is
  * outdir/<env>, each file's text exactly as `asbgen render` writes it.

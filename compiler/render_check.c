@@ -21,7 +21,7 @@ struct checking {
 static void check_output(void *ctx, const struct tmpl_output *o)
 {
 	struct checking *k = ctx;
-	render_output_text(k->a, k->d, o, NULL, &k->b);
+	render_output_text(k->a, k->d, o, NULL, NULL, &k->b);
 }
 
 int spec_render_check(struct ctx *c, const struct value *model, const char *tdir, struct tmpl_cache *tc,

@@ -11,8 +11,7 @@
 #include "model.h"
 #include "schema.h"
 #include "spec_sound.h"
-
-#include <string.h>
+#include "testid.h"
 
 #include <string.h>
 
@@ -100,9 +99,13 @@ static struct value *compile(struct ctx *c, struct value *spec, const char *spec
 	spec = defaults_apply(c->arena, c->schema, spec, c->defaults);
 	if (c->bootstrap)
 		spec = bootstrap_phase(c->arena, spec);
+	if (c->testid && !(spec = testid_apply(c->arena, &c->diags, spec, c->testid)))
+		return NULL;
 	struct value *model = model_build(c->arena, &c->diags, spec, spec_name);
 	if (!model)
 		return NULL;
+	if (c->testid)
+		testid_check(c->arena, &c->diags, spec, model, c->testid);
 	spec_check(c->arena, &c->diags, spec, model, c->kafka);
 	return c->diags.nerrors > before ? NULL : model;
 }

@@ -641,6 +641,47 @@ static int prune_one(struct out_pending *p, const char *rel, change_fn fn, void 
 	return 0;
 }
 
+int out_teardown(struct arena *a, struct diags *d, const char *dir, const char *spec, change_fn fn, void *ctx,
+		 bool *dir_kept)
+{
+	struct outdir od;
+	*dir_kept = false;
+	int r = outdir_open(&od, a, d, dir, false, false);
+	if (r != 0)
+		return r < 0 ? -1 : 1;
+	bool bad;
+	size_t n;
+	const char **rec = read_record(a, &od, &n, &bad);
+	outdir_close(&od);
+	if (bad)
+		return -1;
+	if (!rec)
+		return 1;
+	/* An empty render: every recorded file is stale, and goes. */
+	struct out_set empty = { dir, spec, NULL, 0, 0 };
+	struct out_pending *p = out_prepare(a, d, &empty);
+	if (!p || out_commit(a, d, p, fn, ctx) != 0)
+		return -1;
+	if ((r = outdir_open(&od, a, d, dir, false, false)) != 0)
+		return r < 0 ? -1 : 0;
+	if (unlinkat(od.fd, RECORD_NAME, 0) != 0 && errno != ENOENT) {
+		diag_pos(d, SEV_ERROR, arena_printf(a, "%s/%s", dir, RECORD_NAME), 0, 0, "io", NULL,
+			 "cannot remove the record: %s", strerror(errno));
+		outdir_close(&od);
+		return -1;
+	}
+	outdir_close(&od);
+	/* Files asbgen did not write keep the directory. */
+	if (rmdir(dir) != 0) {
+		if (errno != ENOTEMPTY && errno != EEXIST) {
+			diag_pos(d, SEV_ERROR, dir, 0, 0, "io", NULL, "cannot remove the directory: %s", strerror(errno));
+			return -1;
+		}
+		*dir_kept = true;
+	}
+	return 0;
+}
+
 int out_commit(struct arena *a, struct diags *d, struct out_pending *p, change_fn fn, void *ctx)
 {
 	(void)d; /* p's outdir reports to it */

@@ -63,4 +63,12 @@ struct out_pending *out_prepare(struct arena *a, struct diags *d, const struct o
 int out_commit(struct arena *a, struct diags *d, struct out_pending *p, change_fn fn, void *ctx);
 void out_abort(struct out_pending *p);
 
+/* asbgen teardown: remove every file the record of s->dir lists (as a
+ * render that produces nothing would prune them, crash-safe in the same
+ * way), then the record, then the directory when that left it empty.
+ * Nothing else is touched.  Returns 0; 1 when the directory or its record
+ * is not there (nothing done, nothing reported); -1 after reporting. */
+int out_teardown(struct arena *a, struct diags *d, const char *dir, const char *spec, change_fn fn, void *ctx,
+		 bool *dir_kept);
+
 #endif

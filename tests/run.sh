@@ -21,7 +21,7 @@
 # `sh tests/deps.sh test` installs.  tests/lib.sh has the shared helpers.
 . "$(dirname "$0")/lib.sh"
 
-TEST_GROUPS="unit golden determinism conformance parsers clients bad-inputs semantic render check equivalence helm diff terraform live robust integrations"
+TEST_GROUPS="unit golden determinism conformance parsers clients bad-inputs semantic render check equivalence helm diff terraform live robust testid integrations"
 for g in "$@"; do
 	case " $TEST_GROUPS " in
 	*" $g "*) ;;
