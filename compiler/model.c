@@ -562,6 +562,10 @@ static void build_kafka(struct mb *m, struct value *model)
 	put(m, ex, "logLevel", SN(m, sx, "logLevel"));
 	put(m, k, "exporter", ex);
 	put(m, k, "prometheusScraping", BN(m, m->spec, "kafka.metrics.prometheusScraping"));
+	/* The JMX exporter's rules: a ConfigMap the Kafka resource names. */
+	put(m, k, "jmxExporter", BN(m, m->spec, "kafka.metrics.jmxExporter"));
+	put(m, k, "metricsConfigMap", F(m, "%s-kafka-metrics", cluster));
+	put(m, k, "metricsConfigKey", S(m, "kafka-metrics-config.yml"));
 	put(m, model, "kafka", k);
 }
 
@@ -985,11 +989,99 @@ static void build_users(struct mb *m, struct value *model)
 	put(m, model, "users", users);
 }
 
+/* Kafdrop, the Kafka web UI: built whether or not it is enabled (the
+ * checks and model --sources read it), after the registry and the
+ * listeners it connects through.  Its Kafka client settings are written
+ * by asbgen (kubernetes/kafdrop-kafka-properties.yaml), the password read
+ * from the environment by Kafka's EnvVarConfigProvider. */
+static struct value *build_kafdrop(struct mb *m, struct value *model)
+{
+	const struct value *s = need(m, m->spec, "kafdrop", V_MAP);
+	struct value *o = M(m);
+	const char *cluster = v_as_str(v_path(model, "kafka.clusterName"), "");
+	put(m, o, "enabled", BN(m, s, "enabled"));
+	/* As the Phalanx chart names it (its release is the cluster's name). */
+	const char *name = arena_printf(m->a, "%s-kafdrop", cluster);
+	put(m, o, "name", S(m, name));
+	put(m, o, "image", SN(m, s, "image"));
+	put(m, o, "replicas", IN(m, s, "replicas"));
+	put(m, o, "resources", (struct value *)need(m, s, "resources", V_MAP));
+	put(m, o, "port", IN(m, s, "port"));
+	put(m, o, "contextPath", SN(m, s, "contextPath"));
+	/* Spring's context path "/" is the root, written empty (as the chart's
+	 * trimSuffix "/" does); the health endpoint is below it. */
+	const char *ctx = need_str(m, s, "contextPath");
+	bool root = !strcmp(ctx, "/");
+	put(m, o, "servletContextPath", root ? S(m, "") : SN(m, s, "contextPath"));
+	put(m, o, "healthPath", F(m, "%s/actuator/health", root ? "" : ctx));
+	/* kafdrop.sh appends CMD_ARGS to java's command line, split at blanks. */
+	struct value *args = L(m);
+	push(m, args, F(m, "--topic.deleteEnabled=%s", need_bool(m, s, "topicDeleteEnabled") ? "true" : "false"));
+	push(m, args, F(m, "--topic.createEnabled=%s", need_bool(m, s, "topicCreateEnabled") ? "true" : "false"));
+	const struct value *extra = need(m, s, "cmdArgs", V_SEQ);
+	for (size_t i = 0; i < extra->seq.n; i++)
+		push(m, args, (struct value *)need(m, extra->seq.items[i], "", V_STRING));
+	put(m, o, "topicDeleteEnabled", BN(m, s, "topicDeleteEnabled"));
+	put(m, o, "topicCreateEnabled", BN(m, s, "topicCreateEnabled"));
+	put(m, o, "cmdArgs", (struct value *)extra);
+	put(m, o, "args", args);
+	/* Kafka 3.8 added the allow-list of config providers a client may
+	 * instantiate from its own settings; unset, it allows every one (the
+	 * kafka-clients 3.8/3.9 of Kafdrop 4.2.0).  Naming the one provider
+	 * the settings use keeps them working where the list is enforced, and
+	 * allows nothing more. */
+	const char *jvm = need_str(m, s, "jvmOpts");
+	put(m, o, "specJvmOpts", SN(m, s, "jvmOpts"));
+	put(m, o, "jvmOpts", F(m, "%s%s-Dorg.apache.kafka.automatic.config.providers="
+			      "org.apache.kafka.common.config.provider.EnvVarConfigProvider", jvm, *jvm ? " " : ""));
+	/* Avro messages decoded through the registry, when there is one. */
+	struct value *reg = map_get(model, "registry");
+	put(m, o, "schemaRegistry", v_as_bool(map_get(reg, "enabled"), false) ? map_get(reg, "internalUrl") : N(m));
+
+	/* Its connection: SCRAM over the first scram-sha-512 listener
+	 * (check_kafdrop.c reports a Kafdrop without one). */
+	struct value *l = v_path(model, "kafka.scramListener");
+	bool has = l && l->kind == V_MAP, tls = has && v_as_bool(map_get(l, "tls"), false);
+	put(m, o, "listener", has ? map_get(l, "name") : N(m));
+	put(m, o, "bootstrap", has ? map_get(l, "bootstrap") : N(m));
+	put(m, o, "tls", B(m, tls));
+	put(m, o, "securityProtocol", S(m, tls ? "SASL_SSL" : "SASL_PLAINTEXT"));
+	put(m, o, "propertiesConfigMap", F(m, "%s-kafka-properties", name));
+	put(m, o, "propertiesDir", S(m, "/etc/kafdrop"));
+	put(m, o, "propertiesFile", S(m, "/etc/kafdrop/kafka.properties"));
+	/* The cluster CA as Strimzi publishes it: ca.p12 with ca.password. */
+	put(m, o, "caSecret", v_path(model, "kafka.clusterCaSecret"));
+	put(m, o, "caDir", S(m, "/etc/kafdrop/cluster-ca"));
+	put(m, o, "truststore", S(m, "/etc/kafdrop/cluster-ca/ca.p12"));
+
+	/* Kafdrop lists and reads every topic and consumer group; it writes,
+	 * creates and deletes nothing (topic.*Enabled false), so it gets the
+	 * reading roles on "*", not the Phalanx chart's All. */
+	struct value *u = M(m);
+	user_common(m, u, SN(m, s, "user"), S(m, "scram-sha-512"), "kafdrop", "7");
+	struct value *acls = L(m);
+	push(m, acls, acl(m, "topic", "*", "literal", ROLE_READ.ops));
+	push(m, acls, acl(m, "group", "*", "literal", "Read Describe"));
+	put(m, u, "acls", acls);
+	put(m, o, "user", u);
+
+	struct value *ing = M(m);
+	const struct value *si = need(m, s, "ingress", V_MAP);
+	put(m, ing, "enabled", BN(m, si, "enabled"));
+	put(m, ing, "hostname", ON(m, si, "hostname", V_STRING, N(m)));
+	put(m, ing, "path", ON(m, si, "path", V_STRING, SN(m, s, "contextPath")));
+	put(m, ing, "className", SN(m, si, "className"));
+	put(m, o, "ingress", ing);
+	put(m, model, "kafdrop", o);
+	return o;
+}
+
 /* Every KafkaUser of the environment in one list, the components' with
  * the spec's: one template renders them all, and the checks see every
  * name (two components claiming one user). */
 static void build_kafka_users(struct mb *m, struct value *model)
 {
+	struct value *kd = build_kafdrop(m, model);
 	struct value *all = L(m);
 	struct value *reg = map_get(model, "registry");
 	if (v_as_bool(map_get(reg, "enabled"), false))
@@ -1004,6 +1096,8 @@ static void build_kafka_users(struct mb *m, struct value *model)
 	struct value *sim = map_get(model, "simulator");
 	if (v_as_bool(map_get(sim, "enabled"), false))
 		push(m, all, map_get(sim, "kafkaUser"));
+	if (v_as_bool(map_get(kd, "enabled"), false))
+		push(m, all, map_get(kd, "user"));
 	put(m, model, "kafkaUsers", all);
 }
 
