@@ -69,3 +69,50 @@ struct value *emb_tree(struct arena *a, const struct emb_table *t, const struct 
 	}
 	return vs;
 }
+
+/* Node i of f as a jansson value (a new reference, NULL when out of
+ * memory).  Depth is bounded: jansson's parser accepted the document at
+ * build time (at most 2048 levels). */
+static json_t *emb_json_node(const struct emb_table *t, const struct emb_file *f, uint32_t i)
+{
+	const struct emb_node *n = &t->nodes[f->first + i];
+	switch ((enum vkind)n->kind) {
+	case V_NULL:
+		return json_null();
+	case V_BOOL:
+		return json_boolean(n->num.i);
+	case V_INT:
+		return json_integer(n->num.i);
+	case V_FLOAT:
+		return json_real(n->num.f);
+	case V_STRING:
+		return json_stringn_nocheck(t->blob + n->off, n->len);
+	case V_SEQ: {
+		json_t *a = json_array();
+		for (uint32_t j = 0; a && j < n->len; j++)
+			if (json_array_append_new(a, emb_json_node(t, f, t->kids[n->off + j])) != 0) {
+				json_decref(a);
+				return NULL;
+			}
+		return a;
+	}
+	case V_MAP: {
+		json_t *o = json_object();
+		for (uint32_t j = 0; o && j < n->len; j++) {
+			const struct emb_node *k = &t->nodes[f->first + t->kids[n->off + 2 * j]];
+			if (json_object_setn_new_nocheck(o, t->blob + k->off, k->len,
+							 emb_json_node(t, f, t->kids[n->off + 2 * j + 1])) != 0) {
+				json_decref(o);
+				return NULL;
+			}
+		}
+		return o;
+	}
+	}
+	return NULL;
+}
+
+json_t *emb_json(const struct emb_table *t, const struct emb_file *f)
+{
+	return emb_json_node(t, f, 0);
+}
