@@ -28,7 +28,14 @@ LDLIBS  += $(PKG_LIBS) -lm
 
 SRCS     := $(wildcard compiler/*.c)
 HDRS     := $(wildcard compiler/*.h)
-OBJS     := $(SRCS:compiler/%.c=$(BUILD)/%.o)
+# The built-in templates and schema, compiled into the binary as tables
+# (compiler/embedded.h) by compiler/gen/embedgen.c from the files as they
+# are at build time: editing one rebuilds them.
+EMB_TMPL := $(shell cd templates && find . -name '*.yaml' | sed 's|^\./||' | LC_ALL=C sort)
+EMB_SCH  := environment.schema.json
+EMB_SRC  := $(EMB_TMPL:%=templates/%) $(EMB_SCH:%=schemas/%)
+GEN_OBJS := $(BUILD)/load.o $(BUILD)/arena.o $(BUILD)/diag.o $(BUILD)/value.o
+OBJS     := $(SRCS:compiler/%.c=$(BUILD)/%.o) $(BUILD)/embedded_data.o
 LIBOBJS  := $(filter-out $(BUILD)/main.o,$(OBJS))
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
@@ -54,6 +61,15 @@ $(BUILD)/asbgen: $(OBJS)
 
 $(BUILD)/%.o: compiler/%.c $(HDRS) | $(BUILD)
 	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/embedgen: compiler/gen/embedgen.c $(HDRS) $(GEN_OBJS) | $(BUILD)
+	$(CC) $(CFLAGS) -Icompiler -o $@ $< $(GEN_OBJS) $(LDFLAGS) $(LDLIBS)
+
+$(BUILD)/embedded_data.c: $(BUILD)/embedgen $(EMB_SRC)
+	$(BUILD)/embedgen $@ templates $(EMB_TMPL) -- schemas $(EMB_SCH)
+
+$(BUILD)/embedded_data.o: $(BUILD)/embedded_data.c compiler/embedded.h compiler/value.h
+	$(CC) $(CFLAGS) -Icompiler -c -o $@ $<
 
 $(BUILD):
 	mkdir -p $(BUILD)/tests $(BUILD)/tools

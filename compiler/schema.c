@@ -14,6 +14,7 @@
 #include "buf.h"
 #include "diag.h"
 #include "ecma_regex.h"
+#include "embedded.h"
 #include "hashmap.h"
 #include "suggest.h"
 
@@ -401,20 +402,63 @@ static const char *uri_resolve(struct arena *a, const char *base, const char *re
 /* ------------------------------------------------------------------ */
 /* Index and compile */
 
-static const char *const data_keywords[] = {
-	"$id", "$schema", "$ref", "$comment", "title", "description", "default", "examples",
-	"enum", "const", "required", "type", "format", "pattern", "multipleOf", "maximum",
-	"minimum", "exclusiveMaximum", "exclusiveMinimum", "maxLength", "minLength",
-	"maxItems", "minItems", "uniqueItems", "maxProperties", "minProperties",
-	"contentMediaType", "contentEncoding", "readOnly", "writeOnly", NULL
+/* The keywords walk() reads, and those whose value is data, never a
+ * schema (the rest, known or not, may hold schemas $ref points into).
+ * Sorted by name for kw_find. */
+enum kw {
+	KW_COMMENT, KW_ID, KW_REF, KW_SCHEMA, KW_ADDITIONAL_ITEMS, KW_ADDITIONAL_PROPERTIES, KW_ALL_OF,
+	KW_ANY_OF, KW_CONST, KW_CONTAINS, KW_CONTENT_ENCODING, KW_CONTENT_MEDIA_TYPE, KW_DEFAULT,
+	KW_DEFINITIONS, KW_DEPENDENCIES, KW_DESCRIPTION, KW_ELSE, KW_ENUM, KW_EXAMPLES,
+	KW_EXCLUSIVE_MAXIMUM, KW_EXCLUSIVE_MINIMUM, KW_FORMAT, KW_IF, KW_ITEMS, KW_MAX_ITEMS,
+	KW_MAX_LENGTH, KW_MAX_PROPERTIES, KW_MAXIMUM, KW_MIN_ITEMS, KW_MIN_LENGTH, KW_MIN_PROPERTIES,
+	KW_MINIMUM, KW_MULTIPLE_OF, KW_NOT, KW_ONE_OF, KW_PATTERN, KW_PATTERN_PROPERTIES,
+	KW_PROPERTIES, KW_PROPERTY_NAMES, KW_READ_ONLY, KW_REQUIRED, KW_THEN, KW_TITLE, KW_TYPE,
+	KW_UNIQUE_ITEMS, KW_WRITE_ONLY, KW_X_ASBGEN_CHECK, KW_N
 };
 
-static bool is_data_keyword(const char *k)
+static const struct {
+	const char *name;
+	bool data;
+} kw_names[KW_N] = {
+	[KW_COMMENT] = { "$comment", true }, [KW_ID] = { "$id", true }, [KW_REF] = { "$ref", true },
+	[KW_SCHEMA] = { "$schema", true }, [KW_ADDITIONAL_ITEMS] = { "additionalItems", false },
+	[KW_ADDITIONAL_PROPERTIES] = { "additionalProperties", false }, [KW_ALL_OF] = { "allOf", false },
+	[KW_ANY_OF] = { "anyOf", false }, [KW_CONST] = { "const", true }, [KW_CONTAINS] = { "contains", false },
+	[KW_CONTENT_ENCODING] = { "contentEncoding", true },
+	[KW_CONTENT_MEDIA_TYPE] = { "contentMediaType", true }, [KW_DEFAULT] = { "default", true },
+	[KW_DEFINITIONS] = { "definitions", false }, [KW_DEPENDENCIES] = { "dependencies", false },
+	[KW_DESCRIPTION] = { "description", true }, [KW_ELSE] = { "else", false },
+	[KW_ENUM] = { "enum", true }, [KW_EXAMPLES] = { "examples", true },
+	[KW_EXCLUSIVE_MAXIMUM] = { "exclusiveMaximum", true },
+	[KW_EXCLUSIVE_MINIMUM] = { "exclusiveMinimum", true }, [KW_FORMAT] = { "format", true },
+	[KW_IF] = { "if", false }, [KW_ITEMS] = { "items", false }, [KW_MAX_ITEMS] = { "maxItems", true },
+	[KW_MAX_LENGTH] = { "maxLength", true }, [KW_MAX_PROPERTIES] = { "maxProperties", true },
+	[KW_MAXIMUM] = { "maximum", true }, [KW_MIN_ITEMS] = { "minItems", true },
+	[KW_MIN_LENGTH] = { "minLength", true }, [KW_MIN_PROPERTIES] = { "minProperties", true },
+	[KW_MINIMUM] = { "minimum", true }, [KW_MULTIPLE_OF] = { "multipleOf", true },
+	[KW_NOT] = { "not", false }, [KW_ONE_OF] = { "oneOf", false }, [KW_PATTERN] = { "pattern", true },
+	[KW_PATTERN_PROPERTIES] = { "patternProperties", false }, [KW_PROPERTIES] = { "properties", false },
+	[KW_PROPERTY_NAMES] = { "propertyNames", false }, [KW_READ_ONLY] = { "readOnly", true },
+	[KW_REQUIRED] = { "required", true }, [KW_THEN] = { "then", false }, [KW_TITLE] = { "title", true },
+	[KW_TYPE] = { "type", true }, [KW_UNIQUE_ITEMS] = { "uniqueItems", true },
+	[KW_WRITE_ONLY] = { "writeOnly", true }, [KW_X_ASBGEN_CHECK] = { "x-asbgen-check", false },
+};
+
+/* The keyword named k (a C string), or KW_N for another key. */
+static enum kw kw_find(const char *k)
 {
-	for (int i = 0; data_keywords[i]; i++)
-		if (strcmp(k, data_keywords[i]) == 0)
-			return true;
-	return false;
+	size_t lo = 0, hi = KW_N;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int r = strcmp(k, kw_names[mid].name);
+		if (r == 0)
+			return (enum kw)mid;
+		if (r < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return KW_N;
 }
 
 static void add_resource(struct schema *s, const char *uri, const json_t *node, const char *base)
@@ -432,9 +476,8 @@ static void add_resource(struct schema *s, const char *uri, const json_t *node, 
 	s->nres++;
 }
 
-static long long kw_count(const json_t *o, const char *k)
+static long long kw_count(const json_t *v)
 {
-	const json_t *v = json_object_get(o, k);
 	if (json_is_integer(v) && json_integer_value(v) >= 0)
 		return json_integer_value(v);
 	if (json_is_real(v) && json_real_value(v) >= 0 && json_real_value(v) < 9e18 &&
@@ -474,9 +517,8 @@ static void walk_arr(struct schema *s, const json_t *a, const char *base)
 			walk(s, json_array_get(a, i), base);
 }
 
-static const json_t *schema_kw(const json_t *o, const char *k)
+static const json_t *schema_kw(const json_t *v)
 {
-	const json_t *v = json_object_get(o, k);
 	return v && (json_is_object(v) || json_is_boolean(v)) ? v : NULL;
 }
 
@@ -484,12 +526,24 @@ static void walk(struct schema *s, const json_t *n, const char *base)
 {
 	if (!json_is_object(n) || pmap_get(&s->nodes, n))
 		return;
+	/* One pass over the keys instead of a lookup per keyword: kw[K] is
+	 * what json_object_get(n, name of K) gives (a key with a NUL inside
+	 * is not that keyword). */
+	const json_t *kw[KW_N] = { 0 };
+	const char *k;
+	size_t klen;
+	json_t *v;
+	json_object_keylen_foreach((json_t *)n, k, klen, v) {
+		enum kw w = kw_find(k);
+		if (w != KW_N && klen == strlen(k))
+			kw[w] = v;
+	}
 	struct cnode *c = arena_alloc(s->a, sizeof *c);
 	c->j = n;
-	const json_t *ref = json_object_get(n, "$ref");
+	const json_t *ref = kw[KW_REF];
 	if (json_is_string(ref))
 		c->ref = ref;
-	const json_t *id = json_object_get(n, "$id");
+	const json_t *id = kw[KW_ID];
 	if (json_is_string(id) && !c->ref) {
 		const char *abs = uri_resolve(s->a, base, json_string_value(id));
 		const char *hash = strchr(abs, '#');
@@ -503,10 +557,10 @@ static void walk(struct schema *s, const json_t *n, const char *base)
 	c->base = base;
 	pmap_put(&s->nodes, n, c);
 
-	const json_t *desc = json_object_get(n, "description");
+	const json_t *desc = kw[KW_DESCRIPTION];
 	if (json_is_string(desc))
 		c->description = json_string_value(desc);
-	const json_t *t = json_object_get(n, "type");
+	const json_t *t = kw[KW_TYPE];
 	if (json_is_string(t)) {
 		c->has_type = true;
 		c->types = type_bit(json_string_value(t));
@@ -516,18 +570,16 @@ static void walk(struct schema *s, const json_t *n, const char *base)
 			if (json_is_string(json_array_get(t, i)))
 				c->types |= type_bit(json_string_value(json_array_get(t, i)));
 	}
-	c->enum_ = json_is_array(json_object_get(n, "enum")) ? json_object_get(n, "enum") : NULL;
-	c->const_ = json_object_get(n, "const");
-	c->properties = json_is_object(json_object_get(n, "properties")) ? json_object_get(n, "properties") : NULL;
-	c->additional_props = schema_kw(n, "additionalProperties");
-	c->property_names = schema_kw(n, "propertyNames");
-	c->required = json_is_array(json_object_get(n, "required")) ? json_object_get(n, "required") : NULL;
-	c->dependencies = json_is_object(json_object_get(n, "dependencies")) ? json_object_get(n, "dependencies") : NULL;
-	const json_t *pp = json_object_get(n, "patternProperties");
+	c->enum_ = json_is_array(kw[KW_ENUM]) ? kw[KW_ENUM] : NULL;
+	c->const_ = kw[KW_CONST];
+	c->properties = json_is_object(kw[KW_PROPERTIES]) ? kw[KW_PROPERTIES] : NULL;
+	c->additional_props = schema_kw(kw[KW_ADDITIONAL_PROPERTIES]);
+	c->property_names = schema_kw(kw[KW_PROPERTY_NAMES]);
+	c->required = json_is_array(kw[KW_REQUIRED]) ? kw[KW_REQUIRED] : NULL;
+	c->dependencies = json_is_object(kw[KW_DEPENDENCIES]) ? kw[KW_DEPENDENCIES] : NULL;
+	const json_t *pp = kw[KW_PATTERN_PROPERTIES];
 	if (json_is_object(pp) && json_object_size(pp)) {
 		c->pp = arena_alloc(s->a, json_object_size(pp) * sizeof *c->pp);
-		const char *k;
-		json_t *v;
 		json_object_foreach((json_t *)pp, k, v) {
 			c->pp[c->npp].key = k;
 			c->pp[c->npp].rx = rx_compile(s, k);
@@ -535,58 +587,54 @@ static void walk(struct schema *s, const json_t *n, const char *base)
 			c->npp++;
 		}
 	}
-	const json_t *items = json_object_get(n, "items");
+	const json_t *items = kw[KW_ITEMS];
 	c->items = json_is_object(items) || json_is_boolean(items) || json_is_array(items) ? items : NULL;
-	c->additional_items = schema_kw(n, "additionalItems");
-	c->contains = schema_kw(n, "contains");
-	c->min_items = kw_count(n, "minItems");
-	c->max_items = kw_count(n, "maxItems");
-	c->min_props = kw_count(n, "minProperties");
-	c->max_props = kw_count(n, "maxProperties");
-	c->min_len = kw_count(n, "minLength");
-	c->max_len = kw_count(n, "maxLength");
-	c->unique = json_is_true(json_object_get(n, "uniqueItems"));
-#define NUMKW(field, name) \
-	c->field = json_is_number(json_object_get(n, name)) ? json_object_get(n, name) : NULL
-	NUMKW(minimum, "minimum");
-	NUMKW(maximum, "maximum");
-	NUMKW(ex_minimum, "exclusiveMinimum");
-	NUMKW(ex_maximum, "exclusiveMaximum");
-	NUMKW(multiple_of, "multipleOf");
+	c->additional_items = schema_kw(kw[KW_ADDITIONAL_ITEMS]);
+	c->contains = schema_kw(kw[KW_CONTAINS]);
+	c->min_items = kw_count(kw[KW_MIN_ITEMS]);
+	c->max_items = kw_count(kw[KW_MAX_ITEMS]);
+	c->min_props = kw_count(kw[KW_MIN_PROPERTIES]);
+	c->max_props = kw_count(kw[KW_MAX_PROPERTIES]);
+	c->min_len = kw_count(kw[KW_MIN_LENGTH]);
+	c->max_len = kw_count(kw[KW_MAX_LENGTH]);
+	c->unique = json_is_true(kw[KW_UNIQUE_ITEMS]);
+#define NUMKW(field, w) c->field = json_is_number(kw[w]) ? kw[w] : NULL
+	NUMKW(minimum, KW_MINIMUM);
+	NUMKW(maximum, KW_MAXIMUM);
+	NUMKW(ex_minimum, KW_EXCLUSIVE_MINIMUM);
+	NUMKW(ex_maximum, KW_EXCLUSIVE_MAXIMUM);
+	NUMKW(multiple_of, KW_MULTIPLE_OF);
 #undef NUMKW
 	if (c->multiple_of && json_number_value(c->multiple_of) <= 0)
 		c->multiple_of = NULL;
-	const json_t *pat = json_object_get(n, "pattern");
+	const json_t *pat = kw[KW_PATTERN];
 	if (json_is_string(pat))
 		c->pattern = rx_compile(s, json_string_value(pat));
-	const json_t *fmt = json_object_get(n, "format");
+	const json_t *fmt = kw[KW_FORMAT];
 	if (json_is_string(fmt))
 		c->format = json_string_value(fmt);
-	const json_t *ce = json_object_get(n, "contentEncoding"), *cm = json_object_get(n, "contentMediaType");
+	const json_t *ce = kw[KW_CONTENT_ENCODING], *cm = kw[KW_CONTENT_MEDIA_TYPE];
 	if (json_is_string(ce) && !strcmp(json_string_value(ce), "base64"))
 		c->content_encoding = json_string_value(ce);
 	if (json_is_string(cm) && !strcmp(json_string_value(cm), "application/json"))
 		c->content_media = json_string_value(cm);
-	c->checked_elsewhere = json_is_string(json_object_get(n, "x-asbgen-check"));
-	c->all_of = json_is_array(json_object_get(n, "allOf")) ? json_object_get(n, "allOf") : NULL;
-	c->any_of = json_is_array(json_object_get(n, "anyOf")) ? json_object_get(n, "anyOf") : NULL;
-	c->one_of = json_is_array(json_object_get(n, "oneOf")) ? json_object_get(n, "oneOf") : NULL;
-	c->not_ = schema_kw(n, "not");
-	c->if_ = schema_kw(n, "if");
-	c->then_ = schema_kw(n, "then");
-	c->else_ = schema_kw(n, "else");
+	c->checked_elsewhere = json_is_string(kw[KW_X_ASBGEN_CHECK]);
+	c->all_of = json_is_array(kw[KW_ALL_OF]) ? kw[KW_ALL_OF] : NULL;
+	c->any_of = json_is_array(kw[KW_ANY_OF]) ? kw[KW_ANY_OF] : NULL;
+	c->one_of = json_is_array(kw[KW_ONE_OF]) ? kw[KW_ONE_OF] : NULL;
+	c->not_ = schema_kw(kw[KW_NOT]);
+	c->if_ = schema_kw(kw[KW_IF]);
+	c->then_ = schema_kw(kw[KW_THEN]);
+	c->else_ = schema_kw(kw[KW_ELSE]);
 
-	/* Sub-schemas, with this node's base. */
-	const char *k;
-	json_t *v;
+	/* Sub-schemas, with this node's base (keys compared as C strings). */
 	json_object_foreach((json_t *)n, k, v) {
-		if (strcmp(k, "properties") == 0 || strcmp(k, "patternProperties") == 0 ||
-		    strcmp(k, "definitions") == 0 || strcmp(k, "dependencies") == 0)
+		enum kw w = kw_find(k);
+		if (w == KW_PROPERTIES || w == KW_PATTERN_PROPERTIES || w == KW_DEFINITIONS || w == KW_DEPENDENCIES)
 			walk_map(s, v, base);
-		else if (strcmp(k, "items") == 0 || strcmp(k, "allOf") == 0 ||
-			 strcmp(k, "anyOf") == 0 || strcmp(k, "oneOf") == 0)
+		else if (w == KW_ITEMS || w == KW_ALL_OF || w == KW_ANY_OF || w == KW_ONE_OF)
 			json_is_array(v) ? walk_arr(s, v, base) : walk(s, v, base);
-		else if (!is_data_keyword(k))
+		else if (w == KW_N || !kw_names[w].data)
 			walk(s, v, base); /* additionalProperties, not, if, ... and unknown keywords */
 	}
 }
@@ -671,10 +719,38 @@ static json_t *fetch_file(const char *uri, void *ctx)
 	return j;
 }
 
+/* The built-in document whose bytes path holds (embedded.h), already
+ * parsed at build time; NULL when path differs from each or cannot be
+ * read (load_json_any then reads it, and reports). */
+static json_t *load_json_embedded(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	const char *rel = slash ? slash + 1 : path;
+	const struct emb_file *f = NULL;
+	for (size_t i = 0; i < emb_schemas.nfiles && !f; i++)
+		if (!strcmp(emb_schemas.files[i].rel, rel))
+			f = &emb_schemas.files[i];
+	if (!f)
+		return NULL;
+	FILE *fp = fopen(path, "rb");
+	if (!fp)
+		return NULL;
+	/* One byte more than the built-in file: a longer file differs. */
+	size_t want = (size_t)f->text_len + 1;
+	char *buf = xmalloc(want);
+	size_t got = fread(buf, 1, want, fp);
+	fclose(fp);
+	json_t *j = got == f->text_len && emb_find(&emb_schemas, rel, buf, got) ? emb_json(&emb_schemas, f) : NULL;
+	free(buf);
+	return j;
+}
+
 struct schema *schema_load(struct arena *a, struct diags *d, const char *path)
 {
 	json_error_t err;
-	json_t *root = load_json_any(path, &err);
+	json_t *root = load_json_embedded(path);
+	if (!root)
+		root = load_json_any(path, &err);
 	if (!root) {
 		diag_pos(d, SEV_ERROR, path, err.line > 0 ? err.line : 0, err.column > 0 ? err.column : 0,
 			 "schema-load", NULL, "cannot load schema: %s", err.text);

@@ -15,6 +15,7 @@
 #include "arena.h"
 #include "buf.h"
 #include "diag.h"
+#include "embedded.h"
 #include "emit.h"
 #include "expr.h"
 #include "hashmap.h"
@@ -898,6 +899,18 @@ static struct tfile *get_tfile(struct tctx *c, const char *rel)
 	return tf;
 }
 
+/* A file of the set: from the built-in tables when its bytes are those
+ * the binary was built from (embedded.h), else parsed. */
+static struct value *load_tmpl_file(struct arena *a, struct diags *d, const char *path, const char *rel)
+{
+	size_t len;
+	char *text = load_file_text(a, d, path, &len);
+	if (!text)
+		return NULL;
+	const struct emb_file *f = emb_find(&emb_templates, rel, text, len);
+	return f ? emb_tree(a, &emb_templates, f, path) : load_yaml_string(a, d, path, text, len);
+}
+
 /* Load and compile once.  false when missing (tf->missing, not reported)
  * or when loading failed (reported by the loader). */
 static bool tf_load(struct tctx *c, struct tfile *tf)
@@ -917,7 +930,7 @@ static bool tf_load(struct tctx *c, struct tfile *tf)
 	 * being instantiated in any case. */
 	struct arena *render_arena = c->env.a;
 	c->env.a = c->cache ? c->cache->a : c->keep;
-	struct value *doc = load_yaml_file(c->env.a, c->env.d, tf->full);
+	struct value *doc = load_tmpl_file(c->env.a, c->env.d, tf->full, tf->rel);
 	if (doc) {
 		tf->root = compile(c, doc);
 		mark_plain(tf->root);
@@ -1337,7 +1350,7 @@ static int render_outputs(struct arena *a, struct diags *d, const char *dir,
 		idx = tc->index;
 	} else {
 		struct arena *ia = tc ? tc->a : a;
-		idx = load_yaml_file(ia, d, arena_printf(ia, "%s/%s", dir, TMPL_INDEX));
+		idx = load_tmpl_file(ia, d, arena_printf(ia, "%s/%s", dir, TMPL_INDEX), TMPL_INDEX);
 		c.index_fresh = true;
 		if (tc) {
 			tc->index = idx;

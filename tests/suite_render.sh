@@ -296,3 +296,41 @@ while read -r spec env ver; do
 	fi
 done <"$ENV_TABLE"
 expect_exit 2 "render: --phase takes bootstrap or full" "$ASBGEN" render --phase cold "$ROOT/$MIN"
+
+# The built-in templates are compiled into the binary (compiler/embedded.h)
+# and used only for files whose bytes are those it was built from: a site's
+# edited copy renders its edit, and a mistake in it is reported at the
+# copy's line.
+ET=$TMP/edited-templates
+cp -R templates "$ET"
+printf 'edited-by-site: site-copy\n' >>"$ET/common/labels.yaml"
+"$ASBGEN" render --stdout --templates "$ET" "$ROOT/$MIN" >"$TMP/edited.out" 2>"$TMP/edited.err"
+"$ASBGEN" render --stdout "$ROOT/$MIN" >"$TMP/builtin.out" 2>/dev/null
+if grep -q '^ *edited-by-site: site-copy$' "$TMP/edited.out" && ! grep -q edited-by-site "$TMP/builtin.out" &&
+	grep -v 'edited-by-site: site-copy' "$TMP/edited.out" | cmp -s - "$TMP/builtin.out"; then
+	ok "templates: an edited copy of a built-in template renders the edit, and only it (--templates)"
+else
+	notok "templates: an edited copy of a built-in template renders the edit, and only it (--templates)" \
+		"$(cat "$TMP/edited.err"; diff "$TMP/builtin.out" "$TMP/edited.out" | head -n 20)"
+fi
+printf 'broken: ${nosuch.key}\n' >>"$ET/common/labels.yaml"
+"$ASBGEN" render --stdout --templates "$ET" "$ROOT/$MIN" >/dev/null 2>"$TMP/edited.err"
+rc=$?
+if [ "$rc" -eq 1 ] && grep -q "^$ET/common/labels.yaml:6:11: error: the model has no .nosuch. \[tmpl-missing\]" "$TMP/edited.err"; then
+	ok "templates: a mistake in an edited copy is reported at the copy's line (exit 1)"
+else
+	notok "templates: a mistake in an edited copy is reported at the copy's line (exit 1)" "exit $rc; $(cat "$TMP/edited.err")"
+fi
+# The same for the schema: an edited copy (through ASBGEN_DATA) is read.
+SD=$TMP/edited-data
+mkdir -p "$SD"
+cp -R schemas templates "$SD/"
+sed 's|"default": "alert-stream-broker"|"default": "alert-stream-broker-site"|' schemas/environment.schema.json \
+	>"$SD/schemas/environment.schema.json"
+if ASBGEN_DATA=$SD "$ASBGEN" model "$ROOT/$MIN" 2>&1 | grep -q '"namespace": "alert-stream-broker-site"' &&
+	"$ASBGEN" model "$ROOT/$MIN" 2>&1 | grep -q '"namespace": "alert-stream-broker"'; then
+	ok "schema: an edited copy of the built-in schema gives its defaults (ASBGEN_DATA)"
+else
+	notok "schema: an edited copy of the built-in schema gives its defaults (ASBGEN_DATA)" \
+		"$(ASBGEN_DATA=$SD "$ASBGEN" model "$ROOT/$MIN" 2>&1 | grep -n namespace | head -n 5)"
+fi

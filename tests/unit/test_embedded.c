@@ -1,0 +1,248 @@
+/* test_embedded.c - the built-in templates and schema compiled into the
+ * binary (compiler/embedded.h): each table's tree is exactly what loading
+ * the file gives (kinds, values, flags, marks, shared nodes), the tables
+ * are used only for the exact bytes they were built from, and every
+ * template file of templates/ is in them. */
+#include <dirent.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "arena.h"
+#include "diag.h"
+#include "embedded.h"
+#include "load.h"
+#include "unit.h"
+
+/* Pairs of nodes seen together: a node shared in one tree (a YAML alias)
+ * must be shared the same way in the other. */
+struct pairs {
+	const struct value **a, **b;
+	size_t n, cap;
+};
+
+static bool paired(struct pairs *p, const struct value *a, const struct value *b, bool *seen)
+{
+	for (size_t i = 0; i < p->n; i++)
+		if (p->a[i] == a || p->b[i] == b) {
+			*seen = true;
+			return p->a[i] == a && p->b[i] == b;
+		}
+	if (p->n == p->cap) {
+		p->cap = p->cap ? p->cap * 2 : 256;
+		p->a = xrealloc(p->a, p->cap * sizeof *p->a);
+		p->b = xrealloc(p->b, p->cap * sizeof *p->b);
+	}
+	p->a[p->n] = a;
+	p->b[p->n++] = b;
+	*seen = false;
+	return true;
+}
+
+static bool mark_eq(const struct mark *a, const struct mark *b)
+{
+	if (!a->file != !b->file || (a->file && strcmp(a->file, b->file) != 0))
+		return false;
+	return a->line == b->line && a->col == b->col;
+}
+
+/* Deep equality with marks, flags and sharing; *why says where not. */
+static bool same(struct pairs *p, const struct value *a, const struct value *b, const char **why)
+{
+	bool seen;
+	if (!paired(p, a, b, &seen)) {
+		*why = "sharing differs";
+		return false;
+	}
+	if (seen)
+		return true;
+	if (a->kind != b->kind || a->flags != b->flags || !mark_eq(&a->mark, &b->mark)) {
+		*why = "kind, flags or mark differ";
+		return false;
+	}
+	switch (a->kind) {
+	case V_NULL:
+		return true;
+	case V_BOOL:
+		return a->b == b->b || (*why = "boolean differs", false);
+	case V_INT:
+		return a->i == b->i || (*why = "integer differs", false);
+	case V_FLOAT:
+		return memcmp(&a->f, &b->f, sizeof a->f) == 0 || (isnan(a->f) && isnan(b->f)) ||
+		       (*why = "float differs", false);
+	case V_STRING:
+		return (a->str.len == b->str.len && memcmp(a->str.s, b->str.s, a->str.len) == 0 &&
+			b->str.s[b->str.len] == '\0') || (*why = "string differs", false);
+	case V_SEQ:
+		if (a->seq.n != b->seq.n) {
+			*why = "sequence length differs";
+			return false;
+		}
+		for (size_t i = 0; i < a->seq.n; i++)
+			if (!same(p, a->seq.items[i], b->seq.items[i], why))
+				return false;
+		return true;
+	case V_MAP:
+		if (a->map.n != b->map.n) {
+			*why = "mapping size differs";
+			return false;
+		}
+		for (size_t i = 0; i < a->map.n; i++)
+			if (!same(p, a->map.items[i].key, b->map.items[i].key, why) ||
+			    !same(p, a->map.items[i].val, b->map.items[i].val, why))
+				return false;
+		return true;
+	}
+	return false;
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *fp = fopen(path, "rb");
+	if (!fp)
+		return NULL;
+	char *s = NULL;
+	size_t n = 0, cap = 0, got;
+	do {
+		if (n + 4096 > cap)
+			s = xrealloc(s, cap = 2 * cap + 4096);
+		got = fread(s + n, 1, cap - n - 1, fp);
+		n += got;
+	} while (got > 0);
+	fclose(fp);
+	s[n] = '\0';
+	*len = n;
+	return s;
+}
+
+static void test_templates(void)
+{
+	int bad = 0;
+	for (size_t i = 0; i < emb_templates.nfiles; i++) {
+		const struct emb_file *f = &emb_templates.files[i];
+		struct arena *a = arena_new();
+		struct diags d;
+		diags_init(&d, a);
+		const char *path = arena_printf(a, "templates/%s", f->rel);
+		size_t len;
+		char *text = slurp(path, &len);
+		const struct emb_file *found = text ? emb_find(&emb_templates, f->rel, text, len) : NULL;
+		struct value *parsed = text ? load_yaml_string(a, &d, path, text, len) : NULL;
+		struct value *built = found ? emb_tree(a, &emb_templates, found, path) : NULL;
+		struct pairs p = { 0 };
+		const char *why = "not found in the tables (rebuild?)";
+		if (!parsed || !built || d.n || !same(&p, parsed, built, &why)) {
+			bad++;
+			printf("# %s: %s\n", path, why);
+		}
+		free(p.a);
+		free(p.b);
+		free(text);
+		diags_free(&d);
+		arena_free(a);
+	}
+	CHECK("templates: each embedded tree is what loading its file gives (values, flags, marks, sharing)",
+	      bad == 0 && emb_templates.nfiles > 0);
+}
+
+/* Every .yaml file below dir (rel: its path below templates/) is embedded. */
+static int count_missing(const char *dir, const char *rel)
+{
+	DIR *dp = opendir(dir);
+	if (!dp)
+		return 1;
+	int missing = 0;
+	struct dirent *e;
+	while ((e = readdir(dp))) {
+		if (e->d_name[0] == '.')
+			continue;
+		char path[4096], r[4096];
+		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+		snprintf(r, sizeof r, "%s%s%s", rel, *rel ? "/" : "", e->d_name);
+		struct stat st;
+		if (stat(path, &st) != 0)
+			continue;
+		if (S_ISDIR(st.st_mode)) {
+			missing += count_missing(path, r);
+			continue;
+		}
+		size_t n = strlen(r);
+		if (n < 5 || strcmp(r + n - 5, ".yaml") != 0)
+			continue;
+		bool found = false;
+		for (size_t i = 0; i < emb_templates.nfiles && !found; i++)
+			found = !strcmp(emb_templates.files[i].rel, r);
+		if (!found) {
+			printf("# templates/%s is not embedded\n", r);
+			missing++;
+		}
+	}
+	closedir(dp);
+	return missing;
+}
+
+static void test_content_key(void)
+{
+	const struct emb_file *f = NULL;
+	for (size_t i = 0; i < emb_templates.nfiles && !f; i++)
+		if (!strcmp(emb_templates.files[i].rel, "files.yaml"))
+			f = &emb_templates.files[i];
+	CHECK("tables: files.yaml is embedded", f != NULL);
+	if (!f)
+		return;
+	size_t n = f->text_len;
+	char *copy = xmalloc(n + 2);
+	memcpy(copy, emb_templates.blob + f->text_off, n);
+	CHECK("tables: the exact bytes find the file", emb_find(&emb_templates, "files.yaml", copy, n) == f);
+	copy[n / 2] ^= 1;
+	CHECK("tables: one byte changed is not the built-in file", !emb_find(&emb_templates, "files.yaml", copy, n));
+	copy[n / 2] ^= 1;
+	copy[n] = '\n';
+	CHECK("tables: one byte more is not the built-in file", !emb_find(&emb_templates, "files.yaml", copy, n + 1));
+	CHECK("tables: one byte less is not the built-in file", !emb_find(&emb_templates, "files.yaml", copy, n - 1));
+	CHECK("tables: another name is not the built-in file", !emb_find(&emb_templates, "other.yaml", copy, n));
+	free(copy);
+	CHECK("tables: every templates/**/*.yaml file is embedded", count_missing("templates", "") == 0);
+}
+
+static void test_schema(void)
+{
+	bool ok = emb_schemas.nfiles > 0;
+	for (size_t i = 0; i < emb_schemas.nfiles; i++) {
+		const struct emb_file *f = &emb_schemas.files[i];
+		char path[4096];
+		snprintf(path, sizeof path, "schemas/%s", f->rel);
+		size_t len;
+		char *text = slurp(path, &len);
+		json_error_t err;
+		json_t *parsed = text ? json_loadb(text, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL | JSON_DECODE_ANY,
+						   &err) : NULL;
+		const struct emb_file *found = text ? emb_find(&emb_schemas, f->rel, text, len) : NULL;
+		json_t *built = found ? emb_json(&emb_schemas, found) : NULL;
+		/* Equal, and in the same key order (jansson keeps insertion
+		 * order; defaults and messages follow it). */
+		char *da = parsed ? json_dumps(parsed, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
+		char *db = built ? json_dumps(built, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
+		if (!parsed || !built || !json_equal(parsed, built) || !da || !db || strcmp(da, db) != 0) {
+			printf("# %s: the embedded document differs from the file\n", path);
+			ok = false;
+		}
+		free(da);
+		free(db);
+		json_decref(parsed);
+		json_decref(built);
+		free(text);
+	}
+	CHECK("schemas: each embedded document is the file's, keys in the same order", ok);
+}
+
+int main(void)
+{
+	test_templates();
+	test_content_key();
+	test_schema();
+	return UNIT_DONE();
+}
