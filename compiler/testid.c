@@ -1,5 +1,5 @@
 /* testid.c - the test instance of a spec (testid.h): the environment, its
- * namespace, Kafka cluster, external host names, registry and ingress
+ * namespace, Kafka cluster, external host names, registry and ingress (alert database, Kafdrop)
  * hosts, Vault path, buckets, GKE node pool and MetalLB pool get the
  * testid; production's pinned addresses are dropped (or replaced by
  * addresses of testInstance.addressRange); testInstance scales storage
@@ -423,6 +423,7 @@ struct value *testid_apply(struct arena *a, struct diags *d, struct value *spec,
 	spec = host_at(&t, spec, "registry.hostname");
 	spec = set_path(a, spec, "registry.ip", NULL);
 	spec = host_at(&t, spec, "alertDatabase.ingress.host");
+	spec = host_at(&t, spec, "kafdrop.ingress.hostname");
 	spec = vault_at(&t, spec);
 	spec = bucket_at(&t, spec, gke ? "alertDatabase.gcs.alertBucket" : "alertDatabase.s3.alertBucket", gke);
 	spec = bucket_at(&t, spec, gke ? "alertDatabase.gcs.schemaBucket" : "alertDatabase.s3.schemaBucket", gke);

@@ -165,6 +165,28 @@ DELIBERATE_PROMPT = [
     ("KafkaTopic/*", "config.cleanup.policy", "written out: delete, Kafka's default"),
     ("KafkaTopic/*", "config.min.insync.replicas",
      "2 with 3 replicas, also the broker's min.insync.replicas: written on each topic"),
+    ("Kafka/prompt-kafka", "kafka.version",
+     "Strimzi 0.51.0 (as on the alert stream) does not support Kafka 4.0.0; the spec asks for "
+     "4.1.1, the closest version it does"),
+    ("KafkaUser/kafdrop", "acl.*",
+     "Kafdrop reads and describes: Read, Describe, DescribeConfigs on every topic and Read, "
+     "Describe on every group, not the chart's All (which lets a UI delete topics and groups)"),
+    ("Deployment/prompt-kafka-kafdrop", "containers[0].env.KAFKA_PROPERTIES*",
+     "Kafdrop's client settings are a ConfigMap asbgen writes (SCRAM over the plain listener), "
+     "not a hand-edited file in Vault (secret key kafdrop-kafka-properties)"),
+    ("Deployment/prompt-kafka-kafdrop", "containers[0].env.KAFKA_PASSWORD",
+     "the ConfigMap's JAAS line reads the password from KAFKA_PASSWORD (EnvVarConfigProvider)"),
+    ("Deployment/prompt-kafka-kafdrop", "containers[0].env.JVM_OPTS",
+     "Kafka 3.8+ clients need org.apache.kafka.automatic.config.providers to allow that provider"),
+    ("Deployment/prompt-kafka-kafdrop", "*kafka-properties",
+     "the ConfigMap of Kafdrop's client settings, mounted read-only"),
+    ("Deployment/prompt-kafka-kafdrop", "containers[0].env.ARGOCD_APP_REVISION",
+     "the chart's empty ARGOCD_APP_REVISION (a restart trigger Argo CD fills) is left out"),
+    ("Deployment/prompt-kafka-kafdrop", "containers[0].env.HOST",
+     "HOST=localhost and JMX_PORT=8686 are Kafdrop's own defaults; asbgen does not repeat them"),
+    ("Deployment/prompt-kafka-kafdrop", "containers[0].env.JMX_PORT", "as HOST: Kafdrop's default"),
+    ("Deployment/prompt-kafka-kafdrop", "containers[0].env.SCHEMAREGISTRY_CONNECT",
+     "no schema registry in this environment: the chart's empty setting is left out"),
     ("KafkaUser/kafka-admin", "acl.group:*:literal:host=*:allow",
      "a superuser's ACLs go unread (super.users passes every check); asbgen gives superusers "
      "topic * All only, as on the alert stream"),

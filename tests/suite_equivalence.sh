@@ -15,3 +15,16 @@ else
 	run_folded equivalence "$TMP/eq.out" "$PY" tests/equivalence.py "$REFERENCE" "out/$usdfenv/kubernetes"
 fi
 
+
+# The prompt-processing Kafka: both real environments.
+for env in usdfdev-prompt-processing usdfprod-prompt-processing; do
+	ref=$SHARED/reference/prompt-kafka/rendered-$env.yaml
+	section "equivalence with the prompt-kafka reference ($ref)"
+	if [ ! -f "$ref" ]; then
+		notok "equivalence: $env reference exists" "no $ref"
+	elif [ ! -d "out/$env/kubernetes" ]; then
+		notok "equivalence: out/$env/kubernetes exists"
+	else
+		run_folded "equivalence $env" "$TMP/eq-$env.out" "$PY" tests/equivalence.py "$ref" "out/$env/kubernetes"
+	fi
+done
