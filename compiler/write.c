@@ -518,7 +518,8 @@ struct out_pending *out_prepare(struct arena *a, struct diags *d, const struct o
 		goto fail;
 
 	struct out_file *all = p->all = arena_alloc(a, n * sizeof *all);
-	memcpy(all, s->files, s->n * sizeof *all);
+	if (s->n) /* teardown's set is empty: no files array to copy */
+		memcpy(all, s->files, s->n * sizeof *all);
 	const char **sorted = p->sorted = record_paths(a, s, sorted_paths(a, s), p->rec, p->nrec, &p->nsorted);
 	all[s->n].path = RECORD_NAME;
 	all[s->n].data = record_text(a, s->spec, sorted, p->nsorted, false, &all[s->n].len);
