@@ -283,6 +283,7 @@ int spec_check_sound(struct arena *a, struct diags *d, const struct value *spec,
 	collect_topics(&c);
 	check_cluster(&c);
 	check_topics(&c);
+	check_components(&c);
 	if (check_reads_sound(&c, reads_network))
 		check_network(&c);
 	if (check_reads_sound(&c, reads_config))

@@ -139,5 +139,6 @@ void check_kafka_config(struct check *c);
 void check_accept(struct check *c, size_t from); /* kafka.config and topic configs against Kafka's and Strimzi's tables */
 void check_helm(struct check *c);     /* what the Phalanx chart cannot deploy (warnings) */
 void check_terraform(struct check *c); /* what the Terraform modules can create */
+void check_components(struct check *c); /* what the optional components need */
 
 #endif

@@ -1039,7 +1039,7 @@ static struct value *build_kafdrop(struct mb *m, struct value *model)
 	put(m, o, "schemaRegistry", v_as_bool(map_get(reg, "enabled"), false) ? map_get(reg, "internalUrl") : N(m));
 
 	/* Its connection: SCRAM over the first scram-sha-512 listener
-	 * (check_kafdrop.c reports a Kafdrop without one). */
+	 * (check_components.c reports a Kafdrop without one). */
 	struct value *l = v_path(model, "kafka.scramListener");
 	bool has = l && l->kind == V_MAP, tls = has && v_as_bool(map_get(l, "tls"), false);
 	put(m, o, "listener", has ? map_get(l, "name") : N(m));

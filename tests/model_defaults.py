@@ -34,7 +34,8 @@ platform:
   bareMetal: {addressPool: default, addressRange: 192.0.2.0/24, storageClass: standard}
 registry: {hostname: schemas.example.org}
 kafka:
-  listeners: [{name: plain, port: 9092, authentication: scram-sha-512}]
+  listeners: [{name: plain, port: 9092, authentication: scram-sha-512},
+              {name: tls, port: 9093, tls: true, authentication: tls}]
 superusers: [{name: admin}]
 topics: [{name: t1}]
 users: [{name: u1, produces: [t1]}]
