@@ -224,6 +224,153 @@ static void check_helm_apps(struct check *c)
 			      "not the spec's Ingress");
 }
 
+/* A set of ACL grants as text ("topic a Write", "group b (prefix) All"),
+ * one per operation: what the model gives a user against what the chart's
+ * users.yaml would. */
+struct grants {
+	const char **s;
+	size_t n, cap;
+};
+
+static void grant(struct check *c, struct grants *g, const char *type, const char *name, const char *pattern,
+		  const char *op)
+{
+	const char *t = arena_printf(c->a, "%s %s%s %s", type, name, strcmp(pattern, "prefix") ? "" : " (prefix)", op);
+	for (size_t i = 0; i < g->n; i++)
+		if (!strcmp(g->s[i], t))
+			return;
+	if (g->n == g->cap) {
+		size_t cap = g->cap ? 2 * g->cap : 8;
+		const char **s = arena_alloc(c->a, cap * sizeof *s);
+		if (g->n)
+			memcpy(s, g->s, g->n * sizeof *s);
+		g->s = s;
+		g->cap = cap;
+	}
+	g->s[g->n++] = t;
+}
+
+static bool granted(const struct grants *g, const char *t)
+{
+	for (size_t i = 0; i < g->n; i++)
+		if (!strcmp(g->s[i], t))
+			return true;
+	return false;
+}
+
+/* The grants of `a` that `b` lacks, listed into out (at most six named). */
+static size_t missing(const struct grants *a, const struct grants *b, struct buf *out)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < a->n; i++) {
+		if (granted(b, a->s[i]))
+			continue;
+		if (n < 6)
+			buf_printf(out, "%s%s", n ? ", " : "", a->s[i]);
+		n++;
+	}
+	if (n > 6)
+		buf_printf(out, " and %zu more", n - 6);
+	return n;
+}
+
+static void helm_user_acls(struct check *c, const struct value *u)
+{
+	struct grants model = { 0 }, chart = { 0 };
+	const struct value *acls = map_get(u, "acls");
+	for (size_t i = 0; acls && acls->kind == V_SEQ && i < acls->seq.n; i++) {
+		const struct value *r = map_get(acls->seq.items[i], "resource");
+		const struct value *ops = map_get(acls->seq.items[i], "operations");
+		for (size_t j = 0; ops && ops->kind == V_SEQ && j < ops->seq.n; j++)
+			grant(c, &model, v_as_str(map_get(r, "type"), "?"), v_as_str(map_get(r, "name"), "?"),
+			      v_as_str(map_get(r, "patternType"), "literal"), v_as_str(ops->seq.items[j], "?"));
+	}
+	/* The values pass the user's topics and groups as names (values.yaml). */
+	const struct value *topics = map_get(u, "topics"), *groups = map_get(u, "groups");
+	for (size_t i = 0; topics && topics->kind == V_SEQ && i < topics->seq.n; i++)
+		for (const char *const *op = helm_read_ops; *op; op++)
+			grant(c, &chart, "topic", v_as_str(topics->seq.items[i], "?"), "literal", *op);
+	for (size_t i = 0; groups && groups->kind == V_SEQ && i < groups->seq.n; i++)
+		grant(c, &chart, "group", v_as_str(groups->seq.items[i], "?"), HELM_GROUP_PATTERN, HELM_GROUP_OP);
+	struct buf lacks = BUF_INIT, extra = BUF_INIT;
+	size_t nl = missing(&model, &chart, &lacks), ne = missing(&chart, &model, &extra);
+	if (nl || ne) {
+		struct buf ops = BUF_INIT;
+		for (const char *const *op = helm_read_ops; *op; op++)
+			buf_printf(&ops, "%s%s", op == helm_read_ops ? "" : ", ", *op);
+		check_warning(c, map_get(u, "name"), "helm-fixed", HINT_COMPLETE,
+			      "user %s: the chart's users only read their topics (%s) and own groups by prefix (%s): "
+			      "the Helm path's KafkaUser %s%s%s%s",
+			      v_as_str(map_get(u, "name"), ""), buf_cstr(&ops), HELM_GROUP_OP, nl ? "lacks " : "",
+			      nl ? buf_cstr(&lacks) : "", nl && ne ? "; it grants " : ne ? "grants " : "",
+			      ne ? buf_cstr(&extra) : "");
+		buf_free(&ops);
+	}
+	buf_free(&lacks);
+	buf_free(&extra);
+}
+
+static void helm_user_auth(struct check *c, const struct value *u, const char *what)
+{
+	const char *auth = v_as_str(map_get(u, "authentication"), HELM_USER_AUTH);
+	if (strcmp(auth, HELM_USER_AUTH))
+		check_warning(c, check_first(check_written(map_get(u, "authentication")), map_get(u, "name"), NULL),
+			      "helm-fixed", HINT_COMPLETE,
+			      "%s %s authenticates with %s: the chart makes every user and superuser %s, so the "
+			      "Helm path's %s has a password instead", what, v_as_str(map_get(u, "name"), ""), auth,
+			      HELM_USER_AUTH, v_as_str(map_get(u, "name"), ""));
+}
+
+static void check_helm_users(struct check *c)
+{
+	const struct value *users = map_get(c->model, "users"), *supers = map_get(c->model, "superusers");
+	for (size_t i = 0; users && users->kind == V_SEQ && i < users->seq.n; i++) {
+		helm_user_auth(c, users->seq.items[i], "user");
+		helm_user_acls(c, users->seq.items[i]);
+	}
+	for (size_t i = 0; supers && supers->kind == V_SEQ && i < supers->seq.n; i++)
+		helm_user_auth(c, supers->seq.items[i], "superuser");
+	const struct value *ls = v_path(c->model, "kafka.listeners");
+	bool same = ls && ls->kind == V_SEQ && ls->seq.n == helm_nlisteners;
+	for (size_t i = 0; same && i < helm_nlisteners; i++) {
+		const struct value *l = ls->seq.items[i];
+		same = !strcmp(v_as_str(map_get(l, "name"), ""), helm_listeners[i].name) &&
+		       v_as_int(map_get(l, "port"), 0) == helm_listeners[i].port &&
+		       v_as_bool(map_get(l, "tls"), false) == helm_listeners[i].tls &&
+		       !strcmp(v_as_str(map_get(l, "authentication"), ""), helm_listeners[i].authentication);
+	}
+	if (!same) {
+		struct buf b = BUF_INIT;
+		for (size_t i = 0; i < helm_nlisteners; i++)
+			buf_printf(&b, "%s%s on %lld (%s, %s authentication)", i ? " and " : "", helm_listeners[i].name,
+				   helm_listeners[i].port, helm_listeners[i].tls ? "TLS" : "plain",
+				   helm_listeners[i].authentication);
+		check_warning(c, at(c, "kafka.listeners", "kafka"), "helm-fixed", HINT_COMPLETE,
+			      "the chart fixes the internal listeners at %s: the Helm path's are not the spec's",
+			      buf_cstr(&b));
+		buf_free(&b);
+	}
+}
+
+/* Components the chart has no template for, or cannot switch off. */
+static void check_helm_components(struct check *c)
+{
+	if (v_as_bool(v_path(c->model, "kafdrop.enabled"), false)) {
+		const struct value *ku = map_get(c->model, "kafkaUsers");
+		const char *user = "";
+		for (size_t i = 0; ku && ku->kind == V_SEQ && i < ku->seq.n; i++)
+			if (!strcmp(v_as_str(map_get(ku->seq.items[i], "component"), ""), "kafdrop"))
+				user = v_as_str(map_get(ku->seq.items[i], "name"), "");
+		check_warning(c, at(c, "kafdrop.enabled", "kafdrop"), "helm-missing", HINT_COMPLETE,
+			      "the chart has no Kafdrop: the Helm path lacks its Deployment, Service, %sConfigMap "
+			      "and KafkaUser %s",
+			      v_as_bool(v_path(c->model, "kafdrop.ingress.enabled"), false) ? "Ingress, " : "", user);
+	}
+	if (v_as_bool(v_path(c->model, "kafka.jmxExporter"), false))
+		check_warning(c, at(c, "kafka.metrics.jmxExporter", "kafka"), "helm-missing", HINT_COMPLETE,
+			      "the chart has no metricsConfig: the Helm path's brokers export no JMX metrics");
+}
+
 static void check_helm_registry(struct check *c)
 {
 	const struct value *t = v_path(c->model, "registry.topic");
@@ -245,8 +392,17 @@ void check_helm(struct check *c)
 	 * Helm values are a by-product, and these warnings noise. */
 	if (strcmp(v_as_str(v_path(c->model, "env.deployWith"), ""), "helm"))
 		return;
+	/* Without the registry there are no Helm values: nothing else to say. */
+	if (!v_as_bool(v_path(c->model, "registry.enabled"), false)) {
+		check_warning(c, at(c, "registry.enabled", "registry"), "helm-missing", HINT_COMPLETE,
+			      "the chart always deploys the schema registry, which the spec switches off: asbgen "
+			      "renders no Helm values for this environment, so there is no Helm path");
+		return;
+	}
 	check_helm_topics(c);
 	check_helm_kafka(c);
 	check_helm_apps(c);
+	check_helm_users(c);
+	check_helm_components(c);
 	check_helm_registry(c);
 }

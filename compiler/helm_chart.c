@@ -28,6 +28,17 @@ const struct helm_fixed_config helm_fixed_config[] = {
 };
 const size_t helm_nfixed_config = sizeof helm_fixed_config / sizeof helm_fixed_config[0];
 
+/* charts/alert-stream-broker/templates/users.yaml: a readonlyTopics entry. */
+const char *const helm_read_ops[] = { "Read", "Describe", "DescribeConfigs", NULL };
+
+/* charts/alert-stream-broker/templates/kafka.yaml, spec.kafka.listeners
+ * before the external one ("tls" is the name the registry expects). */
+const struct helm_listener helm_listeners[] = {
+	{ "internal", 9092, true, "tls" },
+	{ "tls", 9093, true, "tls" },
+};
+const size_t helm_nlisteners = sizeof helm_listeners / sizeof helm_listeners[0];
+
 /* charts/alert-stream-broker/values.yaml: kafka.config's defaults, which
  * Helm merges under the values' unless the values null them. */
 static const char *const chart_default_config[] = {

@@ -52,6 +52,24 @@ extern const size_t helm_nfixed_config;
 #define HELM_REGISTRY_TOPIC_REPLICAS 3
 #define HELM_REGISTRY_ISSUER "letsencrypt-dns"
 
+/* users.yaml and superuser.yaml: every user and superuser is a SCRAM
+ * KafkaUser; a user's readonlyTopics get these operations, literal, and
+ * its groups All, as prefixes; a superuser gets All on topic "*". */
+#define HELM_USER_AUTH "scram-sha-512"
+extern const char *const helm_read_ops[]; /* NULL-terminated */
+#define HELM_GROUP_PATTERN "prefix"
+#define HELM_GROUP_OP "All"
+
+/* kafka.yaml's internal listeners, fixed: name, port, tls, authentication. */
+struct helm_listener {
+	const char *name;
+	long long port;
+	bool tls;
+	const char *authentication;
+};
+extern const struct helm_listener helm_listeners[];
+extern const size_t helm_nlisteners;
+
 /* A placeholder for a family no spec topic takes: the chart renders it
  * anyway, so it gets the smallest footprint the values can give it. */
 #define HELM_PLACEHOLDER_PARTITIONS 1

@@ -122,7 +122,7 @@ RENAMED_PROMPT = {}
 # The prompt-processing Kafka (the prompt-kafka application).
 DELIBERATE_PROMPT = [
     ("Kafka/prompt-kafka", "apiVersion",
-     "Strimzi 0.50.1 serves kafka.strimzi.io/v1 for every kind; asbgen uses it for all (the "
+     "Strimzi 0.51.0 (the spec's) serves kafka.strimzi.io/v1 for every kind; asbgen uses it for all (the "
      "chart mixes v1beta2 for Kafka and node pools with v1 for topics and users)"),
     ("KafkaNodePool/*", "apiVersion", "as for the Kafka: kafka.strimzi.io/v1"),
     ("Kafka/prompt-kafka", "annotations.strimzi.io/*",
