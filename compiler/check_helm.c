@@ -226,6 +226,8 @@ static void check_helm_apps(struct check *c)
 
 static void check_helm_registry(struct check *c)
 {
+	if (!v_as_bool(v_path(c->model, "registry.enabled"), false))
+		return;
 	const struct value *t = v_path(c->model, "registry.topic");
 	long long p = v_as_int(map_get(t, "partitions"), 0), r = v_as_int(map_get(t, "replicas"), 0);
 	if (p != HELM_REGISTRY_TOPIC_PARTITIONS || r != HELM_REGISTRY_TOPIC_REPLICAS)
