@@ -170,5 +170,8 @@ int diff_print_json(FILE *fp, const struct diff_report *r);
  * (may be NULL) name the components' files. */
 void danger_check(struct arena *a, struct diff_report *r, const struct out_shapes *shapes, size_t first_item,
 		  size_t first_prune);
+/* Drop the dangers that the bootstrap phase (--phase bootstrap) causes by
+ * design: its external listener is left out for a cold start. */
+void danger_bootstrap_phase(struct diff_report *r);
 
 #endif
