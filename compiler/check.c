@@ -186,8 +186,8 @@ static void add_topic(struct check *c, const struct value *e)
 	t->cleanup = v_as_str(map_get(e, "cleanupPolicy"), "");
 }
 
-/* The spec's topics, the registry's, then the simulator's (the order of
- * "already defined by" messages). */
+/* The spec's topics, the registry's (when it is on), then the simulator's
+ * (the order of "already defined by" messages). */
 static void collect_topics(struct check *c)
 {
 	const struct value *mt = map_get(c->model, "topics"), *rt = v_path(c->model, "registry.topic");
@@ -195,7 +195,8 @@ static void collect_topics(struct check *c)
 	for (size_t i = 0; i < mt->seq.n; i++)
 		if (!v_as_bool(map_get(mt->seq.items[i], "builtin"), false))
 			add_topic(c, mt->seq.items[i]);
-	add_topic(c, rt);
+	if (v_as_bool(v_path(c->model, "registry.enabled"), false))
+		add_topic(c, rt);
 	for (size_t i = 0; i < mt->seq.n; i++)
 		if (v_as_bool(map_get(mt->seq.items[i], "builtin"), false))
 			add_topic(c, mt->seq.items[i]);
@@ -284,6 +285,7 @@ int spec_check_sound(struct arena *a, struct diags *d, const struct value *spec,
 	check_cluster(&c);
 	check_topics(&c);
 	check_components(&c);
+	check_users(&c);
 	if (check_reads_sound(&c, reads_network))
 		check_network(&c);
 	if (check_reads_sound(&c, reads_config))

@@ -132,7 +132,8 @@ size_t check_nameset_add(struct nameset *ns, const char *s, size_t idx);
 bool check_hostname(const char *s);      /* RFC 1123 host name, any case, <= 253 */
 
 void check_cluster(struct check *c);  /* versions, pools, node ids, resources, GKE, storage */
-void check_topics(struct check *c);   /* topic names, replicas, disk, users, schemas */
+void check_topics(struct check *c);   /* topic names, replicas, disk, schemas */
+void check_users(struct check *c);    /* user names, roles, transactional ids, ACLs, listeners */
 void check_network(struct check *c);  /* external listener, IPs, MetalLB range */
 void check_kafka_config(struct check *c);
 /* The spec's acceptWarnings against the warnings reported since d->n was from. */

@@ -1,6 +1,7 @@
 /* check_topics.c - topics (names, partitions, replicas, min.insync.replicas,
- * what their retention needs on disk), users (names, read-only topics) and
- * the schema registry (compatibility, schema versions and alert topics). */
+ * what their retention needs on disk) and the schema registry, when it is
+ * on (compatibility, schema versions and alert topics).  Users are
+ * check_users.c's. */
 #include "check.h"
 #include "arena.h"
 #include "buf.h"
@@ -385,134 +386,6 @@ static void check_disk(struct check *c)
 			      "%s, %lld%% of each broker's storage, %s", what, (long long)((double)per * 100 / (double)capacity), have);
 }
 
-/* ---- users ---- */
-
-static const char *user_name_problem(const char *s)
-{
-	size_t n = strlen(s);
-	if (n == 0)
-		return "it is empty";
-	if (n > 63)
-		return "it is longer than 63 characters";
-	for (size_t i = 0; i < n; i++)
-		if (s[i] >= 'A' && s[i] <= 'Z')
-			return "it has capital letters";
-	if (!dns1123_label(s, n))
-		return "only lowercase letters, digits and '-' are allowed, starting and ending with a letter or digit";
-	return NULL;
-}
-
-struct uname {
-	const char *name;
-	const struct value *at;
-	const char *what; /* "superusers[0]", "users[3]", or a built-in user */
-};
-
-static void check_users(struct check *c)
-{
-	/* The model's users: their names are the spec's nodes (a default
-	 * superuser's is not written, so it has no position to report at). */
-	const struct value *ss = map_get(c->model, "superusers"), *su = map_get(c->model, "users");
-	size_t cap = 4 + ss->seq.n + su->seq.n;
-	struct uname *names = arena_alloc(c->a, cap * sizeof *names);
-	size_t n = 0;
-	/* Users asbgen creates itself. */
-	names[n++] = (struct uname){ v_as_str(v_path(c->model, "registry.name"), ""), NULL, "the schema registry's user" };
-	if (v_as_bool(v_path(c->model, "alertDatabase.enabled"), false))
-		names[n++] = (struct uname){ v_as_str(v_path(c->model, "alertDatabase.ingester.user"), ""), NULL,
-					     "the alert database ingester's user" };
-	if (v_as_bool(v_path(c->model, "simulator.enabled"), false))
-		names[n++] = (struct uname){ v_as_str(v_path(c->model, "simulator.user"), ""), NULL, "the simulator's user" };
-	size_t builtin = n;
-	for (size_t i = 0; i < ss->seq.n; i++) {
-		const struct value *nm = map_get(ss->seq.items[i], "name");
-		const struct value *at = check_written(nm);
-		names[n++] = (struct uname){ v_as_str(nm, ""), at,
-					     at ? arena_printf(c->a, "superusers[%zu]", i) : "the default superuser" };
-	}
-	size_t nsuper = n;
-	for (size_t i = 0; i < su->seq.n; i++) {
-		const struct value *nm = map_get(su->seq.items[i], "name");
-		names[n++] = (struct uname){ v_as_str(nm, ""), nm, arena_printf(c->a, "users[%zu].name", i) };
-	}
-	struct nameset seen;
-	check_nameset_init(c, &seen, n);
-	for (size_t i = 0; i < builtin; i++)
-		check_nameset_add(&seen, names[i].name, i);
-	for (size_t i = builtin; i < n; i++) {
-		const char *why = user_name_problem(names[i].name);
-		if (why && names[i].at)
-			check_error(c, names[i].at, "user-name",
-				    "user names become KafkaUser objects and secret keys (<name>-password): lowercase letters, digits and '-', at most 63",
-				    "%s: '%s' is not a valid user name: %s", names[i].what, names[i].name, why);
-		size_t j = check_nameset_add(&seen, names[i].name, i);
-		if (j != i) {
-			if (j >= builtin && j < nsuper && i >= nsuper)
-				check_error(c, names[i].at, "user-superuser",
-					    "a superuser already reads and writes everything: remove it from users (or from superusers)",
-					    "user '%s' is also a superuser (%s)", names[i].name,
-					    names[j].at ? arena_printf(c->a, "%s, line %d", names[j].what, names[j].at->mark.line)
-							: names[j].what);
-			else if (j < builtin)
-				check_error(c, names[i].at, "user-duplicate", "choose another name",
-					    "%s: '%s' is %s, which asbgen creates", names[i].what, names[i].name, names[j].what);
-			else
-				check_error(c, names[i].at, "user-duplicate", "remove one of them, or merge their topics",
-					    "%s: user '%s' is already defined (%s)", names[i].what, names[i].name,
-					    names[j].at ? arena_printf(c->a, "%s, line %d", names[j].what, names[j].at->mark.line)
-							: names[j].what);
-		}
-	}
-}
-
-/* Topic lists of users and the alert database ingester name topics that exist. */
-struct topic_index {
-	struct nameset names;
-	const char **cands; /* for "did you mean" */
-};
-
-static void check_topic_refs(struct check *c, const struct topic_index *ti, const struct value *list,
-			     const char *what, bool star_ok)
-{
-	for (size_t i = 0; list && list->kind == V_SEQ && i < list->seq.n; i++) {
-		const struct value *x = list->seq.items[i];
-		if (x->kind != V_STRING || (star_ok && !strcmp(x->str.s, "*")))
-			continue;
-		if (check_nameset_find(&ti->names, x->str.s) != SIZE_MAX)
-			continue;
-		const char *near = suggest_closest(x->str.s, x->str.len, ti->cands, c->ntopics);
-		check_error(c, x, "unknown-topic",
-			    near ? arena_printf(c->a, "did you mean '%s'? Otherwise add the topic to topics%s", near, star_ok ? ", or use \"*\"" : "")
-				 : arena_printf(c->a, "add the topic to topics%s", star_ok ? ", or use \"*\" for every topic" : ""),
-			    "%s: topic '%s' is not defined", what, x->str.s);
-	}
-}
-
-static void check_user_topics(struct check *c)
-{
-	struct topic_index ti;
-	check_nameset_init(c, &ti.names, c->ntopics);
-	ti.cands = arena_alloc(c->a, (c->ntopics ? c->ntopics : 1) * sizeof *ti.cands);
-	for (size_t i = 0; i < c->ntopics; i++) {
-		check_nameset_add(&ti.names, c->topics[i].name, i);
-		ti.cands[i] = c->topics[i].name;
-	}
-	const struct value *su = map_get(c->model, "users");
-	for (size_t i = 0; i < su->seq.n; i++) {
-		const struct value *list = map_get(su->seq.items[i], "topics");
-		/* The path is only needed for a report: most users have none. */
-		bool bad = false;
-		for (size_t j = 0; list && list->kind == V_SEQ && j < list->seq.n && !bad; j++) {
-			const struct value *x = list->seq.items[j];
-			bad = x->kind == V_STRING && strcmp(x->str.s, "*") != 0 && check_nameset_find(&ti.names, x->str.s) == SIZE_MAX;
-		}
-		if (bad)
-			check_topic_refs(c, &ti, list, arena_printf(c->a, "users[%zu].topics", i), true);
-	}
-	if (v_as_bool(v_path(c->model, "alertDatabase.enabled"), false))
-		check_topic_refs(c, &ti, v_path(c->model, "alertDatabase.ingester.topics"), "alertDatabase.ingester.topics", false);
-}
-
 /* ---- schema registry ---- */
 
 static void check_compatibility(struct check *c)
@@ -620,22 +493,21 @@ static void check_schemas(struct check *c)
  * topic: written, default and built-in, with replicas from the brokers). */
 #define TOPIC_SOURCES "platform", "strimzi", "kafka", "registry", "topicDefaults", "topics", "alertDatabase", "simulator"
 static const char *const reads_topics[] = { TOPIC_SOURCES, NULL };
-static const char *const reads_users[] = { TOPIC_SOURCES, "name", "superusers", "users", NULL };
 static const char *const reads_registry[] = { "registry", NULL };
 
 void check_topics(struct check *c)
 {
+	/* Without the registry, its settings serve nothing: no schema to
+	 * serve, no level to check. */
+	bool registry = v_as_bool(v_path(c->model, "registry.enabled"), false);
 	if (check_reads_sound(c, reads_topics)) {
 		check_topic_names(c);
 		check_replicas(c);
 		check_min_isr(c);
 		check_disk(c);
-		check_schemas(c);
+		if (registry)
+			check_schemas(c);
 	}
-	if (check_reads_sound(c, reads_users)) {
-		check_users(c);
-		check_user_topics(c);
-	}
-	if (check_reads_sound(c, reads_registry))
+	if (registry && check_reads_sound(c, reads_registry))
 		check_compatibility(c);
 }

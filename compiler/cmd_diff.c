@@ -380,7 +380,10 @@ int cmd_diff(int argc, char **argv)
 	keep_kinds(&new, o.only);
 	keep_kinds(&prune, o.only);
 	struct diff_report rep;
+	shapes.model = model; /* names the files of a component switched off */
 	diff_objsets(c.arena, &shapes, &old, &new, old_label, arena_printf(c.arena, "render of %s", o.spec), &rep);
+	if (o.bootstrap)
+		danger_bootstrap_phase(&rep);
 	if (o.live)
 		diff_add_prune(c.arena, &rep, &prune);
 	/* With the old spec known, each difference gets the spec change that

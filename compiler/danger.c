@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "buf.h"
 #include "version.h"
 
 #define STRIMZI_GROUP "kafka.strimzi.io"
@@ -25,7 +26,8 @@
 const char *const danger_rules[] = {
 	"danger-storage-shrink", "danger-partitions-decrease", "danger-node-id", "danger-replicas-decrease",
 	"danger-topic-removed", "danger-user-removed", "danger-external-address", "danger-kafka-downgrade",
-	"danger-api-version", "danger-registry-compatibility", "danger-tls-switch", NULL,
+	"danger-api-version", "danger-registry-compatibility", "danger-tls-switch", "danger-producer-write",
+	"danger-listener-removed", "danger-listener-auth", "danger-component-removed", NULL,
 };
 
 struct dg {
@@ -239,6 +241,56 @@ static void kafka_changes(struct dg *g, const struct obj_diff *d)
 	}
 }
 
+/* A listener's authentication type ("none" without one). */
+static const char *listener_auth(const struct value *l)
+{
+	return v_as_str(v_path(l, "authentication.type"), "none");
+}
+
+static const struct value *listener_named(const struct value *list, const char *name)
+{
+	for (size_t i = 0; list && list->kind == V_SEQ && i < list->seq.n; i++)
+		if (!strcmp(v_as_str(map_get(list->seq.items[i], "name"), ""), name))
+			return list->seq.items[i];
+	return NULL;
+}
+
+/* Listeners (by name, as the diff keys them) that go or change how clients
+ * authenticate: every client of the listener loses the cluster. */
+static void listener_changes(struct dg *g, const struct obj_diff *d)
+{
+	const struct value *ol = v_path(d->old->v, "spec.kafka.listeners"), *nl = v_path(d->new->v, "spec.kafka.listeners");
+	for (size_t i = 0; ol && ol->kind == V_SEQ && i < ol->seq.n; i++) {
+		const struct value *o = ol->seq.items[i];
+		const char *name = v_as_str(map_get(o, "name"), NULL);
+		if (!name)
+			continue;
+		const char *port = text(g->a, map_get(o, "port"));
+		const struct value *n = listener_named(nl, name);
+		if (!n) {
+			add(g, "danger-listener-removed", d->id, arena_printf(g->a, "spec.kafka.listeners[name=%s]", name),
+			    arena_printf(g->a,
+					 "listener %s (port %s) is removed: every client that connects through it "
+					 "loses the cluster when the brokers roll",
+					 name, port),
+			    "move its clients to another listener first (their bootstrap port and security settings), "
+			    "then remove it");
+			continue;
+		}
+		const char *a = listener_auth(o), *b = listener_auth(n);
+		if (strcmp(a, b))
+			add(g, "danger-listener-auth", d->id,
+			    arena_printf(g->a, "spec.kafka.listeners[name=%s].authentication", name),
+			    arena_printf(g->a,
+					 "authentication on listener %s (port %s) changes from %s to %s: its clients' "
+					 "credentials stop working when the brokers roll%s",
+					 name, port, a, b,
+					 !strcmp(b, "none") ? ", and any client that reaches the port gets in" : ""),
+			    "move the clients to a listener with the new authentication first (or give them the new "
+			    "credentials at the same moment)");
+	}
+}
+
 /* The external addresses clients know: the bootstrap's and each broker's
  * host and IP, from the Kafka resource (prefix: its external listener's
  * configuration) or the Helm values (their externalListener).  One danger
@@ -317,6 +369,119 @@ static void topic_changes(struct dg *g, const struct obj_diff *d)
 		    "min.insync.replicas below the new count");
 }
 
+/* ---------------------------------------------------------------- ACLs */
+
+/* Does an ACL grant op (Write) or All?  Strimzi's operations, or the
+ * older single operation. */
+static bool acl_grants(const struct value *acl, const char *op)
+{
+	const struct value *ops = map_get(acl, "operations");
+	for (size_t i = 0; ops && ops->kind == V_SEQ && i < ops->seq.n; i++) {
+		const char *x = v_as_str(ops->seq.items[i], "");
+		if (!strcmp(x, op) || !strcmp(x, "All"))
+			return true;
+	}
+	const char *one = v_as_str(map_get(acl, "operation"), "");
+	return !strcmp(one, op) || !strcmp(one, "All");
+}
+
+/* Does resource b (type, name, patternType) include all of resource a? */
+static bool resource_covers(const struct value *b, const struct value *a)
+{
+	if (strcmp(v_as_str(map_get(a, "type"), ""), v_as_str(map_get(b, "type"), "")))
+		return false;
+	const char *an = v_as_str(map_get(a, "name"), ""), *bn = v_as_str(map_get(b, "name"), "");
+	bool ap = !strcmp(v_as_str(map_get(a, "patternType"), "literal"), "prefix");
+	bool bp = !strcmp(v_as_str(map_get(b, "patternType"), "literal"), "prefix");
+	if (!bp && !strcmp(bn, "*"))
+		return true;
+	if (bp)
+		return !strncmp(an, bn, strlen(bn)) && (ap || strcmp(an, "*"));
+	return !ap && !strcmp(an, bn);
+}
+
+/* A user's Write on a topic or transactional id that the new ACLs no longer
+ * grant: its producers fail at their next request. */
+static void user_changes(struct dg *g, const struct obj_diff *d)
+{
+	const struct value *oa = v_path(d->old->v, "spec.authorization.acls"), *na = v_path(d->new->v, "spec.authorization.acls");
+	for (size_t i = 0; oa && oa->kind == V_SEQ && i < oa->seq.n; i++) {
+		const struct value *acl = oa->seq.items[i], *res = map_get(acl, "resource");
+		const char *type = v_as_str(map_get(res, "type"), "");
+		bool topic = !strcmp(type, "topic");
+		if ((!topic && strcmp(type, "transactionalId")) || !acl_grants(acl, "Write") ||
+		    strcmp(v_as_str(map_get(acl, "type"), "allow"), "allow"))
+			continue;
+		bool kept = false;
+		for (size_t j = 0; na && na->kind == V_SEQ && j < na->seq.n && !kept; j++) {
+			const struct value *n = na->seq.items[j];
+			kept = acl_grants(n, "Write") && !strcmp(v_as_str(map_get(n, "type"), "allow"), "allow") &&
+			       resource_covers(map_get(n, "resource"), res);
+		}
+		if (kept)
+			continue;
+		const char *name = v_as_str(map_get(res, "name"), "");
+		const char *what = arena_printf(g->a, "%s %s%s", topic ? "topic" : "transactional id", name,
+						!strcmp(v_as_str(map_get(res, "patternType"), "literal"), "prefix") ? " (prefix)" : "");
+		add(g, "danger-producer-write", d->id, "spec.authorization.acls",
+		    arena_printf(g->a,
+				 "user %s loses Write on %s: its %sproducers fail at once (%s) when the User "
+				 "Operator updates the ACLs",
+				 d->id->name, what, topic ? "" : "transactional ",
+				 topic ? "TopicAuthorizationException" : "TransactionalIdAuthorizationException"),
+		    "keep Write while the user still produces there; take it away once its producers have stopped "
+		    "or moved");
+	}
+}
+
+/* ---------------------------------------------------------------- components */
+
+/* One danger per component switched off, naming the objects of its files
+ * that go (files.yaml's diff: component: declarations). */
+static void components_removed(struct dg *g, const struct out_shapes *s, size_t first_item)
+{
+	if (!s || !s->model)
+		return;
+	enum { MAX_COMPONENTS = 16 };
+	const char *names[MAX_COMPONENTS];
+	const struct object *first[MAX_COMPONENTS];
+	struct buf objs[MAX_COMPONENTS];
+	size_t count[MAX_COMPONENTS], n = 0;
+	for (size_t i = first_item; i < g->r->n; i++) {
+		const struct obj_diff *d = &g->r->items[i];
+		if (d->kind != OBJ_REMOVED)
+			continue;
+		const char *comp = shapes_component(g->a, s, d->old->rel);
+		if (!comp || v_as_bool(v_path(s->model, arena_printf(g->a, "%s.enabled", comp)), true))
+			continue;
+		size_t k = 0;
+		while (k < n && strcmp(names[k], comp))
+			k++;
+		if (k == n) {
+			if (n == MAX_COMPONENTS)
+				continue;
+			names[n] = comp;
+			first[n] = d->id;
+			objs[n] = (struct buf)BUF_INIT;
+			count[n++] = 0;
+		}
+		buf_printf(&objs[k], "%s%s %s", count[k] ? ", " : "", d->id->kind, d->id->name);
+		count[k]++;
+	}
+	for (size_t k = 0; k < n; k++) {
+		add(g, "danger-component-removed", first[k], NULL,
+		    arena_printf(g->a,
+				 "%s is switched off (%s.enabled: false): its %zu object%s (%s) %s removed; a prune "
+				 "sync deletes them, and whatever uses %s loses it",
+				 names[k], names[k], count[k], count[k] == 1 ? "" : "s", buf_cstr(&objs[k]),
+				 count[k] == 1 ? "is" : "are", names[k]),
+		    arena_printf(g->a, "check that nothing needs %s any more (its users, links to its ingress), then "
+				       "sync with prune; to keep it, set %s.enabled: true",
+				 names[k], names[k]));
+		buf_free(&objs[k]);
+	}
+}
+
 static void removed(struct dg *g, const struct object *o)
 {
 	if (is_kind(o, STRIMZI_GROUP, "KafkaTopic")) {
@@ -390,7 +555,23 @@ static void api_version(struct dg *g, size_t first_item)
 	    "v1), then sync");
 }
 
-void danger_check(struct arena *a, struct diff_report *r, size_t first_item, size_t first_prune)
+/* The bootstrap phase leaves the external listener out on purpose: a cold
+ * start, before any outside client can connect (README, "Cold start"). */
+void danger_bootstrap_phase(struct diff_report *r)
+{
+	size_t w = 0;
+	for (size_t i = 0; i < r->ndangers; i++) {
+		const struct danger *g = &r->dangers[i];
+		if (!strcmp(g->id, "danger-listener-removed") && g->path &&
+		    !strcmp(g->path, "spec.kafka.listeners[name=external]"))
+			continue;
+		r->dangers[w++] = *g;
+	}
+	r->ndangers = w;
+}
+
+void danger_check(struct arena *a, struct diff_report *r, const struct out_shapes *shapes, size_t first_item,
+		  size_t first_prune)
 {
 	struct dg g = { .a = a, .r = r };
 	for (size_t i = first_item; i < r->n; i++) {
@@ -411,6 +592,9 @@ void danger_check(struct arena *a, struct diff_report *r, size_t first_item, siz
 			node_ids(&g, d);
 		} else if (is_kind(o, STRIMZI_GROUP, "Kafka")) {
 			kafka_changes(&g, d);
+			listener_changes(&g, d);
+		} else if (is_kind(o, STRIMZI_GROUP, "KafkaUser")) {
+			user_changes(&g, d);
 		} else if (is_kind(o, STRIMZI_GROUP, "KafkaTopic")) {
 			topic_changes(&g, d);
 		} else if (is_kind(o, "roundtable.lsst.codes", "StrimziSchemaRegistry")) {
@@ -427,6 +611,7 @@ void danger_check(struct arena *a, struct diff_report *r, size_t first_item, siz
 		if (r->items[i].kind == OBJ_CHANGED && r->items[i].shape && r->items[i].shape->addresses)
 			external_addresses(&g, &r->items[i], arena_printf(a, "%s.", r->items[i].shape->addresses));
 	api_version(&g, first_item);
+	components_removed(&g, shapes, first_item);
 	for (size_t i = first_prune; i < r->nprune; i++)
 		removed(&g, r->prune[i]);
 }

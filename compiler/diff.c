@@ -520,7 +520,7 @@ void diff_objsets(struct arena *a, const struct out_shapes *shapes, const struct
 			compare_pair(a, out, shapes, &so.items[i++], &sn.items[j++]);
 		}
 	}
-	danger_check(a, out, 0, 0);
+	danger_check(a, out, shapes, 0, 0);
 }
 
 static int object_pcmp(const void *x, const void *y)
@@ -543,7 +543,7 @@ void diff_add_prune(struct arena *a, struct diff_report *r, const struct objset 
 		r->prune[r->nprune++] = copy;
 	}
 	qsort(r->prune + first, r->nprune - first, sizeof *r->prune, object_pcmp);
-	danger_check(a, r, r->n, first);
+	danger_check(a, r, NULL, r->n, first);
 }
 
 void diff_accept(struct diff_report *r, const char *const *rules, size_t n, bool *used)

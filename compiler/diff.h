@@ -166,7 +166,12 @@ void diff_print_github(FILE *fp, struct arena *a, const struct diff_report *r, c
 int diff_print_json(FILE *fp, const struct diff_report *r);
 
 /* The danger rules (danger.c): append r's dangers for its items and its
- * prune candidates.  Called by diff_objsets and diff_add_prune. */
-void danger_check(struct arena *a, struct diff_report *r, size_t first_item, size_t first_prune);
+ * prune candidates.  Called by diff_objsets and diff_add_prune; shapes
+ * (may be NULL) name the components' files. */
+void danger_check(struct arena *a, struct diff_report *r, const struct out_shapes *shapes, size_t first_item,
+		  size_t first_prune);
+/* Drop the dangers that the bootstrap phase (--phase bootstrap) causes by
+ * design: its external listener is left out for a cold start. */
+void danger_bootstrap_phase(struct diff_report *r);
 
 #endif

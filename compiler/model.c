@@ -917,6 +917,8 @@ static struct value *user_entry(struct mb *m, const struct value *x)
 	const char *name = need(m, nv, "", V_STRING)->str.s;
 	struct value *u = M(m);
 	user_common(m, u, nv, (struct value *)need(m, x, "authentication", V_STRING), NULL, "7");
+	/* The acls follow the role lists in this order, one per resource
+	 * (check_users.c pairs them to know each resource's pattern). */
 	struct value *acls = L(m), *tl = L(m), *pl = L(m), *gl = L(m), *xl = L(m);
 	role_acls(m, x, &ROLE_READ, acls, tl);
 	role_acls(m, x, &ROLE_PRODUCE, acls, pl);

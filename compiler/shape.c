@@ -1,5 +1,6 @@
 /* shape.c - output shapes declared in files.yaml (see shape.h). */
 #include "shape.h"
+#include "buf.h"
 
 #include <string.h>
 
@@ -166,20 +167,38 @@ int shape_parse(struct arena *a, struct diags *d, const struct value *decl, cons
 				rc = -1;
 			else
 				out->addresses = v->str.s;
-		} else if (!strcmp(ks, "keyed") || !strcmp(ks, "sets") || !strcmp(ks, "addresses")) {
+		} else if (!strcmp(ks, "component") && v->kind == V_STRING && v->str.len) {
+			out->component = v->str.s;
+		} else if (!strcmp(ks, "keyed") || !strcmp(ks, "sets") || !strcmp(ks, "addresses") ||
+			   !strcmp(ks, "component")) {
 			diag_at(d, SEV_ERROR, &v->mark, "tmpl-diff",
-				"keyed: maps list paths to fields, sets: lists paths, addresses: is one path",
+				"keyed: maps list paths to fields, sets: lists paths, addresses: is one path, component: one name",
 				"'%s' cannot be %s", ks, vkind_name(v->kind));
 			rc = -1;
 		} else {
-			static const char *const names[] = { "keyed", "sets", "addresses" };
-			const char *h = expr_suggest(a, ks, k->str.len, names, 3);
-			diag_at(d, SEV_ERROR, &k->mark, "tmpl-diff", h ? h : "the keys are keyed, sets and addresses",
+			static const char *const names[] = { "keyed", "sets", "addresses", "component" };
+			const char *h = expr_suggest(a, ks, k->str.len, names, 4);
+			diag_at(d, SEV_ERROR, &k->mark, "tmpl-diff", h ? h : "the keys are keyed, sets, addresses and component",
 				"unknown key '%s' in a diff declaration", ks);
 			rc = -1;
 		}
 	}
 	return rc;
+}
+
+int shape_check_entry(struct arena *a, struct diags *d, const struct value *decl, const struct out_shape *s,
+		      const struct value *cond)
+{
+	/* A component's file goes when its switch is off: the entry must be
+	 * rendered under that switch. */
+	if (!s->component ||
+	    (cond && cond->kind == V_STRING && strstr(cond->str.s, arena_printf(a, "%s.enabled", s->component))))
+		return 0;
+	diag_at(d, SEV_ERROR, &map_get(decl, "component")->mark, "tmpl-diff",
+		arena_printf(a, "render the entry only when the component is on (if: %s.enabled), or name the component that switches it",
+			     s->component),
+		"the entry declares the component '%s', but its if: does not test %s.enabled", s->component, s->component);
+	return -1;
 }
 
 int shapes_load(struct arena *a, struct diags *d, const char *dir, struct out_shapes *out)
@@ -200,6 +219,10 @@ int shapes_load(struct arena *a, struct diags *d, const char *dir, struct out_sh
 		const struct value *doc = load_yaml_file(a, d, arena_printf(a, "%s/%s", dir, tm->str.s));
 		struct out_shape *s = &out->items[out->n];
 		if (!doc || shape_parse(a, d, decl, doc, tm->str.s, s) != 0) {
+			rc = -1;
+			continue;
+		}
+		if (shape_check_entry(a, d, decl, s, map_get(e, "if")) != 0) {
 			rc = -1;
 			continue;
 		}
@@ -287,4 +310,49 @@ const struct out_shape *shapes_find(const struct out_shapes *s, const char *rel)
 		}
 	}
 	return best;
+}
+
+/* pattern with each ${a.b} replaced by the model's scalar there; NULL when
+ * an expression is anything else or has no such value. */
+static const char *expand(struct arena *a, const char *p, const struct value *model)
+{
+	struct buf b = BUF_INIT;
+	bool ok = true;
+	while (*p && ok) {
+		if (!strncmp(p, "$${", 3)) {
+			buf_puts(&b, "${");
+			p += 3;
+		} else if (!strncmp(p, "${", 2)) {
+			const char *e = expr_end(p + 2);
+			char *name = e ? arena_strndup(a, p + 2, (size_t)(e - p - 2)) : NULL;
+			ok = name && *name && strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.") == strlen(name);
+			const struct value *v = ok ? v_path(model, name) : NULL;
+			if (v && v->kind == V_STRING)
+				buf_puts(&b, v->str.s);
+			else if (v && v->kind == V_INT)
+				buf_printf(&b, "%lld", v->i);
+			else
+				ok = false;
+			if (ok)
+				p = e + 1;
+		} else {
+			buf_putc(&b, *p++);
+		}
+	}
+	const char *out = ok ? arena_strdup(a, buf_cstr(&b)) : NULL;
+	buf_free(&b);
+	return out;
+}
+
+const char *shapes_component(struct arena *a, const struct out_shapes *s, const char *rel)
+{
+	for (size_t i = 0; s && s->model && rel && i < s->n; i++) {
+		const struct out_shape *o = &s->items[i];
+		if (!o->component || !path_match(o->path, rel))
+			continue;
+		const char *path = expand(a, o->path, s->model);
+		if (path && !strcmp(path, rel))
+			return o->component;
+	}
+	return NULL;
 }

@@ -1217,7 +1217,8 @@ static void index_entry(struct tctx *c, const struct value *node)
 		 * template fails here, not silently in diff. */
 		struct out_shape shape;
 		if (diffv && c->index_fresh && ie.tf->root && ie.tf->root->src &&
-		    shape_parse(a, c->env.d, diffv, ie.tf->root->src, ie.tmpl->str.s, &shape) != 0) {
+		    (shape_parse(a, c->env.d, diffv, ie.tf->root->src, ie.tmpl->str.s, &shape) != 0 ||
+		     shape_check_entry(a, c->env.d, diffv, &shape, ie.ifv) != 0)) {
 			c->env.failed = true;
 			bad = true;
 		}

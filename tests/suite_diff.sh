@@ -5,7 +5,8 @@
 #
 # tests/diff/base.yaml is rendered into a scratch out/; each
 # tests/diff/cases/NAME.yaml (the base with one edit; its first line says
-# the exit code expected) is then diffed against it, in text and in JSON,
+# the exit code expected, a second "# base: B.yaml" names another base in
+# tests/diff) is then diffed against it, in text and in JSON,
 # and both outputs must equal tests/diff/cases/NAME.txt and NAME.json
 # exactly; the JSON must follow schemas/diff.schema.json (checked with
 # asbgen's schema engine: asbgen check --schema).  Other checks: the
@@ -79,9 +80,21 @@ for spec in tests/diff/cases/*.yaml; do
 		notok "diff: case $case_name" "the first line must be '# expect-exit: N'"
 		continue
 	fi
+	# "# base: B.yaml" on the second line: the case edits tests/diff/B.yaml,
+	# rendered once into bases/B.
+	case_base=$(sed -n '2s/^# base: \([a-z0-9-]*\)\.yaml$/\1/p' "$spec")
+	case_out=
+	if [ -n "$case_base" ]; then
+		if [ ! -d "$DD/bases/$case_base" ]; then
+			cp "tests/diff/$case_base.yaml" "$DD/$case_base.yaml"
+			(cd "$DD" && "$ASBGEN" render -q "$case_base.yaml" -o "bases/$case_base") >"$DD/render.log" 2>&1 ||
+				notok "diff: render tests/diff/$case_base.yaml" "$(cat "$DD/render.log")"
+		fi
+		case_out=bases/$case_base
+	fi
 	cp "$spec" "$DD/$case_name.yaml"
-	diff_expect "diff: case $case_name, text" "$case_exit" "tests/diff/cases/$case_name.txt" "$DD" "$case_name.yaml"
-	diff_expect "diff: case $case_name, json" "$case_exit" "tests/diff/cases/$case_name.json" "$DD" --format json "$case_name.yaml"
+	diff_expect "diff: case $case_name, text" "$case_exit" "tests/diff/cases/$case_name.txt" "$DD" ${case_out:+-o "$case_out"} "$case_name.yaml"
+	diff_expect "diff: case $case_name, json" "$case_exit" "tests/diff/cases/$case_name.json" "$DD" ${case_out:+-o "$case_out"} --format json "$case_name.yaml"
 	if out=$(schemacheck schemas/diff.schema.json "tests/diff/cases/$case_name.json" 2>&1); then
 		ok "diff: case $case_name, json follows schemas/diff.schema.json"
 	else
@@ -93,7 +106,8 @@ done
 # Every danger rule id has a case that produces it.
 DANGER_IDS="danger-storage-shrink danger-partitions-decrease danger-node-id danger-replicas-decrease
 	danger-topic-removed danger-user-removed danger-external-address danger-kafka-downgrade
-	danger-api-version danger-registry-compatibility danger-tls-switch"
+	danger-api-version danger-registry-compatibility danger-tls-switch danger-producer-write
+	danger-listener-removed danger-listener-auth danger-component-removed"
 for id in $DANGER_IDS; do
 	if grep -q "\"id\": \"$id\"" tests/diff/cases/*.json 2>/dev/null; then
 		ok "diff: rule $id has a case"
@@ -292,12 +306,26 @@ PYEOF
 	for spec in tests/diff/cases/*.yaml; do
 		[ "$(sed -n 1p "$spec")" = "# expect-exit: 3" ] || continue
 		case_name=$(basename "$spec" .yaml)
-		sed -n '3,$p' "$spec" >"$G/env/spec.yaml"
-		(cd "$G/env" && "$ASBGEN" diff spec.yaml --base HEAD --format github) >"$DD/gh" 2>"$DD/err"
+		# a case of another base: that base committed beside spec.yaml
+		case_base=$(sed -n '2s/^# base: \([a-z0-9-]*\)\.yaml$/\1/p' "$spec")
+		gspec=spec.yaml
+		gbase=tests/diff/base.yaml
+		if [ -n "$case_base" ]; then
+			gspec=$case_base.yaml
+			gbase=tests/diff/$case_base.yaml
+			if ! (cd "$G" && git cat-file -e "HEAD:env/$gspec") 2>/dev/null; then
+				cp "$gbase" "$G/env/$gspec"
+				(cd "$G" && git add "env/$gspec" &&
+					git -c user.name=asbgen-test -c user.email=test@example.org commit -q -m "$case_base") \
+					>"$DD/git.log" 2>&1 || notok "diff --base: commit $gbase" "$(cat "$DD/git.log")"
+			fi
+		fi
+		sed -n '3,$p' "$spec" >"$G/env/$gspec"
+		(cd "$G/env" && "$ASBGEN" diff "$gspec" --base HEAD --format github) >"$DD/gh" 2>"$DD/err"
 		rc=$?
-		(cd "$G/env" && "$ASBGEN" diff spec.yaml --base HEAD --format json) >"$DD/gh.json" 2>/dev/null
-		(cd "$G/env" && "$ASBGEN" diff spec.yaml --base HEAD) >"$DD/gh.txt" 2>/dev/null
-		if [ "$rc" -eq 3 ] && out=$("$PY" tests/diff/annotations.py tests/diff/base.yaml "$G/env/spec.yaml" "$DD/gh" "$DD/gh.json" 2>&1) &&
+		(cd "$G/env" && "$ASBGEN" diff "$gspec" --base HEAD --format json) >"$DD/gh.json" 2>/dev/null
+		(cd "$G/env" && "$ASBGEN" diff "$gspec" --base HEAD) >"$DD/gh.txt" 2>/dev/null
+		if [ "$rc" -eq 3 ] && out=$("$PY" tests/diff/annotations.py "$gbase" "$G/env/$gspec" "$DD/gh" "$DD/gh.json" 2>&1) &&
 			grep -v '^::' "$DD/gh" | cmp -s - "$DD/gh.txt"; then
 			ok "diff --format github: case $case_name, each danger annotated at the spec line its edit touched, then the text"
 		else
@@ -314,6 +342,9 @@ $(cat "$DD/gh" "$DD/err" | head -c 3000)"
 		esac
 	done
 	cp tests/diff/base.yaml "$G/env/spec.yaml"
+	for b in "$G"/env/base-*.yaml; do
+		[ -f "$b" ] && cp "tests/diff/$(basename "$b")" "$b"
+	done
 else
 	notok "diff --base" "git is not installed"
 fi
@@ -441,6 +472,19 @@ if [ "$rc" -eq 1 ] && grep -q "^typo/files.yaml:[0-9]*:5: error: unknown key 'se
 	ok "render: a diff declaration with an unknown key or a key field the items lack fails"
 else
 	notok "render: a diff declaration with an unknown key or a key field the items lack fails" "exit $rc: $(cat "$DD/err")"
+fi
+
+# A component's entry whose if: does not test its switch (a typo in the
+# component): render fails at the declaration.
+cp -R templates "$S/comp"
+sed -i '/^- path: kubernetes\/deployment-${kafdrop.name}.yaml$/,+4s/^    component: kafdrop$/    component: kafdrops/' "$S/comp/files.yaml"
+(cd "$S" && ASBGEN_DATA=$ROOT "$ASBGEN" render -q --templates comp base.yaml -o out-comp) >"$DD/got" 2>"$DD/err"
+rc=$?
+if [ "$rc" -eq 1 ] && [ ! -e "$S/out-comp" ] &&
+	grep -q "^comp/files.yaml:[0-9]*:16: error: the entry declares the component 'kafdrops', but its if: does not test kafdrops.enabled \[tmpl-diff\]$" "$DD/err"; then
+	ok "render: a component declaration whose entry is not switched by it fails"
+else
+	notok "render: a component declaration whose entry is not switched by it fails" "exit $rc: $(cat "$DD/err")"
 fi
 
 # ---- a multi-line value changed (a template copy edits the Ingress's

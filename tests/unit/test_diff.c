@@ -418,7 +418,7 @@ static void test_shapes_find(void)
 		{ .path = "t/${a}-${'}'}.tfvars" },
 		{ .path = "lit/$${x}.yaml" },
 	};
-	struct out_shapes s = { items, 3 };
+	struct out_shapes s = { .items = items, .n = 3 };
 	CHECK("shapes: ${...} matches a name", shapes_find(&s, "helm/values-usdfdev.yaml") == &items[0]);
 	CHECK("shapes: not an empty one", !shapes_find(&s, "helm/values-.yaml"));
 	CHECK("shapes: nor across '/'", !shapes_find(&s, "helm/values-a/b.yaml"));
@@ -426,6 +426,30 @@ static void test_shapes_find(void)
 	CHECK("shapes: two expressions, a brace in a string", shapes_find(&s, "t/a-b-c.tfvars") == &items[1]);
 	CHECK("shapes: $${ is a literal ${", shapes_find(&s, "lit/${x}.yaml") == &items[2] && !shapes_find(&s, "lit/y.yaml"));
 	CHECK("shapes: none declared", !shapes_find(NULL, "helm/values-x.yaml"));
+}
+
+/* A component's file: the entry whose path, expanded with the model, is
+ * the file's (entries of one pattern told apart by the model's names). */
+static void test_shapes_component(void)
+{
+	struct out_shape items[] = {
+		{ .path = "kubernetes/deployment-${db.name}.yaml", .component = "db" },
+		{ .path = "kubernetes/deployment-${ui.name}.yaml", .component = "ui" },
+		{ .path = "kubernetes/job-${ui.name}-${ui.port}.yaml", .component = "ui" },
+		{ .path = "kubernetes/x-${f(ui.name)}.yaml", .component = "ui" },
+		{ .path = "helm/values-${env.name}.yaml" },
+	};
+	struct out_shapes s = { .items = items, .n = 5, .model = yaml("db: {name: db-ingester}\nui: {name: kafdrop, port: 9000}\nenv: {name: e}\n") };
+	CHECK("component: the entry whose expansion is the file",
+	      shapes_component(A, &s, "kubernetes/deployment-kafdrop.yaml") &&
+	      !strcmp(shapes_component(A, &s, "kubernetes/deployment-kafdrop.yaml"), "ui") &&
+	      !strcmp(shapes_component(A, &s, "kubernetes/deployment-db-ingester.yaml"), "db"));
+	CHECK("component: an integer in the path", shapes_component(A, &s, "kubernetes/job-kafdrop-9000.yaml") != NULL);
+	CHECK("component: another name is no one's", !shapes_component(A, &s, "kubernetes/deployment-other.yaml"));
+	CHECK("component: not a plain model path", !shapes_component(A, &s, "kubernetes/x-kafdrop.yaml"));
+	CHECK("component: an entry without one", !shapes_component(A, &s, "helm/values-e.yaml"));
+	s.model = NULL;
+	CHECK("component: no model, no component", !shapes_component(A, &s, "kubernetes/deployment-kafdrop.yaml"));
 }
 
 /* The one version compare (version.h): danger.c and the model's. */
@@ -450,6 +474,7 @@ int main(void)
 	test_tfvars();
 	test_file_formats();
 	test_shapes_find();
+	test_shapes_component();
 	test_version_cmp();
 	diags_free(&D);
 	arena_free(A);
