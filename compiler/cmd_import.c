@@ -114,10 +114,21 @@ int cmd_import(int argc, char **argv)
 		struct buf b = BUF_INIT;
 		import_write(&b, spec, notes);
 		rc = write_spec(outp, &b) ? EXIT_OK : EXIT_USAGE;
+		/* The spec as written must validate: its errors at its lines. */
+		size_t nerr = c.diags.nerrors;
+		const char *label = outp ? outp : "<imported spec>";
+		char *text = arena_strndup(c.arena, b.data ? b.data : "", b.len);
+		if (rc == EXIT_OK && !model_load_text(&c, label, label, text, b.len) && c.diags.nerrors > nerr) {
+			diag_pos(&c.diags, SEV_ERROR, NULL, 0, 0, "import-invalid", "report it: import should repair or refuse what the input gets wrong",
+				 "the imported spec does not validate");
+			rc = EXIT_INVALID;
+		}
 		buf_free(&b);
+		/* Losses and repairs are import's own warnings; the spec's own
+		 * (validate's) do not change what it means. */
 		bool reported = nd != 0;
 		for (size_t i = 0; i < c.diags.n; i++)
-			reported |= c.diags.items[i].sev != SEV_NOTE;
+			reported |= c.diags.items[i].sev != SEV_NOTE && !strncmp(c.diags.items[i].id, "import-", 7);
 		if (rc == EXIT_OK && reported)
 			rc = EXIT_INVALID;
 		summary(&set);

@@ -11,7 +11,11 @@
  * import_prune then takes out what the model derives anyway. */
 #include "arena.h"
 #include "ctx.h"
+#include "cli.h"
 #include "import.h"
+#include "kafka_config.h"
+#include "quantity.h"
+#include "version.h"
 #include "strimzi.h"
 
 #include <math.h>
@@ -287,9 +291,21 @@ static struct value *read_external(struct imp *im, const struct value *l)
 	else if (str(bconf, "host"))
 		put(im, bs, "host", S(im, str(bconf, "host")));
 	put(im, bs, "ip", address(im, o, bconf));
+	const struct value *br = map_get(conf, "brokers");
+	const struct imp_obj *cert = find(im, "Certificate", NULL);
+	const struct value *dns = cert ? P(cert->v, "spec.dnsNames") : NULL;
+	for (size_t i = 0; !map_get(bs, "host") && dns && dns->kind == V_SEQ && i < dns->seq.n; i++) {
+		const char *h = str(dns->seq.items[i], NULL);
+		bool is_broker = false;
+		for (size_t j = 0; h && br && br->kind == V_SEQ && j < br->seq.n; j++)
+			is_broker |= str(br->seq.items[j], "advertisedHost") && !strcmp(str(br->seq.items[j], "advertisedHost"), h);
+		if (h && !is_broker) {
+			put(im, bs, "host", S(im, h));
+			note(im, "external.bootstrap.host: the certificate's name that is no broker's");
+		}
+	}
 	if (bs->map.n)
 		put(im, ext, "bootstrap", bs);
-	const struct value *br = map_get(conf, "brokers");
 	struct value *list = L(im);
 	for (size_t i = 0; br && br->kind == V_SEQ && i < br->seq.n; i++) {
 		const struct value *b = br->seq.items[i];
@@ -486,16 +502,81 @@ static const char *choose_strimzi(struct imp *im, const char *api, bool kraft_an
 	if (!best)
 		return NULL;
 	if (want && !strimzi_supports_kafka(best, want)) {
-		char dflt[32];
-		strimzi_default_kafka(best, dflt, sizeof dflt);
+		/* The closest version a fitting release runs: the lowest above
+		 * it, else the highest below. */
+		char dflt[32] = "";
+		const struct strimzi_release *pick = NULL;
+		for (size_t i = 0; i < n; i++) {
+			const struct strimzi_release *r = &rs[i];
+			bool old = strcmp(r->version, "0.48.0") < 0 && r->version[0] == '0';
+			if (kraft_annotations != old || !strimzi_serves_api(r, api))
+				continue;
+			for (const char *p = r->kafka; *p;) {
+				size_t l = strcspn(p, " ");
+				char v[32];
+				snprintf(v, sizeof v, "%.*s", (int)l, p);
+				bool above = version_cmp(v, want) > 0;
+				bool have_above = *dflt && version_cmp(dflt, want) > 0;
+				if (!*dflt || (above && (!have_above || version_cmp(v, dflt) < 0)) ||
+				    (!above && !have_above && version_cmp(v, dflt) > 0)) {
+					snprintf(dflt, sizeof dflt, "%s", v);
+					pick = r;
+				}
+				p += l + (p[l] == ' ');
+			}
+		}
+		if (pick)
+			best = pick;
+		else
+			strimzi_default_kafka(best, dflt, sizeof dflt);
 		const struct value *vv = P(im->kafka->v, "spec.kafka.version");
 		WARN(im, vv ? vv : im->kafka->v, "import-repaired", "check the version before deploying",
-		     "Kafka %s is supported by no Strimzi release that serves %s%s: Kafka %s (Strimzi %s) instead",
+		     "Kafka %s is supported by no Strimzi release that serves %s%s: the closest that is, Kafka %s (Strimzi %s), instead",
 		     want, api, kraft_annotations ? " with the KRaft annotations" : "", dflt, best->version);
 		*kafka_version = arena_strdup(im->a, dflt);
 		put(im, kafka, "version", S(im, dflt));
 	}
 	return best->version;
+}
+
+/* Without Strimzi's next-node-ids annotation, the external listener's
+ * per-broker entries name the brokers' ids; ids from N up with N
+ * controllers mean the controllers came first and took 0..N-1. */
+static void node_ids_from_listener(struct imp *im, struct value *brokers, struct value *controllers)
+{
+	const struct value *ls = P(im->kafka->v, "spec.kafka.listeners");
+	const struct value *cnt = map_get(brokers, "count");
+	if (!cnt || cnt->kind != V_INT)
+		return;
+	for (size_t i = 0; ls && ls->kind == V_SEQ && i < ls->seq.n; i++) {
+		const struct value *br = P(ls->seq.items[i], "configuration.brokers");
+		if (!br || br->kind != V_SEQ || (long long)br->seq.n != cnt->i)
+			continue;
+		struct value *ids = L(im);
+		long long lo = -1;
+		for (size_t j = 0; j < br->seq.n; j++) {
+			const struct value *b = map_get(br->seq.items[j], "broker");
+			if (!b || b->kind != V_INT)
+				return;
+			seq_push(im->a, ids, v_int(im->a, &imark, b->i));
+			lo = lo < 0 || b->i < lo ? b->i : lo;
+		}
+		if (map_get(brokers, "nodeIds") && v_equal(map_get(brokers, "nodeIds"), ids))
+			return;
+		/* next-node-ids may be a range to pick from ("[0-99]"): the
+		 * listener says which were picked. */
+		put(im, brokers, "nodeIds", ids);
+		note(im, "kafka.brokers.nodeIds: the external listener's broker ids");
+		const struct value *cc = map_get(controllers, "count");
+		if (controllers && cc && cc->kind == V_INT && cc->i == lo && !map_get(controllers, "nodeIds")) {
+			struct value *cids = L(im);
+			for (long long k = 0; k < lo; k++)
+				seq_push(im->a, cids, v_int(im->a, &imark, k));
+			put(im, controllers, "nodeIds", cids);
+			note(im, "kafka.controllers.nodeIds 0-%lld: the brokers' ids start after them (the controllers were created first)", lo - 1);
+		}
+		return;
+	}
 }
 
 static struct value *read_kafka(struct imp *im, struct value *spec_platform_gke_pool, struct value **external,
@@ -565,6 +646,19 @@ static struct value *read_kafka(struct imp *im, struct value *spec_platform_gke_
 		     o->name);
 		note(im, "ZooKeeper-era cluster made KRaft: controllers are asbgen's defaults");
 	}
+	const struct value *cc = map_get(controllers, "count");
+	if (cc && cc->kind == V_INT && cc->i > 1 && cc->i % 2 == 0) {
+		const struct imp_obj *cp = NULL;
+		for (size_t i = 0; i < im->s->n; i++)
+			if (!strcmp(im->s->items[i].kind, "KafkaNodePool") && !strcmp(im->s->items[i].name, str(controllers, "poolName")))
+				cp = &im->s->items[i];
+		const struct value *at = cp ? P(cp->v, "spec.replicas") : im->kafka->v;
+		WARN(im, at, "import-repaired", "a KRaft quorum of 2n+1 controllers tolerates n failures",
+		     "%lld KRaft controllers: a quorum needs an odd count (%lld tolerate no more failures than %lld): %lld", cc->i, cc->i,
+		     cc->i - 1, cc->i - 1);
+		put(im, controllers, "count", v_int(im->a, &imark, cc->i - 1));
+	}
+	node_ids_from_listener(im, brokers, controllers);
 	put(im, k, "brokers", brokers);
 	put(im, k, "controllers", controllers);
 	const struct value *cfg = P(o->v, "spec.kafka.config");
@@ -576,6 +670,14 @@ static struct value *read_kafka(struct imp *im, struct value *spec_platform_gke_
 			if (zk && (!strncmp(key, "zookeeper.", 10) || !strcmp(key, "inter.broker.protocol.version") ||
 				   !strcmp(key, "log.message.format.version")))
 				continue;
+			const char *where = NULL;
+			const char *pre = im->c->kafka ? kafka_strimzi_forbidden(&im->c->kafka->strimzi, key, &where) : NULL;
+			if (pre) {
+				WARN(im, cfg->map.items[i].key, "import-repaired", where ? arena_printf(im->a, "asbgen sets it through %s", where) : NULL,
+				     "Kafka %s: config %s is one Strimzi drops (it sets options starting with '%s' itself): dropped",
+				     o->name, key, pre);
+				continue;
+			}
 			if (v->kind == V_FLOAT && v->f == floor(v->f))
 				put(im, m, key, num(im, o, v, key));
 			else if (v->kind == V_NULL)
@@ -845,6 +947,12 @@ static struct value *read_registry(struct imp *im)
 		if (str(ing->v, "spec.ingressClassName"))
 			put(im, r, "ingressClass", S(im, str(ing->v, "spec.ingressClassName")));
 	}
+	if (!map_get(r, "hostname")) {
+		WARN(im, ssr->v, "import-lost", "set registry.hostname to the registry's public name",
+		     "StrimziSchemaRegistry %s has no ingress: asbgen publishes the registry read-only, and needs its hostname (written as %s.invalid)",
+		     ssr->name, ssr->name);
+		put(im, r, "hostname", v_strf(im->a, &imark, "%s.invalid", ssr->name));
+	}
 	if (str(ssr->v, "spec.compatibilityLevel"))
 		put(im, r, "compatibility", S(im, str(ssr->v, "spec.compatibilityLevel")));
 	const char *topic = str(ssr->v, "spec.registryTopic");
@@ -990,7 +1098,17 @@ static struct value *read_alertdb(struct imp *im, const char **secret_name)
 		struct value *x = M(im);
 		put(im, x, "enabled", v_bool(im->a, &imark, true));
 		put(im, x, "host", str(rules->seq.items[0], "host") ? S(im, str(rules->seq.items[0], "host")) : NULL);
-		put(im, x, "path", str(p0, "path") ? S(im, str(p0, "path")) : NULL);
+		const char *path = str(p0, "path");
+		size_t plen = path ? strspn(path, "/abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._~-") : 0;
+		if (path && path[plen]) {
+			while (plen > 1 && path[plen - 1] == '/')
+				plen--;
+			WARN(im, map_get(p0, "path"), "import-repaired", "asbgen's ingress serves a path prefix",
+			     "Ingress %s: path '%s' is a regular expression (nginx's rewrite): its prefix %.*s instead", o->name, path,
+			     (int)plen, path);
+			path = arena_strndup(im->a, path, plen);
+		}
+		put(im, x, "path", path ? S(im, path) : NULL);
 		put(im, x, "className", str(o->v, "spec.ingressClassName") ? S(im, str(o->v, "spec.ingressClassName")) : NULL);
 		const struct value *an = annotations(im, o, map_get(o->v, "metadata"));
 		const char *url = ann(an, "nginx.ingress.kubernetes.io/auth-url");
@@ -1076,6 +1194,8 @@ static struct value *read_kafdrop(struct imp *im)
 		im->kafdrop_user = arena_strndup(im->a, key, strlen(key) - 9);
 		put(im, k, "user", S(im, im->kafdrop_user));
 	}
+	if (!im->kafdrop_user && find(im, "KafkaUser", "kafdrop"))
+		im->kafdrop_user = "kafdrop";
 	put(im, k, "resources", resources(im, map_get(ct, "resources")));
 	const char *cmd_args = str(env_entry(ct, "CMD_ARGS"), "value");
 	struct value *extra = L(im);
@@ -1274,6 +1394,82 @@ static struct value *hoist_topic_defaults(struct imp *im, const struct value *to
 	return d->map.n ? d : NULL;
 }
 
+/* Topics without retention.bytes keep the broker's log.retention.bytes
+ * a partition; where that cannot fit the brokers' disks (the manual's
+ * first trouble: brokers die when their disks fill), the spec would not
+ * validate (disk-capacity): topicDefaults.retention.bytes is set to what
+ * fits in 80% of them, and said so. */
+static long long round_down(double x)
+{
+	long long unit = x >= 1e9 ? 1000000000LL : x >= 1e6 ? 1000000LL : 1;
+	return (long long)(x / (double)unit) * unit;
+}
+
+static void fit_retention(struct imp *im, struct value *kafka, struct value *topics, struct value **tdp,
+			  struct value *sim)
+{
+	const struct value *lrb = map_get(P(im->kafka->v, "spec.kafka.config"), "log.retention.bytes");
+	const struct value *lrb_v = map_get(map_get(kafka, "config"), "log.retention.bytes");
+	const struct value *sz = P(kafka, "brokers.storage.size");
+	struct quantity q;
+	if (!sz || !quantity_value(sz, &q))
+		return;
+	const struct value *ids = P(kafka, "brokers.nodeIds"), *cnt = P(kafka, "brokers.count");
+	long long nb = ids ? (long long)ids->seq.n : cnt && cnt->kind == V_INT ? cnt->i : 3;
+	long long size = quantity_ceil(&q);
+	const struct value *td = *tdp;
+	const struct value *tdb = P(td, "retention.bytes");
+	long long dflt = tdb && tdb->kind == V_INT ? tdb->i : lrb_v && lrb_v->kind == V_INT ? lrb_v->i : -1;
+	const struct value *tdr = map_get(td, "replicas");
+	long long rdef = tdr && tdr->kind == V_INT ? tdr->i : nb < 3 ? nb : 3;
+	if (nb < 1 || size <= 0)
+		return;
+	double total = 0, dflt_pr = 0;
+	for (size_t i = 0; i < topics->seq.n; i++) {
+		const struct value *t = topics->seq.items[i];
+		const struct value *pv = map_get(t, "partitions") ? map_get(t, "partitions") : map_get(td, "partitions");
+		const struct value *rv = map_get(t, "replicas");
+		const struct value *bv = P(t, "retention.bytes");
+		double pr = (double)(pv && pv->kind == V_INT ? pv->i : 1) * (double)(rv && rv->kind == V_INT ? rv->i : rdef);
+		if (bv && bv->kind == V_INT && bv->i > 0)
+			total += pr * (double)bv->i;
+		else if (!bv && dflt > 0) {
+			total += pr * (double)dflt;
+			dflt_pr += pr;
+		}
+	}
+	const struct value *sp = map_get(sim, "replayPartitions"), *sb = map_get(sim, "retentionBytes");
+	bool sim_on = v_as_bool(map_get(sim, "enabled"), false);
+	if (sim_on && sb && sb->kind == V_INT && sb->i > 0)
+		total += (double)(sp && sp->kind == V_INT ? sp->i : 8) * (double)rdef * (double)sb->i;
+	if (total <= (double)size * (double)nb)
+		return;
+	/* Everything kept shrinks by one factor, to 80% of the disks. */
+	double f = (double)size * (double)nb * 0.8 / total;
+	const struct value *at = lrb ? lrb : im->kafka->v;
+	WARN(im, at, "import-repaired", "check the retention before deploying: brokers die when their disks fill",
+	     "the topics keep %.3g GB on %lld brokers of %s (%.3g GB): every retention.bytes scaled by %.3f, to fill 80%% of them",
+	     total / 1e9, nb, sz->str.s, (double)size * (double)nb / 1e9, f);
+	for (size_t i = 0; i < topics->seq.n; i++) {
+		struct value *ret = map_get(topics->seq.items[i], "retention");
+		const struct value *bv = P(topics->seq.items[i], "retention.bytes");
+		if (bv && bv->kind == V_INT && bv->i > 0)
+			put(im, ret, "bytes", v_int(im->a, &imark, round_down((double)bv->i * f)));
+	}
+	if (sim_on && sb && sb->kind == V_INT && sb->i > 0)
+		put(im, sim, "retentionBytes", v_int(im->a, &imark, round_down((double)sb->i * f)));
+	if (dflt_pr > 0) {
+		if (!*tdp)
+			*tdp = M(im);
+		struct value *ret = map_get(*tdp, "retention");
+		if (!ret) {
+			ret = M(im);
+			put(im, *tdp, "retention", ret);
+		}
+		put(im, ret, "bytes", v_int(im->a, &imark, round_down((double)dflt * f)));
+	}
+}
+
 /* ---- assembly ---- */
 
 static bool pick_kafka(struct imp *im)
@@ -1356,7 +1552,18 @@ static struct value *read_superusers(struct imp *im)
 		const char *n = str(su->seq.items[i], NULL);
 		if (!n)
 			continue;
-		if (!strncmp(n, "CN=", 3)) {
+		const struct imp_obj *ku = find(im, "KafkaUser", n);
+		const char *kauth = ku ? str(ku->v, "spec.authentication.type") : NULL;
+		if (kauth && !strcmp(kauth, "tls") && strncmp(n, "CN=", 3)) {
+			const struct value *at = su->seq.items[i];
+			WARN(im, at, "import-repaired", "a client certificate's principal is CN=<name>",
+			     "superuser %s authenticates with a client certificate (its KafkaUser), whose principal is CN=%s, not %s: the spec makes it CN=%s",
+			     n, n, n, n);
+			struct value *m = M(im);
+			put(im, m, "name", S(im, n));
+			put(im, m, "authentication", S(im, "tls"));
+			seq_push(im->a, l, m);
+		} else if (!strncmp(n, "CN=", 3)) {
 			struct value *m = M(im);
 			put(im, m, "name", S(im, n + 3));
 			put(im, m, "authentication", S(im, "tls"));
@@ -1409,6 +1616,9 @@ struct value *import_build(struct ctx *c, struct imp_set *s, const char *name, s
 {
 	struct imp im = { .c = c, .a = c->arena, .s = s, .notes = notes };
 	im.ips = L(&im);
+	/* What Strimzi forbids in spec.kafka.config (schemas/kafka/strimzi.tsv). */
+	if (!c->kafka)
+		c->kafka = kafka_tables_load(c->arena, &c->diags, arena_printf(c->arena, "%s/kafka", data_path(c, "schemas")));
 	kustomization_order(&im);
 	if (!pick_kafka(&im) || !clusters_known(&im))
 		return NULL;
@@ -1443,6 +1653,7 @@ struct value *import_build(struct ctx *c, struct imp_set *s, const char *name, s
 	if (map_get(registry, "hostname") || find(&im, "StrimziSchemaRegistry", NULL))
 		put(&im, registry, "schemas", served_schemas(&im, topics, sim));
 	struct value *topic_defaults = hoist_topic_defaults(&im, topics, all_topics);
+	fit_retention(&im, kafka, topics, &topic_defaults, sim);
 	struct value *kafdrop = read_kafdrop(&im);
 	struct value *superusers = read_superusers(&im);
 	struct value *users = L(&im);
@@ -1498,7 +1709,11 @@ struct value *import_build(struct ctx *c, struct imp_set *s, const char *name, s
 			continue;
 		}
 		o->fate = IMP_LOST;
-		lost(&im, o->v, o, "no part of the spec makes this object");
+		const char *on = str(o->v, "metadata.name");
+		if (on && strstr(on, "operator"))
+			lost(&im, o->v, o, "an operator's object: operators are installed apart from the environments asbgen renders");
+		else
+			lost(&im, o->v, o, "no part of the spec makes this object");
 	}
 	return spec;
 }

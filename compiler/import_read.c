@@ -84,7 +84,7 @@ static bool read_file(struct ctx *c, const char *path, struct imp_set *out)
 	if (!text || !text_usable(&c->diags, path, text, len))
 		return false;
 	struct value **docs;
-	int n = load_yaml_stream(c->arena, &c->diags, path, text, len, &docs);
+	int n = load_yaml_stream_lenient(c->arena, &c->diags, path, text, len, &docs);
 	if (n < 0)
 		return false;
 	bool ok = true;

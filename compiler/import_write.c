@@ -67,10 +67,11 @@ struct value *import_prune(struct ctx *c, struct value *spec)
 	/* The model may share the spec's nodes: compare with a copy's. */
 	size_t n = c->diags.n;
 	p.want = model_load_tree(c, v_copy(c->arena, spec), PRUNE_LABEL);
+	/* The spec's own diagnostics are told at its lines, once written
+	 * (import_check). */
+	diags_drop_since(&c->diags, n);
 	if (!p.want)
 		return spec;
-	/* The spec's own warnings are validate's to tell, at its lines. */
-	diags_drop_since(&c->diags, n);
 	prune(&p, spec);
 	return spec;
 }
@@ -154,27 +155,37 @@ int import_verify(struct ctx *c, struct value *spec, const struct imp_set *s)
 	size_t first = c->diags.n;
 	struct value *model = model_load_tree(c, spec, PRUNE_LABEL);
 	struct objset got = { 0 };
-	if (!model || objset_from_model(c, model, PRUNE_LABEL, data_path(c, "templates"), &got, NULL) != 0)
+	int r = model ? objset_from_model(c, model, PRUNE_LABEL, data_path(c, "templates"), &got, NULL) : -1;
+	diags_drop_since(&c->diags, first);
+	if (r != 0)
 		return -1;
-	diags_drop_warnings_since(&c->diags, first);
 	objset_sort(&got);
 	int ndiff = 0;
+	bool own = false;
+	for (size_t i = 0; i < s->n; i++)
+		own |= !strcmp(v_as_str(map_get(v_path(s->items[i].v, "metadata.labels"), "app.kubernetes.io/managed-by"), ""), "asbgen");
 	bool *seen = arena_alloc(c->arena, got.n + 1);
 	for (size_t i = 0; i < s->n; i++) {
 		const struct imp_obj *o = &s->items[i];
 		if (!strcmp(o->kind, "Kustomization") || o->fate == IMP_LOST)
 			continue;
-		const struct object *r = objset_find(&got, group_of(c->arena, o->api), o->kind, o->ns ? o->ns : map_get(spec, "namespace") ? map_get(spec, "namespace")->str.s : "alert-stream-broker", o->name);
-		if (!r) {
+		/* Field by field only what asbgen made (another chart's labels,
+		 * probes and defaults differ by design; tests/import_meaning.py
+		 * compares those renders by meaning). */
+		const char *mb = v_as_str(map_get(v_path(o->v, "metadata.labels"), "app.kubernetes.io/managed-by"), "");
+		if (strcmp(mb, "asbgen"))
+			continue;
+		const struct object *ro = objset_find(&got, group_of(c->arena, o->api), o->kind, o->ns ? o->ns : map_get(spec, "namespace") ? map_get(spec, "namespace")->str.s : "alert-stream-broker", o->name);
+		if (!ro) {
 			diag_at(&c->diags, SEV_WARNING, &o->v->mark, "import-differs", "the spec does not give this object back",
 				"%s %s: the imported spec renders no such object", o->kind, o->name);
 			ndiff++;
 			continue;
 		}
-		seen[r - got.items] = true;
+		seen[ro - got.items] = true;
 		static const char *const parts[] = { "spec", "data" };
 		for (size_t k = 0; k < 2; k++) {
-			const struct value *w = map_get(o->v, parts[k]), *g = map_get(r->v, parts[k]);
+			const struct value *w = map_get(o->v, parts[k]), *g = map_get(ro->v, parts[k]);
 			const char *path = NULL;
 			const struct value *where = NULL;
 			if (!w && !g)
@@ -187,12 +198,12 @@ int import_verify(struct ctx *c, struct value *spec, const struct imp_set *s)
 			}
 		}
 	}
-	for (size_t i = 0; i < got.n; i++) {
-		const struct object *r = &got.items[i];
-		if (seen[i] || !strcmp(r->kind, OBJ_FILE_KIND) || !r->rel || strncmp(r->rel, "kubernetes/", 11))
+	for (size_t i = 0; own && i < got.n; i++) {
+		const struct object *ro = &got.items[i];
+		if (seen[i] || !strcmp(ro->kind, OBJ_FILE_KIND) || !ro->rel || strncmp(ro->rel, "kubernetes/", 11))
 			continue;
 		diag_pos(&c->diags, SEV_WARNING, NULL, 0, 0, "import-differs", "asbgen makes it from the spec; the input had none",
-			 "the imported spec also renders %s %s, which the input does not have", r->kind, r->name);
+			 "the imported spec also renders %s %s, which the input does not have", ro->kind, ro->name);
 		ndiff++;
 	}
 	return ndiff;
