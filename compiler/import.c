@@ -636,13 +636,18 @@ static struct value *read_kafka(struct imp *im, struct value *spec_platform_gke_
 		}
 		put(im, p, "resources", resources(im, P(o->v, "spec.kafka.resources")));
 		brokers = p;
-	} else if (P(o->v, "spec.kafka.replicas")) {
-		WARN(im, P(o->v, "spec.kafka.replicas"), "import-repaired", "node pools own replicas, storage and resources",
-		     "Kafka %s: spec.kafka.replicas beside node pools is ignored by Strimzi: dropped", o->name);
+	} else {
+		static const char *const owned[] = { "replicas", "storage", "resources" };
+		for (size_t i = 0; i < 3; i++) {
+			const struct pair *pp = map_get_pair(P(o->v, "spec.kafka"), owned[i]);
+			if (pp)
+				WARN(im, pp->key, "import-repaired", "node pools own replicas, storage and resources",
+				     "Kafka %s: spec.kafka.%s beside node pools is ignored by Strimzi: dropped", o->name, owned[i]);
+		}
 	}
 	if (zk) {
 		WARN(im, P(o->v, "spec.zookeeper"), "import-repaired", "check the controllers' storage before deploying",
-		     "Kafka %s runs on ZooKeeper: the spec is KRaft (three controllers added, the ZooKeeper settings dropped); migrating a cluster so is Strimzi's KRaft migration, not a redeploy",
+		     "Kafka %s runs on ZooKeeper: the spec is KRaft (spec.kafka.replicas, storage and resources move to node pools, three controllers are added, the ZooKeeper settings are dropped); migrating a cluster so is Strimzi's KRaft migration, not a redeploy",
 		     o->name);
 		note(im, "ZooKeeper-era cluster made KRaft: controllers are asbgen's defaults");
 	}
@@ -689,9 +694,17 @@ static struct value *read_kafka(struct imp *im, struct value *spec_platform_gke_
 	}
 	read_listeners(im, k, external);
 	const struct value *ex = P(o->v, "spec.kafkaExporter");
-	const struct value *scrape = P(ex, "template.pod.metadata.annotations");
+	/* Scraping annotations on the exporter's pods (asbgen's), its
+	 * Deployment or the brokers' pods (older charts). */
+	static const char *const where[] = { "spec.kafkaExporter.template.pod.metadata.annotations",
+					     "spec.kafkaExporter.template.deployment.metadata.annotations",
+					     "spec.kafkaExporter.template.deployment.annotations",
+					     "spec.kafka.template.pod.metadata.annotations", "spec.kafka.template.pod.annotations" };
+	bool scrape = false;
+	for (size_t i = 0; i < sizeof where / sizeof *where; i++)
+		scrape |= map_get(P(o->v, where[i]), "prometheus.io/scrape") != NULL;
 	struct value *metrics = M(im);
-	put(im, metrics, "prometheusScraping", v_bool(im->a, &imark, str(scrape, NULL) == NULL && map_get(scrape, "prometheus.io/scrape")));
+	put(im, metrics, "prometheusScraping", v_bool(im->a, &imark, scrape));
 	const struct value *mc = P(o->v, "spec.kafka.metricsConfig");
 	put(im, metrics, "jmxExporter", v_bool(im->a, &imark, mc != NULL));
 	if (mc) {

@@ -99,6 +99,110 @@ static bool set_equal(const struct value *a, const struct value *b)
 	return true;
 }
 
+/* ---- meaning of another chart's Strimzi objects ---- */
+
+static const char *scalar_text(struct arena *a, const struct value *v)
+{
+	if (!v)
+		return "(none)";
+	switch (v->kind) {
+	case V_STRING:
+		return v->str.s;
+	case V_INT:
+		return arena_printf(a, "%lld", v->i);
+	case V_FLOAT:
+		return v->f == (double)(long long)v->f ? arena_printf(a, "%lld", (long long)v->f) : arena_printf(a, "%g", v->f);
+	case V_BOOL:
+		return v->b ? "true" : "false";
+	default:
+		return "(structure)";
+	}
+}
+
+/* One ACL as text: type:name:pattern:host ops (sorted). */
+static const char *acl_text(struct arena *a, const struct value *acl)
+{
+	const struct value *ops = map_get(acl, "operations");
+	const char *list[32];
+	size_t n = 0;
+	if (!ops && map_get(acl, "operation"))
+		list[n++] = scalar_text(a, map_get(acl, "operation"));
+	for (size_t i = 0; ops && ops->kind == V_SEQ && i < ops->seq.n && n < 32; i++)
+		list[n++] = scalar_text(a, ops->seq.items[i]);
+	for (size_t i = 1; i < n; i++)
+		for (size_t j = i; j > 0 && strcmp(list[j - 1], list[j]) > 0; j--) {
+			const char *t = list[j];
+			list[j] = list[j - 1];
+			list[j - 1] = t;
+		}
+	const char *out = arena_printf(a, "%s:%s:%s", scalar_text(a, v_path(acl, "resource.type")),
+				       scalar_text(a, v_path(acl, "resource.name")),
+				       map_get(map_get(acl, "resource"), "patternType") ? scalar_text(a, v_path(acl, "resource.patternType")) : "literal");
+	for (size_t i = 0; i < n; i++)
+		out = arena_printf(a, "%s%s%s", out, i ? "," : " ", list[i]);
+	return out;
+}
+
+static bool in_acls(struct arena *a, const char *t, const struct value *acls)
+{
+	for (size_t i = 0; acls && acls->kind == V_SEQ && i < acls->seq.n; i++)
+		if (!strcmp(t, acl_text(a, acls->seq.items[i])))
+			return true;
+	return false;
+}
+
+/* A KafkaUser or KafkaTopic another chart made, against the render: what
+ * Kafka does with it (ACLs, authentication, partitions, config). */
+static int meaning_differs(struct ctx *c, const struct imp_obj *o, const struct value *got)
+{
+	struct arena *a = c->arena;
+	int n = 0;
+#define DIFF(at, ...)                                                                                        \
+	do {                                                                                                 \
+		diag_at(&c->diags, SEV_WARNING, &(at)->mark, "import-differs",                               \
+			"the imported spec renders it otherwise: change the spec if the input's is meant", __VA_ARGS__); \
+		n++;                                                                                         \
+	} while (0)
+	if (!strcmp(o->kind, "KafkaUser")) {
+		const struct value *wa = v_path(o->v, "spec.authorization.acls"), *ga = v_path(got, "spec.authorization.acls");
+		for (size_t i = 0; wa && wa->kind == V_SEQ && i < wa->seq.n; i++) {
+			const char *t = acl_text(a, wa->seq.items[i]);
+			if (!in_acls(a, t, ga))
+				DIFF(wa->seq.items[i], "KafkaUser %s: the ACL %s is not the render's", o->name, t);
+		}
+		for (size_t i = 0; ga && ga->kind == V_SEQ && i < ga->seq.n; i++) {
+			const char *t = acl_text(a, ga->seq.items[i]);
+			if (!in_acls(a, t, wa))
+				DIFF(o->v, "KafkaUser %s: the render grants %s, which the input does not", o->name, t);
+		}
+		static const char *const keys[] = { "spec.authentication.type",
+						    "spec.authentication.password.valueFrom.secretKeyRef.key" };
+		for (size_t k = 0; k < 2; k++) {
+			const char *x = scalar_text(a, v_path(o->v, keys[k])), *y = scalar_text(a, v_path(got, keys[k]));
+			if (strcmp(x, y))
+				DIFF(v_path(o->v, keys[k]) ? v_path(o->v, keys[k]) : o->v, "KafkaUser %s: %s is %s, the render's %s",
+				     o->name, keys[k] + 5, x, y);
+		}
+	} else if (!strcmp(o->kind, "KafkaTopic")) {
+		static const char *const keys[] = { "spec.partitions", "spec.replicas" };
+		for (size_t k = 0; k < 2; k++) {
+			const char *x = scalar_text(a, v_path(o->v, keys[k])), *y = scalar_text(a, v_path(got, keys[k]));
+			if (strcmp(x, y))
+				DIFF(v_path(o->v, keys[k]) ? v_path(o->v, keys[k]) : o->v, "KafkaTopic %s: %s is %s, the render's %s",
+				     o->name, keys[k] + 5, x, y);
+		}
+		const struct value *wc = v_path(o->v, "spec.config"), *gc = v_path(got, "spec.config");
+		for (size_t i = 0; wc && wc->kind == V_MAP && i < wc->map.n; i++) {
+			const char *k = wc->map.items[i].key->str.s;
+			const char *x = scalar_text(a, wc->map.items[i].val), *y = scalar_text(a, map_get(gc, k));
+			if (strcmp(x, y))
+				DIFF(wc->map.items[i].val, "KafkaTopic %s: config %s is %s, the render's %s", o->name, k, x, y);
+		}
+	}
+#undef DIFF
+	return n;
+}
+
 /* The first path where got differs from want, into path; false when none. */
 static bool differs(struct arena *a, const struct value *want, const struct value *got, const char *at, const char **path,
 		    const struct value **where)
@@ -173,7 +277,8 @@ int import_verify(struct ctx *c, struct value *spec, const struct imp_set *s)
 		 * probes and defaults differ by design; tests/import_meaning.py
 		 * compares those renders by meaning). */
 		const char *mb = v_as_str(map_get(v_path(o->v, "metadata.labels"), "app.kubernetes.io/managed-by"), "");
-		if (strcmp(mb, "asbgen"))
+		bool strimzi = !strcmp(o->kind, "KafkaUser") || !strcmp(o->kind, "KafkaTopic");
+		if (strcmp(mb, "asbgen") && !strimzi)
 			continue;
 		const struct object *ro = objset_find(&got, group_of(c->arena, o->api), o->kind, o->ns ? o->ns : map_get(spec, "namespace") ? map_get(spec, "namespace")->str.s : "alert-stream-broker", o->name);
 		if (!ro) {
@@ -183,6 +288,10 @@ int import_verify(struct ctx *c, struct value *spec, const struct imp_set *s)
 			continue;
 		}
 		seen[ro - got.items] = true;
+		if (strcmp(mb, "asbgen")) {
+			ndiff += meaning_differs(c, o, ro->v);
+			continue;
+		}
 		static const char *const parts[] = { "spec", "data" };
 		for (size_t k = 0; k < 2; k++) {
 			const struct value *w = map_get(o->v, parts[k]), *g = map_get(ro->v, parts[k]);

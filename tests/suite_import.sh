@@ -34,3 +34,20 @@ while read -r spec envname _; do
 		notok "import: out/$envname/kubernetes round-trips byte for byte ($spec)" "$out"
 	fi
 done <"$ENV_TABLE"
+
+section "import: bad input (tests/import-bad-inputs.txt)"
+run_folded "import bad inputs" "$TMP/import-bad.out" "$PY" tests/bad_inputs.py "$ASBGEN" tests/import-bad-inputs.txt --command import
+
+section "import: the real Phalanx renders, by meaning (tests/import_meaning.py)"
+samples=$(find "$SHARED/reference/phalanx-history" -name rendered.yaml 2>/dev/null | sort)
+samples="$samples $SHARED/reference/phalanx/rendered-usdfdev.yaml $SHARED/reference/prompt-kafka/rendered-usdfdev-prompt-processing.yaml $SHARED/reference/prompt-kafka/rendered-usdfprod-prompt-processing.yaml"
+missing=
+for s in $samples; do [ -f "$s" ] || missing="$missing $s"; done
+if [ -n "$missing" ]; then
+	notok "import: the real renders exist" "missing:$missing"
+else
+	mkdir -p "$TMP/import-meaning"
+	# shellcheck disable=SC2086
+	run_folded "import meaning" "$TMP/import-meaning.out" "$PY" tests/import_meaning.py "$ASBGEN" "$TMP/import-meaning" $samples
+	grep '^# import:' "$TMP/import-meaning.out"
+fi
