@@ -49,5 +49,4 @@ else
 	mkdir -p "$TMP/import-meaning"
 	# shellcheck disable=SC2086
 	run_folded "import meaning" "$TMP/import-meaning.out" "$PY" tests/import_meaning.py "$ASBGEN" "$TMP/import-meaning" $samples
-	grep '^# import:' "$TMP/import-meaning.out"
 fi
