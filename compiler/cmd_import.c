@@ -4,6 +4,7 @@
 #include "buf.h"
 #include "cli.h"
 #include "import.h"
+#include "live.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -12,6 +13,7 @@
 
 static const char help[] =
 	"usage: asbgen import [--name ENV] [-o SPEC] [--format text|json|github] FILE_OR_DIR...\n"
+	"       asbgen import --live [--kubeconfig FILE] [--context NAME] [--namespace NS] [--name ENV] [-o SPEC]\n"
 	"\n"
 	"Read the Kubernetes manifests of one Strimzi deployment (helm template output,\n"
 	"a kustomize folder, kubectl get -o yaml dumps, multi-document files, List\n"
@@ -26,6 +28,12 @@ static const char help[] =
 	"               namespace)\n"
 	"  -o SPEC      write the spec to SPEC (default: standard output)\n"
 	"  --format F   diagnostics as text, json or github\n"
+	"  --live       read the cluster instead (the kubeconfig's context, as diff --live):\n"
+	"               the namespace's objects that no other controller made, server\n"
+	"               fields stripped\n"
+	"  --namespace NS  the namespace --live reads (default alert-stream-broker)\n"
+	"  --kubeconfig FILE, --context NAME, --request-timeout T, --insecure-skip-tls-verify\n"
+	"               as for diff --live\n"
 	"\n"
 	"Exit codes: 0 the spec renders the input's meaning; 1 it does, apart from\n"
 	"the losses and repairs reported; 2 unreadable input or usage error.\n";
@@ -59,7 +67,10 @@ static void summary(const struct imp_set *s)
 
 int cmd_import(int argc, char **argv)
 {
-	const char *name = NULL, *outp = NULL, *fmt = NULL;
+	const char *name = NULL, *outp = NULL, *fmt = NULL, *ns = NULL;
+	bool live = false;
+	struct live_opts lo;
+	cli_live_defaults(&lo);
 	char **args = xcalloc((size_t)argc + 1, sizeof *args);
 	size_t nargs = 0;
 	for (int i = 1; i < argc; i++) {
@@ -71,6 +82,17 @@ int cmd_import(int argc, char **argv)
 		}
 		if ((r = opt_value(argc, argv, &i, "--name", &name)) || (r = opt_value(argc, argv, &i, "-o", &outp)) ||
 		    (r = opt_value(argc, argv, &i, "--format", &fmt))) {
+			if (r < 0) {
+				free(args);
+				return EXIT_USAGE;
+			}
+			continue;
+		}
+		if (!strcmp(argv[i], "--live")) {
+			live = true;
+			continue;
+		}
+		if ((r = opt_value(argc, argv, &i, "--namespace", &ns)) || (r = cli_live_option("import", argc, argv, &i, &lo))) {
 			if (r < 0) {
 				free(args);
 				return EXIT_USAGE;
@@ -98,7 +120,7 @@ int cmd_import(int argc, char **argv)
 		ctx_free(&c);
 		return EXIT_USAGE;
 	}
-	if (!nargs || (outp && !*outp) || (name && !*name)) {
+	if (live == (nargs != 0) || (outp && !*outp) || (name && !*name) || (ns && (!*ns || !live))) {
 		fputs(help, stderr);
 		free(args);
 		ctx_free(&c);
@@ -107,7 +129,8 @@ int cmd_import(int argc, char **argv)
 	int rc = EXIT_USAGE;
 	struct imp_set set = { 0 };
 	struct value *notes = v_seq(c.arena, NULL);
-	struct value *spec = import_read(&c, args, nargs, &set) ? import_build(&c, &set, name, notes) : NULL;
+	bool read = live ? import_read_live(&c, &lo, ns ? ns : "alert-stream-broker", &set) : import_read(&c, args, nargs, &set);
+	struct value *spec = read ? import_build(&c, &set, name, notes) : NULL;
 	if (spec) {
 		import_prune(&c, spec);
 		int nd = import_verify(&c, spec, &set);

@@ -36,6 +36,12 @@ struct imp_set {
  * namespaces, nothing at all) are reported; false then. */
 bool import_read(struct ctx *c, char *const *args, size_t nargs, struct imp_set *out);
 
+/* The same from the cluster (import --live): the objects of namespace ns
+ * of the kinds import reads, those other controllers made left out,
+ * server fields stripped as diff --live strips them (live.h). */
+struct live_opts;
+bool import_read_live(struct ctx *c, const struct live_opts *lo, const char *ns, struct imp_set *out);
+
 /* The spec of the objects, or NULL after reporting an error (no Kafka,
  * two Kafka clusters, a user of a missing cluster).  Each object's fate
  * is set; losses and repairs are warnings (import-lost, import-repaired).

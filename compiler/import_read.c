@@ -4,7 +4,9 @@
 #include "ctx.h"
 #include "dirwalk.h"
 #include "import.h"
+#include "live.h"
 #include "load.h"
+#include "objset.h"
 
 #include <string.h>
 
@@ -143,4 +145,59 @@ bool import_read(struct ctx *c, char *const *args, size_t nargs, struct imp_set 
 		ok = false;
 	}
 	return ok && one_namespace(c, out);
+}
+
+/* The kinds import reads, asked of the cluster.  The API server lists
+ * them in the namespace; live_fetch's prune list is exactly what import
+ * wants: every object of these kinds that no other controller made
+ * (Strimzi's own Services and Secrets are left out), server fields
+ * stripped as diff --live strips them. */
+static const char *const live_kinds[][2] = {
+	{ "kafka.strimzi.io/v1beta2", "Kafka" },       { "kafka.strimzi.io/v1beta2", "KafkaNodePool" },
+	{ "kafka.strimzi.io/v1beta2", "KafkaTopic" },  { "kafka.strimzi.io/v1beta2", "KafkaUser" },
+	{ "roundtable.lsst.codes/v1beta1", "StrimziSchemaRegistry" }, { "ricoberger.de/v1alpha1", "VaultSecret" },
+	{ "cert-manager.io/v1", "Certificate" },       { "apps/v1", "Deployment" },
+	{ "batch/v1", "Job" },                         { "networking.k8s.io/v1", "Ingress" },
+	{ "v1", "Service" },                           { "v1", "ServiceAccount" },
+	{ "v1", "ConfigMap" },
+};
+
+bool import_read_live(struct ctx *c, const struct live_opts *lo, const char *ns, struct imp_set *out)
+{
+	struct objset probe = { 0 }, live = { 0 }, found = { 0 };
+	for (size_t i = 0; i < sizeof live_kinds / sizeof *live_kinds; i++) {
+		const char *api = live_kinds[i][0], *sl = strchr(api, '/');
+		struct value *doc = v_map(c->arena, NULL);
+		map_set_lit(c->arena, doc, "apiVersion", v_lit(c->arena, NULL, api));
+		map_set_lit(c->arena, doc, "kind", v_lit(c->arena, NULL, live_kinds[i][1]));
+		/* A name no object has: the list is what import reads. */
+		struct object o = { sl ? arena_strndup(c->arena, api, (size_t)(sl - api)) : "", sl ? sl + 1 : api,
+				    live_kinds[i][1], ns, "asbgen-import-probe-", "(import)", doc, "kubernetes/probe.yaml" };
+		objset_add(c->arena, &probe, &o);
+	}
+	size_t first = c->diags.n;
+	const char *label = NULL;
+	if (live_fetch(c->arena, &c->diags, lo, &probe, &live, &found, &label) != 0)
+		return false;
+	/* A kind the cluster does not serve has no objects to import. */
+	for (size_t i = first; i < c->diags.n; i++)
+		if (!strcmp(c->diags.items[i].id, "kube-not-served") || !strcmp(c->diags.items[i].id, "kube-version")) {
+			memmove(&c->diags.items[i], &c->diags.items[i + 1], (c->diags.n - i - 1) * sizeof *c->diags.items);
+			c->diags.n--;
+			c->diags.nwarnings--;
+			i--;
+		}
+	for (size_t i = 0; i < found.n; i++) {
+		const struct object *f = &found.items[i];
+		/* Diagnostics name the object by its URL. */
+		f->v->mark = (struct mark){ f->source, 0, 0 };
+		if (!add_doc(c, out, f->v, 0))
+			return false;
+	}
+	if (out->n == 0) {
+		diag_pos(&c->diags, SEV_ERROR, NULL, 0, 0, "import-empty", "check --namespace and the kubeconfig's context",
+			 "no objects to import in namespace %s of the %s", ns, label ? label : "cluster");
+		return false;
+	}
+	return one_namespace(c, out);
 }

@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "emit.h"
 #include "import.h"
+#include "live.h"
 #include "objset.h"
 
 #include <stdlib.h>
@@ -293,8 +294,11 @@ int import_verify(struct ctx *c, struct value *spec, const struct imp_set *s)
 			continue;
 		}
 		static const char *const parts[] = { "spec", "data" };
+		/* From the cluster (import --live): what the server filled in is
+		 * not the input's, as for diff --live. */
+		const struct value *ov = o->v->mark.line ? o->v : live_project(c->arena, o->v, (const struct value *const *)&ro->v, 1);
 		for (size_t k = 0; k < 2; k++) {
-			const struct value *w = map_get(o->v, parts[k]), *g = map_get(ro->v, parts[k]);
+			const struct value *w = map_get(ov, parts[k]), *g = map_get(ro->v, parts[k]);
 			const char *path = NULL;
 			const struct value *where = NULL;
 			if (!w && !g)
