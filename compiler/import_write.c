@@ -11,6 +11,7 @@
 #include "live.h"
 #include "objset.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -112,7 +113,8 @@ static const char *scalar_text(struct arena *a, const struct value *v)
 	case V_INT:
 		return arena_printf(a, "%lld", v->i);
 	case V_FLOAT:
-		return v->f == (double)(long long)v->f ? arena_printf(a, "%lld", (long long)v->f) : arena_printf(a, "%g", v->f);
+		/* Helm's 1.2096e+09 is the integer it printed. */
+		return fabs(v->f) < 9e18 && v->f == floor(v->f) ? arena_printf(a, "%lld", (long long)v->f) : arena_printf(a, "%g", v->f);
 	case V_BOOL:
 		return v->b ? "true" : "false";
 	default:
