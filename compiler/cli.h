@@ -101,7 +101,11 @@ struct value *model_load(struct ctx *c, const char *path);
 struct value *model_load_text(struct ctx *c, const char *label, const char *spec_name, const char *text,
 			      size_t len);
 
+/* The same for a spec tree built in memory (asbgen import). */
+struct value *model_load_tree(struct ctx *c, struct value *spec, const char *spec_name);
+
 int cmd_render(int argc, char **argv);
+int cmd_import(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
 int cmd_model(int argc, char **argv);
 int cmd_check(int argc, char **argv);
@@ -116,7 +120,7 @@ int cmd_version(int argc, char **argv);
 /* Each command's --help text (in its cmd_NAME.c). */
 extern const char *const cmd_render_help, *const cmd_validate_help, *const cmd_model_help,
 	*const cmd_check_help, *const cmd_diff_help, *const cmd_status_help, *const cmd_pin_help, *const cmd_teardown_help, *const cmd_schema_help, *const cmd_completion_help,
-	*const cmd_version_help;
+	*const cmd_version_help, *const cmd_import_help;
 
 /* The subcommands (commands.c), in the order of `asbgen --help`. */
 struct command {

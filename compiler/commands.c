@@ -11,6 +11,7 @@ const struct command commands[] = {
 	{ "model", cmd_model, &cmd_model_help },
 	{ "check", cmd_check, &cmd_check_help },
 	{ "diff", cmd_diff, &cmd_diff_help },
+	{ "import", cmd_import, &cmd_import_help },
 	{ "status", cmd_status, &cmd_status_help },
 	{ "pin", cmd_pin, &cmd_pin_help },
 	{ "teardown", cmd_teardown, &cmd_teardown_help },

@@ -122,6 +122,7 @@ struct loader {
 	const char *path;
 	size_t nodes;      /* expanded node count of the current document */
 	bool failed;
+	bool dup_last_wins; /* load_yaml_stream_lenient: a repeated key is a warning */
 	/* anchors: open-addressing hash from name to (node, expanded size) */
 	struct anchor { const char *name; size_t len; struct value *v; size_t size; } *anchors;
 	size_t anchors_cap, anchors_n;
@@ -384,10 +385,31 @@ static void report_dup(struct loader *L, const struct pair *first, const struct 
 	L->failed = true;
 }
 
+/* A repeated key where the later one wins (what kubectl's YAML reader
+ * does with Helm output that repeats one): reported, the earlier dropped. */
+static void drop_dups(struct loader *L, struct value *m)
+{
+	for (size_t i = m->map.n; i-- > 1;)
+		for (size_t j = 0; j < i; j++) {
+			const struct value *a = m->map.items[i].key, *b = m->map.items[j].key;
+			if (a->str.len != b->str.len || memcmp(a->str.s, b->str.s, a->str.len))
+				continue;
+			diag_at(L->d, SEV_WARNING, &a->mark, "yaml-duplicate-key", "remove one of them",
+				"duplicate key '%s' (first set at line %d): the later one is read, as kubectl reads it",
+				a->str.s, b->mark.line);
+			memmove(&m->map.items[j], &m->map.items[j + 1], (m->map.n - j - 1) * sizeof *m->map.items);
+			m->map.n--;
+			i--;
+			j--;
+		}
+}
+
 /* Close a mapping: reject duplicate keys, then apply merge keys. */
 static void finish_map(struct loader *L, struct frame *f)
 {
 	struct value *m = f->v;
+	if (L->dup_last_wins)
+		drop_dups(L, m);
 	size_t n = m->map.n;
 	if (n <= 16) {
 		for (size_t i = 1; i < n; i++)
@@ -469,10 +491,27 @@ static bool check_text(struct loader *L, const char *s, size_t n)
 	return true;
 }
 
+static int stream(struct loader *Lp, const char *text, size_t len, struct value ***docs_out);
+
 int load_yaml_stream(struct arena *a, struct diags *d, const char *path,
 		     const char *text, size_t len, struct value ***docs_out)
 {
 	struct loader L = { .a = a, .d = d, .path = path };
+	return stream(&L, text, len, docs_out);
+}
+
+int load_yaml_stream_lenient(struct arena *a, struct diags *d, const char *path, const char *text, size_t len,
+			     struct value ***docs_out)
+{
+	struct loader L = { .a = a, .d = d, .path = path, .dup_last_wins = true };
+	return stream(&L, text, len, docs_out);
+}
+
+static int stream(struct loader *Lp, const char *text, size_t len, struct value ***docs_out)
+{
+	struct loader L = *Lp;
+	struct arena *a = L.a;
+	struct diags *d = L.d;
 	*docs_out = NULL;
 	if (!check_text(&L, text, len))
 		return -1;

@@ -44,5 +44,9 @@ struct value *load_yaml_string(struct arena *a, struct diags *d, const char *pat
  * `~`) is a document.  Returns the number of documents, or -1 on error. */
 int load_yaml_stream(struct arena *a, struct diags *d, const char *path,
 		     const char *text, size_t len, struct value ***docs);
+/* The same, but a repeated key is a warning and the later one is read
+ * (what kubectl does with a manifest that repeats one): asbgen import. */
+int load_yaml_stream_lenient(struct arena *a, struct diags *d, const char *path, const char *text, size_t len,
+			     struct value ***docs);
 
 #endif

@@ -128,3 +128,8 @@ struct value *model_load_text(struct ctx *c, const char *label, const char *spec
 	diags_add_source(&c->diags, label, text, len);
 	return compile(c, load_yaml_string(c->arena, &c->diags, label, text, len), spec_name, before);
 }
+
+struct value *model_load_tree(struct ctx *c, struct value *spec, const char *spec_name)
+{
+	return compile(c, spec, spec_name, c->diags.nerrors);
+}

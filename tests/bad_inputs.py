@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Run the bad-input cases of tests/bad-inputs.txt against `asbgen validate`.
 
-    /usr/bin/python3 tests/bad_inputs.py ASBGEN [CASES_FILE] [--update]
+    /usr/bin/python3 tests/bad_inputs.py ASBGEN [CASES_FILE] [--command CMD] [--update]
 
 CASES_FILE (default tests/bad-inputs.txt) holds many cases:
 
@@ -20,7 +20,11 @@ newline; `--- spec-nonl` is the same without it.  Lines starting with "# " befor
 the first case are comments.  Marker lines are exactly "=== NAME" or
 "--- args|spec|spec-hex|spec-nonl|exit|expect", so a YAML "---" line is spec text.
 
-Each case runs `ASBGEN validate ARGS case-name.yaml` in a fresh temporary
+`--- operand DIR` gives an empty directory DIR as the operand instead of
+the file (asbgen import of an empty folder).
+
+Each case runs `ASBGEN CMD ARGS case-name.yaml` (CMD: --command, default
+validate; tests/import-bad-inputs.txt is run with --command import) in a fresh temporary
 directory (so file names in diagnostics are stable), with LC_ALL=C, NO_COLOR=1
 and nothing else from the caller's environment except PATH and the
 sanitizers' options.  Exit status and output must match exactly; a mismatch
@@ -36,7 +40,7 @@ import subprocess
 import sys
 import tempfile
 
-MARK = re.compile(r"^(=== (?P<case>\S+)|--- (?P<key>args|spec|spec-hex|spec-nonl|exit|expect)(?: (?P<arg>.*))?)$")
+MARK = re.compile(r"^(=== (?P<case>\S+)|--- (?P<key>args|operand|spec|spec-hex|spec-nonl|exit|expect)(?: (?P<arg>.*))?)$")
 
 
 def parse(text):
@@ -81,20 +85,27 @@ def spec_bytes(c):
         return "\n".join(b["spec-nonl"]).encode()
     if "spec" in b:
         return ("\n".join(b["spec"]) + "\n").encode() if b["spec"] else b""
+    if "operand" in c["inline"]:
+        return None
     raise SystemExit(f"bad_inputs: {c['name']}: no spec")
 
 
-def run(asbgen, c):
+def run(asbgen, c, command):
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LC_ALL": "C", "NO_COLOR": "1"}
     for k in ("ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS"):
         if k in os.environ:
             env[k] = os.environ[k]
     args = c["inline"].get("args", "--format text").split()
     with tempfile.TemporaryDirectory() as d:
-        fn = c["name"] + ".yaml"
-        with open(os.path.join(d, fn), "wb") as f:
-            f.write(spec_bytes(c))
-        p = subprocess.run([asbgen, "validate", *args, fn], cwd=d, env=env,
+        data = spec_bytes(c)
+        if data is None:
+            fn = c["inline"]["operand"]
+            os.mkdir(os.path.join(d, fn))
+        else:
+            fn = c["name"] + ".yaml"
+            with open(os.path.join(d, fn), "wb") as f:
+                f.write(data)
+        p = subprocess.run([asbgen, command, *args, fn], cwd=d, env=env,
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)
     out = p.stdout.decode("utf-8", "backslashreplace") + p.stderr.decode("utf-8", "backslashreplace")
     return p.returncode, out
@@ -102,8 +113,9 @@ def run(asbgen, c):
 
 def render_case(c, rc, out):
     lines = [f"=== {c['name']}"]
-    if "args" in c["inline"]:
-        lines.append(f"--- args {c['inline']['args']}")
+    for k in ("args", "operand"):
+        if k in c["inline"]:
+            lines.append(f"--- {k} {c['inline'][k]}")
     for k in ("spec", "spec-hex", "spec-nonl"):
         if k in c["blocks"]:
             lines.append(f"--- {k}")
@@ -117,6 +129,11 @@ def render_case(c, rc, out):
 def main(argv):
     update = "--update" in argv
     argv = [a for a in argv if a != "--update"]
+    command = "validate"
+    if "--command" in argv:
+        i = argv.index("--command")
+        command = argv[i + 1]
+        del argv[i:i + 2]
     if not argv:
         print(__doc__, file=sys.stderr)
         return 2
@@ -137,7 +154,7 @@ def main(argv):
             break
         header.append(line)
     for c in cases:
-        rc, out = run(asbgen, c)
+        rc, out = run(asbgen, c, command)
         if update:
             new += render_case(c, rc, out) + [""]
             continue

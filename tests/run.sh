@@ -7,8 +7,8 @@
 #
 # Groups, in the order they run (tests/README.md says what each checks):
 #   unit golden determinism conformance parsers clients examples bad-inputs
-#   semantic render check equivalence helm diff terraform live robust testid
-#   integrations
+#   semantic render check equivalence import helm diff terraform live robust
+#   testid integrations
 # Group G is the file tests/suite_G.sh (a '-' is a '_' there); each file
 # also runs alone: sh tests/suite_diff.sh.  An unknown group is an error
 # (exit 2) that lists these.
@@ -22,7 +22,7 @@
 # `sh tests/deps.sh test` installs.  tests/lib.sh has the shared helpers.
 . "$(dirname "$0")/lib.sh"
 
-TEST_GROUPS="unit golden determinism conformance parsers clients examples bad-inputs semantic render check equivalence helm diff terraform live robust testid integrations"
+TEST_GROUPS="unit golden determinism conformance parsers clients examples bad-inputs semantic render check equivalence import helm diff terraform live robust testid integrations"
 for g in "$@"; do
 	case " $TEST_GROUPS " in
 	*" $g "*) ;;

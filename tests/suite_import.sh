@@ -1,0 +1,52 @@
+#!/bin/sh
+# suite_import.sh - asbgen import: its own renders back into specs that
+# render the same bytes; the real Phalanx renders into specs with their
+# meaning; bad input refused at its position.
+#
+#   sh tests/suite_import.sh     (alone; or sh tests/run.sh import)
+. "$(dirname "$0")/lib.sh"
+suite suite_import.sh
+
+section "import: out/<env>/kubernetes back into a spec that renders it byte for byte"
+# The imported specs live in a git repository of their own, as
+# environments/<name>.yaml, so the rendered headers name them as the
+# committed files' do.
+IR=$TMP/import-repo
+mkdir -p "$IR/environments"
+git -C "$IR" init -q 2>/dev/null || notok "import: git init $IR"
+while read -r spec envname _; do
+	[ -d "out/$envname/kubernetes" ] || continue
+	imported=$IR/environments/$envname.yaml
+	if "$ASBGEN" import "out/$envname/kubernetes" -o "$imported" >"$TMP/import.out" 2>"$TMP/import.err"; then
+		ok "import: asbgen import out/$envname/kubernetes (exit 0)"
+	else
+		notok "import: asbgen import out/$envname/kubernetes (exit 0)" "exit $?: $(cat "$TMP/import.err")"
+		continue
+	fi
+	check "import: the spec imported from out/$envname/kubernetes validates" "$ASBGEN" validate "$imported"
+	if ! (cd "$IR" && "$ASBGEN" render --only kubernetes -o out "environments/$envname.yaml") >"$TMP/import.out" 2>&1; then
+		notok "import: asbgen render of the spec imported from out/$envname/kubernetes" "$(cat "$TMP/import.out")"
+		continue
+	fi
+	if out=$(diff -r "out/$envname/kubernetes" "$IR/out/$envname/kubernetes" 2>&1); then
+		ok "import: out/$envname/kubernetes round-trips byte for byte ($spec)"
+	else
+		notok "import: out/$envname/kubernetes round-trips byte for byte ($spec)" "$out"
+	fi
+done <"$ENV_TABLE"
+
+section "import: bad input (tests/import-bad-inputs.txt)"
+run_folded "import bad inputs" "$TMP/import-bad.out" "$PY" tests/bad_inputs.py "$ASBGEN" tests/import-bad-inputs.txt --command import
+
+section "import: the real Phalanx renders, by meaning (tests/import_meaning.py)"
+samples=$(find "$SHARED/reference/phalanx-history" -name rendered.yaml 2>/dev/null | sort)
+samples="$samples $SHARED/reference/phalanx/rendered-usdfdev.yaml $SHARED/reference/prompt-kafka/rendered-usdfdev-prompt-processing.yaml $SHARED/reference/prompt-kafka/rendered-usdfprod-prompt-processing.yaml"
+missing=
+for s in $samples; do [ -f "$s" ] || missing="$missing $s"; done
+if [ -n "$missing" ]; then
+	notok "import: the real renders exist" "missing:$missing"
+else
+	mkdir -p "$TMP/import-meaning"
+	# shellcheck disable=SC2086
+	run_folded "import meaning" "$TMP/import-meaning.out" "$PY" tests/import_meaning.py "$ASBGEN" "$TMP/import-meaning" $samples
+fi
