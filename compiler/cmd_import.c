@@ -7,9 +7,11 @@
 #include "live.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char help[] =
 	"usage: asbgen import [--name ENV] [-o SPEC] [--format text|json|github] FILE_OR_DIR...\n"
@@ -40,20 +42,39 @@ static const char help[] =
 
 const char *const cmd_import_help = help;
 
+/* SPEC replaced whole or not at all: a temporary beside it, renamed over
+ * it (an existing spec is never left half-written). */
 static bool write_spec(const char *path, const struct buf *b)
 {
 	if (!path) {
-		fwrite(b->data, 1, b->len, stdout);
-		return true;
+		return fwrite(b->data, 1, b->len, stdout) == b->len && fflush(stdout) == 0;
 	}
-	FILE *fp = fopen(path, "wb");
-	if (!fp || fwrite(b->data, 1, b->len, fp) != b->len || fclose(fp) != 0) {
-		fprintf(stderr, "asbgen import: cannot write '%s': %s\n", path, strerror(errno));
-		if (fp)
-			fclose(fp);
+	char tmp[4096];
+	const char *slash = strrchr(path, '/');
+	int dn = slash ? (int)(slash - path + 1) : 0;
+	if (snprintf(tmp, sizeof tmp, "%.*s.%s.asbgen-tmp.%ld", dn, path, slash ? slash + 1 : path,
+		     (long)getpid()) >= (int)sizeof tmp) {
+		fprintf(stderr, "asbgen import: cannot write '%s': %s\n", path, strerror(ENAMETOOLONG));
 		return false;
 	}
-	return true;
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	FILE *fp = fd >= 0 ? fdopen(fd, "wb") : NULL;
+	bool ok = fp && fwrite(b->data, 1, b->len, fp) == b->len && fflush(fp) == 0 && fsync(fd) == 0;
+	int err = errno;
+	if (fp)
+		ok = fclose(fp) == 0 && ok;
+	else if (fd >= 0)
+		close(fd);
+	if (ok && rename(tmp, path) != 0) {
+		ok = false;
+		err = errno;
+	}
+	if (!ok) {
+		if (fd >= 0)
+			unlink(tmp);
+		fprintf(stderr, "asbgen import: cannot write '%s': %s\n", path, strerror(err));
+	}
+	return ok;
 }
 
 static void summary(const struct imp_set *s)
@@ -136,15 +157,20 @@ int cmd_import(int argc, char **argv)
 		int nd = import_verify(&c, spec, &set);
 		struct buf b = BUF_INIT;
 		import_write(&b, spec, notes);
-		rc = write_spec(outp, &b) ? EXIT_OK : EXIT_USAGE;
-		/* The spec as written must validate: its errors at its lines. */
+		/* The spec as it will be written must validate (its errors at
+		 * its lines); one that does not is never written to -o. */
 		size_t nerr = c.diags.nerrors;
 		const char *label = outp ? outp : "<imported spec>";
 		char *text = arena_strndup(c.arena, b.data ? b.data : "", b.len);
-		if (rc == EXIT_OK && !model_load_text(&c, label, label, text, b.len) && c.diags.nerrors > nerr) {
+		if (!model_load_text(&c, label, label, text, b.len) && c.diags.nerrors > nerr) {
 			diag_pos(&c.diags, SEV_ERROR, NULL, 0, 0, "import-invalid", "report it: import should repair or refuse what the input gets wrong",
-				 "the imported spec does not validate");
+				 outp ? "the imported spec does not validate: not written (leave out -o to see it)"
+				      : "the imported spec does not validate");
 			rc = EXIT_INVALID;
+			if (!outp)
+				write_spec(NULL, &b);
+		} else {
+			rc = write_spec(outp, &b) ? EXIT_OK : EXIT_USAGE;
 		}
 		buf_free(&b);
 		/* Losses and repairs are import's own warnings; the spec's own

@@ -50,3 +50,36 @@ else
 	# shellcheck disable=SC2086
 	run_folded "import meaning" "$TMP/import-meaning.out" "$PY" tests/import_meaning.py "$ASBGEN" "$TMP/import-meaning" $samples
 fi
+
+section "import: -o replaces the spec whole, or leaves it as it was"
+IW=$TMP/import-write
+mkdir -p "$IW/ro"
+printf 'old: spec\n' >"$IW/spec.yaml"
+if "$ASBGEN" import out/minimal/kubernetes -o "$IW/spec.yaml" >/dev/null 2>&1 &&
+	"$ASBGEN" validate "$IW/spec.yaml" >/dev/null 2>&1 && [ "$(ls -A "$IW" | tr '\n' ' ')" = "ro spec.yaml " ]; then
+	ok "import: -o over an existing file replaces it with a valid spec, no temporary left"
+else
+	notok "import: -o over an existing file replaces it with a valid spec, no temporary left" "$(ls -lA "$IW"; head -5 "$IW/spec.yaml")"
+fi
+printf 'old: spec\n' >"$IW/ro/spec.yaml"
+chmod 0555 "$IW/ro"
+"$ASBGEN" import out/minimal/kubernetes -o "$IW/ro/spec.yaml" >"$TMP/iw.out" 2>&1
+rc=$?
+chmod 0755 "$IW/ro"
+# (as root the folder stays writable: then only the exit code 0 is asked)
+if [ -w "$IW/ro" ] && [ "$(id -u)" = 0 ]; then
+	[ "$rc" -eq 0 ] && ok "import: -o into a read-only folder (root: writable, exit 0)" ||
+		notok "import: -o into a read-only folder (root: writable, exit 0)" "exit $rc: $(cat "$TMP/iw.out")"
+elif [ "$rc" -eq 2 ] && [ "$(cat "$IW/ro/spec.yaml")" = "old: spec" ] && [ "$(ls -A "$IW/ro")" = spec.yaml ] &&
+	grep -q "^asbgen import: cannot write '$IW/ro/spec.yaml'" "$TMP/iw.out"; then
+	ok "import: -o it cannot write is exit 2, the old spec untouched, no temporary"
+else
+	notok "import: -o it cannot write is exit 2, the old spec untouched, no temporary" "exit $rc: $(cat "$TMP/iw.out"; ls -lA "$IW/ro")"
+fi
+"$ASBGEN" import out/minimal/kubernetes -o "$IW/missing/spec.yaml" >"$TMP/iw.out" 2>&1
+rc=$?
+if [ "$rc" -eq 2 ] && [ ! -e "$IW/missing" ] && grep -q "cannot write '$IW/missing/spec.yaml': No such file or directory" "$TMP/iw.out"; then
+	ok "import: -o in a folder that does not exist is exit 2 with the reason"
+else
+	notok "import: -o in a folder that does not exist is exit 2 with the reason" "exit $rc: $(cat "$TMP/iw.out")"
+fi
