@@ -307,6 +307,15 @@ char *arena_printf(struct arena *a, const char *fmt, ...)
 	return p;
 }
 
+bool arena_holds(const struct arena *a, const void *p)
+{
+	uintptr_t q = (uintptr_t)p;
+	for (const struct chunk *c = a->head; c; c = c->next)
+		if (q >= (uintptr_t)c->data && q < (uintptr_t)c->data + c->used)
+			return true;
+	return false;
+}
+
 size_t arena_used(const struct arena *a)
 {
 	return a->total;

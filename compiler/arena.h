@@ -9,6 +9,7 @@
 #define ASBGEN_ARENA_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 struct arena;
@@ -31,6 +32,9 @@ char *arena_vprintf(struct arena *a, const char *fmt, va_list ap);
  * for work done once per item (one output's tree, one spec's render)
  * stays as large as its largest item and maps nothing more. */
 void arena_clear(struct arena *a);
+
+/* Does p point into memory a handed out? */
+bool arena_holds(const struct arena *a, const void *p);
 
 /* Bytes handed out so far (for the benchmark's memory figure). */
 size_t arena_used(const struct arena *a);

@@ -4,6 +4,7 @@
 #include "render_check.h"
 #include "template.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static const char help[] =
@@ -26,6 +27,32 @@ static const char help[] =
 	"                 --testid): also that every name it derives fits its limit\n"
 	"\n"
 	"exit: 0 valid, 1 errors (or warnings with --strict), 2 usage or I/O error\n";
+
+/* Arenas of specs that reported something, freed after the report. */
+struct spec_arenas {
+	struct arena **v;
+	size_t n, cap;
+};
+
+static void keep_arena(struct spec_arenas *k, struct arena *a)
+{
+	if (k->n == k->cap) {
+		k->cap = k->cap ? k->cap * 2 : 8;
+		k->v = xrealloc(k->v, k->cap * sizeof *k->v);
+	}
+	k->v[k->n++] = a;
+}
+
+/* Forget the source texts held by a (the spec's, not the templates'
+ * that a cache keeps), before a is cleared. */
+static void drop_sources_in(struct diags *d, const struct arena *a)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < d->nsources; i++)
+		if (!arena_holds(a, d->sources[i].text) && !arena_holds(a, d->sources[i].path))
+			d->sources[k++] = d->sources[i];
+	d->nsources = k;
+}
 
 /* The text of --help, for completion and suggestions (commands.c). */
 const char *const cmd_validate_help = help;
@@ -74,14 +101,35 @@ int cmd_validate(int argc, char **argv)
 	const char *tdir = data_path(&c, "templates");
 	struct tmpl_cache *tc = tmpl_cache_new();
 	struct arena *scratch = arena_new();
+	/* Each spec is compiled in an arena of its own, cleared for the next
+	 * one unless a diagnostic points into it (its text, its marks): memory
+	 * stays that of one spec, not of all (146 MiB for 1,000 small specs,
+	 * every page of it faulted in and zeroed). */
+	struct spec_arenas kept = { 0 };
+	c.keep = c.arena;
+	struct arena *sa = arena_new();
 	for (size_t i = 0; i < n; i++) {
+		size_t nd = c.diags.n;
+		c.arena = sa;
 		struct value *model = model_load(&c, specs[i]);
 		if (model)
 			spec_render_check(&c, model, tdir, tc, scratch);
+		c.arena = c.keep;
+		if (c.diags.n > nd) {
+			keep_arena(&kept, sa);
+			sa = arena_new();
+		} else {
+			drop_sources_in(&c.diags, sa);
+			arena_clear(sa);
+		}
 	}
 	arena_free(scratch);
 	ctx_report(&c);
 	tmpl_cache_free(tc);
+	arena_free(sa);
+	for (size_t i = 0; i < kept.n; i++)
+		arena_free(kept.v[i]);
+	free(kept.v);
 	int rc = c.diags.nerrors || (strict && c.diags.nwarnings) ? EXIT_INVALID : EXIT_OK;
 	for (size_t i = 0; i < c.diags.n; i++)
 		if (!strcmp(c.diags.items[i].id, "io") || !strcmp(c.diags.items[i].id, "schema-load"))

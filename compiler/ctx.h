@@ -14,6 +14,9 @@ struct schema;
 /* One compilation: an arena and its diagnostics. */
 struct ctx {
 	struct arena *arena;
+	/* What outlives one spec (the schema, the Kafka tables) when arena is
+	 * a spec's own (validate of many specs); NULL: arena. */
+	struct arena *keep;
 	struct diags diags;
 	enum diag_format format;
 	bool color;

@@ -212,6 +212,16 @@ int outdir_parent(struct outdir *o, const char *rel, bool create, const char **b
 	return outdir_dir(o, rel, slash ? (size_t)(slash - rel) : 0, create);
 }
 
+bool outdir_made_here(const struct outdir *o, const char *rel, size_t len)
+{
+	if (len == 0)
+		return o->made_self;
+	for (size_t i = o->nmade; i-- > 0;) /* a few directories: the last made first */
+		if (!strncmp(o->made[i], rel, len) && !o->made[i][len])
+			return true;
+	return false;
+}
+
 int outdir_open_file(struct outdir *o, const char *rel)
 {
 	const char *base;

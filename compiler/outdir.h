@@ -61,6 +61,11 @@ int outdir_parent(struct outdir *o, const char *rel, bool create, const char **b
 /* Descriptor of directory rel ("" for the directory itself), or OD_*. */
 int outdir_dir(struct outdir *o, const char *rel, size_t len, bool create);
 
+/* Was directory rel[0..len) ("" for the directory itself) made by this
+ * outdir (outdir_open or outdir_parent with create)?  Then it holds only
+ * what this process put there. */
+bool outdir_made_here(const struct outdir *o, const char *rel, size_t len);
+
 /* Open file rel for reading (O_NONBLOCK: a FIFO must not hang); a link
  * there is reported.  Returns a descriptor the caller closes, or OD_*. */
 int outdir_open_file(struct outdir *o, const char *rel);

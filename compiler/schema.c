@@ -191,6 +191,7 @@ struct schema {
 	void *fetch_ctx;
 	bool int_literal; /* "integer" takes V_INT only (draft 4 validators) */
 	bool defer_checked; /* skip value rules of "x-asbgen-check" nodes */
+	void *defaults_plan; /* defaults.c's reading of the document, made once */
 };
 
 /* ------------------------------------------------------------------ */
@@ -804,6 +805,13 @@ void schema_set_fetch(struct schema *s, schema_fetch_fn fn, void *ctx)
 }
 
 const json_t *schema_document(const struct schema *s) { return s ? s->root : NULL; }
+
+void **schema_defaults_plan(const struct schema *s, struct arena **a)
+{
+	struct schema *m = (struct schema *)s; /* a cache: the schema itself does not change */
+	*a = m->a;
+	return &m->defaults_plan;
+}
 
 void schema_free(struct schema *s)
 {

@@ -88,6 +88,11 @@ void schema_free(struct schema *s);
 /* The schema's document (read-only), for the defaults phase. */
 const json_t *schema_document(const struct schema *s);
 
+/* Where defaults.c keeps what it reads from the document once (a
+ * schema validates and fills many specs in one validate), and the
+ * schema's arena (*a), which holds it as long as the schema lives. */
+void **schema_defaults_plan(const struct schema *s, struct arena **a);
+
 /* Fetch hook for $ref URIs outside the known documents: returns a new
  * reference to the document for `uri` (absolute, without fragment) or NULL.
  * Each URI is asked for at most once per schema. */

@@ -80,14 +80,15 @@ static struct value *compile(struct ctx *c, struct value *spec, const char *spec
 	if (!spec || c->diags.nerrors > before)
 		return NULL;
 	if (!c->schema) {
-		const char *sp = arena_printf(c->arena, "%s/%s", data_path(c, "schemas"), SPEC_SCHEMA);
-		c->schema = schema_load(c->arena, &c->diags, sp);
+		struct arena *ka = c->keep ? c->keep : c->arena;
+		const char *sp = arena_printf(ka, "%s/%s", data_path(c, "schemas"), SPEC_SCHEMA);
+		c->schema = schema_load(ka, &c->diags, sp);
 		if (!c->schema)
 			return NULL;
 		schema_set_defer_checked(c->schema, true);
 		/* 6.0 is not a broker count: the model reads integers only. */
 		schema_set_integer_literal(c->schema, true);
-		c->kafka = kafka_tables_load(c->arena, &c->diags, arena_printf(c->arena, "%s/kafka", data_path(c, "schemas")));
+		c->kafka = kafka_tables_load(ka, &c->diags, arena_printf(ka, "%s/kafka", data_path(c, "schemas")));
 		if (!c->kafka)
 			return NULL;
 	}
