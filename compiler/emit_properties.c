@@ -34,6 +34,8 @@
 
 struct pctx;
 
+#define PROP_FEW_KEYS 32
+
 /* How one dialect writes a key part (appended to the key path) and a
  * string value; each returns -1 after reporting. */
 struct dialect {
@@ -48,8 +50,14 @@ struct pctx {
 	struct buf *out;
 	struct diags *d;
 	struct buf key; /* the escaped key path being built */
-	struct hashmap set; /* the keys emitted, copied into keys */
-	struct arena *keys; /* made at the first key */
+	/* The keys emitted, to refuse a second one: a client file has a
+	 * dozen, found in the output by offset; past PROP_FEW_KEYS they go
+	 * into a hash set (an arena and a table per file cost more than a
+	 * dozen comparisons). */
+	size_t nkeys;
+	struct { size_t off, len; } few[PROP_FEW_KEYS];
+	struct hashmap set; /* copies of the keys, in keys */
+	struct arena *keys; /* made past PROP_FEW_KEYS keys */
 	struct mark at; /* the last template position met: a key's, else the document's */
 };
 
@@ -67,6 +75,23 @@ static void put_u(struct buf *b, unsigned u)
 	buf_add(b, t, 6);
 }
 
+/* The bytes Java's escaping changes (prop_escape), by table: most of a
+ * client file is plain text, skipped a byte per step.  A value's leading
+ * space is the one case the table cannot say. */
+#define PROP_ESC_VAL(ch) ((ch) < 0x20 || (ch) >= 0x7F || (ch) == '\\')
+#define PROP_ESC_KEY(ch) \
+	(PROP_ESC_VAL(ch) || (ch) == ' ' || (ch) == '=' || (ch) == ':' || (ch) == '#' || (ch) == '!')
+#define PROP_ROW(M, b)                                                                                      \
+	M(b), M(b + 1), M(b + 2), M(b + 3), M(b + 4), M(b + 5), M(b + 6), M(b + 7), M(b + 8), M(b + 9),      \
+		M(b + 10), M(b + 11), M(b + 12), M(b + 13), M(b + 14), M(b + 15)
+#define PROP_TABLE(M)                                                                                      \
+	{ PROP_ROW(M, 0),   PROP_ROW(M, 16),  PROP_ROW(M, 32),  PROP_ROW(M, 48),  PROP_ROW(M, 64),           \
+	  PROP_ROW(M, 80),  PROP_ROW(M, 96),  PROP_ROW(M, 112), PROP_ROW(M, 128), PROP_ROW(M, 144),          \
+	  PROP_ROW(M, 160), PROP_ROW(M, 176), PROP_ROW(M, 192), PROP_ROW(M, 208), PROP_ROW(M, 224),          \
+	  PROP_ROW(M, 240) }
+static const bool prop_esc_val[256] = PROP_TABLE(PROP_ESC_VAL);
+static const bool prop_esc_key[256] = PROP_TABLE(PROP_ESC_KEY);
+
 /* Escape s into b.  is_key: also escape the key terminators and comment
  * starters; otherwise only a leading space. */
 static int prop_escape(struct pctx *c, struct buf *b, const struct value *v, bool is_key)
@@ -74,17 +99,12 @@ static int prop_escape(struct pctx *c, struct buf *b, const struct value *v, boo
 	const char *s = v->str.s;
 	size_t n = v->str.len;
 	const unsigned char *p = (const unsigned char *)s;
+	const bool *esc = is_key ? prop_esc_key : prop_esc_val;
 	buf_grow(b, n);
 	size_t run = 0;
 	for (size_t i = 0; i < n; i++) {
 		unsigned char ch = p[i];
-		bool esc;
-		if (ch >= 0x20 && ch < 0x7F)
-			esc = ch == '\\' || (ch == ' ' && (is_key || i == 0)) ||
-			      (is_key && (ch == '=' || ch == ':' || ch == '#' || ch == '!'));
-		else
-			esc = true;
-		if (!esc)
+		if (!esc[ch] && !(ch == ' ' && i == 0))
 			continue;
 		buf_add(b, s + run, i - run);
 		switch (ch) {
@@ -179,16 +199,35 @@ static const struct dialect java = { ".properties", java_key, java_str, 0 };
  * line is read as two. */
 static const struct dialect librdkafka = { ".conf", rd_key, rd_str, 511 };
 
-/* Remember the key just written; false if seen before. */
-static bool prop_key_new(struct pctx *c, const char *key, size_t len)
+static void prop_key_hash(struct pctx *c, const char *key, size_t len)
 {
-	if (hashmap_get(&c->set, key, len))
-		return false;
-	if (!c->keys) {
-		c->keys = arena_new();
-		hashmap_init(&c->set, c->keys);
-	}
 	hashmap_put(&c->set, arena_strndup(c->keys, key, len), len, NULL);
+}
+
+/* Remember the key just written at offset off of the output; false if
+ * seen before. */
+static bool prop_key_new(struct pctx *c, size_t off, size_t len)
+{
+	const char *key = c->out->data ? c->out->data + off : "";
+	if (c->keys) {
+		if (hashmap_get(&c->set, key, len))
+			return false;
+		prop_key_hash(c, key, len);
+		return true;
+	}
+	for (size_t i = 0; i < c->nkeys; i++)
+		if (c->few[i].len == len && (!len || !memcmp(c->out->data + c->few[i].off, key, len)))
+			return false;
+	if (c->nkeys < PROP_FEW_KEYS) {
+		c->few[c->nkeys].off = off;
+		c->few[c->nkeys++].len = len;
+		return true;
+	}
+	c->keys = arena_new();
+	hashmap_init(&c->set, c->keys);
+	for (size_t i = 0; i < c->nkeys; i++)
+		prop_key_hash(c, c->out->data + c->few[i].off, c->few[i].len);
+	prop_key_hash(c, key, len);
 	return true;
 }
 
@@ -199,7 +238,7 @@ static int prop_line(struct pctx *c, const struct pair *p)
 	struct buf *b = c->out;
 	size_t line = b->len;
 	buf_add(b, c->key.data ? c->key.data : "", c->key.len);
-	if (!prop_key_new(c, c->key.data ? c->key.data : "", c->key.len)) {
+	if (!prop_key_new(c, line, c->key.len)) {
 		diag_at(c->d, SEV_ERROR, where(c, p->key), "emit-properties-duplicate",
 			"two entries flatten to the same dotted key; rename one of them",
 			"duplicate %s key '%.*s'", c->dl->ext, (int)(c->key.len > 200 ? 200 : c->key.len),

@@ -1045,6 +1045,20 @@ static void properties_tests(void)
 	map_put(A, many, STR("key4321"), v_int(A, NULL, 0));
 	buf_reset(&b);
 	CHECK("properties: duplicate among 5000 keys", emit_properties(&b, many, &D) == -1);
+	/* a few keys are compared in the output; past 32 the first ones move
+	 * into the hash set, and a repeat of one of them is still found */
+	static const int sizes[] = { 10, 32, 33, 40 };
+	for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+		struct value *some = v_map(A, NULL);
+		for (int i = 0; i < sizes[k]; i++)
+			map_put(A, some, v_strf(A, NULL, "key%d", i), v_int(A, NULL, i));
+		buf_reset(&b);
+		bool fine = emit_properties(&b, some, &D) == 0;
+		map_put(A, some, STR("key3"), v_int(A, NULL, 0));
+		buf_reset(&b);
+		CHECK("properties: a repeat of the 4th of N keys is found (N = 10, 32, 33, 40)",
+		      fine && emit_properties(&b, some, &D) == -1 && last_diag_is("emit-properties-duplicate"));
+	}
 	buf_free(&b);
 }
 
