@@ -21,15 +21,26 @@ struct pruner {
 	struct ctx *c;
 	struct value *root;
 	const struct value *want; /* the model of the whole spec */
+	struct arena *scratch;    /* each trial's model, cleared after it */
 	size_t trials;
 };
 
+/* One trial compiles the whole spec: in a scratch arena cleared after it
+ * (compile copies what it fills in, never into root), so thousands of
+ * trials do not pile up thousands of models. */
 static bool same_model(struct pruner *p)
 {
-	size_t n = p->c->diags.n;
-	struct value *m = model_load_tree(p->c, p->root, PRUNE_LABEL);
+	struct ctx *c = p->c;
+	struct arena *a = c->arena, *k = c->keep;
+	size_t n = c->diags.n;
+	c->keep = k ? k : a;
+	c->arena = p->scratch;
+	struct value *m = model_load_tree(c, p->root, PRUNE_LABEL);
 	bool same = m && v_equal(m, p->want);
-	diags_drop_since(&p->c->diags, n);
+	diags_drop_since(&c->diags, n);
+	c->arena = a;
+	c->keep = k;
+	arena_clear(p->scratch);
 	p->trials++;
 	return same;
 }
@@ -63,7 +74,7 @@ static void prune(struct pruner *p, struct value *v)
 
 struct value *import_prune(struct ctx *c, struct value *spec)
 {
-	struct pruner p = { c, spec, NULL, 0 };
+	struct pruner p = { c, spec, NULL, NULL, 0 };
 	if (getenv("ASBGEN_IMPORT_NOPRUNE"))
 		return spec;
 	/* The model may share the spec's nodes: compare with a copy's. */
@@ -74,7 +85,9 @@ struct value *import_prune(struct ctx *c, struct value *spec)
 	diags_drop_since(&c->diags, n);
 	if (!p.want)
 		return spec;
+	p.scratch = arena_new();
 	prune(&p, spec);
+	arena_free(p.scratch);
 	return spec;
 }
 
