@@ -1839,7 +1839,14 @@ struct value *import_build(struct ctx *c, struct imp_set *s, const char *name, s
 		}
 		o->fate = IMP_LOST;
 		const char *on = str(o->v, "metadata.name");
-		if (on && strstr(on, "operator"))
+		static const char *const beside[] = { "KafkaConnect", "KafkaConnector", "KafkaMirrorMaker2", "KafkaMirrorMaker",
+						      "KafkaBridge", "KafkaRebalance" };
+		bool strimzi_app = false;
+		for (size_t j = 0; j < sizeof beside / sizeof *beside; j++)
+			strimzi_app |= !strcmp(o->kind, beside[j]);
+		if (strimzi_app && !strncmp(o->api, "kafka.strimzi.io/", 17))
+			lost(&im, o->v, o, "asbgen makes the Kafka cluster, its topics and users only (no Connect, MirrorMaker, Bridge or Cruise Control objects): keep it beside the render");
+		else if (on && strstr(on, "operator"))
 			lost(&im, o->v, o, "an operator's object: operators are installed apart from the environments asbgen renders");
 		else
 			lost(&im, o->v, o, "no part of the spec makes this object");
