@@ -322,6 +322,24 @@ static struct value *read_external(struct imp *im, const struct value *l)
 	return ext;
 }
 
+/* asbgen's external TLS certificate names the bootstrap and every broker
+ * (check external-tls): a TLS listener without them cannot be its. */
+static bool external_tls_addressed(const struct value *ext)
+{
+	const struct value *t = P(ext, "tls.enabled");
+	if (!t || t->kind != V_BOOL || !t->b)
+		return true;
+	const struct value *bs = map_get(ext, "bootstrap"), *br = map_get(ext, "brokers");
+	if (!map_get(bs, "host") || !map_get(bs, "ip"))
+		return false;
+	if (!br || br->kind != V_SEQ || !br->seq.n)
+		return false;
+	for (size_t i = 0; i < br->seq.n; i++)
+		if (!map_get(br->seq.items[i], "host") || !map_get(br->seq.items[i], "ip"))
+			return false;
+	return true;
+}
+
 static struct value *read_listeners(struct imp *im, struct value *kafka, struct value **external)
 {
 	const struct imp_obj *o = im->kafka;
@@ -333,6 +351,11 @@ static struct value *read_listeners(struct imp *im, struct value *kafka, struct 
 		const char *auth = str(l, "authentication.type");
 		if (type && !strcmp(type, "loadbalancer") && !*external) {
 			*external = read_external(im, l);
+			if (!external_tls_addressed(*external)) {
+				lost(im, l, o, arena_printf(im->a, "the TLS load-balancer listener '%s' names no host and address for its bootstrap and each broker: asbgen's external TLS is a certificate for those names, so the spec has no external listener", name ? name : ""));
+				*external = NULL;
+				continue;
+			}
 			if (name && strcmp(name, "external"))
 				note(im, "the load-balancer listener '%s' is asbgen's external listener (named external)", name);
 			if (auth && strcmp(auth, "scram-sha-512"))
@@ -340,7 +363,7 @@ static struct value *read_listeners(struct imp *im, struct value *kafka, struct 
 			continue;
 		}
 		if (!type || strcmp(type, "internal")) {
-			lost(im, l, o, "a listener of a type asbgen does not make (internal and one loadbalancer)");
+			lost(im, l, o, arena_printf(im->a, "listener '%s' of type %s: asbgen makes internal listeners and one loadbalancer", name ? name : "", type ? type : "(none)"));
 			continue;
 		}
 		struct value *e = M(im);
@@ -445,6 +468,10 @@ static struct value *read_pool(struct imp *im, struct imp_obj *o, bool broker, s
 		vol = vs && vs->kind == V_SEQ && vs->seq.n ? vs->seq.items[0] : NULL;
 		if (vs && vs->kind == V_SEQ && vs->seq.n > 1)
 			lost(im, vs, o, "JBOD storage with more than one volume (asbgen makes one)");
+	}
+	if (vol && str(vol, "type") && !strcmp(str(vol, "type"), "ephemeral")) {
+		lost(im, vol, o, "ephemeral storage (emptyDir): asbgen's pools are persistent volume claims, of the default size");
+		vol = NULL;
 	}
 	if (vol) {
 		struct value *s = M(im);
@@ -579,6 +606,53 @@ static void node_ids_from_listener(struct imp *im, struct value *brokers, struct
 	}
 }
 
+/* What of the Kafka no spec key holds: its fields import does not read
+ * (Cruise Control, rack awareness, JVM options...), each reported where
+ * written; and a Kafka that authorizes no one, which asbgen's does. */
+static void kafka_unread(struct imp *im)
+{
+	const struct imp_obj *o = im->kafka;
+	static const char *const spec_read[] = { "kafka", "zookeeper", "entityOperator", "kafkaExporter" };
+	static const char *const kafka_read[] = { "version", "replicas", "storage", "resources", "config",
+						  "listeners", "authorization", "metricsConfig", "template" };
+	const struct value *sp = map_get(o->v, "spec");
+	for (int level = 0; level < 2; level++) {
+		const struct value *m = level ? map_get(sp, "kafka") : sp;
+		const char *const *read = level ? kafka_read : spec_read;
+		size_t nread = level ? sizeof kafka_read / sizeof *kafka_read : sizeof spec_read / sizeof *spec_read;
+		for (size_t i = 0; m && m->kind == V_MAP && i < m->map.n; i++) {
+			const char *k = m->map.items[i].key->str.s;
+			bool known = false;
+			for (size_t j = 0; j < nread; j++)
+				known |= !strcmp(k, read[j]);
+			if (known)
+				continue;
+			const char *why = !strcmp(k, "metadataVersion")
+				? "spec.kafka.metadataVersion: Strimzi's default for the Kafka version applies"
+				: !strcmp(k, "cruiseControl") ? "spec.cruiseControl: asbgen runs no Cruise Control (KafkaRebalance has nothing to act on)"
+				: arena_printf(im->a, "spec.%s%s: no spec key holds it", level ? "kafka." : "", k);
+			lost(im, m->map.items[i].key, o, why);
+		}
+	}
+	const struct value *eo = P(o->v, "spec.entityOperator");
+	for (size_t i = 0; eo && eo->kind == V_MAP && i < eo->map.n; i++) {
+		const char *k = eo->map.items[i].key->str.s;
+		const struct value *v = eo->map.items[i].val;
+		bool op = !strcmp(k, "topicOperator") || !strcmp(k, "userOperator");
+		if (op && (v->kind != V_MAP || !v->map.n))
+			continue;
+		lost(im, eo->map.items[i].key, o,
+		     arena_printf(im->a, "spec.entityOperator.%s: asbgen runs the topic and user operators with Strimzi's defaults", k));
+	}
+	const struct value *az = P(o->v, "spec.kafka.authorization");
+	const char *type = str(az, "type");
+	if (!type || strcmp(type, "simple"))
+		WARN(im, az ? az : P(o->v, "spec.kafka") ? P(o->v, "spec.kafka") : o->v, "import-repaired",
+		     "give each client a user with the ACLs it needs",
+		     "Kafka %s: authorization %s: the spec's Kafka authorizes by ACLs (simple), so a client without a user's ACLs is refused what it could do before",
+		     o->name, type ? type : "none (every client may do everything)");
+}
+
 static struct value *read_kafka(struct imp *im, struct value *spec_platform_gke_pool, struct value **external,
 				struct value **strimzi)
 {
@@ -600,8 +674,13 @@ static struct value *read_kafka(struct imp *im, struct value *spec_platform_gke_
 			b |= str(roles->seq.items[j], NULL) && !strcmp(str(roles->seq.items[j], NULL), "broker");
 			c |= str(roles->seq.items[j], NULL) && !strcmp(str(roles->seq.items[j], NULL), "controller");
 		}
-		if (b && c) {
-			lost(im, roles ? roles : p->v, p, "a pool of both roles: asbgen makes a broker pool and a controller pool");
+		if (b && c && !brokers) {
+			WARN(im, roles ? roles : p->v, "import-repaired", "check the controllers' storage before deploying",
+			     "KafkaNodePool %s: a pool of both roles (controller and broker): its nodes are the spec's brokers, and asbgen adds a pool of controllers of its own",
+			     p->name);
+			brokers = read_pool(im, p, true, spec_platform_gke_pool);
+		} else if (b && c) {
+			lost(im, roles ? roles : p->v, p, "a second pool with the broker role: asbgen makes one broker and one controller pool");
 			p->fate = IMP_LOST;
 		} else if (b && !brokers) {
 			brokers = read_pool(im, p, true, spec_platform_gke_pool);
@@ -693,6 +772,7 @@ static struct value *read_kafka(struct imp *im, struct value *spec_platform_gke_
 		put(im, k, "config", m);
 	}
 	read_listeners(im, k, external);
+	kafka_unread(im);
 	const struct value *ex = P(o->v, "spec.kafkaExporter");
 	/* Scraping annotations on the exporter's pods (asbgen's), its
 	 * Deployment or the brokers' pods (older charts). */
@@ -720,7 +800,8 @@ static struct value *read_kafka(struct imp *im, struct value *spec_platform_gke_
 		put(im, e, "topicRegex", str(ex, "topicRegex") ? S(im, str(ex, "topicRegex")) : NULL);
 		const struct value *sl = map_get(ex, "enableSaramaLogging");
 		put(im, e, "saramaLogging", sl && sl->kind == V_BOOL ? v_bool(im->a, &imark, sl->b) : NULL);
-		put(im, e, "logLevel", str(ex, "logging") ? S(im, str(ex, "logging")) : NULL);
+		/* Strimzi's exporter logs at info unless told (asbgen's default is warning). */
+		put(im, e, "logLevel", S(im, str(ex, "logging") ? str(ex, "logging") : "info"));
 		put(im, metrics, "exporter", e);
 	}
 	put(im, k, "metrics", metrics);
@@ -742,6 +823,23 @@ static struct value *read_kafka(struct imp *im, struct value *spec_platform_gke_
 }
 
 /* ---- topics ---- */
+
+/* A topic of fewer replicas than the cluster's min.insync.replicas takes
+ * no acks=all write (check min-isr): its own min.insync.replicas is set to
+ * its replicas, the most it can have. */
+static void min_isr_fits(struct imp *im, const struct imp_obj *o, const struct value *cfg, struct value *rest)
+{
+	const struct value *rv = P(o->v, "spec.replicas");
+	const struct value *kv = map_get(P(im->kafka->v, "spec.kafka.config"), "min.insync.replicas");
+	long long r = rv && rv->kind == V_INT ? rv->i : 0;
+	long long k = kv && kv->kind == V_INT ? kv->i : kv && kv->kind == V_FLOAT ? (long long)kv->f : 0;
+	if (r < 1 || k <= r || map_get(cfg, "min.insync.replicas"))
+		return;
+	WARN(im, rv, "import-repaired", "give the topic more replicas, or a min.insync.replicas of its own",
+	     "KafkaTopic %s: %lld replica%s under the cluster's min.insync.replicas %lld (no acks=all write succeeds): the topic's min.insync.replicas is %lld",
+	     o->name, r, r == 1 ? "" : "s", k, r);
+	put(im, rest, "min.insync.replicas", v_int(im->a, &imark, r));
+}
 
 static struct value *read_topic(struct imp *im, struct imp_obj *o)
 {
@@ -814,6 +912,7 @@ static struct value *read_topic(struct imp *im, struct imp_obj *o)
 	struct value *out = M(im);
 	for (size_t i = 0; i < sizeof order / sizeof *order; i++)
 		put(im, out, order[i], map_get(t, order[i]));
+	min_isr_fits(im, o, cfg, rest);
 	if (rest->map.n)
 		put(im, out, "config", rest);
 	o->fate = IMP_SPEC;
@@ -930,7 +1029,7 @@ static struct value *read_user(struct imp *im, struct imp_obj *o, const char **s
 	put(im, u, "transactionalIds", txn->seq.n ? txn : NULL);
 	put(im, u, "cluster", cluster->seq.n ? cluster : NULL);
 	if (P(o->v, "spec.quotas"))
-		lost(im, P(o->v, "spec.quotas"), o, "quotas");
+		lost(im, P(o->v, "spec.quotas"), o, "quotas: asbgen sets no per-user quotas (the user is unthrottled)");
 	o->fate = IMP_SPEC;
 	return u;
 }
@@ -1532,6 +1631,10 @@ static bool clusters_known(struct imp *im)
 			continue;
 		const struct value *lv = P(o->v, "metadata.labels");
 		const struct value *cl = map_get(lv, "strimzi.io/cluster");
+		/* A KafkaConnector's label names its KafkaConnect (or MirrorMaker 2). */
+		if (cl && cl->kind == V_STRING && !strcmp(o->kind, "KafkaConnector") &&
+		    (find(im, "KafkaConnect", cl->str.s) || find(im, "KafkaMirrorMaker2", cl->str.s)))
+			continue;
 		if (cl && cl->kind == V_STRING && strcmp(cl->str.s, im->cluster)) {
 			diag_at(&im->c->diags, SEV_ERROR, &cl->mark, "import-cluster-missing",
 				"give the manifests of that cluster too, or leave this object out",
@@ -1736,7 +1839,14 @@ struct value *import_build(struct ctx *c, struct imp_set *s, const char *name, s
 		}
 		o->fate = IMP_LOST;
 		const char *on = str(o->v, "metadata.name");
-		if (on && strstr(on, "operator"))
+		static const char *const beside[] = { "KafkaConnect", "KafkaConnector", "KafkaMirrorMaker2", "KafkaMirrorMaker",
+						      "KafkaBridge", "KafkaRebalance" };
+		bool strimzi_app = false;
+		for (size_t j = 0; j < sizeof beside / sizeof *beside; j++)
+			strimzi_app |= !strcmp(o->kind, beside[j]);
+		if (strimzi_app && !strncmp(o->api, "kafka.strimzi.io/", 17))
+			lost(&im, o->v, o, "asbgen makes the Kafka cluster, its topics and users only (no Connect, MirrorMaker, Bridge or Cruise Control objects): keep it beside the render");
+		else if (on && strstr(on, "operator"))
 			lost(&im, o->v, o, "an operator's object: operators are installed apart from the environments asbgen renders");
 		else
 			lost(&im, o->v, o, "no part of the spec makes this object");

@@ -83,3 +83,34 @@ if [ "$rc" -eq 2 ] && [ ! -e "$IW/missing" ] && grep -q "cannot write '$IW/missi
 else
 	notok "import: -o in a folder that does not exist is exit 2 with the reason" "exit $rc: $(cat "$TMP/iw.out")"
 fi
+
+section "import: Strimzi deployments nobody at Rubin wrote (tests/import/foreign/*)"
+# Each folder is one deployment (tests/import/foreign/README.md says where
+# each came from).  import exits 0 or 1, never 2 or a signal; what it
+# reports (the summary and every import-* warning) is the folder's
+# expected-warnings.txt, exactly (IMPORT_UPDATE=1 rewrites them: read the
+# diff); import_meaning.py then checks the spec validates, renders, and
+# keeps every Kafka-level meaning apart from what was reported.
+foreign=
+for d in tests/import/foreign/*/; do
+	d=${d%/}
+	name=${d##*/}
+	foreign="$foreign $d"
+	"$ASBGEN" import --name "$name" -o "$TMP/foreign-$name.yaml" "$d" >/dev/null 2>"$TMP/foreign.err"
+	rc=$?
+	if [ "$rc" -eq 0 ] || [ "$rc" -eq 1 ]; then
+		ok "import: $d (exit $rc)"
+	else
+		notok "import: $d (exit 0 or 1)" "exit $rc: $(head -n 20 "$TMP/foreign.err")"
+	fi
+	grep -e '^asbgen import: ' -e ': warning: .*\[import-[a-z-]*\]$' "$TMP/foreign.err" >"$TMP/foreign.got"
+	[ "${IMPORT_UPDATE:-}" != 1 ] || cp "$TMP/foreign.got" "$d/expected-warnings.txt"
+	if out=$(diff -u "$d/expected-warnings.txt" "$TMP/foreign.got" 2>&1); then
+		ok "import: $d reports what $d/expected-warnings.txt says"
+	else
+		notok "import: $d reports what $d/expected-warnings.txt says (IMPORT_UPDATE=1 to rewrite)" "$out"
+	fi
+done
+mkdir -p "$TMP/import-foreign"
+# shellcheck disable=SC2086
+run_folded "import foreign meaning" "$TMP/import-foreign.out" "$PY" tests/import_meaning.py "$ASBGEN" "$TMP/import-foreign" $foreign
