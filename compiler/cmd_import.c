@@ -5,13 +5,12 @@
 #include "cli.h"
 #include "import.h"
 #include "live.h"
+#include "specedit.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 static const char help[] =
 	"usage: asbgen import [--name ENV] [-o SPEC] [--format text|json|github] FILE_OR_DIR...\n"
@@ -42,39 +41,18 @@ static const char help[] =
 
 const char *const cmd_import_help = help;
 
-/* SPEC replaced whole or not at all: a temporary beside it, renamed over
- * it (an existing spec is never left half-written). */
+/* SPEC replaced whole or not at all (specedit_write: a temporary beside
+ * it, renamed over it), or standard output. */
 static bool write_spec(const char *path, const struct buf *b)
 {
-	if (!path) {
+	if (!path)
 		return fwrite(b->data, 1, b->len, stdout) == b->len && fflush(stdout) == 0;
-	}
-	char tmp[4096];
-	const char *slash = strrchr(path, '/');
-	int dn = slash ? (int)(slash - path + 1) : 0;
-	if (snprintf(tmp, sizeof tmp, "%.*s.%s.asbgen-tmp.%ld", dn, path, slash ? slash + 1 : path,
-		     (long)getpid()) >= (int)sizeof tmp) {
-		fprintf(stderr, "asbgen import: cannot write '%s': %s\n", path, strerror(ENAMETOOLONG));
+	const char *why = NULL;
+	if (specedit_write(path, b->data ? b->data : "", b->len, &why) != 0) {
+		fprintf(stderr, "asbgen import: cannot write '%s': %s (%s)\n", path, strerror(errno), why);
 		return false;
 	}
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-	FILE *fp = fd >= 0 ? fdopen(fd, "wb") : NULL;
-	bool ok = fp && fwrite(b->data, 1, b->len, fp) == b->len && fflush(fp) == 0 && fsync(fd) == 0;
-	int err = errno;
-	if (fp)
-		ok = fclose(fp) == 0 && ok;
-	else if (fd >= 0)
-		close(fd);
-	if (ok && rename(tmp, path) != 0) {
-		ok = false;
-		err = errno;
-	}
-	if (!ok) {
-		if (fd >= 0)
-			unlink(tmp);
-		fprintf(stderr, "asbgen import: cannot write '%s': %s\n", path, strerror(err));
-	}
-	return ok;
+	return true;
 }
 
 static void summary(const struct imp_set *s)

@@ -225,8 +225,11 @@ char *specedit_result(struct specedit *e, size_t *len)
 
 int specedit_write(const char *path, const char *text, size_t len, const char **why)
 {
-	struct stat st;
-	if (stat(path, &st) != 0) {
+	/* A new file (asbgen import -o) is 0644, as render writes. */
+	struct stat st = { .st_mode = 0644 }, old;
+	if (stat(path, &old) == 0)
+		st = old;
+	else if (errno != ENOENT) {
 		*why = "cannot stat it";
 		return -1;
 	}

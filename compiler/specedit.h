@@ -43,8 +43,9 @@ int specedit_add(struct specedit *e, const struct value *m, const char *key, con
 /* The edited text (edits applied), in the arena. */
 char *specedit_result(struct specedit *e, size_t *len);
 
-/* Write text over path atomically, keeping path's mode.  Returns 0, or
- * -1 with errno set and *why naming the step. */
+/* Write text over path atomically (a temporary beside it, renamed over
+ * it), keeping path's mode, or 0644 for a new file.  Returns 0, or -1
+ * with errno set and *why naming the step. */
 int specedit_write(const char *path, const char *text, size_t len, const char **why);
 
 #endif
