@@ -11,6 +11,7 @@
 #include "helm_chart.h"
 #include "strimzi.h"
 
+#include <stdint.h>
 #include <string.h>
 
 static const char *HINT_COMPLETE = "deploy kubernetes/ (the complete output) instead of the Helm values";
@@ -225,37 +226,28 @@ static void check_helm_apps(struct check *c)
 }
 
 /* A set of ACL grants as text ("topic a Write", "group b (prefix) All"),
- * one per operation: what the model gives a user against what the chart's
- * users.yaml would. */
+ * one per operation, in the order first granted: what the model gives a
+ * user against what the chart's users.yaml would. */
 struct grants {
+	struct nameset set; /* text -> index in s */
 	const char **s;
-	size_t n, cap;
+	size_t n;
 };
 
+static void grants_init(struct check *c, struct grants *g, size_t cap)
+{
+	check_nameset_init(c, &g->set, cap);
+	g->s = arena_alloc(c->a, (cap ? cap : 1) * sizeof *g->s);
+	g->n = 0;
+}
+
+/* Add a grant; the caller sized g for every grant it adds. */
 static void grant(struct check *c, struct grants *g, const char *type, const char *name, const char *pattern,
 		  const char *op)
 {
 	const char *t = arena_printf(c->a, "%s %s%s %s", type, name, strcmp(pattern, "prefix") ? "" : " (prefix)", op);
-	for (size_t i = 0; i < g->n; i++)
-		if (!strcmp(g->s[i], t))
-			return;
-	if (g->n == g->cap) {
-		size_t cap = g->cap ? 2 * g->cap : 8;
-		const char **s = arena_alloc(c->a, cap * sizeof *s);
-		if (g->n)
-			memcpy(s, g->s, g->n * sizeof *s);
-		g->s = s;
-		g->cap = cap;
-	}
-	g->s[g->n++] = t;
-}
-
-static bool granted(const struct grants *g, const char *t)
-{
-	for (size_t i = 0; i < g->n; i++)
-		if (!strcmp(g->s[i], t))
-			return true;
-	return false;
+	if (check_nameset_add(&g->set, t, g->n) == g->n)
+		g->s[g->n++] = t;
 }
 
 /* The grants of `a` that `b` lacks, listed into out (at most six named). */
@@ -263,7 +255,7 @@ static size_t missing(const struct grants *a, const struct grants *b, struct buf
 {
 	size_t n = 0;
 	for (size_t i = 0; i < a->n; i++) {
-		if (granted(b, a->s[i]))
+		if (check_nameset_find(&b->set, a->s[i]) != SIZE_MAX)
 			continue;
 		if (n < 6)
 			buf_printf(out, "%s%s", n ? ", " : "", a->s[i]);
@@ -274,23 +266,35 @@ static size_t missing(const struct grants *a, const struct grants *b, struct buf
 	return n;
 }
 
+static size_t seq_len(const struct value *v)
+{
+	return v && v->kind == V_SEQ ? v->seq.n : 0;
+}
+
 static void helm_user_acls(struct check *c, const struct value *u)
 {
-	struct grants model = { 0 }, chart = { 0 };
 	const struct value *acls = map_get(u, "acls");
-	for (size_t i = 0; acls && acls->kind == V_SEQ && i < acls->seq.n; i++) {
+	size_t nops = 0, nread = 0;
+	for (size_t i = 0; i < seq_len(acls); i++)
+		nops += seq_len(map_get(acls->seq.items[i], "operations"));
+	for (const char *const *op = helm_read_ops; *op; op++)
+		nread++;
+	/* The values pass the user's topics and groups as names (values.yaml). */
+	const struct value *topics = map_get(u, "topics"), *groups = map_get(u, "groups");
+	struct grants model, chart;
+	grants_init(c, &model, nops);
+	grants_init(c, &chart, seq_len(topics) * nread + seq_len(groups));
+	for (size_t i = 0; i < seq_len(acls); i++) {
 		const struct value *r = map_get(acls->seq.items[i], "resource");
 		const struct value *ops = map_get(acls->seq.items[i], "operations");
-		for (size_t j = 0; ops && ops->kind == V_SEQ && j < ops->seq.n; j++)
+		for (size_t j = 0; j < seq_len(ops); j++)
 			grant(c, &model, v_as_str(map_get(r, "type"), "?"), v_as_str(map_get(r, "name"), "?"),
 			      v_as_str(map_get(r, "patternType"), "literal"), v_as_str(ops->seq.items[j], "?"));
 	}
-	/* The values pass the user's topics and groups as names (values.yaml). */
-	const struct value *topics = map_get(u, "topics"), *groups = map_get(u, "groups");
-	for (size_t i = 0; topics && topics->kind == V_SEQ && i < topics->seq.n; i++)
+	for (size_t i = 0; i < seq_len(topics); i++)
 		for (const char *const *op = helm_read_ops; *op; op++)
 			grant(c, &chart, "topic", v_as_str(topics->seq.items[i], "?"), "literal", *op);
-	for (size_t i = 0; groups && groups->kind == V_SEQ && i < groups->seq.n; i++)
+	for (size_t i = 0; i < seq_len(groups); i++)
 		grant(c, &chart, "group", v_as_str(groups->seq.items[i], "?"), HELM_GROUP_PATTERN, HELM_GROUP_OP);
 	struct buf lacks = BUF_INIT, extra = BUF_INIT;
 	size_t nl = missing(&model, &chart, &lacks), ne = missing(&chart, &model, &extra);
