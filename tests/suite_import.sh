@@ -114,3 +114,18 @@ done
 mkdir -p "$TMP/import-foreign"
 # shellcheck disable=SC2086
 run_folded "import foreign meaning" "$TMP/import-foreign.out" "$PY" tests/import_meaning.py "$ASBGEN" "$TMP/import-foreign" $foreign
+
+section "import: a spec that would not validate is not written"
+IV=$TMP/import-invalid
+cp -R out/minimal/kubernetes "$IV"
+"$PY" -c 'import sys; p = sys.argv[1]; s = open(p).read(); open(p, "w").write(s.replace("\nspec:\n", "\nspec:\n  resources:\n    limits:\n      memory: 64-1Gi\n", 1))' "$IV/kafkanodepool-kafka.yaml"
+printf 'old: spec\n' >"$TMP/iv-spec.yaml"
+"$ASBGEN" import "$IV" -o "$TMP/iv-spec.yaml" >"$TMP/iv.out" 2>&1
+rc=$?
+if [ "$rc" -eq 1 ] && [ "$(cat "$TMP/iv-spec.yaml")" = "old: spec" ] &&
+	grep -qx "asbgen: error: the imported spec does not validate: not written (leave out -o to see it) \[import-invalid\]" "$TMP/iv.out" &&
+	grep -q "^$TMP/iv-spec.yaml:[0-9]*:[0-9]*: error: kafka.brokers.resources.limits.memory: '64-1Gi' is not a Kubernetes quantity" "$TMP/iv.out"; then
+	ok "import: an input value the spec refuses (memory 64-1Gi) is import-invalid, exit 1, with the spec's line, and -o is left as it was"
+else
+	notok "import: an input value the spec refuses (memory 64-1Gi) is import-invalid, exit 1, with the spec's line, and -o is left as it was" "exit $rc: $(cat "$TMP/iv.out" "$TMP/iv-spec.yaml")"
+fi
