@@ -281,6 +281,21 @@ char *arena_strdup(struct arena *a, const char *s)
 	return arena_strndup(a, s, strlen(s));
 }
 
+char *arena_concat(struct arena *a, const char *const *parts, size_t n)
+{
+	size_t len = 0;
+	for (size_t i = 0; i < n; i++)
+		len += strlen(parts[i]);
+	char *p = arena_alloc(a, len + 1), *q = p;
+	for (size_t i = 0; i < n; i++) {
+		size_t k = strlen(parts[i]);
+		memcpy(q, parts[i], k);
+		q += k;
+	}
+	*q = '\0';
+	return p;
+}
+
 char *arena_vprintf(struct arena *a, const char *fmt, va_list ap)
 {
 	/* Most strings fit the stack buffer: one formatting pass. */

@@ -27,6 +27,9 @@ char *arena_strndup(struct arena *a, const char *s, size_t n);
 char *arena_printf(struct arena *a, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 char *arena_vprintf(struct arena *a, const char *fmt, va_list ap);
+/* parts[0..n) joined: what arena_printf("%s%s...") gives, without the
+ * formatting (a tenth of a large check's time went to vsnprintf). */
+char *arena_concat(struct arena *a, const char *const *parts, size_t n);
 
 /* Forget every allocation but keep the chunks for reuse: a scratch arena
  * for work done once per item (one output's tree, one spec's render)

@@ -225,40 +225,52 @@ static void check_helm_apps(struct check *c)
 			      "not the spec's Ingress");
 }
 
-/* A set of ACL grants as text ("topic a Write", "group b (prefix) All"),
- * one per operation, in the order first granted: what the model gives a
- * user against what the chart's users.yaml would. */
+/* One ACL grant: what the model gives a user, or what the chart's
+ * users.yaml would. */
+struct grant {
+	const char *type, *name, *op;
+	bool prefix;
+};
+
 struct grants {
-	struct nameset set; /* text -> index in s */
-	const char **s;
+	struct grant *g;
 	size_t n;
 };
 
-static void grants_init(struct check *c, struct grants *g, size_t cap)
+static void grants_add(struct grants *gs, const char *type, const char *name, const char *pattern, const char *op)
 {
-	check_nameset_init(c, &g->set, cap);
-	g->s = arena_alloc(c->a, (cap ? cap : 1) * sizeof *g->s);
-	g->n = 0;
+	gs->g[gs->n++] = (struct grant){ type, name, op, !strcmp(pattern, "prefix") };
 }
 
-/* Add a grant; the caller sized g for every grant it adds. */
-static void grant(struct check *c, struct grants *g, const char *type, const char *name, const char *pattern,
-		  const char *op)
+static bool grant_eq(const struct grant *a, const struct grant *b)
 {
-	const char *t = arena_printf(c->a, "%s %s%s %s", type, name, strcmp(pattern, "prefix") ? "" : " (prefix)", op);
-	if (check_nameset_add(&g->set, t, g->n) == g->n)
-		g->s[g->n++] = t;
+	return a->prefix == b->prefix && !strcmp(a->type, b->type) && !strcmp(a->name, b->name) &&
+	       !strcmp(a->op, b->op);
 }
 
-/* The grants of `a` that `b` lacks, listed into out (at most six named). */
-static size_t missing(const struct grants *a, const struct grants *b, struct buf *out)
+/* A grant as the warning names it ("topic a Write", "group b (prefix) All"). */
+static const char *grant_text(struct check *c, const struct grant *g)
 {
+	const char *parts[] = { g->type, " ", g->name, g->prefix ? " (prefix)" : "", " ", g->op };
+	return arena_concat(c->a, parts, sizeof parts / sizeof *parts);
+}
+
+/* The grants of `a` that `b` lacks, listed into out (at most six named).
+ * Only when the two differ: a set of b's grants as text. */
+static size_t missing(struct check *c, const struct grants *a, const struct grants *b, struct buf *out)
+{
+	struct nameset set;
+	check_nameset_init(c, &set, b->n);
+	for (size_t i = 0; i < b->n; i++)
+		check_nameset_add(&set, grant_text(c, &b->g[i]), i);
 	size_t n = 0;
 	for (size_t i = 0; i < a->n; i++) {
-		if (check_nameset_find(&b->set, a->s[i]) != SIZE_MAX)
+		const char *t = grant_text(c, &a->g[i]);
+		if (check_nameset_find(&set, t) != SIZE_MAX)
 			continue;
+		check_nameset_add(&set, t, b->n + i); /* a grant listed twice is named once */
 		if (n < 6)
-			buf_printf(out, "%s%s", n ? ", " : "", a->s[i]);
+			buf_printf(out, "%s%s", n ? ", " : "", t);
 		n++;
 	}
 	if (n > 6)
@@ -281,23 +293,29 @@ static void helm_user_acls(struct check *c, const struct value *u)
 		nread++;
 	/* The values pass the user's topics and groups as names (values.yaml). */
 	const struct value *topics = map_get(u, "topics"), *groups = map_get(u, "groups");
-	struct grants model, chart;
-	grants_init(c, &model, nops);
-	grants_init(c, &chart, seq_len(topics) * nread + seq_len(groups));
+	struct grants model = { arena_alloc(c->a, (nops + 1) * sizeof *model.g), 0 };
+	struct grants chart = { arena_alloc(c->a, (seq_len(topics) * nread + seq_len(groups) + 1) * sizeof *chart.g), 0 };
 	for (size_t i = 0; i < seq_len(acls); i++) {
 		const struct value *r = map_get(acls->seq.items[i], "resource");
 		const struct value *ops = map_get(acls->seq.items[i], "operations");
 		for (size_t j = 0; j < seq_len(ops); j++)
-			grant(c, &model, v_as_str(map_get(r, "type"), "?"), v_as_str(map_get(r, "name"), "?"),
-			      v_as_str(map_get(r, "patternType"), "literal"), v_as_str(ops->seq.items[j], "?"));
+			grants_add(&model, v_as_str(map_get(r, "type"), "?"), v_as_str(map_get(r, "name"), "?"),
+				   v_as_str(map_get(r, "patternType"), "literal"), v_as_str(ops->seq.items[j], "?"));
 	}
 	for (size_t i = 0; i < seq_len(topics); i++)
 		for (const char *const *op = helm_read_ops; *op; op++)
-			grant(c, &chart, "topic", v_as_str(topics->seq.items[i], "?"), "literal", *op);
+			grants_add(&chart, "topic", v_as_str(topics->seq.items[i], "?"), "literal", *op);
 	for (size_t i = 0; i < seq_len(groups); i++)
-		grant(c, &chart, "group", v_as_str(groups->seq.items[i], "?"), HELM_GROUP_PATTERN, HELM_GROUP_OP);
+		grants_add(&chart, "group", v_as_str(groups->seq.items[i], "?"), HELM_GROUP_PATTERN, HELM_GROUP_OP);
+	/* The common case, a reader the chart describes exactly, in the
+	 * chart's own order: no sets to build. */
+	size_t same = 0;
+	while (same < model.n && same < chart.n && grant_eq(&model.g[same], &chart.g[same]))
+		same++;
+	if (same == model.n && same == chart.n)
+		return;
 	struct buf lacks = BUF_INIT, extra = BUF_INIT;
-	size_t nl = missing(&model, &chart, &lacks), ne = missing(&chart, &model, &extra);
+	size_t nl = missing(c, &model, &chart, &lacks), ne = missing(c, &chart, &model, &extra);
 	if (nl || ne) {
 		struct buf ops = BUF_INIT;
 		for (const char *const *op = helm_read_ops; *op; op++)

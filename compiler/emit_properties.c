@@ -92,6 +92,35 @@ static void put_u(struct buf *b, unsigned u)
 static const bool prop_esc_val[256] = PROP_TABLE(PROP_ESC_VAL);
 static const bool prop_esc_key[256] = PROP_TABLE(PROP_ESC_KEY);
 
+/* Does w hold a byte equal to c? */
+static inline uint64_t has_byte(uint64_t w, unsigned char c)
+{
+	const uint64_t ones = 0x0101010101010101ull;
+	uint64_t x = w ^ (c * ones);
+	return (x - ones) & ~x & (0x80 * ones);
+}
+
+/* The first i' >= i from which s's bytes may need escaping, eight bytes a
+ * step (a client file is nearly all plain ASCII): a byte below 0x20, at
+ * or above 0x7F or a backslash stops the step, and for a key also ' ',
+ * '!', '#', '=' and ':' (below 0x24 covers the first three).  The table
+ * loop then decides byte by byte. */
+static size_t prop_plain_run(const unsigned char *p, size_t i, size_t n, bool is_key)
+{
+	const uint64_t ones = 0x0101010101010101ull, high = 0x80 * ones;
+	const uint64_t below = (is_key ? 0x24 : 0x20) * ones;
+	for (; n - i >= 8; i += 8) {
+		uint64_t w;
+		memcpy(&w, p + i, 8);
+		uint64_t stop = ((w - below) & ~w & high) | (w & high) | has_byte(w, 0x7F) | has_byte(w, '\\');
+		if (is_key)
+			stop |= has_byte(w, '=') | has_byte(w, ':');
+		if (stop)
+			break;
+	}
+	return i;
+}
+
 /* Escape s into b.  is_key: also escape the key terminators and comment
  * starters; otherwise only a leading space. */
 static int prop_escape(struct pctx *c, struct buf *b, const struct value *v, bool is_key)
@@ -103,6 +132,9 @@ static int prop_escape(struct pctx *c, struct buf *b, const struct value *v, boo
 	buf_grow(b, n);
 	size_t run = 0;
 	for (size_t i = 0; i < n; i++) {
+		/* A value's leading space is not in the table: decide it below. */
+		if ((is_key || i > 0) && (i = prop_plain_run(p, i, n, is_key)) == n)
+			break;
 		unsigned char ch = p[i];
 		if (!esc[ch] && !(ch == ' ' && i == 0))
 			continue;

@@ -9,6 +9,7 @@
 #include "emit_common.h"
 
 #include <math.h>
+#include <string.h>
 
 static int text_line(struct buf *out, const struct value *v, struct diags *d)
 {
@@ -18,13 +19,14 @@ static int text_line(struct buf *out, const struct value *v, struct diags *d)
 		size_t bad = utf8_check(v->str.s, v->str.len);
 		if (bad < v->str.len)
 			return emit_err_utf8(d, v, bad);
-		for (size_t i = 0; i < v->str.len; i++)
-			if (v->str.s[i] == '\n' || v->str.s[i] == '\r') {
-				diag_at(d, SEV_ERROR, &v->mark, "emit-text-line",
-					"write each line as its own item of the sequence",
-					"a line of a text output holds a line break (at byte %zu)", i);
-				return -1;
-			}
+		/* memchr, not a loop: the clients' README is a line per user. */
+		const char *nl = memchr(v->str.s, '\n', v->str.len), *cr = memchr(v->str.s, '\r', v->str.len);
+		if (nl || cr) {
+			const char *at = !nl ? cr : !cr ? nl : nl < cr ? nl : cr;
+			diag_at(d, SEV_ERROR, &v->mark, "emit-text-line", "write each line as its own item of the sequence",
+				"a line of a text output holds a line break (at byte %zu)", (size_t)(at - v->str.s));
+			return -1;
+		}
 		buf_add(out, v->str.s, v->str.len);
 		break;
 	}

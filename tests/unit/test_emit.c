@@ -1012,6 +1012,29 @@ static void properties_tests(void)
 	}
 	why = properties_roundtrip(all, emit_ok(emit_properties, all));
 	CHECK(why ? why : "properties load: all strings in one file", !why);
+	/* Keys and values are scanned eight bytes a step: every ASCII byte,
+	 * and a two- and a four-byte character, at every offset of a longer
+	 * key and value. */
+	const char *wide[] = { "\xc3\xa9", "\xf0\x9f\x98\x80" };
+	size_t nbad = 0;
+	for (int ch = 0; ch < 0x80 + 2; ch++)
+		for (size_t at = 0; at < 24; at++) {
+			char text[32];
+			memset(text, 'x', sizeof text);
+			const char *ins = ch < 0x80 ? NULL : wide[ch - 0x80];
+			size_t k = ins ? strlen(ins) : 1;
+			if (ins)
+				memcpy(text + at, ins, k);
+			else
+				text[at] = (char)ch;
+			struct value *doc = v_map(A, NULL), *key = v_map(A, NULL);
+			map_put(A, doc, STR("v"), S(text, 24 + k - 1));
+			map_put(A, key, S(text, 24 + k - 1), STR("v"));
+			if (properties_roundtrip(doc, emit_ok(emit_properties, doc)) ||
+			    properties_roundtrip(key, emit_ok(emit_properties, key)))
+				nbad++;
+		}
+	CHECK("properties load: each byte at each offset of a 24-byte key and value", nbad == 0);
 	/* the loader in this test does fail on a broken file */
 	CHECK("properties test: the loader splits at an unescaped space",
 	      properties_roundtrip(J("{\"a b\": \"x\"}"), "a b=x\n") != NULL);
