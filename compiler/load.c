@@ -1,4 +1,7 @@
-/* load.c - libfyaml events into value trees.
+/* load.c - parser events into value trees.
+ *
+ * The events come from yaml_fast.c (the plain block subset) or, for any
+ * other text, from libfyaml's event parser.
  *
  * One pass over the event stream with an explicit stack (no recursion, so a
  * deeply nested input cannot overflow the C stack).  Each node's fully
@@ -8,6 +11,7 @@
 #include "load.h"
 #include "arena.h"
 #include "diag.h"
+#include "yaml_fast.h"
 
 #include <errno.h>
 #include <libfyaml.h>
@@ -123,6 +127,7 @@ struct loader {
 	size_t nodes;      /* expanded node count of the current document */
 	bool failed;
 	bool dup_last_wins; /* load_yaml_stream_lenient: a repeated key is a warning */
+	bool libfyaml_only; /* load_yaml_stream_libfyaml */
 	/* anchors: open-addressing hash from name to (node, expanded size) */
 	struct anchor { const char *name; size_t len; struct value *v; size_t size; } *anchors;
 	size_t anchors_cap, anchors_n;
@@ -213,14 +218,6 @@ static struct anchor *anchor_get(struct loader *L, const char *name, size_t len)
 	return NULL;
 }
 
-static const char *tag_of(struct fy_token *tag, size_t *len)
-{
-	if (!tag)
-		return NULL;
-	const char *t = fy_token_get_text(tag, len);
-	return t;
-}
-
 static bool tag_is(const char *t, size_t n, const char *name)
 {
 	/* "!!str" arrives resolved as "tag:yaml.org,2002:str". */
@@ -229,13 +226,13 @@ static bool tag_is(const char *t, size_t n, const char *name)
 	return t && n == pl + nl && !memcmp(t, prefix, pl) && !memcmp(t + pl, name, nl);
 }
 
-/* Build a scalar node from its text, style and tag. */
-static struct value *make_scalar(struct loader *L, const struct mark *m, const char *s, size_t n,
-				 enum fy_scalar_style style, struct fy_token *tag)
+/* Build a scalar node from its text, style and tag (e->tag: NULL when
+ * none). */
+static struct value *make_scalar(struct loader *L, const struct mark *m, const struct yaml_ev *e)
 {
-	size_t tl = 0;
-	const char *t = tag_of(tag, &tl);
-	bool plain = style == FYSS_PLAIN;
+	const char *s = e->s, *t = e->tag;
+	size_t n = e->n, tl = e->tlen;
+	bool plain = e->plain;
 	if (t && !(tl == 1 && t[0] == '!')) {
 		if (tag_is(t, tl, "str")) {
 			plain = false;
@@ -243,14 +240,8 @@ static struct value *make_scalar(struct loader *L, const struct mark *m, const c
 			   tag_is(t, tl, "null")) {
 			plain = true; /* resolve as if plain; checked below */
 		} else {
-			struct mark tm = *m;
-			const struct fy_mark *fm = fy_token_start_mark(tag);
-			if (fm) {
-				tm.line = fm->line + 1;
-				tm.col = fm->column + 1;
-			}
-			diag_at(L->d, SEV_ERROR, &tm, "yaml-tag", "remove the tag; asbgen reads plain YAML",
-				"unsupported tag '%.*s'", (int)tl, t);
+			diag_at(L->d, SEV_ERROR, e->tag_mark.line ? &e->tag_mark : m, "yaml-tag",
+				"remove the tag; asbgen reads plain YAML", "unsupported tag '%.*s'", (int)tl, t);
 			L->failed = true;
 			return v_null(L->a, m);
 		}
@@ -316,7 +307,7 @@ static struct value *make_scalar(struct loader *L, const struct mark *m, const c
 	}
 	if (!v) {
 		v = v_strn(L->a, m, s, n);
-		if (style != FYSS_PLAIN)
+		if (!e->plain)
 			v->flags |= VF_QUOTED;
 	}
 	return v;
@@ -500,6 +491,13 @@ int load_yaml_stream(struct arena *a, struct diags *d, const char *path,
 	return stream(&L, text, len, docs_out);
 }
 
+int load_yaml_stream_libfyaml(struct arena *a, struct diags *d, const char *path, const char *text, size_t len,
+			      struct value ***docs_out)
+{
+	struct loader L = { .a = a, .d = d, .path = path, .libfyaml_only = true };
+	return stream(&L, text, len, docs_out);
+}
+
 int load_yaml_stream_lenient(struct arena *a, struct diags *d, const char *path, const char *text, size_t len,
 			     struct value ***docs_out)
 {
@@ -507,15 +505,268 @@ int load_yaml_stream_lenient(struct arena *a, struct diags *d, const char *path,
 	return stream(&L, text, len, docs_out);
 }
 
-static int stream(struct loader *Lp, const char *text, size_t len, struct value ***docs_out)
-{
-	struct loader L = *Lp;
-	struct arena *a = L.a;
-	struct diags *d = L.d;
-	*docs_out = NULL;
-	if (!check_text(&L, text, len))
-		return -1;
+/* The tree being built from events, whichever parser produces them. */
+struct builder {
+	struct loader L;
+	struct frame *stack;
+	size_t depth, stack_cap;
+	struct value **docs;
+	size_t ndocs, docs_cap;
+	struct value *root;
+};
 
+/* Attach a finished node to the open collection (or make it the root). */
+static void attach(struct builder *B, struct value *node, size_t node_size, bool empty_doc, bool was_alias,
+		   const struct mark *m)
+{
+	struct loader *L = &B->L;
+	struct arena *a = L->a;
+	/* Count expanded nodes: bounds every later walk of the tree. */
+	L->nodes += node_size;
+	if (node_size > LOAD_MAX_NODES || L->nodes > LOAD_MAX_NODES * 4) {
+		diag_at(L->d, SEV_ERROR, &node->mark, "yaml-too-large", "reduce the number of aliases to large nodes",
+			"document expands to more than %u nodes (alias expansion?)", LOAD_MAX_NODES);
+		L->failed = true;
+		return;
+	}
+	if (B->depth == 0) {
+		B->root = empty_doc ? NULL : node; /* a written null (null, ~) is a document */
+		return;
+	}
+	struct frame *p = &B->stack[B->depth - 1];
+	if (p->size + node_size > LOAD_MAX_NODES) {
+		diag_at(L->d, SEV_ERROR, &node->mark, "yaml-too-large", "reduce the number of aliases to large nodes",
+			"document expands to more than %u nodes (alias expansion?)", LOAD_MAX_NODES);
+		L->failed = true;
+		return;
+	}
+	p->size += node_size;
+	if (p->v->kind == V_SEQ) {
+		seq_push(a, p->v, node);
+	} else if (!p->key) {
+		if (!v_is_scalar(node)) {
+			diag_at(L->d, SEV_ERROR, &node->mark, "yaml-complex-key", "use a plain string as the key",
+				"a %s cannot be a mapping key", vkind_name(node->kind));
+			L->failed = true;
+			return;
+		}
+		/* Keys are always strings: "1: x" has key "1". */
+		p->key_is_merge = node->kind == V_STRING && !(node->flags & VF_QUOTED) && node->str.len == 2 &&
+				  !memcmp(node->str.s, "<<", 2);
+		p->key = node->kind == V_STRING ? node : NULL;
+		if (!p->key) {
+			/* A typed key (1, true, ~) stands for its text. */
+			const char *txt = node->kind == V_NULL ? "" : NULL;
+			char tmp[64];
+			if (node->kind == V_BOOL)
+				txt = node->b ? "true" : "false";
+			else if (node->kind == V_INT) {
+				snprintf(tmp, sizeof tmp, "%lld", node->i);
+				txt = tmp;
+			} else if (node->kind == V_FLOAT) {
+				snprintf(tmp, sizeof tmp, "%.17g", node->f);
+				txt = tmp;
+			}
+			p->key = v_str(a, &node->mark, txt ? txt : "");
+		}
+	} else {
+		/* An alias's node carries its anchor's position; the alias
+		 * itself is where the merge is written. */
+		if (p->key_is_merge)
+			frame_add_merge(L, p, node, was_alias ? m : &node->mark);
+		else
+			map_put(a, p->v, p->key, node);
+		p->key = NULL;
+		p->key_is_merge = false;
+	}
+}
+
+/* One event into the tree.  Returns false once the build has failed
+ * (reported). */
+static bool build(struct builder *B, const struct yaml_ev *e)
+{
+	struct loader *L = &B->L;
+	struct arena *a = L->a;
+	struct value *node = NULL; /* a finished node to attach */
+	size_t node_size = 0;
+	bool empty_doc = false; /* "---" with nothing after it: not a document */
+	const char *anchor = NULL;
+	size_t alen = 0;
+
+	switch (e->type) {
+	case YEV_DOC_START:
+		B->root = NULL;
+		L->nodes = 0;
+		break;
+	case YEV_DOC_END:
+		if (B->root) {
+			if (B->ndocs == B->docs_cap) {
+				B->docs_cap = B->docs_cap ? B->docs_cap * 2 : 4;
+				B->docs = arena_realloc(a, B->docs, B->ndocs * sizeof *B->docs,
+							B->docs_cap * sizeof *B->docs);
+			}
+			B->docs[B->ndocs++] = B->root;
+		}
+		break;
+	case YEV_SCALAR:
+		if (memchr(e->s, '\0', e->n)) {
+			/* "\0" would cut the C string short, after the schema's
+			 * patterns had seen the whole value. */
+			diag_at(L->d, SEV_ERROR, &e->m, "yaml-nul",
+				"remove the \\0 escape: no name, path or value asbgen reads can hold a NUL character",
+				"NUL character (\\0) in a %s", expecting_key(B->stack, B->depth) ? "key" : "value");
+			L->failed = true;
+			break;
+		}
+		empty_doc = B->depth == 0 && e->n == 0 && e->plain && !e->tag && !e->anchor;
+		node = make_scalar(L, &e->m, e);
+		/* A key stays the text the user wrote: "0o17:" is the key
+		 * "0o17", not "15" (make_scalar still checks its tag). */
+		if (expecting_key(B->stack, B->depth) && v_is_scalar(node) && node->kind != V_STRING)
+			node = v_strn(a, &e->m, e->s, e->n);
+		node_size = 1;
+		anchor = e->anchor;
+		alen = e->alen;
+		break;
+	case YEV_ALIAS: {
+		struct anchor *an = anchor_get(L, e->s, e->n);
+		if (!an) {
+			diag_at(L->d, SEV_ERROR, &e->m, "yaml-alias", "define the anchor (&name) before using it",
+				"unknown anchor '*%.*s'", (int)e->n, e->s);
+			L->failed = true;
+			break;
+		}
+		node = an->v;
+		node_size = an->size;
+		break;
+	}
+	case YEV_SEQ_START:
+	case YEV_MAP_START: {
+		bool is_map = e->type == YEV_MAP_START;
+		if (B->depth >= LOAD_MAX_DEPTH) {
+			diag_at(L->d, SEV_ERROR, &e->m, "yaml-depth", "flatten the structure", "nesting deeper than %d levels",
+				LOAD_MAX_DEPTH);
+			L->failed = true;
+			break;
+		}
+		if (e->tag && !(e->tlen == 1 && e->tag[0] == '!') && !tag_is(e->tag, e->tlen, is_map ? "map" : "seq")) {
+			diag_at(L->d, SEV_ERROR, &e->m, "yaml-tag", "remove the tag; asbgen reads plain YAML",
+				"unsupported tag '%.*s'", (int)e->tlen, e->tag);
+			L->failed = true;
+			break;
+		}
+		if (B->depth == B->stack_cap) {
+			B->stack_cap = B->stack_cap ? B->stack_cap * 2 : 16;
+			B->stack = xrealloc(B->stack, B->stack_cap * sizeof *B->stack);
+		}
+		struct frame *f = &B->stack[B->depth++];
+		memset(f, 0, sizeof *f);
+		f->v = is_map ? v_map(a, &e->m) : v_seq(a, &e->m);
+		f->size = 1;
+		if (e->anchor) {
+			f->anchor = arena_strndup(a, e->anchor, e->alen);
+			f->anchor_len = e->alen;
+		}
+		break;
+	}
+	case YEV_SEQ_END:
+	case YEV_MAP_END: {
+		struct frame *f = &B->stack[B->depth - 1];
+		if (e->type == YEV_MAP_END)
+			finish_map(L, f);
+		node = f->v;
+		node_size = f->size;
+		if (f->anchor)
+			anchor_put(L, f->anchor, f->anchor_len, node, node_size);
+		B->depth--;
+		break;
+	}
+	default:
+		break;
+	}
+	if (node && anchor)
+		anchor_put(L, anchor, alen, node, node_size);
+	if (node && !L->failed)
+		attach(B, node, node_size, empty_doc, e->type == YEV_ALIAS, &e->m);
+	return !L->failed;
+}
+
+/* A libfyaml event as asbgen's, its marks moved to where the user sees
+ * the node; `last` is where the previous event ended. */
+static void from_fy(struct builder *B, struct fy_event *ev, const struct mark *last, struct yaml_ev *e)
+{
+	struct loader *L = &B->L;
+	memset(e, 0, sizeof *e);
+	e->m = mark_of(L, ev);
+	struct fy_token *tag = NULL, *anchor = NULL;
+	switch (ev->type) {
+	case FYET_DOCUMENT_START: e->type = YEV_DOC_START; break;
+	case FYET_DOCUMENT_END: e->type = YEV_DOC_END; break;
+	case FYET_SEQUENCE_END: e->type = YEV_SEQ_END; break;
+	case FYET_MAPPING_END: e->type = YEV_MAP_END; break;
+	case FYET_SCALAR: {
+		e->type = YEV_SCALAR;
+		e->s = fy_token_get_text(ev->scalar.value, &e->n);
+		if (!e->s) {
+			e->s = "";
+			e->n = 0;
+		}
+		enum fy_scalar_style style = fy_token_scalar_style(ev->scalar.value);
+		e->plain = style == FYSS_PLAIN;
+		/* libfyaml marks a quoted scalar after its opening quote;
+		 * point at the quote, where the user sees the value start. */
+		if ((style == FYSS_SINGLE_QUOTED || style == FYSS_DOUBLE_QUOTED) && e->m.col > 1)
+			e->m.col--;
+		/* An empty value ("key:") has no token, so no position: point
+		 * at its key, where the user sees it. */
+		if (e->m.line == 0 && B->depth > 0 && B->stack[B->depth - 1].v->kind == V_MAP &&
+		    B->stack[B->depth - 1].key)
+			e->m = B->stack[B->depth - 1].key->mark;
+		/* A sequence item ("-", "[!!str , x]"): its tag or anchor if it
+		 * has one, else where the previous event ended. */
+		if (e->m.line == 0 && !token_mark(L, ev->scalar.tag, &e->m)) {
+			if (token_mark(L, ev->scalar.anchor, &e->m) && e->m.col > 1)
+				e->m.col--; /* libfyaml marks the name; point at the '&' */
+			else if (e->m.line == 0)
+				e->m = *last;
+		}
+		tag = ev->scalar.tag;
+		anchor = ev->scalar.anchor;
+		break;
+	}
+	case FYET_ALIAS:
+		e->type = YEV_ALIAS;
+		/* libfyaml marks the name; point at the '*'. */
+		if (e->m.col > 1)
+			e->m.col--;
+		e->s = fy_token_get_text(ev->alias.anchor, &e->n);
+		if (!e->s) {
+			e->s = "";
+			e->n = 0;
+		}
+		break;
+	case FYET_SEQUENCE_START:
+	case FYET_MAPPING_START: {
+		bool is_map = ev->type == FYET_MAPPING_START;
+		e->type = is_map ? YEV_MAP_START : YEV_SEQ_START;
+		tag = is_map ? ev->mapping_start.tag : ev->sequence_start.tag;
+		anchor = is_map ? ev->mapping_start.anchor : ev->sequence_start.anchor;
+		break;
+	}
+	default: e->type = YEV_OTHER; break;
+	}
+	if (tag) {
+		e->tag = fy_token_get_text(tag, &e->tlen);
+		token_mark(L, tag, &e->tag_mark);
+	}
+	if (anchor)
+		e->anchor = fy_token_get_text(anchor, &e->alen);
+}
+
+/* The whole stream through libfyaml's event parser. */
+static void parse_fy(struct builder *B, const char *text, size_t len)
+{
+	struct loader *L = &B->L;
 	struct fy_diag_cfg dcfg;
 	fy_diag_cfg_default(&dcfg);
 	dcfg.fp = NULL;
@@ -525,8 +776,8 @@ static int stream(struct loader *Lp, const char *text, size_t len, struct value 
 		die_oom();
 	fy_diag_set_collect_errors(diag, true);
 	struct fy_parse_cfg cfg = {
-		.flags = FYPCF_QUIET | FYPCF_COLLECT_DIAG | FYPCF_DEFAULT_VERSION_1_2 |
-			 FYPCF_DISABLE_RECYCLING | FYPCF_ALLOW_DUPLICATE_KEYS,
+		.flags = FYPCF_QUIET | FYPCF_COLLECT_DIAG | FYPCF_DEFAULT_VERSION_1_2 | FYPCF_DISABLE_RECYCLING |
+			 FYPCF_ALLOW_DUPLICATE_KEYS,
 		.diag = diag,
 	};
 	struct fy_parser *fyp = fy_parser_create(&cfg);
@@ -534,233 +785,63 @@ static int stream(struct loader *Lp, const char *text, size_t len, struct value 
 		die_oom();
 	if (fy_parser_set_string(fyp, text, len) != 0)
 		die_oom();
-
-	struct frame *stack = NULL;
-	size_t depth = 0, stack_cap = 0;
-	struct value **docs = NULL;
-	size_t ndocs = 0, docs_cap = 0;
-	struct value *root = NULL;
+	struct mark last = { L->path, 1, 1 }; /* where the previous event ended */
 	struct fy_event *ev;
-
-	struct mark last = { L.path, 1, 1 }; /* where the previous event ended */
-	while (!L.failed && (ev = fy_parser_parse(fyp)) != NULL) {
-		struct mark m = mark_of(&L, ev);
-		struct value *node = NULL; /* a finished node to attach */
-		size_t node_size = 0;
-		struct fy_token *anchor_tok = NULL;
-		bool was_alias = ev->type == FYET_ALIAS;
-		bool empty_doc = false; /* "---" with nothing after it: not a document */
-
-		switch (ev->type) {
-		case FYET_DOCUMENT_START:
-			root = NULL;
-			L.nodes = 0;
-			break;
-		case FYET_DOCUMENT_END:
-			if (root) {
-				if (ndocs == docs_cap) {
-					docs_cap = docs_cap ? docs_cap * 2 : 4;
-					docs = arena_realloc(a, docs, ndocs * sizeof *docs, docs_cap * sizeof *docs);
-				}
-				docs[ndocs++] = root;
-			}
-			break;
-		case FYET_SCALAR: {
-			size_t n = 0;
-			const char *s = fy_token_get_text(ev->scalar.value, &n);
-			if (!s) {
-				s = "";
-				n = 0;
-			}
-			enum fy_scalar_style style = fy_token_scalar_style(ev->scalar.value);
-			/* libfyaml marks a quoted scalar after its opening quote;
-			 * point at the quote, where the user sees the value start. */
-			if ((style == FYSS_SINGLE_QUOTED || style == FYSS_DOUBLE_QUOTED) && m.col > 1)
-				m.col--;
-			/* An empty value ("key:") has no token, so no position:
-			 * point at its key, where the user sees it. */
-			if (m.line == 0 && depth > 0 && stack[depth - 1].v->kind == V_MAP && stack[depth - 1].key)
-				m = stack[depth - 1].key->mark;
-			/* A sequence item ("-", "[!!str , x]"): its tag or anchor
-			 * if it has one, else where the previous event ended. */
-			if (m.line == 0 && !token_mark(&L, ev->scalar.tag, &m)) {
-				if (token_mark(&L, ev->scalar.anchor, &m) && m.col > 1)
-					m.col--; /* libfyaml marks the name; point at the '&' */
-				else if (m.line == 0)
-					m = last;
-			}
-			if (memchr(s, '\0', n)) {
-				/* "\0" would cut the C string short, after the
-				 * schema's patterns had seen the whole value. */
-				diag_at(d, SEV_ERROR, &m, "yaml-nul",
-					"remove the \\0 escape: no name, path or value asbgen reads can hold a NUL character",
-					"NUL character (\\0) in a %s", expecting_key(stack, depth) ? "key" : "value");
-				L.failed = true;
-				break;
-			}
-			empty_doc = depth == 0 && n == 0 && style == FYSS_PLAIN && !ev->scalar.tag && !ev->scalar.anchor;
-			node = make_scalar(&L, &m, s, n, style, ev->scalar.tag);
-			/* A key stays the text the user wrote: "0o17:" is the key
-			 * "0o17", not "15" (make_scalar still checks its tag). */
-			if (expecting_key(stack, depth) && v_is_scalar(node) && node->kind != V_STRING)
-				node = v_strn(a, &m, s, n);
-			node_size = 1;
-			anchor_tok = ev->scalar.anchor;
-			break;
-		}
-		case FYET_ALIAS: {
-			size_t n = 0;
-			/* libfyaml marks the name; point at the '*'. */
-			if (m.col > 1)
-				m.col--;
-			const char *name = fy_token_get_text(ev->alias.anchor, &n);
-			struct anchor *an = name ? anchor_get(&L, name, n) : NULL;
-			if (!an) {
-				diag_at(d, SEV_ERROR, &m, "yaml-alias", "define the anchor (&name) before using it",
-					"unknown anchor '*%.*s'", (int)n, name ? name : "");
-				L.failed = true;
-				break;
-			}
-			node = an->v;
-			node_size = an->size;
-			break;
-		}
-		case FYET_SEQUENCE_START:
-		case FYET_MAPPING_START: {
-			bool is_map = ev->type == FYET_MAPPING_START;
-			if (depth >= LOAD_MAX_DEPTH) {
-				diag_at(d, SEV_ERROR, &m, "yaml-depth", "flatten the structure",
-					"nesting deeper than %d levels", LOAD_MAX_DEPTH);
-				L.failed = true;
-				break;
-			}
-			struct fy_token *tag = is_map ? ev->mapping_start.tag : ev->sequence_start.tag;
-			size_t tl = 0;
-			const char *t = tag_of(tag, &tl);
-			if (t && !(tl == 1 && t[0] == '!') && !tag_is(t, tl, is_map ? "map" : "seq")) {
-				diag_at(d, SEV_ERROR, &m, "yaml-tag", "remove the tag; asbgen reads plain YAML",
-					"unsupported tag '%.*s'", (int)tl, t);
-				L.failed = true;
-				break;
-			}
-			if (depth == stack_cap) {
-				stack_cap = stack_cap ? stack_cap * 2 : 16;
-				stack = xrealloc(stack, stack_cap * sizeof *stack);
-			}
-			struct frame *f = &stack[depth++];
-			memset(f, 0, sizeof *f);
-			f->v = is_map ? v_map(a, &m) : v_seq(a, &m);
-			f->size = 1;
-			struct fy_token *at = is_map ? ev->mapping_start.anchor : ev->sequence_start.anchor;
-			if (at) {
-				size_t al = 0;
-				const char *an = fy_token_get_text(at, &al);
-				f->anchor = an ? arena_strndup(a, an, al) : NULL;
-				f->anchor_len = al;
-			}
-			break;
-		}
-		case FYET_SEQUENCE_END:
-		case FYET_MAPPING_END: {
-			struct frame *f = &stack[depth - 1];
-			if (ev->type == FYET_MAPPING_END)
-				finish_map(&L, f);
-			node = f->v;
-			node_size = f->size;
-			if (f->anchor)
-				anchor_put(&L, f->anchor, f->anchor_len, node, node_size);
-			depth--;
-			break;
-		}
-		default:
-			break;
-		}
-
-		if (node && anchor_tok) {
-			size_t al = 0;
-			const char *an = fy_token_get_text(anchor_tok, &al);
-			if (an)
-				anchor_put(&L, an, al, node, node_size);
-		}
-		struct mark end = end_mark_of(&L, ev);
+	while (!L->failed && (ev = fy_parser_parse(fyp)) != NULL) {
+		struct yaml_ev e;
+		from_fy(B, ev, &last, &e);
+		build(B, &e);
+		struct mark end = end_mark_of(L, ev);
 		if (end.line)
 			last = end;
 		fy_parser_event_free(fyp, ev);
-		if (!node || L.failed)
-			continue;
-
-		/* Count expanded nodes: bounds every later walk of the tree. */
-		L.nodes += node_size;
-		if (node_size > LOAD_MAX_NODES || L.nodes > LOAD_MAX_NODES * 4) {
-			diag_at(d, SEV_ERROR, &node->mark, "yaml-too-large",
-				"reduce the number of aliases to large nodes",
-				"document expands to more than %u nodes (alias expansion?)", LOAD_MAX_NODES);
-			L.failed = true;
-			continue;
-		}
-		if (depth == 0) {
-			root = empty_doc ? NULL : node; /* a written null (null, ~) is a document */
-			continue;
-		}
-		struct frame *p = &stack[depth - 1];
-		if (p->size + node_size > LOAD_MAX_NODES) {
-			diag_at(d, SEV_ERROR, &node->mark, "yaml-too-large",
-				"reduce the number of aliases to large nodes",
-				"document expands to more than %u nodes (alias expansion?)", LOAD_MAX_NODES);
-			L.failed = true;
-			continue;
-		}
-		p->size += node_size;
-		if (p->v->kind == V_SEQ) {
-			seq_push(a, p->v, node);
-		} else if (!p->key) {
-			if (!v_is_scalar(node)) {
-				diag_at(d, SEV_ERROR, &node->mark, "yaml-complex-key",
-					"use a plain string as the key",
-					"a %s cannot be a mapping key", vkind_name(node->kind));
-				L.failed = true;
-				continue;
-			}
-			/* Keys are always strings: "1: x" has key "1". */
-			p->key_is_merge = node->kind == V_STRING && !(node->flags & VF_QUOTED) &&
-					  node->str.len == 2 && !memcmp(node->str.s, "<<", 2);
-			p->key = node->kind == V_STRING ? node : NULL;
-			if (!p->key) {
-				/* A typed key (1, true, ~) stands for its text. */
-				const char *txt = node->kind == V_NULL ? "" : NULL;
-				char tmp[64];
-				if (node->kind == V_BOOL)
-					txt = node->b ? "true" : "false";
-				else if (node->kind == V_INT) {
-					snprintf(tmp, sizeof tmp, "%lld", node->i);
-					txt = tmp;
-				} else if (node->kind == V_FLOAT) {
-					snprintf(tmp, sizeof tmp, "%.17g", node->f);
-					txt = tmp;
-				}
-				p->key = v_str(a, &node->mark, txt ? txt : "");
-			}
-		} else {
-			/* An alias's node carries its anchor's position; the
-			 * alias itself is where the merge is written. */
-			if (p->key_is_merge)
-				frame_add_merge(&L, p, node, was_alias ? &m : &node->mark);
-			else
-				map_put(a, p->v, p->key, node);
-			p->key = NULL;
-			p->key_is_merge = false;
-		}
 	}
-	if (!L.failed && fy_parser_get_stream_error(fyp))
-		report_fy_errors(&L, diag);
+	if (!L->failed && fy_parser_get_stream_error(fyp))
+		report_fy_errors(L, diag);
 	fy_parser_destroy(fyp);
 	fy_diag_destroy(diag);
-	free(stack);
-	free(L.anchors);
-	if (L.failed)
+}
+
+static bool build_cb(void *ctx, const struct yaml_ev *e)
+{
+	return build(ctx, e);
+}
+
+static void builder_free(struct builder *B)
+{
+	free(B->stack);
+	free(B->L.anchors);
+}
+
+static int stream(struct loader *Lp, const char *text, size_t len, struct value ***docs_out)
+{
+	*docs_out = NULL;
+	if (!check_text(Lp, text, len))
 		return -1;
-	*docs_out = docs;
-	return (int)ndocs;
+	struct builder B = { .L = *Lp };
+	/* Most input (every environment spec) is in the plain block subset
+	 * yaml_fast.c reads several times faster than libfyaml.  It gives
+	 * the tree libfyaml would or declines; anything it reported is then
+	 * dropped and libfyaml reads the text, so diagnostics are libfyaml's.
+	 * Not for the lenient reader, whose duplicate-key warnings would
+	 * have to be taken back. */
+	if (!B.L.dup_last_wins && !B.L.libfyaml_only) {
+		size_t mark = B.L.d->n;
+		if (yaml_fast_parse(B.L.a, B.L.path, text, len, build_cb, &B) == 0 && !B.L.failed) {
+			builder_free(&B);
+			*docs_out = B.docs;
+			return (int)B.ndocs;
+		}
+		diags_drop_since(B.L.d, mark);
+		builder_free(&B);
+		B = (struct builder){ .L = *Lp };
+	}
+	parse_fy(&B, text, len);
+	builder_free(&B);
+	if (B.L.failed)
+		return -1;
+	*docs_out = B.docs;
+	return (int)B.ndocs;
 }
 
 struct value *load_yaml_string(struct arena *a, struct diags *d, const char *path,

@@ -2,7 +2,9 @@
  *
  * Parsing uses libfyaml's event API and builds our own tree directly: it is
  * several times faster than building a libfyaml document, and it lets us
- * resolve aliases and merge keys ourselves with bounds on expansion.
+ * resolve aliases and merge keys ourselves with bounds on expansion.  Text
+ * in the plain block subset most files are written in is read by
+ * yaml_fast.c instead, faster still, into the same events and tree.
  *
  * Typing follows the YAML 1.2 core schema for plain scalars: null, ~, true,
  * false, integers (decimal, 0x, 0o), floats (.inf, .nan, 1e3) are typed;
@@ -44,6 +46,10 @@ struct value *load_yaml_string(struct arena *a, struct diags *d, const char *pat
  * `~`) is a document.  Returns the number of documents, or -1 on error. */
 int load_yaml_stream(struct arena *a, struct diags *d, const char *path,
 		     const char *text, size_t len, struct value ***docs);
+/* The same, read by libfyaml alone, never by yaml_fast.c: tests compare
+ * the two readers' trees with it. */
+int load_yaml_stream_libfyaml(struct arena *a, struct diags *d, const char *path, const char *text, size_t len,
+			      struct value ***docs);
 /* The same, but a repeated key is a warning and the later one is read
  * (what kubectl does with a manifest that repeats one): asbgen import. */
 int load_yaml_stream_lenient(struct arena *a, struct diags *d, const char *path, const char *text, size_t len,
