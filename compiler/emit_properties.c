@@ -105,7 +105,7 @@ static inline uint64_t has_byte(uint64_t w, unsigned char c)
  * or above 0x7F or a backslash stops the step, and for a key also ' ',
  * '!', '#', '=' and ':' (below 0x24 covers the first three).  The table
  * loop then decides byte by byte. */
-static size_t prop_plain_run(const unsigned char *p, size_t i, size_t n, bool is_key)
+static size_t prop_plain_run(const unsigned char *p, size_t i, size_t n, bool is_key, const bool *esc)
 {
 	const uint64_t ones = 0x0101010101010101ull, high = 0x80 * ones;
 	const uint64_t below = (is_key ? 0x24 : 0x20) * ones;
@@ -118,6 +118,10 @@ static size_t prop_plain_run(const unsigned char *p, size_t i, size_t n, bool is
 		if (stop)
 			break;
 	}
+	/* The rest (or the step that stopped) byte by byte, here: most
+	 * strings are short, and a call per byte was most of the cost. */
+	while (i < n && !esc[p[i]])
+		i++;
 	return i;
 }
 
@@ -133,7 +137,7 @@ static int prop_escape(struct pctx *c, struct buf *b, const struct value *v, boo
 	size_t run = 0;
 	for (size_t i = 0; i < n; i++) {
 		/* A value's leading space is not in the table: decide it below. */
-		if ((is_key || i > 0) && (i = prop_plain_run(p, i, n, is_key)) == n)
+		if ((is_key || i > 0) && (i = prop_plain_run(p, i, n, is_key, esc)) == n)
 			break;
 		unsigned char ch = p[i];
 		if (!esc[ch] && !(ch == ' ' && i == 0))

@@ -51,11 +51,35 @@ struct expr {
 	struct expr *l, *r; /* operands; X_GET/X_INDEX: base l, index r */
 	struct expr **args; /* X_CALL */
 	size_t nargs;
+	/* X_VAR, X_GET: where the name was found last time.  The model's
+	 * mappings of one kind (10,000 users) have their keys in one order,
+	 * so a name is nearly always at the same place: one compare instead
+	 * of a scan.  Evaluation updates it, like a site's bools. */
+	size_t hint;
 };
 
 size_t expr_offset(const struct expr *e)
 {
 	return e->start;
+}
+
+bool expr_names(const struct expr *e, expr_name_fn fn, void *ctx)
+{
+	if (!e)
+		return true;
+	bool ok = true;
+	if (e->kind == X_VAR) {
+		fn(ctx, e->name, false);
+	} else if (e->kind == X_CALL && (e->fn == F_FILES || e->fn == F_INCLUDE)) {
+		const struct expr *a0 = e->nargs ? e->args[0] : NULL;
+		if (e->fn == F_FILES || !a0 || a0->kind != X_LIT || a0->lit->kind != V_STRING)
+			ok = false;
+		else
+			fn(ctx, a0->lit->str.s, true);
+	}
+	for (size_t i = 0; i < e->nargs; i++)
+		ok &= expr_names(e->args[i], fn, ctx);
+	return expr_names(e->l, fn, ctx) && expr_names(e->r, fn, ctx) && ok;
 }
 
 /* ---------------------------------------------------------------- diagnostics */
@@ -803,6 +827,26 @@ static struct value *lookup(const struct value *m, const char *name, size_t n)
 	return NULL;
 }
 
+/* lookup, trying e's last place first (struct expr, hint). */
+static struct value *lookup_hinted(const struct expr *e, const struct value *m, const char *name, size_t n)
+{
+	struct expr *me = (struct expr *)e; /* the hint only; the tree is the same */
+	size_t h = me->hint;
+	if (h < m->map.n) {
+		const struct value *k = m->map.items[h].key;
+		if (k->str.len == n && memcmp(k->str.s, name, n) == 0)
+			return m->map.items[h].val;
+	}
+	for (size_t i = 0; i < m->map.n; i++) {
+		const struct value *k = m->map.items[i].key;
+		if (k->str.len == n && memcmp(k->str.s, name, n) == 0) {
+			me->hint = i;
+			return m->map.items[i].val;
+		}
+	}
+	return NULL;
+}
+
 static struct value *eval(struct ev *x, const struct expr *e, const struct scope *sc, bool lenient);
 
 static struct value *eval_var(struct ev *x, const struct expr *e, const struct scope *sc,
@@ -813,7 +857,7 @@ static struct value *eval_var(struct ev *x, const struct expr *e, const struct s
 			return (struct value *)s->val;
 	const struct value *m = x->env->model;
 	if (m && m->kind == V_MAP) {
-		struct value *v = lookup(m, e->name, e->namelen);
+		struct value *v = lookup_hinted(e, m, e->name, e->namelen);
 		if (v)
 			return v;
 	}
@@ -848,7 +892,7 @@ static struct value *get_key(struct ev *x, const struct expr *e, const struct va
 {
 	switch (base->kind) {
 	case V_MAP: {
-		struct value *v = lookup(base, name, n);
+		struct value *v = lookup_hinted(e, base, name, n);
 		if (v)
 			return v;
 		if (lenient)

@@ -72,6 +72,13 @@ struct expr *expr_parse(struct arena *a, struct diags *d, struct expr_site *site
 struct value *expr_eval(struct expr_env *env, struct expr_site *site,
 			const struct expr *e, const struct scope *sc);
 
+/* What an expression reads besides the model: fn(ctx, name, false) for
+ * each variable, fn(ctx, path, true) for each include() of a literal path.
+ * false when it may read more (files(), or include() of a computed path):
+ * then its value depends on more than those names. */
+typedef void (*expr_name_fn)(void *ctx, const char *name, bool is_include);
+bool expr_names(const struct expr *e, expr_name_fn fn, void *ctx);
+
 /* Offset of an expression's first character in its site's text. */
 size_t expr_offset(const struct expr *e);
 

@@ -22,6 +22,7 @@
 #include "load.h"
 #include "shape.h"
 
+#include <assert.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -69,8 +70,26 @@ struct tnode {
 struct tfile {
 	const char *rel, *full;
 	uint64_t hash;      /* of rel: include() looks files up twice per user */
+	size_t id;          /* its place in the set's list (a render's memos) */
 	struct tnode *root; /* NULL when it could not be loaded */
 	bool loaded, missing, busy;
+	/* What an instantiation reads besides the model, with the files it
+	 * includes: the variable names (deps_done), or more than names can
+	 * say (deps_opaque: files(), a computed include path, a cycle). */
+	const char **deps;
+	size_t ndeps;
+	bool deps_done, deps_opaque, deps_busy;
+};
+
+/* A render's last instantiation of an included file, for the next
+ * include() that binds the same values to its names: the labels every
+ * object includes are the same tree for 10,000 users. */
+#define MEMO_MAX_DEPS 8
+#define MEMO_MAX_MISSES 2 /* then the file depends on the loop: stop */
+struct memo {
+	const struct value *key[MEMO_MAX_DEPS]; /* per dep: its value, NULL: the model's */
+	struct value *val;                       /* in the render's arena; NULL: none */
+	unsigned misses;
 };
 
 /* One output found by pass 1. */
@@ -86,12 +105,29 @@ struct orec {
 	int nb;
 };
 
+/* An entry of the index (files.yaml), compiled. */
+struct ientry {
+	const struct value *node, *path, *tmpl, *forv, *ifv, *header, *intov;
+	struct tnode *pt;        /* compiled path */
+	struct tnode *it;        /* compiled into, or NULL */
+	struct tfile *tf;
+	struct expr_site *fsite, *isite;
+	struct expr *fe, *ie;
+	const char *v1, *v2;
+	bool bad;                /* reported when compiled: renders fail */
+};
+
 /* Templates loaded and compiled once for many renders (see template.h). */
 struct tmpl_cache {
 	struct arena *a;     /* the compiled templates and their source text */
 	const char *dir;     /* the directory they come from */
 	struct value *index; /* files.yaml, once loaded */
 	bool index_loaded;
+	/* Its entries, compiled once: validate renders 1,000 specs, and
+	 * parsing each entry's for, if and path again was a tenth of it. */
+	struct ientry *ents;
+	size_t nents;
+	bool index_bad;      /* not a sequence (reported once) */
 	struct tfile **tfs;
 	size_t ntfs, captfs;
 	struct arena *scratch; /* for one output's tree, reused across renders */
@@ -111,6 +147,9 @@ struct tctx {
 	bool have_index;     /* files() available */
 	bool index_fresh;    /* files.yaml loaded by this render (not from a cache) */
 	int depth;           /* include() nesting */
+	struct arena *scratch; /* one output's arena in pass 2 (a memo never keeps its nodes) */
+	struct memo *memos;  /* by tfile id */
+	size_t nmemos;
 	struct buf sb;       /* scratch for interpolation */
 	struct hashmap reported; /* positions of duplicate-key errors */
 };
@@ -894,6 +933,7 @@ static struct tfile *get_tfile(struct tctx *c, const char *rel)
 	struct tfile *tf = arena_alloc(a, sizeof *tf);
 	tf->rel = arena_strndup(a, rel, rn);
 	tf->hash = h;
+	tf->id = *n;
 	tf->full = c->dir ? arena_printf(a, "%s/%s", c->dir, rel) : tf->rel;
 	(*tfs)[(*n)++] = tf;
 	return tf;
@@ -943,6 +983,149 @@ static bool tf_load(struct tctx *c, struct tfile *tf)
 	return true;
 }
 
+/* ---- include() memo */
+
+struct names {
+	const char *v[MEMO_MAX_DEPS];
+	size_t n;
+	bool opaque;  /* reads more than names say */
+	bool pending; /* includes a file not loaded yet: ask again later */
+	struct tctx *c;
+};
+
+static bool tfile_deps(struct tctx *c, struct tfile *tf);
+
+static void add_name(struct names *ns, const char *name)
+{
+	for (size_t i = 0; i < ns->n; i++)
+		if (!strcmp(ns->v[i], name))
+			return;
+	if (ns->n == MEMO_MAX_DEPS)
+		ns->opaque = true;
+	else
+		ns->v[ns->n++] = name;
+}
+
+static void name_seen(void *ctx, const char *name, bool is_include)
+{
+	struct names *ns = ctx;
+	if (!is_include) {
+		add_name(ns, name);
+		return;
+	}
+	/* Only a file an earlier include() loaded: loading one here would
+	 * report the errors of a file a false $if never includes. */
+	size_t n = strlen(name);
+	struct tfile *tf = find_tfile(ns->c, name, hash_fnv1a(name, n));
+	if (!tf || !tf->loaded) {
+		ns->pending = true;
+		return;
+	}
+	if (!tfile_deps(ns->c, tf)) {
+		ns->opaque |= tf->deps_opaque || !tf->root;
+		ns->pending |= !tf->deps_done;
+		return;
+	}
+	for (size_t i = 0; i < tf->ndeps; i++)
+		add_name(ns, tf->deps[i]);
+}
+
+static void expr_deps(struct names *ns, const struct expr *e)
+{
+	if (e && !expr_names(e, name_seen, ns))
+		ns->opaque = true;
+}
+
+static void tnode_deps(struct names *ns, const struct tnode *t)
+{
+	if (!t || ns->opaque)
+		return;
+	switch (t->kind) {
+	case TN_STATIC:
+		return;
+	case TN_EXPR:
+		expr_deps(ns, t->e);
+		return;
+	case TN_INTERP:
+		for (size_t i = 0; i < t->nparts; i++)
+			expr_deps(ns, t->parts[i].e);
+		return;
+	case TN_MAP:
+	case TN_SEQ:
+		/* A $for's own variables are names too: looked up in the
+		 * caller's scope they are its values or the model's, which
+		 * over-states what the file depends on, never under-states. */
+		for (size_t i = 0; i < t->nents; i++) {
+			expr_deps(ns, t->ents[i].e);
+			tnode_deps(ns, t->ents[i].key);
+			tnode_deps(ns, t->ents[i].val);
+			tnode_deps(ns, t->ents[i].els);
+		}
+		return;
+	default:
+		ns->opaque = true;
+	}
+}
+
+/* tf's names, once known: true when tf->deps says all it reads. */
+static bool tfile_deps(struct tctx *c, struct tfile *tf)
+{
+	if (tf->deps_done)
+		return !tf->deps_opaque;
+	if (!tf->root || tf->deps_busy) {
+		tf->deps_done = !tf->root;
+		tf->deps_opaque = true;
+		return false;
+	}
+	struct names ns = { .c = c };
+	tf->deps_busy = true;
+	tnode_deps(&ns, tf->root);
+	tf->deps_busy = false;
+	if (ns.pending && !ns.opaque) {
+		tf->deps_opaque = false; /* not known yet */
+		return false;
+	}
+	struct arena *a = c->cache ? c->cache->a : c->keep;
+	tf->deps = arena_alloc(a, (ns.n ? ns.n : 1) * sizeof *tf->deps);
+	memcpy(tf->deps, ns.v, ns.n * sizeof *tf->deps);
+	tf->ndeps = ns.n;
+	tf->deps_opaque = ns.opaque;
+	tf->deps_done = true;
+	return !ns.opaque;
+}
+
+/* The memo of tf for an include() in scope sc, with the values sc binds
+ * to tf's names in key; NULL when the file cannot be memoised now. */
+static struct memo *memo_for(struct tctx *c, struct tfile *tf, const struct scope *sc,
+			     const struct value **key)
+{
+	if (!tfile_deps(c, tf))
+		return NULL;
+	if (tf->id >= c->nmemos) {
+		size_t n = c->cache ? c->cache->ntfs : c->ntfs;
+		assert(tf->id < n);
+		c->memos = xrealloc(c->memos, n * sizeof *c->memos);
+		memset(c->memos + c->nmemos, 0, (n - c->nmemos) * sizeof *c->memos);
+		c->nmemos = n;
+	}
+	struct memo *m = &c->memos[tf->id];
+	if (m->misses > MEMO_MAX_MISSES)
+		return NULL;
+	for (size_t i = 0; i < tf->ndeps; i++) {
+		key[i] = NULL;
+		for (const struct scope *s = sc; s; s = s->up)
+			if (!strcmp(s->name, tf->deps[i])) {
+				key[i] = s->val;
+				break;
+			}
+		/* A node of one output's arena: its address is reused by the
+		 * next output's nodes. */
+		if (key[i] && c->scratch && arena_holds(c->scratch, key[i]))
+			return NULL;
+	}
+	return m;
+}
+
 static struct value *hook_include(struct expr_env *env, const char *path, const struct scope *sc,
 				  struct expr_site *site, size_t off)
 {
@@ -976,9 +1159,31 @@ static struct value *hook_include(struct expr_env *env, const char *path, const 
 			 path);
 		return NULL;
 	}
+	const struct value *key[MEMO_MAX_DEPS];
+	struct memo *m = memo_for(c, tf, sc, key);
+	if (m && m->val && !memcmp(m->key, key, tf->ndeps * sizeof *key))
+		return m->val;
 	tf->busy = true;
 	c->depth++;
+	struct arena *ra = c->env.a;
+	bool failed_before = c->env.failed;
+	if (m) {
+		/* Kept for the render, not one output. */
+		c->env.a = c->keep;
+		c->env.failed = false;
+	}
 	struct value *v = inst(c, tf->root, sc);
+	if (m) {
+		bool failed = c->env.failed;
+		c->env.a = ra;
+		c->env.failed = failed_before || failed;
+		if (!failed) {
+			if (m->val)
+				m->misses++;
+			memcpy(m->key, key, tf->ndeps * sizeof *key);
+			m->val = v;
+		}
+	}
 	c->depth--;
 	tf->busy = false;
 	return v;
@@ -1020,6 +1225,7 @@ static void tctx_init(struct tctx *c, struct arena *a, struct diags *d, const ch
 
 static void tctx_free(struct tctx *c)
 {
+	free(c->memos);
 	free(c->tfs);
 	free(c->outs);
 	buf_free(&c->sb);
@@ -1058,15 +1264,6 @@ struct value *expr_eval_string(struct arena *a, struct diags *d, const char *src
 
 /* ---- the index */
 
-struct ientry {
-	const struct value *node, *path, *tmpl, *forv, *ifv, *header, *intov;
-	struct tnode *pt;        /* compiled path */
-	struct tnode *it;        /* compiled into, or NULL */
-	struct tfile *tf;
-	struct expr_site *fsite, *isite;
-	struct expr *fe, *ie;
-	const char *v1, *v2;
-};
 
 static void add_output(struct tctx *c, const struct ientry *ie, const struct scope *sc)
 {
@@ -1156,10 +1353,13 @@ static void body_output(struct tctx *c, const void *entry, const struct scope *s
 	add_output(c, entry, sc);
 }
 
-static void index_entry(struct tctx *c, const struct value *node)
+/* Compile one entry of the index into *out (in c->env.a); out->bad when
+ * it is wrong (reported). */
+static void index_compile(struct tctx *c, const struct value *node, struct ientry *out)
 {
 	struct arena *a = c->env.a;
-	struct ientry ie = { .node = node };
+	struct ientry ie = { .node = node, .bad = true };
+	*out = ie;
 	const struct value *diffv = NULL;
 	if (node->kind != V_MAP) {
 		terr(c, &node->mark, "tmpl-index", "write '- path: ...' and 'template: ...'",
@@ -1274,11 +1474,22 @@ static void index_entry(struct tctx *c, const struct value *node)
 		return;
 	if (ie.intov && (ie.it = compile_scalar(c, ie.intov))->kind == TN_BAD)
 		return;
-	if (ie.forv)
-		iterate(c, ie.fsite, ie.fe, ie.v1, ie.v2, NULL, body_output,
-			&ie, NULL);
+	ie.bad = false;
+	*out = ie;
+}
+
+/* Pass 1 for one compiled entry: its outputs for this model. */
+static void index_expand(struct tctx *c, const struct ientry *ie)
+{
+	if (ie->bad) {
+		c->env.failed = true;
+		return;
+	}
+	tf_load(c, ie->tf); /* loaded: only says whether it failed */
+	if (ie->forv)
+		iterate(c, ie->fsite, ie->fe, ie->v1, ie->v2, NULL, body_output, ie, NULL);
 	else
-		add_output(c, &ie, NULL);
+		add_output(c, ie, NULL);
 }
 
 struct tmpl_cache *tmpl_cache_new(void)
@@ -1347,15 +1558,39 @@ static int render_outputs(struct arena *a, struct diags *d, const char *dir,
 	}
 	c.cache = tc;
 	struct value *idx;
+	struct ientry *ents;
+	size_t nents;
+	bool index_bad;
 	if (tc && tc->index_loaded) {
 		idx = tc->index;
+		ents = tc->ents;
+		nents = tc->nents;
+		index_bad = tc->index_bad;
 	} else {
 		struct arena *ia = tc ? tc->a : a;
 		idx = load_tmpl_file(ia, d, arena_printf(ia, "%s/%s", dir, TMPL_INDEX), TMPL_INDEX);
 		c.index_fresh = true;
+		ents = NULL;
+		nents = 0;
+		index_bad = false;
+		if (idx && idx->kind == V_SEQ) {
+			/* Compiled where the cache keeps them (templates too). */
+			c.env.a = ia;
+			ents = arena_alloc(ia, (idx->seq.n ? idx->seq.n : 1) * sizeof *ents);
+			for (size_t i = 0; i < idx->seq.n; i++)
+				index_compile(&c, idx->seq.items[i], &ents[nents++]);
+			c.env.a = a;
+		} else if (idx && idx->kind != V_NULL) {
+			terr(&c, &idx->mark, "tmpl-index", "write a sequence of '- path: ...' entries",
+			     "the index must be a sequence, not %s", vkind_name(idx->kind));
+			index_bad = true;
+		}
 		if (tc) {
 			tc->index = idx;
 			tc->index_loaded = true;
+			tc->ents = ents;
+			tc->nents = nents;
+			tc->index_bad = index_bad;
 		}
 	}
 	if (!idx) {
@@ -1363,13 +1598,10 @@ static int render_outputs(struct arena *a, struct diags *d, const char *dir,
 		return -1;
 	}
 	/* Pass 1: the list of outputs. */
-	if (idx->kind == V_SEQ) {
-		for (size_t i = 0; i < idx->seq.n; i++)
-			index_entry(&c, idx->seq.items[i]);
-	} else if (idx->kind != V_NULL) {
-		terr(&c, &idx->mark, "tmpl-index", "write a sequence of '- path: ...' entries",
-		     "the index must be a sequence, not %s", vkind_name(idx->kind));
-	}
+	if (index_bad)
+		c.env.failed = true;
+	for (size_t i = 0; i < nents; i++)
+		index_expand(&c, &ents[i]);
 	struct hashmap paths = { 0 };
 	for (size_t i = 0; i < c.nouts; i++) {
 		struct orec *o = &c.outs[i];
@@ -1425,6 +1657,7 @@ static int render_outputs(struct arena *a, struct diags *d, const char *dir,
 			continue;
 		}
 		c.env.a = scratch;
+		c.scratch = scratch;
 		bool failed_before = c.env.failed;
 		c.env.failed = false;
 		t->doc = inst(&c, o->tf->root, sc);

@@ -473,6 +473,19 @@ static void test_functions(void)
 		  render("- $for u in users:\n    ${include('shared/who.yaml', u)}\n"),
 		  "[{who: \"alice\"}, {who: \"bob\"}]");
 	CHECK_STR("include(path, arg): arg is not seen after it", render("a: ${include('shared/who.yaml')}\n"), "FAIL");
+	/* include() keeps its last tree for the same values of the names the
+	 * file reads (template.c, the memo): each must still see its own. */
+	CHECK_STR("include() reading the loop variable, twice nested: each item its own",
+		  render("- $for u in users:\n    $for v in users:\n      ${v.name}: ${include('shared/user.yaml')}\n"),
+		  "[{alice: {name: \"alice\"}, bob: {name: \"alice\"}}, {alice: {name: \"bob\"}, bob: {name: \"bob\"}}]");
+	CHECK_STR("include() of a file that includes one reading the loop variable",
+		  render("- $for u in users:\n    $for v in users:\n      ${v.name}: ${include('shared/nested.yaml')}\n"),
+		  "[{alice: {n: {name: \"alice\"}}, bob: {n: {name: \"alice\"}}}, "
+		  "{alice: {n: {name: \"bob\"}}, bob: {n: {name: \"bob\"}}}]");
+	CHECK_STR("include(): a loop variable shadowing a model name the file reads",
+		  render("a: ${include('shared/labels.yaml')}\nb:\n  - $for kafka in users:\n      ${include('shared/labels.yaml')}\n"
+			 "c: ${include('shared/labels.yaml')}\n"),
+		  "{a: {app: \"alerts\"}, b: [{app: \"alice\"}, {app: \"bob\"}], c: {app: \"alerts\"}}");
 	EVERR("include('a', 1, 2)", "e:1:1: tmpl-syntax: syntax error in expression: include() takes 1 or 2 arguments, not 3 | call it as include(path[, arg])");
 	CHECK_STR("include() of a missing file", render("a: ${include('nope.yaml')}\n"), "FAIL");
 	CHECK_STR("include() of a missing file: message", diags_str() + strlen(diags_str()) -
