@@ -3,6 +3,7 @@
 #include "cli.h"
 #include "kinds.h"
 #include "render.h"
+#include "render_cache.h"
 #include "write.h"
 
 #include <stdlib.h>
@@ -12,6 +13,7 @@ static const char help[] =
 	"usage: asbgen render SPEC... [-o DIR] [--check] [--stdout] [--only KIND[,KIND]]\n"
 	"                     [--templates DIR] [--format text|json|github] [--quiet]\n"
 	"                     [--phase full|bootstrap] [--testid ID] [--accept prune]\n"
+	"                     [--no-cache]\n"
 	"\n"
 	"Render each environment spec into DIR/<environment>/ (default DIR: out):\n"
 	"kubernetes/ manifests with a kustomization.yaml, helm/ Phalanx values and\n"
@@ -46,6 +48,9 @@ static const char help[] =
 	"                     \"Test instances\"); asbgen teardown removes it\n"
 	"  --accept prune     let the render of a production environment remove\n"
 	"                     the files of Kubernetes objects (Argo CD then deletes them)\n"
+	"  --no-cache         render even when the last render of this spec into\n"
+	"                     this folder read the same inputs and its files are\n"
+	"                     untouched (README, \"Re-rendering\")\n"
 	"  -q, --quiet        do not list written files\n"
 	"\n"
 	"exit: 0 written (--check: up to date), 1 invalid spec (--check: files\n"
@@ -154,6 +159,7 @@ int cmd_render(int argc, char **argv)
 	ctx_init(&c);
 	const char *outdir = "out", *tdir = NULL, *fmt = NULL;
 	bool check = false, to_stdout = false, quiet = false, dashdash = false, accept_prune = false;
+	bool no_cache = false;
 	kind_set only = 0;
 	const char **specs = NULL;
 	size_t nspecs = 0, cap = 0;
@@ -177,6 +183,8 @@ int cmd_render(int argc, char **argv)
 			check = true;
 		} else if (!strcmp(argv[i], "--stdout")) {
 			to_stdout = true;
+		} else if (!strcmp(argv[i], "--no-cache")) {
+			no_cache = true;
 		} else if (!strcmp(argv[i], "-q") || !strcmp(argv[i], "--quiet")) {
 			quiet = true;
 		} else if ((r = opt_value(argc, argv, &i, "-o", &v)) != 0 ||
@@ -234,13 +242,26 @@ int cmd_render(int argc, char **argv)
 	/* Render everything before writing anything. */
 	struct out_set *sets = arena_alloc(c.arena, nspecs * sizeof *sets);
 	const struct value **production = arena_alloc(c.arena, nspecs * sizeof *production);
+	/* A spec whose last render into this folder read the same inputs
+	 * and left files nobody touched since has nothing to do (its note:
+	 * render_cache.h); [from, to) are the diagnostics of each render. */
+	struct rcache **notes = arena_alloc(c.arena, nspecs * sizeof *notes);
+	bool *done = arena_alloc(c.arena, nspecs * sizeof *done);
+	size_t *from = arena_alloc(c.arena, nspecs * sizeof *from), *to = arena_alloc(c.arena, nspecs * sizeof *to);
+	struct rcache_opts ro = { outdir, tdir, to_stdout ? 0 : only };
 	bool ok = true;
 	for (size_t i = 0; i < nspecs; i++) {
 		production[i] = NULL;
-		if (render_one(&c, specs[i], tdir, outdir, &sets[i], &production[i]) != 0)
+		notes[i] = no_cache || to_stdout ? NULL : rcache_open(&c, specs[i], &ro);
+		from[i] = c.diags.n;
+		const char *dir;
+		if ((done[i] = rcache_hit(&c, notes[i], &dir)))
+			sets[i] = (struct out_set){ .dir = dir, .spec = specs[i] };
+		else if (render_one(&c, specs[i], tdir, outdir, &sets[i], &production[i]) != 0)
 			ok = false;
 		else if (only && !to_stdout)
 			keep_kinds(&sets[i], only);
+		to[i] = c.diags.n;
 		for (size_t j = 0; ok && j < i; j++)
 			if (!strcmp(sets[j].dir, sets[i].dir)) {
 				diag_pos(&c.diags, SEV_ERROR, specs[i], 0, 0, "render-duplicate-env",
@@ -250,7 +271,7 @@ int cmd_render(int argc, char **argv)
 			}
 	}
 	for (size_t i = 0; ok && !check && !to_stdout && !accept_prune && i < nspecs; i++)
-		if (production[i] && production_prune(&c, &sets[i], production[i]) != 0)
+		if (!done[i] && production[i] && production_prune(&c, &sets[i], production[i]) != 0)
 			ok = false;
 	if (!ok) {
 		ctx_report(&c);
@@ -267,10 +288,16 @@ int cmd_render(int argc, char **argv)
 	 * place: a write error in the last one leaves the first unchanged. */
 	struct out_pending **pend = arena_alloc(c.arena, nspecs * sizeof *pend);
 	for (size_t i = 0; !check && !to_stdout && i < nspecs; i++) {
+		pend[i] = NULL;
+		if (done[i])
+			continue;
+		/* Before anything changes: a render killed half way leaves no note. */
+		rcache_forget(notes[i]);
 		if ((pend[i] = out_prepare(c.arena, &c.diags, &sets[i])) != NULL)
 			continue;
 		for (size_t j = 0; j < i; j++)
-			out_abort(pend[j]);
+			if (pend[j])
+				out_abort(pend[j]);
 		ctx_report(&c);
 		fputs("asbgen render: nothing was written\n", stderr);
 		ctx_free(&c);
@@ -280,6 +307,8 @@ int cmd_render(int argc, char **argv)
 	for (size_t i = 0; i < nspecs; i++) {
 		struct out_set *s = &sets[i];
 		rep.spec = specs[i];
+		if (done[i])
+			continue;
 		if (to_stdout) {
 			for (size_t k = 0; k < s->n; k++) {
 				/* The kubernetes kind on a stream is its objects: the
@@ -298,6 +327,8 @@ int cmd_render(int argc, char **argv)
 				rc = EXIT_INVALID;
 		} else if (out_commit(c.arena, &c.diags, pend[i], on_change, &rep) != 0) {
 			rc = EXIT_USAGE;
+		} else {
+			rcache_store(&c, notes[i], s, from[i], to[i]);
 		}
 	}
 	ctx_report(&c);

@@ -119,6 +119,12 @@ static void emit_output(void *ctx, const struct tmpl_output *o)
 	struct ctx *c = e->c;
 	if (render_output_text(c->arena, &c->diags, o, e->spec_name, c->testid, &e->b) != 0)
 		return;
+	if (o->into) {
+		struct out_set *s = e->set;
+		s->reads = arena_realloc(c->arena, s->reads, s->nreads * sizeof *s->reads,
+					 (s->nreads + 1) * sizeof *s->reads);
+		s->reads[s->nreads++] = o->into;
+	}
 	if (e->set->n == e->cap) {
 		size_t cap = e->cap ? 2 * e->cap : 256;
 		e->set->files = arena_realloc(c->arena, e->set->files, e->cap * sizeof *e->set->files,
@@ -139,6 +145,8 @@ int render_spec(struct ctx *c, const struct value *model, const char *spec_name,
 	set->spec = spec_name;
 	set->n = 0;
 	set->only = 0;
+	set->reads = NULL;
+	set->nreads = 0;
 	struct emitting e = { c, spec_name, set, 64, BUF_INIT };
 	set->files = arena_alloc(c->arena, e.cap * sizeof *set->files);
 	int rc = templates_render_each(c->arena, &c->diags, tdir, model, NULL, emit_output, &e);

@@ -666,7 +666,7 @@ int out_teardown(struct arena *a, struct diags *d, const char *dir, const char *
 	if (!rec)
 		return 1;
 	/* An empty render: every recorded file is stale, and goes. */
-	struct out_set empty = { dir, spec, NULL, 0, 0 };
+	struct out_set empty = { .dir = dir, .spec = spec };
 	struct out_pending *p = out_prepare(a, d, &empty);
 	if (!p || out_commit(a, d, p, fn, ctx) != 0)
 		return -1;

@@ -35,6 +35,10 @@ struct out_set {
 	 * kinds' files only, and the recorded files of other kinds stay on
 	 * disk and in the record, untouched (kinds.h). */
 	unsigned only;
+	/* Files the render read besides the spec and the template set (the
+	 * file a .tfvars output is merged into): the render cache's inputs. */
+	const char **reads;
+	size_t nreads;
 };
 
 enum file_state { FILE_SAME, FILE_CHANGED, FILE_NEW, FILE_STALE };

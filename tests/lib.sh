@@ -63,6 +63,9 @@ UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 export ASAN_OPTIONS UBSAN_OPTIONS
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/${LIB_TMP_PREFIX:-asbgen-test}.XXXXXX") || exit 2
+# Render notes (README, "Re-rendering") go here, not into the user's cache.
+ASBGEN_CACHE_DIR=$TMP/cache
+export ASBGEN_CACHE_DIR
 cleanup() {
 	chmod -R u+w "$TMP" 2>/dev/null
 	rm -rf "$TMP"

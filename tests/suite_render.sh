@@ -334,3 +334,139 @@ else
 	notok "schema: an edited copy of the built-in schema gives its defaults (ASBGEN_DATA)" \
 		"$(ASBGEN_DATA=$SD "$ASBGEN" model "$ROOT/$MIN" 2>&1 | grep -n namespace | head -n 5)"
 fi
+
+section "re-rendering: the render note (compiler/render_cache.h)"
+# A render with nothing to do reads no output file: it stats them against
+# the note the last render took.  strace shows which files a run opened.
+RC=$TMP/rerender
+mkdir -p "$RC"
+# traced NAME ARGS...: run asbgen ARGS under strace (openat and stat
+# calls into $RC/NAME.trace), its stderr into $RC/NAME.err.
+traced() {
+	tn=$1
+	shift
+	ASAN_OPTIONS=detect_leaks=0 strace -f -qq -o "$RC/$tn.trace" -e trace=openat,newfstatat \
+		"$ASBGEN" "$@" >"$RC/$tn.out" 2>"$RC/$tn.err" </dev/null
+}
+# read_outputs NAME: did run NAME open kafka.yaml (an output) for reading?
+read_outputs() { grep -q 'openat([0-9]*, "kafka.yaml", O_RDONLY' "$RC/$1.trace"; }
+if ! command -v strace >/dev/null 2>&1; then
+	notok "re-render: strace is installed" "sh tests/deps.sh test"
+else
+	UD=environments/usdfdev.yaml
+	"$ASBGEN" render -q "$UD" -o "$RC/o" 2>"$RC/first.err"
+	sleep 0.2 # a folder changed within the last 50 ms gets no note yet
+	traced full render -q "$UD" -o "$RC/o"
+	sleep 0.2
+	traced hit render -q "$UD" -o "$RC/o"
+	if read_outputs full && ! read_outputs hit && grep -q '"kafka.yaml"' "$RC/hit.trace" &&
+		cmp -s "$RC/first.err" "$RC/hit.err" && [ -s "$RC/hit.err" ]; then
+		ok "re-render: nothing changed: no output file read (stat only), the same warnings on stderr"
+	else
+		notok "re-render: nothing changed: no output file read (stat only), the same warnings on stderr" \
+			"$(diff "$RC/first.err" "$RC/hit.err"; grep -c kafka.yaml "$RC/full.trace" "$RC/hit.trace")"
+	fi
+	"$ASBGEN" render -q --format json "$UD" -o "$RC/o" >"$RC/json-hit.out" 2>&1
+	"$ASBGEN" render -q --no-cache --format json "$UD" -o "$RC/o" >"$RC/json-full.out" 2>&1
+	if cmp -s "$RC/json-hit.out" "$RC/json-full.out" && grep -q helm-fixed "$RC/json-hit.out"; then
+		ok "re-render: the same JSON diagnostics as a full render"
+	else
+		notok "re-render: the same JSON diagnostics as a full render" "$(diff "$RC/json-full.out" "$RC/json-hit.out")"
+	fi
+	traced nocache render -q --no-cache "$UD" -o "$RC/o"
+	if read_outputs nocache; then
+		ok "re-render: --no-cache compares every file"
+	else
+		notok "re-render: --no-cache compares every file" "$(head -n 20 "$RC/nocache.trace")"
+	fi
+	if [ -n "$(ls "$ASBGEN_CACHE_DIR"/render-* 2>/dev/null)" ] &&
+		[ -z "$(find "$RC/o" -name '*cache*' -o -name 'render-*')" ]; then
+		ok "re-render: the note is in ASBGEN_CACHE_DIR, nothing new in out/"
+	else
+		notok "re-render: the note is in ASBGEN_CACHE_DIR, nothing new in out/" \
+			"$(ls -la "$ASBGEN_CACHE_DIR" 2>&1; find "$RC/o" -name '*cache*')"
+	fi
+
+	# What a note must not hide.  Each case: a settled folder (rendered
+	# twice), a change, then a render that must see it.
+	settle() {
+		"$ASBGEN" render -q "$@" >/dev/null 2>&1
+		sleep 0.2
+		"$ASBGEN" render -q "$@" >/dev/null 2>&1
+		sleep 0.2
+	}
+	MO=$RC/m
+	mk=$MO/$minenv/kubernetes/kafka.yaml
+	settle "$MIN" -o "$MO"
+	cp "$mk" "$RC/kafka.orig"
+	# The same size and modification time: only the change time shows it.
+	"$PY" -c 'import os, sys
+f = sys.argv[1]; st = os.stat(f)
+t = open(f).read().replace("kind: Kafka\n", "kind: Kafkb\n", 1)
+open(f, "w").write(t); os.utime(f, ns=(st.st_atime_ns, st.st_mtime_ns))' "$mk"
+	"$ASBGEN" render "$MIN" -o "$MO" >"$RC/e.out" 2>&1
+	if grep -q "^updated  *$mk\$" "$RC/e.out" && cmp -s "$mk" "$RC/kafka.orig"; then
+		ok "re-render: a file edited to the same size and modification time is rendered again"
+	else
+		notok "re-render: a file edited to the same size and modification time is rendered again" "$(cat "$RC/e.out")"
+	fi
+	settle "$MIN" -o "$MO"
+	rm "$mk"
+	"$ASBGEN" render "$MIN" -o "$MO" >"$RC/e.out" 2>&1
+	if grep -q "^created  *$mk\$" "$RC/e.out"; then
+		ok "re-render: a deleted file is written again"
+	else
+		notok "re-render: a deleted file is written again" "$(cat "$RC/e.out")"
+	fi
+	settle "$MIN" -o "$MO"
+	tmpf=$MO/$minenv/kubernetes/.kafka.yaml.asbgen-tmp.0123456789abcdef
+	: >"$tmpf"
+	"$ASBGEN" render "$MIN" -o "$MO" >"$RC/e.out" 2>&1
+	if [ ! -e "$tmpf" ]; then
+		ok "re-render: a killed render's temporary in a folder is removed (the folder changed)"
+	else
+		notok "re-render: a killed render's temporary in a folder is removed (the folder changed)" "$(cat "$RC/e.out")"
+	fi
+	settle "$MIN" -o "$MO"
+	cp "$MIN" "$RC/spec.yaml"
+	settle "$RC/spec.yaml" -o "$MO"
+	printf 'topics:\n  - {name: cache-check-topic, partitions: 3}\n' >>"$RC/spec.yaml"
+	"$ASBGEN" render "$RC/spec.yaml" -o "$MO" >"$RC/e.out" 2>&1
+	if grep -q 'kafkatopic-cache-check-topic' "$RC/e.out"; then
+		ok "re-render: an edited spec is rendered again"
+	else
+		notok "re-render: an edited spec is rendered again" "$(cat "$RC/e.out")"
+	fi
+	CT=$RC/templates
+	cp -R templates "$CT"
+	settle "$MIN" -o "$MO" --templates "$CT"
+	printf 'cache-check: edited\n' >>"$CT/common/labels.yaml"
+	"$ASBGEN" render -q "$MIN" -o "$MO" --templates "$CT" >"$RC/e.out" 2>&1
+	if grep -q 'cache-check: edited' "$mk"; then
+		ok "re-render: an edited template (--templates) is rendered again"
+	else
+		notok "re-render: an edited template (--templates) is rendered again" "$(cat "$RC/e.out")"
+	fi
+	# A merged file (`into`): idfint's node pool goes into a tfvars file of
+	# the cluster's; a copy of it is edited.
+	IS=$RC/idf
+	mkdir -p "$IS"
+	vf=$(sed -n 's/^ *varFile: //p' environments/idfint.yaml)
+	cp "environments/$vf" "$IS/base.tfvars"
+	sed "s|varFile: .*|varFile: base.tfvars|" environments/idfint.yaml >"$IS/idfint.yaml"
+	settle "$IS/idfint.yaml" -o "$IS/out"
+	printf '# cache-check: a line of the cluster file\n' >>"$IS/base.tfvars"
+	"$ASBGEN" render -q "$IS/idfint.yaml" -o "$IS/out" >"$RC/e.out" 2>&1
+	if grep -rq 'cache-check: a line of the cluster file' "$IS/out"; then
+		ok "re-render: an edited file merged into (into) is rendered again"
+	else
+		notok "re-render: an edited file merged into (into) is rendered again" "$(cat "$RC/e.out"; ls -R "$IS/out" | head)"
+	fi
+	# No cache directory at all: renders as always.
+	if env -u ASBGEN_CACHE_DIR -u XDG_CACHE_HOME HOME=/nonexistent "$ASBGEN" render -q "$MIN" -o "$RC/nohome" &&
+		env -u ASBGEN_CACHE_DIR -u XDG_CACHE_HOME HOME=/nonexistent "$ASBGEN" render --check "$MIN" -o "$RC/nohome"; then
+		ok "re-render: without a cache directory, render and --check work as always"
+	else
+		notok "re-render: without a cache directory, render and --check work as always"
+	fi
+fi

@@ -58,6 +58,14 @@ for spec in environments/*.yaml; do
 	vg "diff $spec --format json" 0 "$ASBGEN" diff --format json "$spec"
 done
 vg "render --check environments/*.yaml" 0 "$ASBGEN" render --check -o out environments/*.yaml
+# Again into the folders rendered above: a note is taken (the folders are
+# older than its 50 ms now), then used (README, "Re-rendering").
+sleep 0.2
+for spec in environments/*.yaml; do
+	env=$(basename "$spec" .yaml)
+	vg "render $spec again: the note taken" 0 "$ASBGEN" render -q -o "$TMP/out-$env" "$spec"
+	vg "render $spec again: the note used" 0 "$ASBGEN" render -q -o "$TMP/out-$env" "$spec"
+done
 
 # validate of every bad-input and semantic-check case.
 for cases in tests/bad-inputs.txt tests/semantic-checks.txt; do
