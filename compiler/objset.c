@@ -8,10 +8,15 @@
 #include "objset.h"
 #include "kinds.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "arena.h"
+#include "buf.h"
+#include "diag.h"
 #include "cli.h"
 #include "emit_common.h"
 #include "load.h"
@@ -251,6 +256,72 @@ int objset_from_dir(struct ctx *c, const char *dir, struct objset *out)
 	outdir_close(&od);
 	sort_and_check(c, out);
 	return rc;
+}
+
+static int path_cmp(const void *x, const void *y)
+{
+	return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+bool objset_dir_same(const char *dir, const struct out_set *set)
+{
+	struct arena *a = arena_new();
+	struct diags quiet;
+	diags_init(&quiet, a);
+	struct outdir od;
+	bool same = outdir_open(&od, a, &quiet, dir, false, true) == 0;
+	size_t len = 0, n = 0;
+	bool missing;
+	char *text = same ? outdir_read(&od, RECORD_NAME, RECORD_NAME, &len, &missing) : NULL;
+	/* The record's paths, as objset_from_dir takes them, sorted. */
+	const char **rec = arena_alloc(a, (set->n + 1) * sizeof *rec);
+	for (char *line = text, *next; same && line && *line; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		if (!*line || *line == '#' || !tmpl_path_ok(line, strlen(line)))
+			continue;
+		if (n == set->n)
+			same = false; /* more files than the render's */
+		else
+			rec[n++] = line;
+	}
+	same = same && text && n == set->n;
+	const char **fresh = arena_alloc(a, (set->n + 1) * sizeof *fresh);
+	for (size_t i = 0; same && i < set->n; i++)
+		fresh[i] = set->files[i].path;
+	if (same) {
+		qsort(rec, n, sizeof *rec, path_cmp);
+		qsort(fresh, n, sizeof *fresh, path_cmp);
+		for (size_t i = 0; same && i < n; i++)
+			same = !strcmp(rec[i], fresh[i]) && (i == 0 || strcmp(rec[i - 1], rec[i]));
+	}
+	/* Then the bytes, a file at a time in one buffer. */
+	struct buf b = BUF_INIT;
+	for (size_t i = 0; same && i < set->n; i++) {
+		const struct out_file *f = &set->files[i];
+		int fd = outdir_open_file(&od, f->path);
+		struct stat st;
+		same = fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (size_t)st.st_size == f->len;
+		if (same) {
+			buf_reset(&b);
+			buf_grow(&b, f->len + 1);
+			size_t got = 0;
+			ssize_t r;
+			while (got <= f->len && ((r = read(fd, b.data + got, f->len + 1 - got)) > 0 ||
+						 (r < 0 && errno == EINTR)))
+				if (r > 0)
+					got += (size_t)r;
+			same = got == f->len && !memcmp(b.data, f->data, f->len);
+		}
+		if (fd >= 0)
+			close(fd);
+	}
+	buf_free(&b);
+	outdir_close(&od);
+	diags_free(&quiet);
+	arena_free(a);
+	return same;
 }
 
 int objset_from_model(struct ctx *c, const struct value *model, const char *spec_name, const char *tdir,

@@ -84,6 +84,14 @@ int objset_from_out_set(struct ctx *c, const struct out_set *set, struct objset 
  * Returns 0, or -1 after reporting. */
 int objset_from_dir(struct ctx *c, const char *dir, struct objset *out);
 
+/* Does folder dir hold exactly set's files (its record lists the same
+ * paths, each with the same bytes)?  Then their objects are the same on
+ * both sides and neither needs parsing: diff of an unchanged folder of
+ * 10,000 users reads the files instead of parsing 20,000 documents twice.
+ * Quiet: anything else (a link, a missing record) is false, and the full
+ * reading reports it. */
+bool objset_dir_same(const char *dir, const struct out_set *set);
+
 /* Render a model (model_load; NULL: the spec was not valid, -1) in memory
  * and take its objects; spec_name as in the rendered headers. */
 int objset_from_model(struct ctx *c, const struct value *model, const char *spec_name, const char *tdir,
