@@ -298,10 +298,15 @@ static int yaml_string(struct yctx *c, const struct value *v, int ind, bool key)
 		yaml_literal(c->out, s, n, ind, indicator);
 		return 1;
 	}
-	if (yaml_plain_ok(s, n))
+	if (yaml_plain_ok(s, n)) {
 		buf_add(c->out, s, n);
-	else
+		/* Remembered on the node (a flag about its own text, as
+		 * emit_yaml_mark_plain sets): a model string is emitted by many
+		 * outputs (a namespace, a label value in each object). */
+		((struct value *)v)->flags |= VF_YAML_PLAIN;
+	} else {
 		yaml_double_quoted(c->out, s, n);
+	}
 	return 0;
 }
 

@@ -396,7 +396,8 @@ static bool note_read(struct arena *a, const char *path, struct note *n)
 {
 	memset(n, 0, sizeof *n);
 	struct buf b = BUF_INIT;
-	if (!read_all(AT_FDCWD, path, &b) || !b.len || b.data[b.len - 1] != '\n') {
+	/* A NUL byte would end a line early: not a note asbgen wrote. */
+	if (!read_all(AT_FDCWD, path, &b) || !b.len || b.data[b.len - 1] != '\n' || memchr(b.data, '\0', b.len)) {
 		buf_free(&b);
 		return false;
 	}
@@ -405,7 +406,7 @@ static bool note_read(struct arena *a, const char *path, struct note *n)
 	size_t capr = 0, capd = 0, capf = 0, capg = 0;
 	bool ok = true, magic = false, have_inputs = false;
 	for (char *line = text; ok && *line;) {
-		char *nl = strchr(line, '\n');
+		char *nl = strchr(line, '\n'); /* there is one: the text ends with it */
 		*nl = '\0';
 		const char *p = line;
 		if (!magic) {

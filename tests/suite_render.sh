@@ -462,6 +462,27 @@ open(f, "w").write(t); os.utime(f, ns=(st.st_atime_ns, st.st_mtime_ns))' "$mk"
 	else
 		notok "re-render: an edited file merged into (into) is rendered again" "$(cat "$RC/e.out"; ls -R "$IS/out" | head)"
 	fi
+	# A damaged note (cut short, a NUL byte, another format) is no note.
+	settle "$MIN" -o "$MO"
+	for note in "$ASBGEN_CACHE_DIR"/render-*; do
+		head -c 200 "$note" >"$note.cut" && mv "$note.cut" "$note"
+	done
+	printf 'x' >>"$mk"
+	"$ASBGEN" render "$MIN" -o "$MO" >"$RC/e1.out" 2>&1
+	rc1=$?
+	for note in "$ASBGEN_CACHE_DIR"/render-*; do
+		printf 'asbgen-render-cache 1\ninputs 0\000\nf 1 2 3 4 5 6 7 - x\n' >"$note"
+	done
+	printf 'x' >>"$mk"
+	"$ASBGEN" render "$MIN" -o "$MO" >"$RC/e2.out" 2>&1
+	rc2=$?
+	if [ "$rc1" -eq 0 ] && [ "$rc2" -eq 0 ] && grep -q "^updated  *$mk\$" "$RC/e1.out" &&
+		grep -q "^updated  *$mk\$" "$RC/e2.out" && cmp -s "$mk" "$RC/kafka.orig"; then
+		ok "re-render: a damaged note (cut short, a NUL byte) is ignored: the render is a full one"
+	else
+		notok "re-render: a damaged note (cut short, a NUL byte) is ignored: the render is a full one" \
+			"exit $rc1, $rc2: $(cat "$RC/e1.out" "$RC/e2.out")"
+	fi
 	# No cache directory at all: renders as always.
 	if env -u ASBGEN_CACHE_DIR -u XDG_CACHE_HOME HOME=/nonexistent "$ASBGEN" render -q "$MIN" -o "$RC/nohome" &&
 		env -u ASBGEN_CACHE_DIR -u XDG_CACHE_HOME HOME=/nonexistent "$ASBGEN" render --check "$MIN" -o "$RC/nohome"; then
