@@ -11,6 +11,7 @@
 #include "load.h"
 #include "objset.h"
 #include "render.h"
+#include "render_cache.h"
 #include "spawn.h"
 #include "write.h"
 #include "suggest.h"
@@ -23,7 +24,7 @@
 
 static const char help[] =
 	"usage: asbgen diff SPEC [-o DIR | --against DIR | --base REV] [--templates DIR]\n"
-	"                   [--only KIND[,KIND]] [--format text|json|markdown|github]\n"
+	"                   [--only KIND[,KIND]] [--format text|json|markdown|github] [--no-cache]\n"
 	"       asbgen diff SPEC --live [--kubeconfig FILE] [--context NAME]\n"
 	"                   [--request-timeout T] [--insecure-skip-tls-verify]\n"
 	"\n"
@@ -54,6 +55,10 @@ static const char help[] =
 	"  --only KINDS       compare only these kinds of output: kubernetes, helm,\n"
 	"                     terraform, clients (comma-separated)\n"
 	"  --templates DIR    use this template set instead of the installed one\n"
+	"  --no-cache         render and compare even when DIR/<environment>/ is as\n"
+	"                     the last render of SPEC there left it, from the same\n"
+	"                     inputs (its note: README, \"Re-rendering\"; then there\n"
+	"                     is no difference to find)\n"
 	"  --phase PHASE      render the new side in this phase (full, bootstrap):\n"
 	"                     diff --phase bootstrap shows the cold-start edit\n"
 	"  --testid ID        the test instance ID (asbgen render --testid): compared\n"
@@ -120,6 +125,7 @@ struct opts {
 	bool bootstrap;         /* --phase bootstrap: of the new side */
 	const char *testid;     /* --testid ID: both sides' test instance */
 	kind_set only;          /* --only: the kinds of output compared */
+	bool no_cache;          /* --no-cache: never trust the render's note */
 	bool live;              /* --live and its options */
 	bool live_option_given; /* a --live option without --live is a mistake */
 	struct live_opts lo;
@@ -196,6 +202,8 @@ static int parse(int argc, char **argv, struct opts *o)
 		} else if ((r = opt_value(argc, argv, &i, "--accept", &v)) != 0) {
 			if (r < 0 || parse_accept(v, o) < 0)
 				return -1;
+		} else if (!strcmp(argv[i], "--no-cache")) {
+			o->no_cache = true;
 		} else if (!strcmp(argv[i], "--live")) {
 			o->live = true;
 		} else if ((r = cli_live_option("diff", argc, argv, &i, &o->lo)) != 0) {
@@ -363,11 +371,16 @@ int cmd_diff(int argc, char **argv)
 	c.bootstrap = o.bootstrap;
 	c.testid = o.testid;
 	const struct value *model = model_load(&c, o.spec);
+	/* out/ as the last render of this spec left it, that render's inputs
+	 * unchanged (its note, render_cache.h): no difference, and no render
+	 * needed.  The model's diagnostics are all a render that wrote had. */
+	struct rcache_opts ro = { o.outdir, o.tdir, 0 };
+	struct rcache *note = model && !o.no_cache && !o.live && !o.base && !o.against ? rcache_open(&c, o.spec, &ro) : NULL;
+	bool same = rcache_hit(&c, note, &old_label, false);
 	c.bootstrap = false; /* the old side (--base) is as committed */
 	struct out_set fresh = { 0 };
-	bool same = false;
-	int rendered = model ? render_spec(&c, model, spec_display_name(c.arena, o.spec), o.tdir, "(render)", &fresh) : -1;
-	if (rendered == 0) {
+	int rendered = same ? 0 : model ? render_spec(&c, model, spec_display_name(c.arena, o.spec), o.tdir, "(render)", &fresh) : -1;
+	if (rendered == 0 && !same) {
 		env = path_base(fresh.dir);
 		/* A folder holding this render byte for byte has no difference:
 		 * nothing to parse on either side. */

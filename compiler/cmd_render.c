@@ -255,7 +255,7 @@ int cmd_render(int argc, char **argv)
 		notes[i] = no_cache || to_stdout ? NULL : rcache_open(&c, specs[i], &ro);
 		from[i] = c.diags.n;
 		const char *dir;
-		if ((done[i] = rcache_hit(&c, notes[i], &dir)))
+		if ((done[i] = rcache_hit(&c, notes[i], &dir, true)))
 			sets[i] = (struct out_set){ .dir = dir, .spec = specs[i] };
 		else if (render_one(&c, specs[i], tdir, outdir, &sets[i], &production[i]) != 0)
 			ok = false;

@@ -599,7 +599,7 @@ static void note_write(struct rcache *rc, struct note *n)
 
 /* ---------------------------------------------------------------- the API */
 
-bool rcache_hit(struct ctx *c, struct rcache *rc, const char **dir)
+bool rcache_hit(struct ctx *c, struct rcache *rc, const char **dir, bool replay)
 {
 	if (!rc || !rc->path)
 		return false;
@@ -642,7 +642,7 @@ bool rcache_hit(struct ctx *c, struct rcache *rc, const char **dir)
 		*dir = arena_strdup(c->arena, n.dir);
 		/* The diagnostics as the render made them, with the lines they
 		 * quote (their files are inputs, unchanged). */
-		for (size_t i = 0; i < n.ndiags; i++) {
+		for (size_t i = 0; replay && i < n.ndiags; i++) {
 			const struct diag *g = &n.diags[i];
 			const char *file = g->file ? arena_strdup(c->arena, g->file) : NULL;
 			if (file && g->line > 0 && !diags_find_source(&c->diags, file) && read_all(AT_FDCWD, file, &b))

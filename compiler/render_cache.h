@@ -40,10 +40,11 @@ struct rcache;
  * input cannot be read: the render then reports that itself). */
 struct rcache *rcache_open(struct ctx *c, const char *spec, const struct rcache_opts *o);
 
-/* Does out/ hold this render already?  Then *dir is its folder and the
- * render's diagnostics were added to c->diags.  A note with racy files
- * that all checked out is taken again, without them. */
-bool rcache_hit(struct ctx *c, struct rcache *rc, const char **dir);
+/* Does out/ hold this render already?  Then *dir is its folder and, with
+ * replay, the render's diagnostics were added to c->diags (`diff` has
+ * them from its own model_load: a render that wrote has no others).  A
+ * note with racy files that all checked out is taken again, without them. */
+bool rcache_hit(struct ctx *c, struct rcache *rc, const char **dir, bool replay);
 
 /* The spec's folder is about to be written: drop its note. */
 void rcache_forget(struct rcache *rc);

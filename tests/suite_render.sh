@@ -373,6 +373,25 @@ else
 	else
 		notok "re-render: the same JSON diagnostics as a full render" "$(diff "$RC/json-full.out" "$RC/json-hit.out")"
 	fi
+	# diff uses the note too: the folder is the render, nothing to compare.
+	traced diffnote diff "$UD" -o "$RC/o"
+	dn=$?
+	traced diffnc diff --no-cache "$UD" -o "$RC/o"
+	if [ "$dn" -eq 0 ] && ! read_outputs diffnote && read_outputs diffnc && grep -q '^no changes$' "$RC/diffnote.out" &&
+		cmp -s "$RC/diffnote.out" "$RC/diffnc.out" && cmp -s "$RC/diffnote.err" "$RC/diffnc.err"; then
+		ok "re-render: diff of the noted folder reads no output file, and says what diff --no-cache says"
+	else
+		notok "re-render: diff of the noted folder reads no output file, and says what diff --no-cache says" \
+			"exit $dn; $(cat "$RC/diffnote.out"; diff "$RC/diffnc.err" "$RC/diffnote.err")"
+	fi
+	"$ASBGEN" diff --format json "$UD" -o "$RC/o" >"$RC/dj1.out" 2>/dev/null
+	"$ASBGEN" diff --no-cache --format json "$UD" -o "$RC/o" >"$RC/dj2.out" 2>/dev/null
+	if cmp -s "$RC/dj1.out" "$RC/dj2.out"; then
+		ok "re-render: diff --format json of the noted folder: the same report as with --no-cache"
+	else
+		notok "re-render: diff --format json of the noted folder: the same report as with --no-cache" \
+			"$(diff "$RC/dj2.out" "$RC/dj1.out")"
+	fi
 	traced nocache render -q --no-cache "$UD" -o "$RC/o"
 	if read_outputs nocache; then
 		ok "re-render: --no-cache compares every file"
@@ -404,7 +423,14 @@ else
 f = sys.argv[1]; st = os.stat(f)
 t = open(f).read().replace("kind: Kafka\n", "kind: Kafkb\n", 1)
 open(f, "w").write(t); os.utime(f, ns=(st.st_atime_ns, st.st_mtime_ns))' "$mk"
+	"$ASBGEN" diff "$MIN" -o "$MO" >"$RC/d.out" 2>&1
+	drc=$?
 	"$ASBGEN" render "$MIN" -o "$MO" >"$RC/e.out" 2>&1
+	if [ "$drc" -eq 1 ] && grep -q 'Kafkb' "$RC/d.out"; then
+		ok "re-render: diff of a file edited after the note shows the edit (exit 1)"
+	else
+		notok "re-render: diff of a file edited after the note shows the edit (exit 1)" "exit $drc: $(cat "$RC/d.out")"
+	fi
 	if grep -q "^updated  *$mk\$" "$RC/e.out" && cmp -s "$mk" "$RC/kafka.orig"; then
 		ok "re-render: a file edited to the same size and modification time is rendered again"
 	else
