@@ -4,8 +4,11 @@
 #include "kinds.h"
 #include "render.h"
 #include "render_cache.h"
+#include "spool.h"
 #include "write.h"
 
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,7 +31,8 @@ static const char help[] =
 	"  -o, --output DIR   where environment directories go (default: out)\n"
 	"  --check            write nothing; list files that differ; exit 1 if any\n"
 	"  --stdout           print the rendered files instead of writing them, each\n"
-	"                     after a '---' and a '# Source: DIR/PATH' line\n"
+	"                     after a '---' and a '# Source: DIR/PATH' line; all or\n"
+	"                     nothing (held back in $TMPDIR until every spec renders)\n"
 	"  --only KINDS       only these kinds of output: kubernetes, helm, terraform,\n"
 	"                     clients (comma-separated; the first directory of a\n"
 	"                     file's path).  With --stdout, kubernetes is the objects\n"
@@ -59,14 +63,36 @@ static const char help[] =
 /* Render one spec fully in memory.  Returns 0 or -1 (diagnostics added).
  * *production: the spec's production flag node, when it is true. */
 static int render_one(struct ctx *c, const char *spec_path, const char *tdir, const char *outdir,
-		      struct out_set *set, const struct value **production)
+		      struct out_set *set, const struct value **production, render_stream_fn fn, void *fctx)
 {
 	struct value *model = model_load(c, spec_path);
 	if (!model)
 		return -1;
 	const struct value *p = v_path(model, "env.production");
 	*production = v_as_bool(p, false) ? p : NULL;
-	return render_spec(c, model, spec_display_name(c->arena, spec_path), tdir, outdir, set);
+	return render_spec_stream(c, model, spec_display_name(c->arena, spec_path), tdir, outdir, set, fn, fctx);
+}
+
+/* render --stdout: each file, as it is made, onto the stream held back
+ * until every spec has rendered (spool.h).  The kubernetes kind on a
+ * stream is its objects: the kustomization is kustomize's list of them. */
+struct stream {
+	struct spool spool;
+	kind_set only;
+};
+
+/* What the spool keeps in memory before it uses a temporary file. */
+#define STREAM_MEM (4u << 20)
+
+static void stream_file(void *ctx, const char *dir, const char *path, const char *text, size_t len)
+{
+	struct stream *st = ctx;
+	if (st->only && (!kinds_match(st->only, path) || kinds_is_kustomization(path)))
+		return;
+	const char *parts[] = { "---\n# Source: ", dir, "/", path, "\n" };
+	for (size_t i = 0; i < sizeof parts / sizeof *parts; i++)
+		spool_add(&st->spool, parts[i], strlen(parts[i]));
+	spool_add(&st->spool, text, len);
 }
 
 /* A render of some kinds only: the set keeps their files, and the
@@ -249,6 +275,8 @@ int cmd_render(int argc, char **argv)
 	bool *done = arena_alloc(c.arena, nspecs * sizeof *done);
 	size_t *from = arena_alloc(c.arena, nspecs * sizeof *from), *to = arena_alloc(c.arena, nspecs * sizeof *to);
 	struct rcache_opts ro = { outdir, tdir, to_stdout ? 0 : only };
+	struct stream st = { .only = only };
+	spool_init(&st.spool, STREAM_MEM);
 	bool ok = true;
 	for (size_t i = 0; i < nspecs; i++) {
 		production[i] = NULL;
@@ -257,7 +285,8 @@ int cmd_render(int argc, char **argv)
 		const char *dir;
 		if ((done[i] = rcache_hit(&c, notes[i], &dir, true)))
 			sets[i] = (struct out_set){ .dir = dir, .spec = specs[i] };
-		else if (render_one(&c, specs[i], tdir, outdir, &sets[i], &production[i]) != 0)
+		else if (render_one(&c, specs[i], tdir, outdir, &sets[i], &production[i],
+				    to_stdout ? stream_file : NULL, &st) != 0)
 			ok = false;
 		else if (only && !to_stdout)
 			keep_kinds(&sets[i], only);
@@ -281,6 +310,7 @@ int cmd_render(int argc, char **argv)
 				rc = EXIT_USAGE;
 		if (nspecs > 0)
 			fputs("asbgen render: nothing was written\n", stderr);
+		spool_free(&st.spool);
 		ctx_free(&c);
 		return rc;
 	}
@@ -300,6 +330,7 @@ int cmd_render(int argc, char **argv)
 				out_abort(pend[j]);
 		ctx_report(&c);
 		fputs("asbgen render: nothing was written\n", stderr);
+		spool_free(&st.spool);
 		ctx_free(&c);
 		return EXIT_USAGE;
 	}
@@ -310,15 +341,7 @@ int cmd_render(int argc, char **argv)
 		if (done[i])
 			continue;
 		if (to_stdout) {
-			for (size_t k = 0; k < s->n; k++) {
-				/* The kubernetes kind on a stream is its objects: the
-				 * kustomization is kustomize's list of them. */
-				const char *path = s->files[k].path;
-				if (only && (!kinds_match(only, path) || kinds_is_kustomization(path)))
-					continue;
-				printf("---\n# Source: %s/%s\n", s->dir, s->files[k].path);
-				fwrite(s->files[k].data, 1, s->files[k].len, stdout);
-			}
+			continue; /* on the spool, printed below */
 		} else if (check) {
 			size_t ndiffs;
 			if (out_compare(c.arena, &c.diags, s, on_change, &rep, &ndiffs) != 0)
@@ -331,6 +354,15 @@ int cmd_render(int argc, char **argv)
 			rcache_store(&c, notes[i], s, from[i], to[i]);
 		}
 	}
+	if (to_stdout && (fflush(stdout) != 0 || spool_flush(&st.spool, fileno(stdout)) != 0)) {
+		/* A spill that failed wrote nothing to standard output. */
+		fprintf(stderr, "asbgen render: %s: %s\n",
+			st.spool.err ? "cannot hold the output in a temporary file ($TMPDIR)"
+				     : "cannot write to standard output",
+			strerror(errno));
+		rc = EXIT_USAGE;
+	}
+	spool_free(&st.spool);
 	ctx_report(&c);
 	if (check && rc == EXIT_INVALID)
 		fputs("asbgen render --check: rendered output differs from what is on disk; run asbgen render\n", stderr);

@@ -19,6 +19,8 @@ struct emitting {
 	struct ctx *c;
 	const char *spec_name;
 	struct out_set *set;
+	render_stream_fn stream; /* or NULL: the text is kept in set */
+	void *sctx;
 	size_t cap;
 	struct buf b; /* one output's text, reused */
 };
@@ -119,6 +121,10 @@ static void emit_output(void *ctx, const struct tmpl_output *o)
 	struct ctx *c = e->c;
 	if (render_output_text(c->arena, &c->diags, o, e->spec_name, c->testid, &e->b) != 0)
 		return;
+	if (e->stream) {
+		e->stream(e->sctx, e->set->dir, o->path, e->b.data ? e->b.data : "", e->b.len);
+		return;
+	}
 	if (o->into) {
 		struct out_set *s = e->set;
 		s->reads = arena_realloc(c->arena, s->reads, s->nreads * sizeof *s->reads,
@@ -140,6 +146,12 @@ static void emit_output(void *ctx, const struct tmpl_output *o)
 int render_spec(struct ctx *c, const struct value *model, const char *spec_name, const char *tdir,
 		const char *outdir, struct out_set *set)
 {
+	return render_spec_stream(c, model, spec_name, tdir, outdir, set, NULL, NULL);
+}
+
+int render_spec_stream(struct ctx *c, const struct value *model, const char *spec_name, const char *tdir,
+		       const char *outdir, struct out_set *set, render_stream_fn fn, void *fctx)
+{
 	size_t errors = c->diags.nerrors;
 	set->dir = arena_printf(c->arena, "%s/%s", outdir, v_as_str(v_path(model, "env.name"), "env"));
 	set->spec = spec_name;
@@ -147,7 +159,7 @@ int render_spec(struct ctx *c, const struct value *model, const char *spec_name,
 	set->only = 0;
 	set->reads = NULL;
 	set->nreads = 0;
-	struct emitting e = { c, spec_name, set, 64, BUF_INIT };
+	struct emitting e = { c, spec_name, set, fn, fctx, 64, BUF_INIT };
 	set->files = arena_alloc(c->arena, e.cap * sizeof *set->files);
 	int rc = templates_render_each(c->arena, &c->diags, tdir, model, NULL, emit_output, &e);
 	buf_free(&e.b);

@@ -175,6 +175,65 @@ else
 		"exit $rc; stderr: $(cat "$TMP/s.err"); written: $(ls -A "$B/stdout")"
 fi
 
+# A stream longer than what render --stdout holds in memory (1,000 users,
+# 5 MB; spool.h) goes through a temporary file: cut at its '# Source:'
+# lines, it is the files `render -o` writes, byte for byte.  Without a
+# usable temporary directory it stays in memory: the same bytes.
+big=$B/stdout-big.yaml
+awk 'skip && (/^$/ || /^[ \t]/) { next }
+     skip { skip = 0 }
+     /^users:$/ { print; for (u = 0; u < 1000; u++)
+		printf "  - {name: user-%05d, topics: *community, groups: [user-%05d]}\n", u, u
+		skip = 1; next }
+     { print }' "$ROOT/environments/usdfdev.yaml" >"$big"
+"$ASBGEN" render -q --no-cache "$big" -o "$B/big" >/dev/null 2>"$TMP/big.err"
+"$ASBGEN" render --stdout "$big" -o "$B/big" >"$TMP/big.out" 2>>"$TMP/big.err"
+rc=$?
+rm -rf "$B/big-split"
+python3 - "$TMP/big.out" "$B/big-split" "$B/big" <<'PY' 2>>"$TMP/big.err"
+import os, sys
+data = open(sys.argv[1], "rb").read()
+parts = data.split(b"---\n# Source: " + sys.argv[3].encode() + b"/")
+assert parts[0] == b"", "the stream does not start with a file"
+for p in parts[1:]:
+    name, _, text = p.partition(b"\n")
+    path = os.path.join(sys.argv[2], name.decode())
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "wb") as f:
+        f.write(text)
+PY
+n=$(grep -c '^# Source: ' "$TMP/big.out")
+if [ "$rc" -eq 0 ] && [ "$(wc -c <"$TMP/big.out")" -gt 4500000 ] && [ "$n" -gt 3000 ] &&
+	diff -r -x .asbgen-files "$B/big" "$B/big-split" >"$TMP/big.diff" 2>&1; then
+	ok "render --stdout: a 5 MB stream (through a temporary file) is the files render -o writes"
+else
+	notok "render --stdout: a 5 MB stream (through a temporary file) is the files render -o writes" \
+		"exit $rc; $n files; $(cat "$TMP/big.err"; head -n 20 "$TMP/big.diff")"
+fi
+TMPDIR=$B/no-such-tmp "$ASBGEN" render --stdout "$big" -o "$B/big" >"$TMP/big-mem.out" 2>/dev/null
+rc=$?
+if [ "$rc" -eq 0 ] && cmp -s "$TMP/big.out" "$TMP/big-mem.out"; then
+	ok "render --stdout: without a temporary directory the stream stays in memory, the same bytes"
+else
+	notok "render --stdout: without a temporary directory the stream stays in memory, the same bytes" \
+		"exit $rc; $(cmp "$TMP/big.out" "$TMP/big-mem.out" 2>&1)"
+fi
+# All or nothing: a template that fails on the last file, after 5 MB are
+# on the stream, prints nothing at all (a pipe to kubectl gets no half).
+BT=$TMP/late-broken-templates
+rm -rf "$BT"
+cp -R templates "$BT"
+printf '%s\n' "- '\${nosuch.key}'" >>"$BT/clients/README.md.yaml"
+"$ASBGEN" render --stdout --templates "$BT" "$big" >"$TMP/late.out" 2>"$TMP/late.err"
+rc=$?
+if [ "$rc" -eq 1 ] && [ ! -s "$TMP/late.out" ] && grep -q 'tmpl-missing' "$TMP/late.err" &&
+	grep -q 'nothing was written' "$TMP/late.err"; then
+	ok "render --stdout: a template failing on the last file prints nothing (exit 1)"
+else
+	notok "render --stdout: a template failing on the last file prints nothing (exit 1)" \
+		"exit $rc; $(wc -c <"$TMP/late.out") bytes out; $(head -n 5 "$TMP/late.err")"
+fi
+
 # Exit codes of usage and I/O errors, help and version (expect_exit: lib.sh).
 expect_exit 2 "render: a spec that does not exist" "$ASBGEN" render "$B/no-such-spec.yaml" -o "$B/o3"
 [ ! -e "$B/o3" ] || notok "render: a spec that does not exist writes nothing" "$B/o3 exists"
