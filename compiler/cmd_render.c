@@ -82,7 +82,7 @@ struct stream {
 };
 
 /* What the spool keeps in memory before it uses a temporary file. */
-#define STREAM_MEM (4u << 20)
+#define STREAM_MEM (1u << 20)
 
 static void stream_file(void *ctx, const char *dir, const char *path, const char *text, size_t len)
 {

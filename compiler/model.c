@@ -43,6 +43,9 @@ struct mb {
 	/* ACL operation lists by ops literal (see ops_list). */
 	struct ops_slot { const char *ops; struct value *list; } ops[16];
 	size_t nops;
+	/* The unmarked null, false and true: one node each, not one per
+	 * user field (trees share immutable nodes). */
+	struct value *null, *bools[2];
 };
 
 /* ---- reading the spec ----
@@ -137,8 +140,11 @@ static struct value *ON(struct mb *m, const struct value *v, const char *path, e
 
 static struct value *S(struct mb *m, const char *s) { return s ? v_str(m->a, NULL, s) : v_null(m->a, NULL); }
 static struct value *I(struct mb *m, long long i) { return v_int(m->a, NULL, i); }
-static struct value *B(struct mb *m, bool b) { return v_bool(m->a, NULL, b); }
-static struct value *N(struct mb *m) { return v_null(m->a, NULL); }
+static struct value *B(struct mb *m, bool b)
+{
+	return m->bools[b] ? m->bools[b] : (m->bools[b] = v_bool(m->a, NULL, b));
+}
+static struct value *N(struct mb *m) { return m->null ? m->null : (m->null = v_null(m->a, NULL)); }
 static struct value *M(struct mb *m) { return v_map(m->a, NULL); }
 static struct value *L(struct mb *m) { return v_seq(m->a, NULL); }
 /* Model keys are literals: no copy.  A value from the spec keeps its mark
@@ -816,7 +822,9 @@ static struct value *acl(struct mb *m, const char *type, const char *name, const
 	uint64_t h = acl_hash(parts);
 	if ((m->acls_n + 1) * 2 > m->acls_cap) {
 		size_t cap = m->acls_cap ? m->acls_cap * 2 : 64;
-		struct acl_slot *t = arena_alloc(m->a, cap * sizeof *t);
+		/* On the heap: the table is the model builder's, not the
+		 * model's (a megabyte and a half for 10,000 users). */
+		struct acl_slot *t = xcalloc(cap, sizeof *t);
 		for (size_t i = 0; i < m->acls_cap; i++) {
 			if (!m->acls[i].v)
 				continue;
@@ -825,6 +833,7 @@ static struct value *acl(struct mb *m, const char *type, const char *name, const
 				j = (j + 1) & (cap - 1);
 			t[j] = m->acls[i];
 		}
+		free(m->acls);
 		m->acls = t;
 		m->acls_cap = cap;
 	}
@@ -916,6 +925,7 @@ static struct value *user_entry(struct mb *m, const struct value *x)
 	struct value *nv = (struct value *)sget(x, "name");
 	const char *name = need(m, nv, "", V_STRING)->str.s;
 	struct value *u = M(m);
+	map_reserve(m->a, u, 14); /* its fields, put below: no growing */
 	user_common(m, u, nv, (struct value *)need(m, x, "authentication", V_STRING), NULL, "7");
 	/* The acls follow the role lists in this order, one per resource
 	 * (check_users.c pairs them to know each resource's pattern). */
@@ -1398,8 +1408,10 @@ struct value *model_build(struct arena *a, struct diags *d, const struct value *
 	put(m, model, "labels", labels);
 
 	build_platform(m, model);
-	if (!build_strimzi(m, model))
+	if (!build_strimzi(m, model)) {
+		free(mb.acls);
 		return NULL;
+	}
 	build_kafka(m, model);
 	build_external(m, model);
 	build_topics_users(m, model);
@@ -1408,6 +1420,7 @@ struct value *model_build(struct arena *a, struct diags *d, const struct value *
 	build_kafka_users(m, model);
 	/* The warnings the spec accepts (check_accept.c). */
 	put(m, model, "acceptWarnings", (struct value *)need(m, spec, "acceptWarnings", V_SEQ));
+	free(mb.acls);
 	if (mb.failed)
 		return NULL;
 	/* Last: it reads the rest of the model. */

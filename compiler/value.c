@@ -112,6 +112,14 @@ void map_put(struct arena *a, struct value *map, struct value *key, struct value
 	map->map.n++;
 }
 
+void map_reserve(struct arena *a, struct value *map, size_t n)
+{
+	if (n <= map->map.cap)
+		return;
+	map->map.items = arena_realloc(a, map->map.items, map->map.cap * sizeof(struct pair), n * sizeof(struct pair));
+	map->map.cap = n;
+}
+
 void map_set(struct arena *a, struct value *map, const char *key, struct value *val)
 {
 	map_put(a, map, v_str(a, val ? &val->mark : NULL, key), val);

@@ -83,6 +83,8 @@ struct value *v_map(struct arena *a, const struct mark *m);
 void seq_push(struct arena *a, struct value *seq, struct value *item);
 /* Appends; does not check for duplicates (see map_get). */
 void map_put(struct arena *a, struct value *map, struct value *key, struct value *val);
+/* Room for n entries in all, so the next puts do not grow the map. */
+void map_reserve(struct arena *a, struct value *map, size_t n);
 /* Convenience: key given as a C string (copied), key mark = val's mark. */
 void map_set(struct arena *a, struct value *map, const char *key, struct value *val);
 /* The same with a key that is not copied (see v_lit). */
