@@ -99,25 +99,6 @@ static bool same(struct pairs *p, const struct value *a, const struct value *b, 
 	return false;
 }
 
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *fp = fopen(path, "rb");
-	if (!fp)
-		return NULL;
-	char *s = NULL;
-	size_t n = 0, cap = 0, got;
-	do {
-		if (n + 4096 > cap)
-			s = xrealloc(s, cap = 2 * cap + 4096);
-		got = fread(s + n, 1, cap - n - 1, fp);
-		n += got;
-	} while (got > 0);
-	fclose(fp);
-	s[n] = '\0';
-	*len = n;
-	return s;
-}
-
 static void test_templates(void)
 {
 	int bad = 0;
@@ -128,7 +109,7 @@ static void test_templates(void)
 		diags_init(&d, a);
 		const char *path = arena_printf(a, "templates/%s", f->rel);
 		size_t len;
-		char *text = slurp(path, &len);
+		char *text = unit_slurp(path, &len);
 		const struct emb_file *found = text ? emb_find(&emb_templates, f->rel, text, len) : NULL;
 		struct value *parsed = text ? load_yaml_string(a, &d, path, text, len) : NULL;
 		struct value *built = found ? emb_tree(a, &emb_templates, found, path) : NULL;
@@ -216,7 +197,7 @@ static void test_schema(void)
 		char path[4096];
 		snprintf(path, sizeof path, "schemas/%s", f->rel);
 		size_t len;
-		char *text = slurp(path, &len);
+		char *text = unit_slurp(path, &len);
 		json_error_t err;
 		json_t *parsed = text ? json_loadb(text, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL | JSON_DECODE_ANY,
 						   &err) : NULL;

@@ -17,16 +17,7 @@ static char *flushed(struct spool *s, size_t *n, int *rc)
 	if (!f)
 		return NULL;
 	*rc = spool_flush(s, fileno(f));
-	off_t len = lseek(fileno(f), 0, SEEK_END);
-	char *p = malloc(len > 0 ? (size_t)len + 1 : 1);
-	if (!p || len < 0 || lseek(fileno(f), 0, SEEK_SET) != 0 ||
-	    read(fileno(f), p, (size_t)len) != (ssize_t)len) {
-		free(p);
-		fclose(f);
-		return NULL;
-	}
-	p[len] = '\0';
-	*n = (size_t)len;
+	char *p = lseek(fileno(f), 0, SEEK_SET) == 0 ? unit_read_stream(f, n) : NULL;
 	fclose(f);
 	return p;
 }

@@ -97,26 +97,6 @@ static const char *compare(struct arena *a, const char *path, const char *text, 
 	return res;
 }
 
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *fp = fopen(path, "rb");
-	if (!fp)
-		return NULL;
-	fseek(fp, 0, SEEK_END);
-	long n = ftell(fp);
-	rewind(fp);
-	char *t = malloc((size_t)n + 1);
-	if (!t || fread(t, 1, (size_t)n, fp) != (size_t)n) {
-		free(t);
-		fclose(fp);
-		return NULL;
-	}
-	t[n] = '\0';
-	fclose(fp);
-	*len = (size_t)n;
-	return t;
-}
-
 /* Every file under root: the number read, fast, and the first difference. */
 static void corpus(const char *root, const char *name, size_t min_fast)
 {
@@ -135,7 +115,7 @@ static void corpus(const char *root, const char *name, size_t min_fast)
 	char first[600] = "";
 	for (size_t i = 0; i < pl.n; i++) {
 		size_t len;
-		char *t = slurp(pl.items[i], &len);
+		char *t = unit_slurp(pl.items[i], &len);
 		if (!t)
 			continue;
 		struct arena *fa = arena_new();
@@ -161,7 +141,7 @@ static void corpus(const char *root, const char *name, size_t min_fast)
 static void mutations(const char *path)
 {
 	size_t len;
-	char *t = slurp(path, &len);
+	char *t = unit_slurp(path, &len);
 	CHECK("yaml_fast mutations: the spec is readable", t != NULL);
 	if (!t)
 		return;

@@ -7,6 +7,7 @@
 #define ASBGEN_UNIT_H
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int unit_failed, unit_passed;
@@ -23,6 +24,43 @@ static int unit_failed, unit_passed;
 	else { unit_failed++; printf("not ok - %s (%s:%d)\n--- want\n%s\n--- got\n%s\n---\n", (name), \
 		__FILE__, __LINE__, w_ ? w_ : "(null)", g_ ? g_ : "(null)"); } \
 } while (0)
+
+/* The rest of a stream, NUL-terminated, in malloc'd memory; NULL when it
+ * cannot be read.  unit_slurp: a whole file. */
+static inline char *unit_read_stream(FILE *fp, size_t *len)
+{
+	char *s = NULL;
+	size_t n = 0, cap = 0, got;
+	do {
+		if (n + 4096 > cap) {
+			char *t = realloc(s, cap = 2 * cap + 4096);
+			if (!t) {
+				free(s);
+				return NULL;
+			}
+			s = t;
+		}
+		got = fread(s + n, 1, cap - n - 1, fp);
+		n += got;
+	} while (got > 0);
+	if (ferror(fp)) {
+		free(s);
+		return NULL;
+	}
+	s[n] = '\0';
+	*len = n;
+	return s;
+}
+
+static inline char *unit_slurp(const char *path, size_t *len)
+{
+	FILE *fp = fopen(path, "rb");
+	if (!fp)
+		return NULL;
+	char *s = unit_read_stream(fp, len);
+	fclose(fp);
+	return s;
+}
 
 #define UNIT_DONE() (printf("# %d passed, %d failed\n", unit_passed, unit_failed), unit_failed ? 1 : 0)
 
