@@ -338,11 +338,9 @@ int cmd_render(int argc, char **argv)
 	for (size_t i = 0; i < nspecs; i++) {
 		struct out_set *s = &sets[i];
 		rep.spec = specs[i];
-		if (done[i])
+		if (done[i] || to_stdout) /* --stdout: on the spool, printed below */
 			continue;
-		if (to_stdout) {
-			continue; /* on the spool, printed below */
-		} else if (check) {
+		if (check) {
 			size_t ndiffs;
 			if (out_compare(c.arena, &c.diags, s, on_change, &rep, &ndiffs) != 0)
 				rc = EXIT_USAGE;
