@@ -218,6 +218,19 @@ else
 	notok "render --stdout: without a temporary directory the stream stays in memory, the same bytes" \
 		"exit $rc; $(cmp "$TMP/big.out" "$TMP/big-mem.out" 2>&1)"
 fi
+# A stream that cannot be written (a full disk: /dev/full) is an I/O
+# error, from memory and from the temporary file alike.
+for spec in "$ROOT/$MIN" "$big"; do
+	"$ASBGEN" render --stdout "$spec" >/dev/full 2>"$TMP/full.err"
+	rc=$?
+	if [ "$rc" -eq 2 ] &&
+		grep -q '^asbgen render: cannot write to standard output: No space left on device$' "$TMP/full.err"; then
+		ok "render --stdout: a full standard output is exit 2, named ($(basename "$spec"))"
+	else
+		notok "render --stdout: a full standard output is exit 2, named ($(basename "$spec"))" \
+			"exit $rc; $(tail -n 3 "$TMP/full.err")"
+	fi
+done
 # All or nothing: a template that fails on the last file, after 5 MB are
 # on the stream, prints nothing at all (a pipe to kubectl gets no half).
 BT=$TMP/late-broken-templates
