@@ -34,7 +34,8 @@ HDRS     := $(wildcard compiler/*.h)
 EMB_TMPL := $(shell cd templates && find . -name '*.yaml' | sed 's|^\./||' | LC_ALL=C sort)
 EMB_SCH  := environment.schema.json
 EMB_SRC  := $(EMB_TMPL:%=templates/%) $(EMB_SCH:%=schemas/%)
-GEN_OBJS := $(BUILD)/load.o $(BUILD)/yaml_fast.o $(BUILD)/arena.o $(BUILD)/diag.o $(BUILD)/value.o
+GEN_OBJS := $(BUILD)/load.o $(BUILD)/yaml_fast.o $(BUILD)/arena.o $(BUILD)/diag.o $(BUILD)/value.o \
+            $(BUILD)/emit_yaml.o $(BUILD)/emit_common.o $(BUILD)/buf.o
 OBJS     := $(SRCS:compiler/%.c=$(BUILD)/%.o) $(BUILD)/embedded_data.o
 LIBOBJS  := $(filter-out $(BUILD)/main.o,$(OBJS))
 UNIT_SRC := $(wildcard tests/unit/test_*.c)

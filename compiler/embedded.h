@@ -6,9 +6,11 @@
  * index lists and one string blob.  At run time a file is still read from
  * its directory, as before; when its bytes are exactly those it was built
  * from, its tree is made from the tables (a few instructions a node)
- * instead of being parsed.  An edited file, a site's own template or a
- * file the build did not know is parsed as it always was, so the tables
- * are a cache keyed by content, never a second source of truth.
+ * instead of being parsed, a template's strings already flagged
+ * VF_YAML_PLAIN where emit_yaml writes them as they are.  An edited
+ * file, a site's own template or a file the build did not know is parsed
+ * as it always was, so the tables are a cache keyed by content, never a
+ * second source of truth.
  */
 #ifndef ASBGEN_EMBEDDED_H
 #define ASBGEN_EMBEDDED_H

@@ -940,14 +940,18 @@ static struct tfile *get_tfile(struct tctx *c, const char *rel)
 }
 
 /* A file of the set: from the built-in tables when its bytes are those
- * the binary was built from (embedded.h), else parsed. */
-static struct value *load_tmpl_file(struct arena *a, struct diags *d, const char *path, const char *rel)
+ * the binary was built from (embedded.h; then *built_in, if asked, is
+ * true: its strings are flagged VF_YAML_PLAIN already), else parsed. */
+static struct value *load_tmpl_file(struct arena *a, struct diags *d, const char *path, const char *rel,
+				    bool *built_in)
 {
 	size_t len;
 	char *text = load_file_text(a, d, path, &len);
 	if (!text)
 		return NULL;
 	const struct emb_file *f = emb_find(&emb_templates, rel, text, len);
+	if (built_in)
+		*built_in = f != NULL;
 	return f ? emb_tree(a, &emb_templates, f, path) : load_yaml_string(a, d, path, text, len);
 }
 
@@ -970,10 +974,12 @@ static bool tf_load(struct tctx *c, struct tfile *tf)
 	 * being instantiated in any case. */
 	struct arena *render_arena = c->env.a;
 	c->env.a = c->cache ? c->cache->a : c->keep;
-	struct value *doc = load_tmpl_file(c->env.a, c->env.d, tf->full, tf->rel);
+	bool built_in = false;
+	struct value *doc = load_tmpl_file(c->env.a, c->env.d, tf->full, tf->rel, &built_in);
 	if (doc) {
 		tf->root = compile(c, doc);
-		mark_plain(tf->root);
+		if (!built_in) /* the build flagged a built-in file's strings */
+			mark_plain(tf->root);
 	}
 	c->env.a = render_arena;
 	if (!doc) {
@@ -1568,7 +1574,7 @@ static int render_outputs(struct arena *a, struct diags *d, const char *dir,
 		index_bad = tc->index_bad;
 	} else {
 		struct arena *ia = tc ? tc->a : a;
-		idx = load_tmpl_file(ia, d, arena_printf(ia, "%s/%s", dir, TMPL_INDEX), TMPL_INDEX);
+		idx = load_tmpl_file(ia, d, arena_printf(ia, "%s/%s", dir, TMPL_INDEX), TMPL_INDEX, NULL);
 		c.index_fresh = true;
 		ents = NULL;
 		nents = 0;

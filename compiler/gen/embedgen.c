@@ -7,11 +7,14 @@
  * the exact source bytes they came from, as the tables of embedded.h
  * (emb_templates, emb_schemas).  A file the loader reports anything about
  * is left out: at run time it is then parsed, and reported, as before.
+ * A template's strings carry VF_YAML_PLAIN where emit_yaml would write
+ * them as they are, decided here once instead of at every start-up.
  * The output depends only on the files' bytes and the order given.
  */
 #include "arena.h"
 #include "diag.h"
 #include "embedded.h"
+#include "emit.h"
 #include "load.h"
 
 #include <jansson.h>
@@ -351,6 +354,26 @@ static void add_file(struct table *t, const char *rel, const char *text, size_t 
 	f->nnodes = (uint32_t)(t->nn - first);
 }
 
+/* Every string of v (keys too) flagged as emit_yaml_mark_plain flags it:
+ * the flag says something of the string's own text only, so a node the
+ * template never outputs as it is carries it harmlessly. */
+static void mark_plain_all(struct value *v, int depth)
+{
+	if (depth > 4096)
+		return;
+	if (v->kind == V_STRING) {
+		emit_yaml_mark_plain(v);
+	} else if (v->kind == V_SEQ) {
+		for (size_t i = 0; i < v->seq.n; i++)
+			mark_plain_all(v->seq.items[i], depth + 1);
+	} else if (v->kind == V_MAP) {
+		for (size_t i = 0; i < v->map.n; i++) {
+			mark_plain_all(v->map.items[i].key, depth + 1);
+			mark_plain_all(v->map.items[i].val, depth + 1);
+		}
+	}
+}
+
 static void add_yaml(struct table *t, const char *dir, const char *rel)
 {
 	struct arena *a = arena_new();
@@ -363,6 +386,8 @@ static void add_yaml(struct table *t, const char *dir, const char *rel)
 	size_t first = t->nn, firstk = t->nk;
 	struct seen s = { 0 };
 	uint32_t root;
+	if (doc && d.n == 0)
+		mark_plain_all(doc, 0);
 	if (doc && d.n == 0 && put_value(t, &s, first, doc, path, &root))
 		add_file(t, rel, text, len, first);
 	else

@@ -1,6 +1,7 @@
 /* test_embedded.c - the built-in templates and schema compiled into the
  * binary (compiler/embedded.h): each table's tree is exactly what loading
- * the file gives (kinds, values, flags, marks, shared nodes), the tables
+ * the file gives (kinds, values, flags, marks, shared nodes; a template's
+ * strings flagged VF_YAML_PLAIN as emit_yaml decides it), the tables
  * are used only for the exact bytes they were built from, and every
  * template file of templates/ is in them. */
 #include <dirent.h>
@@ -14,6 +15,7 @@
 #include "arena.h"
 #include "diag.h"
 #include "embedded.h"
+#include "emit.h"
 #include "load.h"
 #include "unit.h"
 
@@ -99,8 +101,27 @@ static bool same(struct pairs *p, const struct value *a, const struct value *b, 
 	return false;
 }
 
+/* What the build adds to a loaded template: emit_yaml's plain flag on
+ * every string it would write as it is.  Counts the strings flagged. */
+static size_t mark_plain_all(struct value *v)
+{
+	size_t n = 0;
+	if (v->kind == V_STRING) {
+		emit_yaml_mark_plain(v);
+		n = (v->flags & VF_YAML_PLAIN) != 0;
+	} else if (v->kind == V_SEQ) {
+		for (size_t i = 0; i < v->seq.n; i++)
+			n += mark_plain_all(v->seq.items[i]);
+	} else if (v->kind == V_MAP) {
+		for (size_t i = 0; i < v->map.n; i++)
+			n += mark_plain_all(v->map.items[i].key) + mark_plain_all(v->map.items[i].val);
+	}
+	return n;
+}
+
 static void test_templates(void)
 {
+	size_t plain = 0;
 	int bad = 0;
 	for (size_t i = 0; i < emb_templates.nfiles; i++) {
 		const struct emb_file *f = &emb_templates.files[i];
@@ -113,6 +134,8 @@ static void test_templates(void)
 		const struct emb_file *found = text ? emb_find(&emb_templates, f->rel, text, len) : NULL;
 		struct value *parsed = text ? load_yaml_string(a, &d, path, text, len) : NULL;
 		struct value *built = found ? emb_tree(a, &emb_templates, found, path) : NULL;
+		if (parsed)
+			plain += mark_plain_all(parsed);
 		struct pairs p = { 0 };
 		const char *why = "not found in the tables (rebuild?)";
 		if (!parsed || !built || d.n || !same(&p, parsed, built, &why)) {
@@ -125,8 +148,9 @@ static void test_templates(void)
 		diags_free(&d);
 		arena_free(a);
 	}
-	CHECK("templates: each embedded tree is what loading its file gives (values, flags, marks, sharing)",
-	      bad == 0 && emb_templates.nfiles > 0);
+	CHECK("templates: each embedded tree is what loading its file gives (values, flags with emit_yaml's "
+	      "plain flag, marks, sharing)",
+	      bad == 0 && emb_templates.nfiles > 0 && plain > 0);
 }
 
 /* Every .yaml file below dir (rel: its path below templates/) is embedded. */
