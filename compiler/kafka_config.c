@@ -6,6 +6,7 @@
 #include "load.h"
 #include "version.h"
 
+#include <assert.h>
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,9 +40,21 @@ static size_t split(char *line, char **cols, size_t max)
 	return n;
 }
 
-static const char *col(struct arena *a, const char *s)
+/* A column's text, "-" meaning none.  Columns are kept where split()
+ * cut them: the split copy of the file lives as long as the tables. */
+static const char *col(const char *s)
 {
-	return strcmp(s, "-") ? arena_strdup(a, s) : NULL;
+	return strcmp(s, "-") ? s : NULL;
+}
+
+/* The rows of text (a whole file, before next_line cuts it) whose first
+ * column is `scope`: the size of that scope's array, allocated once. */
+static size_t count_rows(const char *text, const char *scope)
+{
+	size_t n = 0, len = strlen(scope);
+	for (const char *p = text; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
+		n += !strncmp(p, scope, len) && p[len] == '\t';
+	return n;
 }
 
 struct reader {
@@ -113,9 +126,10 @@ static bool read_table(struct reader *r, char *text, struct kafka_table *t)
 		bad(r, "the first line is not 'kafka<TAB>VERSION'");
 		return false;
 	}
-	t->version = arena_strdup(r->a, cols[1]);
-	struct kafka_option *b = NULL, *tp = NULL;
-	size_t bcap = 0, tcap = 0;
+	t->version = cols[1];
+	size_t bcap = count_rows(p, "broker"), tcap = count_rows(p, "topic");
+	struct kafka_option *b = arena_alloc(r->a, (bcap + 1) * sizeof *b);
+	struct kafka_option *tp = arena_alloc(r->a, (tcap + 1) * sizeof *tp);
 	while ((line = next_line(r, &p))) {
 		struct kafka_option o = { 0 };
 		if (split(line, cols, KAFKA_COLUMNS + 1) != KAFKA_COLUMNS || !parse_type(cols[2], &o.type) ||
@@ -123,12 +137,12 @@ static bool read_table(struct reader *r, char *text, struct kafka_table *t)
 			bad(r, "not a row of 11 columns: scope (broker or topic), name, type, min, max, or, enum, nonempty, removed, instead, broker");
 			return false;
 		}
-		o.name = arena_strdup(r->a, cols[1]);
-		o.min = col(r->a, cols[3]);
-		o.max = col(r->a, cols[4]);
-		o.alt = col(r->a, cols[5]);
+		o.name = cols[1];
+		o.min = col(cols[3]);
+		o.max = col(cols[4]);
+		o.alt = col(cols[5]);
 		if (strcmp(cols[6], "-")) {
-			char *e = arena_strdup(r->a, cols[6]);
+			char *e = cols[6];
 			o.nenums = 1;
 			for (char *q = e; *q; q++)
 				o.nenums += *q == '|';
@@ -143,13 +157,17 @@ static bool read_table(struct reader *r, char *text, struct kafka_table *t)
 			}
 		}
 		o.nonempty = !strcmp(cols[7], "1");
-		o.removed = col(r->a, cols[8]);
-		o.instead = col(r->a, cols[9]);
-		o.broker = col(r->a, cols[10]);
-		if (cols[0][0] == 'b')
-			push(r->a, (void **)&b, &t->nbroker, &bcap, sizeof o, &o);
-		else
-			push(r->a, (void **)&tp, &t->ntopic, &tcap, sizeof o, &o);
+		o.removed = col(cols[8]);
+		o.instead = col(cols[9]);
+		o.broker = col(cols[10]);
+		/* count_rows saw the same lines: the arrays are large enough. */
+		if (cols[0][0] == 'b') {
+			assert(t->nbroker < bcap);
+			b[t->nbroker++] = o;
+		} else {
+			assert(t->ntopic < tcap);
+			tp[t->ntopic++] = o;
+		}
 	}
 	t->broker = b;
 	t->topic = tp;
@@ -167,7 +185,7 @@ static bool read_strimzi(struct reader *r, char *text, struct kafka_strimzi *s)
 			bad(r, "not a row of 3 columns: kind (forbidden, exception, listener), name, where asbgen sets it");
 			return false;
 		}
-		const char *name = arena_strdup(r->a, cols[1]), *where = col(r->a, cols[2]);
+		const char *name = cols[1], *where = col(cols[2]);
 		if (!strcmp(cols[0], "forbidden") && where) {
 			push(r->a, (void **)&s->forbidden, &s->nforbidden, &fcap, sizeof name, &name);
 			push(r->a, (void **)&s->where, &nw, &wcap, sizeof where, &where);
