@@ -3,7 +3,7 @@
 #include "defaults.h"
 #include "arena.h"
 #include "hashmap.h"
-#include "json_value.h"
+#include "jdoc.h"
 #include "schema.h"
 
 #include <string.h>
@@ -16,22 +16,22 @@
  * paths) for each was a fifth of the work of a small spec. */
 struct dprop {
 	const char *key;
-	const json_t *p;    /* the property's schema, $refs followed */
-	const json_t *dflt; /* its default (beside its $ref or in it), or NULL */
+	const struct value *p;    /* the property's schema, $refs followed */
+	const struct value *dflt; /* its default (beside its $ref or in it), or NULL */
 	bool empty;         /* no default: an empty mapping is made and filled */
 };
 
 struct dnode {
-	const json_t *s;     /* $refs followed; NULL: nothing to fill */
+	const struct value *s;     /* $refs followed; NULL: nothing to fill */
 	bool below;          /* a default in s or below it */
 	struct dprop *props; /* s's properties, then its mapping branches' */
 	size_t nprops, cap;
-	const json_t *items; /* s's items, $refs followed, or NULL */
+	const struct value *items; /* s's items, $refs followed, or NULL */
 };
 
 struct plan {
 	struct arena *a; /* the schema's */
-	const json_t *root;
+	const struct value *root;
 	struct hashmap nodes; /* schema node as referred to -> struct dnode */
 	struct hashmap below; /* schema node -> 1: a default below it, 2: none */
 };
@@ -43,15 +43,15 @@ struct df {
 };
 
 /* Follow local $refs ("#/definitions/x") to the schema that says things. */
-static const json_t *deref(const json_t *root, const json_t *s)
+static const struct value *deref(const struct value *root, const struct value *s)
 {
-	for (int hops = 0; json_is_object(s) && hops < 16; hops++) {
-		const char *ref = json_string_value(json_object_get(s, "$ref"));
+	for (int hops = 0; jd_is_object(s) && hops < 16; hops++) {
+		const char *ref = jd_string_value(jd_object_get(s, "$ref"));
 		if (!ref)
 			return s;
 		if (ref[0] != '#')
 			return NULL; /* remote refs carry no defaults of the spec */
-		const json_t *t = root;
+		const struct value *t = root;
 		for (const char *p = ref + 1; t && *p == '/';) {
 			const char *e = strchr(p + 1, '/');
 			size_t n = e ? (size_t)(e - p - 1) : strlen(p + 1);
@@ -60,27 +60,27 @@ static const json_t *deref(const json_t *root, const json_t *s)
 				return NULL;
 			memcpy(key, p + 1, n);
 			key[n] = '\0';
-			t = json_object_get(t, key);
+			t = jd_object_get(t, key);
 			p += n + 1;
 		}
 		s = t;
 	}
-	return json_is_object(s) ? s : NULL;
+	return jd_is_object(s) ? s : NULL;
 }
 
 /* Does schema s accept a mapping (type object, or no type at all)? */
-static bool takes_map(const json_t *s)
+static bool takes_map(const struct value *s)
 {
-	const json_t *t = json_object_get(s, "type");
+	const struct value *t = jd_object_get(s, "type");
 	if (!t)
-		return json_object_get(s, "properties") != NULL;
-	if (json_is_string(t))
-		return !strcmp(json_string_value(t), "object");
-	size_t i;
-	const json_t *x;
-	json_array_foreach(t, i, x)
-		if (json_is_string(x) && !strcmp(json_string_value(x), "object"))
+		return jd_object_get(s, "properties") != NULL;
+	if (jd_is_string(t))
+		return !strcmp(jd_string_value(t), "object");
+	for (size_t i = 0; i < jd_array_size(t); i++) {
+		const struct value *x = jd_array_get(t, i);
+		if (jd_is_string(x) && !strcmp(jd_string_value(x), "object"))
 			return true;
+	}
 	return false;
 }
 
@@ -111,6 +111,34 @@ static const char *item_path(struct df *f, const char *path, size_t i)
 	return f->out ? arena_printf(f->a, "%s[%zu]", path, i) : "";
 }
 
+/* A deep copy of default d (part of the schema's document) in a, strings
+ * too: the spec's tree must not point into the schema's arena. */
+static struct value *copy_default(struct arena *a, const struct value *d)
+{
+	static const struct mark none = { 0 };
+	struct value *c;
+	switch (d->kind) {
+	case V_STRING:
+		return v_strn(a, &none, d->str.s, d->str.len);
+	case V_SEQ:
+		c = v_seq(a, &none);
+		for (size_t i = 0; i < d->seq.n; i++)
+			seq_push(a, c, copy_default(a, d->seq.items[i]));
+		return c;
+	case V_MAP:
+		c = v_map(a, &none);
+		map_reserve(a, c, d->map.n);
+		for (size_t i = 0; i < d->map.n; i++)
+			map_put(a, c, copy_default(a, d->map.items[i].key), copy_default(a, d->map.items[i].val));
+		return c;
+	default:
+		c = v_copy(a, d);
+		c->mark = none;
+		c->flags = 0;
+		return c;
+	}
+}
+
 /* A default's copy: every node flagged, marked with the given mark and
  * recorded at its path (a list's items and a mapping's values too). */
 static void mark_default(struct df *f, struct value *v, const struct mark *at, const char *path)
@@ -131,7 +159,7 @@ static void mark_default(struct df *f, struct value *v, const struct mark *at, c
 		record(f, path, v); /* a mapping is recorded once filled (it may be copied) */
 }
 
-static struct value *fill(struct df *f, const json_t *s, struct value *v, const char *path, int depth);
+static struct value *fill(struct df *f, const struct value *s, struct value *v, const char *path, int depth);
 
 /* Copy of mapping v that can gain keys (once: *own says whether *m is
  * already ours). */
@@ -150,7 +178,7 @@ static struct value *own_map(struct df *f, struct value *v, struct value **m, bo
 
 /* Is there a default in schema s or below it?  Remembered per node, so
  * 10,000 users (whose items have none) cost one lookup each. */
-static bool defaults_below(struct plan *pl, const json_t *s, int depth)
+static bool defaults_below(struct plan *pl, const struct value *s, int depth)
 {
 	s = deref(pl->root, s);
 	if (!s || depth > MAX_DEPTH)
@@ -158,39 +186,41 @@ static bool defaults_below(struct plan *pl, const json_t *s, int depth)
 	struct hm_entry *e = hashmap_get(&pl->below, (const char *)&s, sizeof s);
 	if (e)
 		return e->idx == 1; /* 0 while it is being looked at: a $ref cycle */
-	const json_t **key = arena_alloc(pl->a, sizeof *key);
+	const struct value **key = arena_alloc(pl->a, sizeof *key);
 	*key = s;
 	hashmap_put(&pl->below, (const char *)key, sizeof *key, NULL)->idx = 0;
-	bool found = json_object_get(s, "default") != NULL;
-	const char *k;
-	const json_t *x;
-	json_object_foreach((json_t *)json_object_get(s, "properties"), k, x)
-		found = found || defaults_below(pl, x, depth + 1) || json_object_get(x, "default");
-	found = found || defaults_below(pl, json_object_get(s, "items"), depth + 1);
+	bool found = jd_object_get(s, "default") != NULL;
+	const struct value *props = jd_object_get(s, "properties");
+	for (size_t i = 0; i < jd_object_size(props); i++) {
+		const struct value *x = props->map.items[i].val;
+		found = found || defaults_below(pl, x, depth + 1) || jd_object_get(x, "default");
+	}
+	found = found || defaults_below(pl, jd_object_get(s, "items"), depth + 1);
 	static const char *const branches[] = { "allOf", "anyOf", "oneOf" };
 	for (size_t b = 0; b < sizeof branches / sizeof *branches; b++) {
-		size_t i;
-		json_array_foreach(json_object_get(s, branches[b]), i, x)
-			found = found || defaults_below(pl, x, depth + 1);
+		const struct value *br = jd_object_get(s, branches[b]);
+		for (size_t i = 0; i < jd_array_size(br); i++)
+			found = found || defaults_below(pl, jd_array_get(br, i), depth + 1);
 	}
 	hashmap_get(&pl->below, (const char *)&s, sizeof s)->idx = found ? 1 : 2;
 	return found;
 }
 
 /* The `properties` of one object schema, in order, as fill reads them. */
-static void plan_properties(struct plan *pl, struct dnode *n, const json_t *s)
+static void plan_properties(struct plan *pl, struct dnode *n, const struct value *s)
 {
-	const char *k;
-	const json_t *ps;
-	json_object_foreach((json_t *)json_object_get(s, "properties"), k, ps) {
-		const json_t *p = deref(pl->root, ps);
+	const struct value *props = jd_object_get(s, "properties");
+	for (size_t i = 0; i < jd_object_size(props); i++) {
+		const char *k = props->map.items[i].key->str.s;
+		const struct value *ps = props->map.items[i].val;
+		const struct value *p = deref(pl->root, ps);
 		if (!p)
 			continue;
 		/* A default may stand beside a $ref ("size": {"$ref": quantity,
 		 * "default": "1000Gi"}): annotations there count. */
-		const json_t *dflt = json_object_get(ps, "default");
+		const struct value *dflt = jd_object_get(ps, "default");
 		if (!dflt)
-			dflt = json_object_get(p, "default");
+			dflt = jd_object_get(p, "default");
 		if (n->nprops == n->cap) {
 			size_t cap = n->cap ? n->cap * 2 : 8;
 			n->props = arena_realloc(pl->a, n->props, n->cap * sizeof *n->props, cap * sizeof *n->props);
@@ -198,21 +228,21 @@ static void plan_properties(struct plan *pl, struct dnode *n, const json_t *s)
 		}
 		n->props[n->nprops++] = (struct dprop){
 			k, p, dflt,
-			!dflt && takes_map(p) && !json_array_size(json_object_get(p, "required")) &&
-				json_object_get(p, "properties"),
+			!dflt && takes_map(p) && !jd_array_size(jd_object_get(p, "required")) &&
+				jd_object_get(p, "properties"),
 		};
 	}
 }
 
 /* Schema node s (as a property, an item or the root refers to it), read
  * once per schema. */
-static const struct dnode *plan_node(struct plan *pl, const json_t *s, int depth)
+static const struct dnode *plan_node(struct plan *pl, const struct value *s, int depth)
 {
 	bool added;
 	struct hm_entry *e = hashmap_get(&pl->nodes, (const char *)&s, sizeof s);
 	if (e)
 		return e->ptr;
-	const json_t **key = arena_alloc(pl->a, sizeof *key);
+	const struct value **key = arena_alloc(pl->a, sizeof *key);
 	*key = s;
 	struct dnode *n = arena_alloc(pl->a, sizeof *n);
 	n->s = deref(pl->root, s);
@@ -223,15 +253,14 @@ static const struct dnode *plan_node(struct plan *pl, const json_t *s, int depth
 		plan_properties(pl, n, n->s);
 		static const char *const branches[] = { "allOf", "anyOf", "oneOf" };
 		for (size_t b = 0; b < sizeof branches / sizeof *branches; b++) {
-			size_t i;
-			const json_t *x;
-			json_array_foreach(json_object_get(n->s, branches[b]), i, x) {
-				const json_t *bs = deref(pl->root, x);
-				if (bs && takes_map(bs) && json_object_get(bs, "properties"))
+			const struct value *br = jd_object_get(n->s, branches[b]);
+			for (size_t i = 0; i < jd_array_size(br); i++) {
+				const struct value *bs = deref(pl->root, jd_array_get(br, i));
+				if (bs && takes_map(bs) && jd_object_get(bs, "properties"))
 					plan_properties(pl, n, bs);
 			}
 		}
-		n->items = deref(pl->root, json_object_get(n->s, "items"));
+		n->items = deref(pl->root, jd_object_get(n->s, "items"));
 	}
 	hashmap_put(&pl->nodes, (const char *)key, sizeof *key, &added)->ptr = n;
 	return n;
@@ -256,7 +285,7 @@ static struct value *fill_map(struct df *f, const struct dnode *n, struct value 
 		}
 		struct value *nv = NULL;
 		if (dp->dflt) {
-			nv = value_from_json(f->a, dp->dflt, NULL);
+			nv = copy_default(f->a, dp->dflt);
 			mark_default(f, nv, &v->mark, cp);
 			nv = fill(f, dp->p, nv, cp, depth + 1);
 			if (nv->kind == V_MAP)
@@ -277,7 +306,7 @@ static struct value *fill_map(struct df *f, const struct dnode *n, struct value 
 	return m;
 }
 
-static struct value *fill(struct df *f, const json_t *s, struct value *v, const char *path, int depth)
+static struct value *fill(struct df *f, const struct value *s, struct value *v, const char *path, int depth)
 {
 	if (depth > MAX_DEPTH)
 		return v;
@@ -308,7 +337,7 @@ static struct value *fill(struct df *f, const json_t *s, struct value *v, const 
 struct value *defaults_apply(struct arena *a, const struct schema *s, struct value *spec,
 			     struct defaults *out)
 {
-	const json_t *root = schema_document(s);
+	const struct value *root = schema_document(s);
 	if (!spec || !root)
 		return spec;
 	struct arena *sa;

@@ -18,8 +18,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <jansson.h>
-
 #include "value.h"
 
 struct arena;
@@ -67,9 +65,5 @@ const struct emb_file *emb_find(const struct emb_table *t, const char *rel, cons
 /* The tree of f, built in a, every mark naming file (kept, not copied).
  * Strings point into the tables (never copied). */
 struct value *emb_tree(struct arena *a, const struct emb_table *t, const struct emb_file *f, const char *file);
-
-/* A JSON file of t (emb_schemas) as jansson would have read it: a new
- * reference, or NULL when out of memory. */
-json_t *emb_json(const struct emb_table *t, const struct emb_file *f);
 
 #endif

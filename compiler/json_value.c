@@ -35,11 +35,13 @@ struct value *value_from_json(struct arena *a, const json_t *j, const char *file
 			mp->map.cap = n;
 		}
 		const char *k;
+		size_t klen;
 		json_t *val;
-		/* json_object_foreach takes a non-const object; iteration does not modify it. */
-		json_object_foreach((json_t *)j, k, val) {
+		/* The foreach takes a non-const object; iteration does not modify
+		 * it.  A key keeps its length: it may hold a NUL (JSON_ALLOW_NUL). */
+		json_object_keylen_foreach((json_t *)j, k, klen, val) {
 			struct pair *p = &mp->map.items[mp->map.n++];
-			p->key = v_str(a, &m, k);
+			p->key = v_strn(a, &m, k, klen);
 			p->val = value_from_json(a, val, file);
 		}
 		return mp;

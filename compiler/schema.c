@@ -3,8 +3,11 @@
  * Loading indexes the document once: every schema object reachable through
  * the keywords that hold schemas (and unknown keywords whose value is an
  * object, which $ref may point into) is "compiled" into a struct cnode that
- * holds its keywords, its base URI and its compiled regexes.  The nodes are
- * found again by json_t pointer through a hash table, so validation does one
+ * holds its keywords, its base URI and its compiled regexes.  Documents
+ * are struct value trees (jdoc.h): the built-in schema comes from the
+ * tables compiled into the binary without being parsed or converted, a
+ * file through jansson once.  The nodes are
+ * found again by node pointer through a hash table, so validation does one
  * lookup per schema visited and allocates nothing while the instance is
  * valid.  Paths for messages are a chain of frames on the C stack, turned
  * into text only when something is reported.
@@ -16,6 +19,8 @@
 #include "ecma_regex.h"
 #include "embedded.h"
 #include "hashmap.h"
+#include "jdoc.h"
+#include "json_value.h"
 #include "suggest.h"
 
 #include <assert.h>
@@ -136,51 +141,49 @@ static enum ecma_result rx_match(struct arena *a, struct ecma_env *env, struct r
 struct pprop {
 	const char *key;
 	struct rx *rx;
-	const json_t *sub;
+	const struct value *sub;
 };
 
 struct cnode {
-	const json_t *j;
+	const struct value *j;
 	const char *base; /* base URI in effect for this node */
 	const char *description;
-	const json_t *ref; /* string; when set, other keywords are ignored */
-	const json_t *ref_target;
+	const struct value *ref; /* string; when set, other keywords are ignored */
+	const struct value *ref_target;
 	const char *ref_base;
 	const char *ref_error; /* resolution failed */
 	bool ref_resolved;
 	bool has_type;
 	unsigned types;
-	const json_t *enum_, *const_;
-	const json_t *properties, *additional_props, *property_names, *required, *dependencies;
+	const struct value *enum_, *const_;
+	const struct value *properties, *additional_props, *property_names, *required, *dependencies;
 	struct pprop *pp;
 	size_t npp;
-	const json_t *items, *additional_items, *contains;
+	const struct value *items, *additional_items, *contains;
 	long long min_items, max_items, min_props, max_props, min_len, max_len; /* -1: absent */
 	bool unique;
-	const json_t *minimum, *maximum, *ex_minimum, *ex_maximum, *multiple_of;
+	const struct value *minimum, *maximum, *ex_minimum, *ex_maximum, *multiple_of;
 	struct rx *pattern;
 	const char *format;
 	const char *content_encoding, *content_media; /* checked kinds only, else NULL */
-	const json_t *all_of, *any_of, *one_of, *not_, *if_, *then_, *else_;
+	const struct value *all_of, *any_of, *one_of, *not_, *if_, *then_, *else_;
 	bool checked_elsewhere; /* "x-asbgen-check": a semantic check owns the value rules */
 };
 
 struct resource {
 	const char *uri; /* absolute, with "#name" for location-independent ids */
-	const json_t *node;
+	const struct value *node;
 	const char *base;
 };
 
 struct schema {
 	struct arena *a;
-	json_t *root;
+	const struct value *root; /* in a, as are the documents fetched */
 	const char *name;
 	const char *base;
-	struct pmap nodes; /* json_t* -> struct cnode* */
+	struct pmap nodes; /* document node -> struct cnode* */
 	struct resource *res;
 	size_t nres, res_cap;
-	json_t **docs; /* fetched documents, owned */
-	size_t ndocs, docs_cap;
 	const char **failed; /* URIs the fetch hook could not give */
 	size_t nfailed, failed_cap;
 	struct rx *rxs;
@@ -462,7 +465,7 @@ static enum kw kw_find(const char *k)
 	return KW_N;
 }
 
-static void add_resource(struct schema *s, const char *uri, const json_t *node, const char *base)
+static void add_resource(struct schema *s, const char *uri, const struct value *node, const char *base)
 {
 	for (size_t i = 0; i < s->nres; i++)
 		if (strcmp(s->res[i].uri, uri) == 0)
@@ -477,13 +480,13 @@ static void add_resource(struct schema *s, const char *uri, const json_t *node, 
 	s->nres++;
 }
 
-static long long kw_count(const json_t *v)
+static long long kw_count(const struct value *v)
 {
-	if (json_is_integer(v) && json_integer_value(v) >= 0)
-		return json_integer_value(v);
-	if (json_is_real(v) && json_real_value(v) >= 0 && json_real_value(v) < 9e18 &&
-	    json_real_value(v) == floor(json_real_value(v)))
-		return (long long)json_real_value(v);
+	if (jd_is_integer(v) && jd_integer_value(v) >= 0)
+		return jd_integer_value(v);
+	if (jd_is_real(v) && jd_real_value(v) >= 0 && jd_real_value(v) < 9e18 &&
+	    jd_real_value(v) == floor(jd_real_value(v)))
+		return (long long)jd_real_value(v);
 	return -1;
 }
 
@@ -500,53 +503,48 @@ static unsigned type_bit(const char *t)
 	return 0;
 }
 
-static void walk(struct schema *s, const json_t *n, const char *base);
+static void walk(struct schema *s, const struct value *n, const char *base);
 
-static void walk_map(struct schema *s, const json_t *o, const char *base)
+static void walk_map(struct schema *s, const struct value *o, const char *base)
 {
-	const char *k;
-	json_t *v;
-	if (json_is_object(o))
-		json_object_foreach((json_t *)o, k, v)
-			walk(s, v, base);
+	for (size_t i = 0; i < jd_object_size(o); i++)
+		walk(s, o->map.items[i].val, base);
 }
 
-static void walk_arr(struct schema *s, const json_t *a, const char *base)
+static void walk_arr(struct schema *s, const struct value *a, const char *base)
 {
-	if (json_is_array(a))
-		for (size_t i = 0; i < json_array_size(a); i++)
-			walk(s, json_array_get(a, i), base);
+	if (jd_is_array(a))
+		for (size_t i = 0; i < jd_array_size(a); i++)
+			walk(s, jd_array_get(a, i), base);
 }
 
-static const json_t *schema_kw(const json_t *v)
+static const struct value *schema_kw(const struct value *v)
 {
-	return v && (json_is_object(v) || json_is_boolean(v)) ? v : NULL;
+	return v && (jd_is_object(v) || jd_is_boolean(v)) ? v : NULL;
 }
 
-static void walk(struct schema *s, const json_t *n, const char *base)
+static void walk(struct schema *s, const struct value *n, const char *base)
 {
-	if (!json_is_object(n) || pmap_get(&s->nodes, n))
+	if (!jd_is_object(n) || pmap_get(&s->nodes, n))
 		return;
 	/* One pass over the keys instead of a lookup per keyword: kw[K] is
-	 * what json_object_get(n, name of K) gives (a key with a NUL inside
+	 * what jd_object_get(n, name of K) gives (a key with a NUL inside
 	 * is not that keyword). */
-	const json_t *kw[KW_N] = { 0 };
-	const char *k;
-	size_t klen;
-	json_t *v;
-	json_object_keylen_foreach((json_t *)n, k, klen, v) {
-		enum kw w = kw_find(k);
-		if (w != KW_N && klen == strlen(k))
-			kw[w] = v;
+	const struct value *kw[KW_N] = { 0 };
+	for (size_t i = 0; i < n->map.n; i++) {
+		const struct value *k = n->map.items[i].key;
+		enum kw w = kw_find(k->str.s);
+		if (w != KW_N && k->str.len == strlen(k->str.s))
+			kw[w] = n->map.items[i].val;
 	}
 	struct cnode *c = arena_alloc(s->a, sizeof *c);
 	c->j = n;
-	const json_t *ref = kw[KW_REF];
-	if (json_is_string(ref))
+	const struct value *ref = kw[KW_REF];
+	if (jd_is_string(ref))
 		c->ref = ref;
-	const json_t *id = kw[KW_ID];
-	if (json_is_string(id) && !c->ref) {
-		const char *abs = uri_resolve(s->a, base, json_string_value(id));
+	const struct value *id = kw[KW_ID];
+	if (jd_is_string(id) && !c->ref) {
+		const char *abs = uri_resolve(s->a, base, jd_string_value(id));
 		const char *hash = strchr(abs, '#');
 		if (hash && hash[1] && hash[1] != '/') {
 			add_resource(s, abs, n, base); /* location-independent "#name" */
@@ -558,38 +556,39 @@ static void walk(struct schema *s, const json_t *n, const char *base)
 	c->base = base;
 	pmap_put(&s->nodes, n, c);
 
-	const json_t *desc = kw[KW_DESCRIPTION];
-	if (json_is_string(desc))
-		c->description = json_string_value(desc);
-	const json_t *t = kw[KW_TYPE];
-	if (json_is_string(t)) {
+	const struct value *desc = kw[KW_DESCRIPTION];
+	if (jd_is_string(desc))
+		c->description = jd_string_value(desc);
+	const struct value *t = kw[KW_TYPE];
+	if (jd_is_string(t)) {
 		c->has_type = true;
-		c->types = type_bit(json_string_value(t));
-	} else if (json_is_array(t)) {
+		c->types = type_bit(jd_string_value(t));
+	} else if (jd_is_array(t)) {
 		c->has_type = true;
-		for (size_t i = 0; i < json_array_size(t); i++)
-			if (json_is_string(json_array_get(t, i)))
-				c->types |= type_bit(json_string_value(json_array_get(t, i)));
+		for (size_t i = 0; i < jd_array_size(t); i++)
+			if (jd_is_string(jd_array_get(t, i)))
+				c->types |= type_bit(jd_string_value(jd_array_get(t, i)));
 	}
-	c->enum_ = json_is_array(kw[KW_ENUM]) ? kw[KW_ENUM] : NULL;
+	c->enum_ = jd_is_array(kw[KW_ENUM]) ? kw[KW_ENUM] : NULL;
 	c->const_ = kw[KW_CONST];
-	c->properties = json_is_object(kw[KW_PROPERTIES]) ? kw[KW_PROPERTIES] : NULL;
+	c->properties = jd_is_object(kw[KW_PROPERTIES]) ? kw[KW_PROPERTIES] : NULL;
 	c->additional_props = schema_kw(kw[KW_ADDITIONAL_PROPERTIES]);
 	c->property_names = schema_kw(kw[KW_PROPERTY_NAMES]);
-	c->required = json_is_array(kw[KW_REQUIRED]) ? kw[KW_REQUIRED] : NULL;
-	c->dependencies = json_is_object(kw[KW_DEPENDENCIES]) ? kw[KW_DEPENDENCIES] : NULL;
-	const json_t *pp = kw[KW_PATTERN_PROPERTIES];
-	if (json_is_object(pp) && json_object_size(pp)) {
-		c->pp = arena_alloc(s->a, json_object_size(pp) * sizeof *c->pp);
-		json_object_foreach((json_t *)pp, k, v) {
+	c->required = jd_is_array(kw[KW_REQUIRED]) ? kw[KW_REQUIRED] : NULL;
+	c->dependencies = jd_is_object(kw[KW_DEPENDENCIES]) ? kw[KW_DEPENDENCIES] : NULL;
+	const struct value *pp = kw[KW_PATTERN_PROPERTIES];
+	if (jd_is_object(pp) && jd_object_size(pp)) {
+		c->pp = arena_alloc(s->a, jd_object_size(pp) * sizeof *c->pp);
+		for (size_t i = 0; i < pp->map.n; i++) {
+			const char *k = pp->map.items[i].key->str.s;
 			c->pp[c->npp].key = k;
 			c->pp[c->npp].rx = rx_compile(s, k);
-			c->pp[c->npp].sub = v;
+			c->pp[c->npp].sub = pp->map.items[i].val;
 			c->npp++;
 		}
 	}
-	const json_t *items = kw[KW_ITEMS];
-	c->items = json_is_object(items) || json_is_boolean(items) || json_is_array(items) ? items : NULL;
+	const struct value *items = kw[KW_ITEMS];
+	c->items = jd_is_object(items) || jd_is_boolean(items) || jd_is_array(items) ? items : NULL;
 	c->additional_items = schema_kw(kw[KW_ADDITIONAL_ITEMS]);
 	c->contains = schema_kw(kw[KW_CONTAINS]);
 	c->min_items = kw_count(kw[KW_MIN_ITEMS]);
@@ -598,49 +597,50 @@ static void walk(struct schema *s, const json_t *n, const char *base)
 	c->max_props = kw_count(kw[KW_MAX_PROPERTIES]);
 	c->min_len = kw_count(kw[KW_MIN_LENGTH]);
 	c->max_len = kw_count(kw[KW_MAX_LENGTH]);
-	c->unique = json_is_true(kw[KW_UNIQUE_ITEMS]);
-#define NUMKW(field, w) c->field = json_is_number(kw[w]) ? kw[w] : NULL
+	c->unique = jd_is_true(kw[KW_UNIQUE_ITEMS]);
+#define NUMKW(field, w) c->field = jd_is_number(kw[w]) ? kw[w] : NULL
 	NUMKW(minimum, KW_MINIMUM);
 	NUMKW(maximum, KW_MAXIMUM);
 	NUMKW(ex_minimum, KW_EXCLUSIVE_MINIMUM);
 	NUMKW(ex_maximum, KW_EXCLUSIVE_MAXIMUM);
 	NUMKW(multiple_of, KW_MULTIPLE_OF);
 #undef NUMKW
-	if (c->multiple_of && json_number_value(c->multiple_of) <= 0)
+	if (c->multiple_of && jd_number_value(c->multiple_of) <= 0)
 		c->multiple_of = NULL;
-	const json_t *pat = kw[KW_PATTERN];
-	if (json_is_string(pat))
-		c->pattern = rx_compile(s, json_string_value(pat));
-	const json_t *fmt = kw[KW_FORMAT];
-	if (json_is_string(fmt))
-		c->format = json_string_value(fmt);
-	const json_t *ce = kw[KW_CONTENT_ENCODING], *cm = kw[KW_CONTENT_MEDIA_TYPE];
-	if (json_is_string(ce) && !strcmp(json_string_value(ce), "base64"))
-		c->content_encoding = json_string_value(ce);
-	if (json_is_string(cm) && !strcmp(json_string_value(cm), "application/json"))
-		c->content_media = json_string_value(cm);
-	c->checked_elsewhere = json_is_string(kw[KW_X_ASBGEN_CHECK]);
-	c->all_of = json_is_array(kw[KW_ALL_OF]) ? kw[KW_ALL_OF] : NULL;
-	c->any_of = json_is_array(kw[KW_ANY_OF]) ? kw[KW_ANY_OF] : NULL;
-	c->one_of = json_is_array(kw[KW_ONE_OF]) ? kw[KW_ONE_OF] : NULL;
+	const struct value *pat = kw[KW_PATTERN];
+	if (jd_is_string(pat))
+		c->pattern = rx_compile(s, jd_string_value(pat));
+	const struct value *fmt = kw[KW_FORMAT];
+	if (jd_is_string(fmt))
+		c->format = jd_string_value(fmt);
+	const struct value *ce = kw[KW_CONTENT_ENCODING], *cm = kw[KW_CONTENT_MEDIA_TYPE];
+	if (jd_is_string(ce) && !strcmp(jd_string_value(ce), "base64"))
+		c->content_encoding = jd_string_value(ce);
+	if (jd_is_string(cm) && !strcmp(jd_string_value(cm), "application/json"))
+		c->content_media = jd_string_value(cm);
+	c->checked_elsewhere = jd_is_string(kw[KW_X_ASBGEN_CHECK]);
+	c->all_of = jd_is_array(kw[KW_ALL_OF]) ? kw[KW_ALL_OF] : NULL;
+	c->any_of = jd_is_array(kw[KW_ANY_OF]) ? kw[KW_ANY_OF] : NULL;
+	c->one_of = jd_is_array(kw[KW_ONE_OF]) ? kw[KW_ONE_OF] : NULL;
 	c->not_ = schema_kw(kw[KW_NOT]);
 	c->if_ = schema_kw(kw[KW_IF]);
 	c->then_ = schema_kw(kw[KW_THEN]);
 	c->else_ = schema_kw(kw[KW_ELSE]);
 
 	/* Sub-schemas, with this node's base (keys compared as C strings). */
-	json_object_foreach((json_t *)n, k, v) {
-		enum kw w = kw_find(k);
+	for (size_t i = 0; i < n->map.n; i++) {
+		const struct value *v = n->map.items[i].val;
+		enum kw w = kw_find(n->map.items[i].key->str.s);
 		if (w == KW_PROPERTIES || w == KW_PATTERN_PROPERTIES || w == KW_DEFINITIONS || w == KW_DEPENDENCIES)
 			walk_map(s, v, base);
 		else if (w == KW_ITEMS || w == KW_ALL_OF || w == KW_ANY_OF || w == KW_ONE_OF)
-			json_is_array(v) ? walk_arr(s, v, base) : walk(s, v, base);
+			jd_is_array(v) ? walk_arr(s, v, base) : walk(s, v, base);
 		else if (w == KW_N || !kw_names[w].data)
 			walk(s, v, base); /* additionalProperties, not, if, ... and unknown keywords */
 	}
 }
 
-static struct cnode *cnode_get(struct schema *s, const json_t *n, const char *base)
+static struct cnode *cnode_get(struct schema *s, const struct value *n, const char *base)
 {
 	struct cnode *c = pmap_get(&s->nodes, n);
 	if (!c) {
@@ -650,13 +650,13 @@ static struct cnode *cnode_get(struct schema *s, const json_t *n, const char *ba
 	return c;
 }
 
-static void index_document(struct schema *s, const json_t *root, const char *uri)
+static void index_document(struct schema *s, const struct value *root, const char *uri)
 {
 	add_resource(s, uri, root, uri);
 	walk(s, root, uri);
 }
 
-static struct schema *schema_new(struct arena *a, json_t *root, const char *name, const char *base)
+static struct schema *schema_new(struct arena *a, const struct value *root, const char *name, const char *base)
 {
 	struct schema *s = xcalloc(1, sizeof *s);
 	s->a = a;
@@ -667,9 +667,17 @@ static struct schema *schema_new(struct arena *a, json_t *root, const char *name
 	return s;
 }
 
+/* Document j as a tree in a; takes over the reference to j. */
+static const struct value *doc_from_json(struct arena *a, json_t *j)
+{
+	struct value *v = value_from_json(a, j, NULL);
+	json_decref(j);
+	return v;
+}
+
 struct schema *schema_from_json(struct arena *a, json_t *root, const char *name)
 {
-	return schema_new(a, root, name, "");
+	return schema_new(a, doc_from_json(a, root), name, "");
 }
 
 /* A JSON document of any type (a schema may be `true`); integers beyond 64
@@ -721,9 +729,9 @@ static json_t *fetch_file(const char *uri, void *ctx)
 }
 
 /* The built-in document whose bytes path holds (embedded.h), already
- * parsed at build time; NULL when path differs from each or cannot be
- * read (load_json_any then reads it, and reports). */
-static json_t *load_json_embedded(const char *path)
+ * parsed at build time, as a tree in a; NULL when path differs from each
+ * or cannot be read (load_json_any then reads it, and reports). */
+static const struct value *load_json_embedded(struct arena *a, const char *path)
 {
 	const char *slash = strrchr(path, '/');
 	const char *rel = slash ? slash + 1 : path;
@@ -741,28 +749,30 @@ static json_t *load_json_embedded(const char *path)
 	char *buf = xmalloc(want);
 	size_t got = fread(buf, 1, want, fp);
 	fclose(fp);
-	json_t *j = got == f->text_len && emb_find(&emb_schemas, rel, buf, got) ? emb_json(&emb_schemas, f) : NULL;
+	const struct value *v = got == f->text_len && emb_find(&emb_schemas, rel, buf, got)
+		? emb_tree(a, &emb_schemas, f, arena_strdup(a, path)) : NULL;
 	free(buf);
-	return j;
+	return v;
 }
 
 struct schema *schema_load(struct arena *a, struct diags *d, const char *path)
 {
-	json_error_t err;
-	json_t *root = load_json_embedded(path);
-	if (!root)
-		root = load_json_any(path, &err);
+	const struct value *root = load_json_embedded(a, path);
 	if (!root) {
-		diag_pos(d, SEV_ERROR, path, err.line > 0 ? err.line : 0, err.column > 0 ? err.column : 0,
-			 "schema-load", NULL, "cannot load schema: %s", err.text);
-		return NULL;
+		json_error_t err;
+		json_t *j = load_json_any(path, &err);
+		if (!j) {
+			diag_pos(d, SEV_ERROR, path, err.line > 0 ? err.line : 0, err.column > 0 ? err.column : 0,
+				 "schema-load", NULL, "cannot load schema: %s", err.text);
+			return NULL;
+		}
+		root = doc_from_json(a, j);
 	}
-	if (!json_is_object(root) && !json_is_boolean(root)) {
+	if (!jd_is_object(root) && !jd_is_boolean(root)) {
 		diag_pos(d, SEV_ERROR, path, 1, 1, "schema-load", "a schema is a JSON object or a boolean",
 			 "cannot load schema: the document is %s, not an object or a boolean",
-			 json_is_array(root) ? "an array" : json_is_string(root) ? "a string" :
-			 json_is_null(root) ? "null" : "a number");
-		json_decref(root);
+			 jd_is_array(root) ? "an array" : jd_is_string(root) ? "a string" :
+			 jd_is_null(root) ? "null" : "a number");
 		return NULL;
 	}
 	const char *base;
@@ -804,7 +814,7 @@ void schema_set_fetch(struct schema *s, schema_fetch_fn fn, void *ctx)
 	s->fetch_ctx = ctx;
 }
 
-const json_t *schema_document(const struct schema *s) { return s ? s->root : NULL; }
+const struct value *schema_document(const struct schema *s) { return s ? s->root : NULL; }
 
 void **schema_defaults_plan(const struct schema *s, struct arena **a)
 {
@@ -822,13 +832,9 @@ void schema_free(struct schema *s)
 		hashmap_free(&r->seen);
 	}
 	ecma_env_free(s->rxenv);
-	for (size_t i = 0; i < s->ndocs; i++)
-		json_decref(s->docs[i]);
-	free(s->docs);
 	free(s->failed);
 	free(s->res);
 	pmap_free(&s->nodes);
-	json_decref(s->root);
 	free(s);
 }
 
@@ -836,7 +842,7 @@ void schema_free(struct schema *s)
 /* $ref resolution */
 
 /* Percent-decode then follow a JSON pointer (RFC 6901) from node. */
-static const json_t *json_pointer(const json_t *node, const char *frag)
+static const struct value *json_pointer(const struct value *node, const char *frag)
 {
 	size_t n = strlen(frag);
 	char *dec = xmalloc(n + 1), *w = dec;
@@ -869,16 +875,16 @@ static const json_t *json_pointer(const json_t *node, const char *frag)
 			}
 		}
 		tok[t] = '\0';
-		if (json_is_object(node)) {
-			node = json_object_get(node, tok);
-		} else if (json_is_array(node)) {
+		if (jd_is_object(node)) {
+			node = jd_object_get(node, tok);
+		} else if (jd_is_array(node)) {
 			char *end;
 			if (!t || (t > 1 && tok[0] == '0') || tok[0] < '0' || tok[0] > '9') {
 				node = NULL;
 				break;
 			}
 			unsigned long idx = strtoul(tok, &end, 10);
-			node = *end ? NULL : json_array_get(node, idx);
+			node = *end ? NULL : jd_array_get(node, idx);
 		} else {
 			node = NULL;
 		}
@@ -898,7 +904,7 @@ static const struct resource *find_resource(const struct schema *s, const char *
 static void resolve_ref(struct schema *s, struct cnode *c)
 {
 	c->ref_resolved = true;
-	const char *abs = uri_resolve(s->a, c->base, json_string_value(c->ref));
+	const char *abs = uri_resolve(s->a, c->base, jd_string_value(c->ref));
 	const char *hash = strchr(abs, '#');
 	size_t docn = hash ? (size_t)(hash - abs) : strlen(abs);
 	const char *frag = hash ? hash + 1 : "";
@@ -919,12 +925,7 @@ static void resolve_ref(struct schema *s, struct cnode *c)
 			tried |= strcmp(s->failed[i], doc) == 0;
 		json_t *j = tried ? NULL : s->fetch(doc, s->fetch_ctx);
 		if (j) {
-			if (s->ndocs == s->docs_cap) {
-				s->docs_cap = s->docs_cap ? s->docs_cap * 2 : 4;
-				s->docs = xrealloc(s->docs, s->docs_cap * sizeof *s->docs);
-			}
-			s->docs[s->ndocs++] = j;
-			index_document(s, j, doc);
+			index_document(s, doc_from_json(s->a, j), doc);
 			r = find_resource(s, abs, docn);
 		} else if (!tried) {
 			if (s->nfailed == s->failed_cap) {
@@ -936,13 +937,13 @@ static void resolve_ref(struct schema *s, struct cnode *c)
 	}
 	if (!r) {
 		c->ref_error = arena_printf(s->a, "cannot resolve $ref '%s' (no schema known as '%.*s')",
-					    json_string_value(c->ref), (int)docn, abs);
+					    jd_string_value(c->ref), (int)docn, abs);
 		return;
 	}
-	const json_t *t = *frag ? json_pointer(r->node, frag) : r->node;
+	const struct value *t = *frag ? json_pointer(r->node, frag) : r->node;
 	if (!t) {
 		c->ref_error = arena_printf(s->a, "cannot resolve $ref '%s' (no such location)",
-					    json_string_value(c->ref));
+					    jd_string_value(c->ref));
 		return;
 	}
 	c->ref_target = t;
@@ -994,48 +995,17 @@ static int cmp_num(bool ai, long long a_i, double a_f, bool bi, long long b_i, d
 	return a_f < b_f ? -1 : a_f > b_f;
 }
 
-static int cmp_vj(const struct value *v, const json_t *j)
+static int cmp_vj(const struct value *v, const struct value *j)
 {
 	return cmp_num(v->kind == V_INT, v->kind == V_INT ? v->i : 0, v->kind == V_FLOAT ? v->f : 0,
-		       json_is_integer(j), json_is_integer(j) ? json_integer_value(j) : 0,
-		       json_is_real(j) ? json_real_value(j) : 0);
+		       jd_is_integer(j), jd_is_integer(j) ? jd_integer_value(j) : 0,
+		       jd_is_real(j) ? jd_real_value(j) : 0);
 }
 
 static bool is_num(const struct value *v) { return v->kind == V_INT || v->kind == V_FLOAT; }
 
-/* JSON equality of an instance value and a schema value (1 == 1.0). */
-static bool veq_json(const struct value *v, const json_t *j)
-{
-	switch (v->kind) {
-	case V_NULL: return json_is_null(j);
-	case V_BOOL: return json_is_boolean(j) && v->b == json_is_true(j);
-	case V_INT:
-	case V_FLOAT: return json_is_number(j) && cmp_vj(v, j) == 0;
-	case V_STRING:
-		return json_is_string(j) && json_string_length(j) == v->str.len &&
-		       memcmp(json_string_value(j), v->str.s, v->str.len) == 0;
-	case V_SEQ:
-		if (!json_is_array(j) || json_array_size(j) != v->seq.n)
-			return false;
-		for (size_t i = 0; i < v->seq.n; i++)
-			if (!veq_json(v->seq.items[i], json_array_get(j, i)))
-				return false;
-		return true;
-	case V_MAP:
-		if (!json_is_object(j) || json_object_size(j) != v->map.n)
-			return false;
-		for (size_t i = 0; i < v->map.n; i++) {
-			const struct value *k = v->map.items[i].key;
-			const json_t *jv = json_object_getn(j, k->str.s, k->str.len);
-			if (!jv || !veq_json(v->map.items[i].val, jv))
-				return false;
-		}
-		return true;
-	}
-	return false;
-}
-
-/* JSON equality of two instance values (1 == 1.0, key order ignored). */
+/* JSON equality of two values, of the instance or the schema (1 == 1.0,
+ * key order ignored). */
 static bool veq(const struct value *a, const struct value *b)
 {
 	if (is_num(a) && is_num(b))
@@ -1081,16 +1051,16 @@ static size_t utf8_len(const char *s, size_t n)
 	return cps;
 }
 
-static bool multiple_ok(const struct value *v, const json_t *m)
+static bool multiple_ok(const struct value *v, const struct value *m)
 {
-	if (v->kind == V_INT && json_is_integer(m)) {
-		long long d = json_integer_value(m);
+	if (v->kind == V_INT && jd_is_integer(m)) {
+		long long d = jd_integer_value(m);
 		if (d == -1 || d == 1)
 			return true;
 		return v->i % d == 0;
 	}
 	double x = v->kind == V_INT ? (double)v->i : v->f;
-	double q = x / json_number_value(m);
+	double q = x / jd_number_value(m);
 	if (!isfinite(q))
 		return false;
 	double r = nearbyint(q);
@@ -1107,7 +1077,7 @@ struct pframe {
 };
 
 struct refent {
-	const json_t *target;
+	const struct value *target;
 	const struct value *v;
 };
 
@@ -1248,13 +1218,16 @@ static const char *vdescribe(struct arena *a, const struct value *v)
 	}
 }
 
-static const char *jrepr(struct arena *a, const json_t *j)
+static const char *jrepr(struct arena *a, const struct value *j)
 {
-	if (json_is_string(j))
-		return arena_printf(a, "'%s'", json_string_value(j));
-	char *s = json_dumps(j, JSON_ENCODE_ANY | JSON_COMPACT);
+	if (jd_is_string(j))
+		return arena_printf(a, "'%s'", jd_string_value(j));
+	/* Only in messages: jansson writes the JSON. */
+	json_t *jj = value_to_json(j);
+	char *s = jj ? json_dumps(jj, JSON_ENCODE_ANY | JSON_COMPACT) : NULL;
 	const char *r = arena_strdup(a, s ? s : "?");
 	free(s);
+	json_decref(jj);
 	return r;
 }
 
@@ -1281,11 +1254,11 @@ int schema_edit_distance(const char *a, size_t alen, const char *b, size_t blen,
 	return suggest_distance(a, alen, b, blen, max);
 }
 
-static bool ev(struct ev *e, const json_t *sch, const char *base, const struct value *v,
+static bool ev(struct ev *e, const struct value *sch, const char *base, const struct value *v,
 	       const struct pframe *p);
 
 /* Evaluate into a scratch list; the caller reads and frees it. */
-static bool ev_scratch(struct ev *e, struct diags *scratch, const json_t *sch, const char *base,
+static bool ev_scratch(struct ev *e, struct diags *scratch, const struct value *sch, const char *base,
 		       const struct value *v, const struct pframe *p)
 {
 	diags_init(scratch, e->a);
@@ -1296,7 +1269,7 @@ static bool ev_scratch(struct ev *e, struct diags *scratch, const json_t *sch, c
 	return ok;
 }
 
-static bool probe(struct ev *e, const json_t *sch, const char *base, const struct value *v,
+static bool probe(struct ev *e, const struct value *sch, const char *base, const struct value *v,
 		  const struct pframe *p)
 {
 	struct diags *saved = e->d;
@@ -1315,13 +1288,13 @@ static void replay(struct ev *e, const struct diags *from)
 }
 
 /* Follow $ref chains (bounded) to the node that says what a branch is. */
-static struct cnode *branch_node(struct ev *e, const json_t *sch, const char *base)
+static struct cnode *branch_node(struct ev *e, const struct value *sch, const char *base)
 {
-	struct cnode *c = json_is_object(sch) ? cnode_get(e->s, sch, base) : NULL;
+	struct cnode *c = jd_is_object(sch) ? cnode_get(e->s, sch, base) : NULL;
 	for (int hops = 0; c && c->ref && hops < 16; hops++) {
 		if (!c->ref_resolved)
 			resolve_ref(e->s, c);
-		if (!c->ref_target || !json_is_object(c->ref_target))
+		if (!c->ref_target || !jd_is_object(c->ref_target))
 			return NULL;
 		c = cnode_get(e->s, c->ref_target, c->ref_base);
 	}
@@ -1368,16 +1341,16 @@ static bool discriminator_mismatch(struct ev *e, struct cnode *c, const struct v
 		return false;
 	for (size_t i = 0; i < v->map.n; i++) {
 		const struct value *k = v->map.items[i].key;
-		const json_t *ps = json_object_getn(c->properties, k->str.s, k->str.len);
+		const struct value *ps = jd_object_getn(c->properties, k->str.s, k->str.len);
 		struct cnode *pc = ps ? branch_node(e, ps, c->base) : NULL;
 		if (!pc || !(pc->const_ || pc->enum_))
 			continue;
-		if (pc->const_ && !veq_json(v->map.items[i].val, pc->const_))
+		if (pc->const_ && !veq(v->map.items[i].val, pc->const_))
 			return true;
 		if (pc->enum_) {
 			bool any = false;
-			for (size_t j = 0; j < json_array_size(pc->enum_) && !any; j++)
-				any = veq_json(v->map.items[i].val, json_array_get(pc->enum_, j));
+			for (size_t j = 0; j < jd_array_size(pc->enum_) && !any; j++)
+				any = veq(v->map.items[i].val, jd_array_get(pc->enum_, j));
 			if (!any)
 				return true;
 		}
@@ -1386,22 +1359,22 @@ static bool discriminator_mismatch(struct ev *e, struct cnode *c, const struct v
 }
 
 /* anyOf / oneOf that no branch matched: say something useful. */
-static void report_alternatives(struct ev *e, const json_t *arr, const char *base, const struct value *v,
+static void report_alternatives(struct ev *e, const struct value *arr, const char *base, const struct value *v,
 				const struct pframe *p, const char *id, const char *kw)
 {
-	size_t n = json_array_size(arr);
+	size_t n = jd_array_size(arr);
 	unsigned want = 0;
 	size_t ncand = 0, best = 0;
 	struct diags best_d = { 0 };
 	bool have_best = false;
 	for (size_t i = 0; i < n; i++) {
-		const json_t *b = json_array_get(arr, i);
+		const struct value *b = jd_array_get(arr, i);
 		struct cnode *c = branch_node(e, b, base);
 		if (c && c->has_type && !(c->types & vtypes(e->s, v))) {
 			want |= c->types;
 			continue; /* wrong kind of value for this branch */
 		}
-		if (json_is_false(b) || (c && discriminator_mismatch(e, c, v)))
+		if (jd_is_false(b) || (c && discriminator_mismatch(e, c, v)))
 			continue;
 		ncand++;
 		struct diags sd;
@@ -1447,7 +1420,7 @@ static bool ev_ref(struct ev *e, struct cnode *c, const struct value *v, const s
 			break; /* an outer $ref on another node: the instance moved on */
 		if (e->refs[i].target == c->ref_target) {
 			rep(e, v, "schema-ref", "the schema refers to itself without descending into the value",
-			    "%sendless $ref loop at '%s'", at(e, p), json_string_value(c->ref));
+			    "%sendless $ref loop at '%s'", at(e, p), jd_string_value(c->ref));
 			return false;
 		}
 	}
@@ -1478,35 +1451,35 @@ static bool ev_object(struct ev *e, struct cnode *c, const struct value *v, cons
 		FAIL();
 	}
 	if (c->required) {
-		for (size_t i = 0; i < json_array_size(c->required); i++) {
-			const json_t *r = json_array_get(c->required, i);
-			if (!json_is_string(r) || map_get_pair(v, json_string_value(r)))
+		for (size_t i = 0; i < jd_array_size(c->required); i++) {
+			const struct value *r = jd_array_get(c->required, i);
+			if (!jd_is_string(r) || map_get_pair(v, jd_string_value(r)))
 				continue;
 			const char *hint = NULL;
-			const json_t *ps = c->properties ? json_object_get(c->properties, json_string_value(r)) : NULL;
-			const json_t *pd = json_is_object(ps) ? json_object_get(ps, "description") : NULL;
-			if (e->d && json_is_string(pd))
-				hint = arena_printf(e->a, "%s: %s", json_string_value(r), json_string_value(pd));
+			const struct value *ps = c->properties ? jd_object_get(c->properties, jd_string_value(r)) : NULL;
+			const struct value *pd = jd_is_object(ps) ? jd_object_get(ps, "description") : NULL;
+			if (e->d && jd_is_string(pd))
+				hint = arena_printf(e->a, "%s: %s", jd_string_value(r), jd_string_value(pd));
 			else if (e->d && c->description) /* a conditional's own: if/then */
-				hint = arena_printf(e->a, "%s: %s", json_string_value(r), c->description);
-			rep(e, v, "schema-required", hint, "missing required key '%s'%s", json_string_value(r), in(e, p));
+				hint = arena_printf(e->a, "%s: %s", jd_string_value(r), c->description);
+			rep(e, v, "schema-required", hint, "missing required key '%s'%s", jd_string_value(r), in(e, p));
 			FAIL();
 		}
 	}
 	if (c->dependencies) {
-		const char *k;
-		json_t *dep;
-		json_object_foreach((json_t *)c->dependencies, k, dep) {
+		for (size_t di = 0; di < c->dependencies->map.n; di++) {
+			const char *k = c->dependencies->map.items[di].key->str.s;
+			const struct value *dep = c->dependencies->map.items[di].val;
 			const struct pair *kp = map_get_pair(v, k);
 			if (!kp)
 				continue;
-			if (json_is_array(dep)) {
-				for (size_t i = 0; i < json_array_size(dep); i++) {
-					const json_t *r = json_array_get(dep, i);
-					if (!json_is_string(r) || map_get_pair(v, json_string_value(r)))
+			if (jd_is_array(dep)) {
+				for (size_t i = 0; i < jd_array_size(dep); i++) {
+					const struct value *r = jd_array_get(dep, i);
+					if (!jd_is_string(r) || map_get_pair(v, jd_string_value(r)))
 						continue;
 					rep(e, kp->key, "schema-dependencies", NULL, "key '%s'%s requires key '%s' as well",
-					    k, in(e, p), json_string_value(r));
+					    k, in(e, p), jd_string_value(r));
 					FAIL();
 				}
 			} else if (!ev(e, dep, c->base, v, p)) {
@@ -1530,7 +1503,7 @@ static bool ev_object(struct ev *e, struct cnode *c, const struct value *v, cons
 			FAIL();
 		}
 		if (c->properties) {
-			const json_t *ps = json_object_getn(c->properties, key->str.s, key->str.len);
+			const struct value *ps = jd_object_getn(c->properties, key->str.s, key->str.len);
 			if (ps) {
 				matched = true;
 				if (!ev(e, ps, c->base, kv->val, &kf))
@@ -1566,15 +1539,13 @@ static bool ev_object(struct ev *e, struct cnode *c, const struct value *v, cons
 		}
 		if (matched || !c->additional_props)
 			continue;
-		if (json_is_false(c->additional_props)) {
+		if (jd_is_false(c->additional_props)) {
 			const char *hint = NULL;
-			if (e->d && c->properties && json_object_size(c->properties)) {
-				size_t np = json_object_size(c->properties), j = 0;
+			if (e->d && c->properties && jd_object_size(c->properties)) {
+				size_t np = jd_object_size(c->properties), j = 0;
 				const char **names = xmalloc(np * sizeof *names);
-				const char *pk;
-				json_t *pv;
-				json_object_foreach((json_t *)c->properties, pk, pv)
-					names[j++] = pk;
+				for (j = 0; j < np; j++)
+					names[j] = c->properties->map.items[j].key->str.s;
 				const char *dym = suggest_closest(key->str.s, key->str.len, names, np);
 				if (dym) {
 					hint = arena_printf(e->a, "did you mean '%s'?", dym);
@@ -1614,14 +1585,14 @@ static bool ev_array(struct ev *e, struct cnode *c, const struct value *v, const
 		FAIL();
 	}
 	if (c->items) {
-		bool tuple = json_is_array(c->items);
-		size_t nt = tuple ? json_array_size(c->items) : 0;
+		bool tuple = jd_is_array(c->items);
+		size_t nt = tuple ? jd_array_size(c->items) : 0;
 		for (size_t i = 0; i < n; i++) {
 			struct pframe f = { p, NULL, 0, i };
-			const json_t *is = !tuple ? c->items : i < nt ? json_array_get(c->items, i) : c->additional_items;
+			const struct value *is = !tuple ? c->items : i < nt ? jd_array_get(c->items, i) : c->additional_items;
 			if (!is)
 				break;
-			if (tuple && i >= nt && json_is_false(is)) {
+			if (tuple && i >= nt && jd_is_false(is)) {
 				rep(e, v->seq.items[i], "schema-items", NULL, "%sunexpected item: at most %zu item%s allowed",
 				    at(e, &f), nt, nt == 1 ? "" : "s");
 				FAIL();
@@ -1638,8 +1609,8 @@ static bool ev_array(struct ev *e, struct cnode *c, const struct value *v, const
 			found = probe(e, c->contains, c->base, v->seq.items[i], &f);
 		}
 		if (!found) {
-			const json_t *cd = json_is_object(c->contains) ? json_object_get(c->contains, "description") : NULL;
-			rep(e, v, "schema-items", json_is_string(cd) ? json_string_value(cd) : NULL,
+			const struct value *cd = jd_is_object(c->contains) ? jd_object_get(c->contains, "description") : NULL;
+			rep(e, v, "schema-items", jd_is_string(cd) ? jd_string_value(cd) : NULL,
 			    "%sno item matches what the sequence must contain", at(e, p));
 			FAIL();
 		}
@@ -1762,9 +1733,9 @@ out:
 
 static bool ev_enum(struct ev *e, struct cnode *c, const struct value *v, const struct pframe *p)
 {
-	size_t n = json_array_size(c->enum_);
+	size_t n = jd_array_size(c->enum_);
 	for (size_t i = 0; i < n; i++)
-		if (veq_json(v, json_array_get(c->enum_, i)))
+		if (veq(v, jd_array_get(c->enum_, i)))
 			return true;
 	if (!e->d)
 		return false;
@@ -1772,9 +1743,9 @@ static bool ev_enum(struct ev *e, struct cnode *c, const struct value *v, const 
 	const char **strs = xmalloc((n ? n : 1) * sizeof *strs);
 	size_t ns = 0;
 	for (size_t i = 0; i < n; i++) {
-		const json_t *j = json_array_get(c->enum_, i);
-		if (json_is_string(j))
-			strs[ns++] = json_string_value(j);
+		const struct value *j = jd_array_get(c->enum_, i);
+		if (jd_is_string(j))
+			strs[ns++] = jd_string_value(j);
 	}
 	const char *dym = v->kind == V_STRING ? suggest_closest(v->str.s, v->str.len, strs, ns) : NULL;
 	free(strs);
@@ -1782,7 +1753,7 @@ static bool ev_enum(struct ev *e, struct cnode *c, const struct value *v, const 
 		buf_printf(&b, "did you mean '%s'? ", dym);
 	buf_puts(&b, "allowed: ");
 	for (size_t i = 0; i < n && i < 20; i++)
-		buf_printf(&b, "%s%s", i ? ", " : "", jrepr(e->a, json_array_get(c->enum_, i)));
+		buf_printf(&b, "%s%s", i ? ", " : "", jrepr(e->a, jd_array_get(c->enum_, i)));
 	if (n > 20)
 		buf_printf(&b, ", ... (%zu in all)", n);
 	rep(e, v, "schema-enum", buf_cstr(&b), "%s%s is not one of the allowed values", at(e, p),
@@ -1805,7 +1776,7 @@ static bool ev_node(struct ev *e, struct cnode *c, const struct value *v, const 
 	bool values = !(c->checked_elsewhere && e->s->defer_checked);
 	if (values && c->enum_ && !ev_enum(e, c, v, p))
 		FAIL();
-	if (c->const_ && !veq_json(v, c->const_)) {
+	if (c->const_ && !veq(v, c->const_)) {
 		rep(e, v, "schema-const", c->description, "%smust be %s, got %s", at(e, p),
 		    jrepr(e->a, c->const_), vrepr(e->a, v));
 		FAIL();
@@ -1831,14 +1802,14 @@ static bool ev_node(struct ev *e, struct cnode *c, const struct value *v, const 
 		break;
 	}
 	if (c->all_of) {
-		for (size_t i = 0; i < json_array_size(c->all_of); i++)
-			if (!ev(e, json_array_get(c->all_of, i), c->base, v, p))
+		for (size_t i = 0; i < jd_array_size(c->all_of); i++)
+			if (!ev(e, jd_array_get(c->all_of, i), c->base, v, p))
 				FAIL();
 	}
 	if (c->any_of) {
 		bool any = false;
-		for (size_t i = 0; i < json_array_size(c->any_of) && !any; i++)
-			any = probe(e, json_array_get(c->any_of, i), c->base, v, p);
+		for (size_t i = 0; i < jd_array_size(c->any_of) && !any; i++)
+			any = probe(e, jd_array_get(c->any_of, i), c->base, v, p);
 		if (!any) {
 			if (e->d)
 				report_alternatives(e, c->any_of, c->base, v, p, "schema-anyof", "anyOf");
@@ -1846,9 +1817,9 @@ static bool ev_node(struct ev *e, struct cnode *c, const struct value *v, const 
 		}
 	}
 	if (c->one_of) {
-		size_t nb = json_array_size(c->one_of), nvalid = 0, first = 0, second = 0;
+		size_t nb = jd_array_size(c->one_of), nvalid = 0, first = 0, second = 0;
 		for (size_t i = 0; i < nb; i++) {
-			if (probe(e, json_array_get(c->one_of, i), c->base, v, p)) {
+			if (probe(e, jd_array_get(c->one_of, i), c->base, v, p)) {
 				if (nvalid == 0)
 					first = i;
 				else if (nvalid == 1)
@@ -1870,13 +1841,13 @@ static bool ev_node(struct ev *e, struct cnode *c, const struct value *v, const 
 		}
 	}
 	if (c->not_ && probe(e, c->not_, c->base, v, p)) {
-		const json_t *nd = json_is_object(c->not_) ? json_object_get(c->not_, "description") : NULL;
-		rep(e, v, "schema-not", json_is_string(nd) ? json_string_value(nd) : c->description,
+		const struct value *nd = jd_is_object(c->not_) ? jd_object_get(c->not_, "description") : NULL;
+		rep(e, v, "schema-not", jd_is_string(nd) ? jd_string_value(nd) : c->description,
 		    "%s%s is not allowed here (it matches a schema under 'not')", at(e, p), vrepr(e->a, v));
 		FAIL();
 	}
 	if (c->if_ && (c->then_ || c->else_)) {
-		const json_t *branch = probe(e, c->if_, c->base, v, p) ? c->then_ : c->else_;
+		const struct value *branch = probe(e, c->if_, c->base, v, p) ? c->then_ : c->else_;
 		if (branch && !ev(e, branch, c->base, v, p))
 			FAIL();
 	}
@@ -1884,16 +1855,16 @@ out:
 	return ok;
 }
 
-static bool ev(struct ev *e, const json_t *sch, const char *base, const struct value *v,
+static bool ev(struct ev *e, const struct value *sch, const char *base, const struct value *v,
 	       const struct pframe *p)
 {
-	if (json_is_true(sch))
+	if (jd_is_true(sch))
 		return true;
-	if (json_is_false(sch)) {
+	if (jd_is_false(sch)) {
 		rep(e, v, "schema-false", NULL, "%s%s is not allowed here", at(e, p), vrepr(e->a, v));
 		return false;
 	}
-	if (!json_is_object(sch))
+	if (!jd_is_object(sch))
 		return true; /* not a schema: nothing to check */
 	if (e->depth >= EV_MAX_DEPTH) {
 		if (!e->overflow)

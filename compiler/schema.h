@@ -1,6 +1,7 @@
 /* schema.h - JSON Schema (draft-07) validation of value trees.
  *
- * The schema is a jansson document; the instance is a struct value tree, so
+ * The schema and the instance are struct value trees (the schema read
+ * through jdoc.h, converted from jansson once when it is a file), so
  * every violation is reported at the YAML node that caused it, with a stable
  * id (schema-type, schema-required, schema-unknown-key, schema-enum,
  * schema-const, schema-pattern, schema-format, schema-content, schema-range, schema-length,
@@ -79,14 +80,16 @@ struct schema *schema_load(struct arena *a, struct diags *d, const char *path);
  * of the URI appended).  Both are kept, not copied. */
 void schema_map_uri(struct schema *s, const char *prefix, const char *path);
 
-/* Wrap a document already in memory; takes over the reference to root.
+/* Wrap a document already in memory: root is converted into `a` and its
+ * reference released (the caller's reference is taken over).
  * `name` is used in warnings about the schema itself (kept, not copied). */
 struct schema *schema_from_json(struct arena *a, json_t *root, const char *name);
 
 void schema_free(struct schema *s);
 
-/* The schema's document (read-only), for the defaults phase. */
-const json_t *schema_document(const struct schema *s);
+/* The schema's document (read-only, in the schema's arena), for the
+ * defaults phase. */
+const struct value *schema_document(const struct schema *s);
 
 /* Where defaults.c keeps what it reads from the document once (a
  * schema validates and fills many specs in one validate), and the
