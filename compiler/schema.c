@@ -531,9 +531,16 @@ static void walk(struct schema *s, const struct value *n, const char *base)
 	 * what jd_object_get(n, name of K) gives (a key with a NUL inside
 	 * is not that keyword). */
 	const struct value *kw[KW_N] = { 0 };
+	/* Each key's keyword as a C string, for the sub-schema pass below
+	 * (the first WALK_KEYS of them: a schema object has a dozen). */
+	enum { WALK_KEYS = 64 };
+	_Static_assert(KW_N <= UCHAR_MAX, "a keyword fits in a byte");
+	unsigned char ws[WALK_KEYS];
 	for (size_t i = 0; i < n->map.n; i++) {
 		const struct value *k = n->map.items[i].key;
 		enum kw w = kw_find(k->str.s);
+		if (i < WALK_KEYS)
+			ws[i] = (unsigned char)w;
 		if (w != KW_N && k->str.len == strlen(k->str.s))
 			kw[w] = n->map.items[i].val;
 	}
@@ -630,7 +637,7 @@ static void walk(struct schema *s, const struct value *n, const char *base)
 	/* Sub-schemas, with this node's base (keys compared as C strings). */
 	for (size_t i = 0; i < n->map.n; i++) {
 		const struct value *v = n->map.items[i].val;
-		enum kw w = kw_find(n->map.items[i].key->str.s);
+		enum kw w = i < WALK_KEYS ? (enum kw)ws[i] : kw_find(n->map.items[i].key->str.s);
 		if (w == KW_PROPERTIES || w == KW_PATTERN_PROPERTIES || w == KW_DEFINITIONS || w == KW_DEPENDENCIES)
 			walk_map(s, v, base);
 		else if (w == KW_ITEMS || w == KW_ALL_OF || w == KW_ANY_OF || w == KW_ONE_OF)
