@@ -21,6 +21,10 @@
  * break or other control character, blanks at an end, a backslash before
  * '=' or ':', in a key also '=', a blank or a leading '#') is an error, as
  * is a line too long for kcat.
+ *
+ * Whether a string is written as it is is remembered on its node
+ * (VF_KV_KEY, VF_KV_VAL; value.h), as emit_yaml does: the same keys and
+ * the model's strings are written in three client files per user.
  */
 #include "emit_common.h"
 
@@ -125,6 +129,12 @@ static size_t prop_plain_run(const unsigned char *p, size_t i, size_t n, bool is
 	return i;
 }
 
+/* Remember on v (its text is not changed) that it is written as it is. */
+static void kv_plain(const struct value *v, unsigned flags)
+{
+	((struct value *)v)->flags |= flags;
+}
+
 /* Escape s into b.  is_key: also escape the key terminators and comment
  * starters; otherwise only a leading space. */
 static int prop_escape(struct pctx *c, struct buf *b, const struct value *v, bool is_key)
@@ -172,6 +182,11 @@ static int prop_escape(struct pctx *c, struct buf *b, const struct value *v, boo
 		run = i + 1;
 	}
 	buf_add(b, s + run, n - run);
+	/* Nothing escaped (run 0): a key has none of the bytes VF_KV_KEY
+	 * excludes, and so is a value too; a value, with no blank at its
+	 * end, is a VF_KV_VAL. */
+	if (run == 0 && (is_key || !n || s[n - 1] != ' '))
+		kv_plain(v, is_key ? VF_KV_KEY | VF_KV_VAL : VF_KV_VAL);
 	return 0;
 }
 
@@ -198,8 +213,10 @@ static int rd_unwritable(struct pctx *c, const struct value *v, const char *what
  * key with '#' (a comment). */
 static int rd_key(struct pctx *c, struct buf *b, const struct value *v)
 {
+	bool kv = true; /* none of ':', '#', '!' either: a VF_KV_KEY */
 	for (size_t i = 0; i < v->str.len; i++) {
 		unsigned char ch = (unsigned char)v->str.s[i];
+		kv = kv && ch != ':' && ch != '#' && ch != '!';
 		if (ch <= 0x20 || ch >= 0x7F || ch == '=' || ch == '\\')
 			return rd_unwritable(c, v, ch == '=' ? "'=' in a key" : ch == '\\' ? "a backslash in a key"
 							     : "a blank or non-ASCII character in a key", i);
@@ -207,6 +224,8 @@ static int rd_key(struct pctx *c, struct buf *b, const struct value *v)
 			return rd_unwritable(c, v, "a key starting with '#'", i);
 	}
 	buf_add(b, v->str.s, v->str.len);
+	if (kv)
+		kv_plain(v, VF_KV_KEY | VF_KV_VAL);
 	return 0;
 }
 
@@ -218,7 +237,9 @@ static int rd_str(struct pctx *c, struct buf *b, const struct value *v)
 	size_t n = v->str.len, bad = utf8_check(v->str.s, n);
 	if (bad < n)
 		return emit_err_utf8(c->d, v, bad);
+	bool kv = true; /* ASCII without a backslash: a VF_KV_VAL */
 	for (size_t i = 0; i < n; i++) {
+		kv = kv && p[i] < 0x80 && p[i] != '\\';
 		if (p[i] < 0x20 || p[i] == 0x7F)
 			return rd_unwritable(c, v, "a control character", i);
 		if (p[i] == '\\' && i + 1 < n && (p[i + 1] == '=' || p[i + 1] == ':'))
@@ -227,6 +248,8 @@ static int rd_str(struct pctx *c, struct buf *b, const struct value *v)
 	if (n && (p[0] == ' ' || p[n - 1] == ' '))
 		return rd_unwritable(c, v, "a blank at the start or end of a value", p[0] == ' ' ? 0 : n - 1);
 	buf_add(b, v->str.s, n);
+	if (kv)
+		kv_plain(v, VF_KV_VAL);
 	return 0;
 }
 
@@ -299,7 +322,9 @@ static int prop_line(struct pctx *c, const struct pair *p)
 		buf_add(b, num, emit_fmt_float(num, v->f, false));
 		break;
 	case V_STRING:
-		if (c->dl->str(c, b, v) < 0)
+		if (v->flags & VF_KV_VAL)
+			buf_add(b, v->str.s, v->str.len);
+		else if (c->dl->str(c, b, v) < 0)
 			return -1;
 		break;
 	default:
@@ -334,7 +359,9 @@ static int prop_map(struct pctx *c, const struct value *m, int depth)
 		size_t save = c->key.len;
 		if (save)
 			buf_putc(&c->key, '.');
-		if (c->dl->key(c, &c->key, p->key) < 0)
+		if (p->key->flags & VF_KV_KEY)
+			buf_add(&c->key, p->key->str.s, p->key->str.len);
+		else if (c->dl->key(c, &c->key, p->key) < 0)
 			return -1;
 		int r = p->val->kind == V_MAP ? prop_map(c, p->val, depth + 1) : prop_line(c, p);
 		if (r < 0)

@@ -307,7 +307,7 @@ static struct tnode *compile_scalar(struct tctx *c, const struct value *v)
 	} else if (np == 1 && !pp[0].e) {
 		/* Only $${ escapes: a static string. */
 		struct value *lv = v_strn(c->env.a, &v->mark, pp[0].lit, pp[0].len);
-		lv->flags = v->flags & ~VF_YAML_PLAIN; /* the text differs: $$ became $ */
+		lv->flags = v->flags & ~VF_TEXT; /* the text differs: $$ became $ */
 		t->src = lv;
 	} else if (np == 0) {
 		t->src = v_str(c->env.a, &v->mark, "");
@@ -672,7 +672,7 @@ static struct value *inst_key(struct tctx *c, const struct tnode *k, const struc
 		struct value *key = v_str(c->env.a, &k->src->mark, "");
 		if (v->kind == V_STRING) {
 			key->str = v->str;
-			key->flags = v->flags & VF_YAML_PLAIN; /* same text */
+			key->flags = v->flags & VF_TEXT; /* same text */
 			return key;
 		}
 		size_t base = c->sb.len;

@@ -34,6 +34,15 @@ struct mark {
 #define VF_YAML_PLAIN 0x4
 /* filled in from the schema's default (defaults.c), not written by the user */
 #define VF_DEFAULT 0x8
+/* string is written as it is, found once by emit_properties.c: as a key
+ * part of a .properties or librdkafka file (VF_KV_KEY: printable ASCII
+ * without blank, '\\', '=', ':', '#', '!'), as a value (VF_KV_VAL: ASCII
+ * 0x20-0x7E without '\\' and without a blank at either end). */
+#define VF_KV_KEY 0x10
+#define VF_KV_VAL 0x20
+/* The flags that say something about a string's text: a copy with other
+ * text must drop them. */
+#define VF_TEXT (VF_YAML_PLAIN | VF_KV_KEY | VF_KV_VAL)
 
 struct pair {
 	struct value *key; /* V_STRING */

@@ -1100,6 +1100,46 @@ static const char *rdkafka_roundtrip(const char *text, const char *want_key, con
 	return NULL;
 }
 
+/* One node written by both dialects, in turn: what the first emitter
+ * remembers of its text (VF_KV_KEY, VF_KV_VAL) must not change what the
+ * other writes or refuses. */
+static struct value *kv1(struct value *k, struct value *v)
+{
+	struct value *m = v_map(A, NULL);
+	map_put(A, m, k, v);
+	return m;
+}
+
+static void kv_flag_tests(void)
+{
+	struct value *host = STR("host:9094"), *blank = STR("a b"), *trail = STR("x "), *e = STR("\xc3\xa9");
+	CHECK_STR("kv flags: a value with ':' as a Java value", emit_ok(emit_properties, kv1(STR("k"), host)),
+		  "k=host:9094\n");
+	CHECK_STR("kv flags: then as a Java key, escaped", emit_ok(emit_properties, kv1(host, STR("v"))),
+		  "host\\:9094=v\n");
+	CHECK_STR("kv flags: then as a librdkafka key, as it is", emit_ok(emit_librdkafka, kv1(host, STR("v"))),
+		  "host:9094=v\n");
+	CHECK_STR("kv flags: and as a Java key again, escaped", emit_ok(emit_properties, kv1(host, STR("v"))),
+		  "host\\:9094=v\n");
+	CHECK_STR("kv flags: 'a b' as a Java value", emit_ok(emit_properties, kv1(STR("k"), blank)), "k=a b\n");
+	CHECK_STR("kv flags: then as a librdkafka value", emit_ok(emit_librdkafka, kv1(STR("k"), blank)), "k=a b\n");
+	int rc;
+	emit_str(emit_librdkafka, kv1(blank, STR("v")), &rc);
+	CHECK("kv flags: but as a librdkafka key still an error", rc == -1 && last_diag_is("emit-librdkafka-text"));
+	CHECK_STR("kv flags: a trailing blank as a Java value", emit_ok(emit_properties, kv1(STR("k"), trail)),
+		  "k=x \n");
+	emit_str(emit_librdkafka, kv1(STR("k"), trail), &rc);
+	CHECK("kv flags: then as a librdkafka value still an error", rc == -1 && last_diag_is("emit-librdkafka-text"));
+	CHECK_STR("kv flags: non-ASCII as a librdkafka value", emit_ok(emit_librdkafka, kv1(STR("k"), e)),
+		  "k=\xc3\xa9\n");
+	CHECK_STR("kv flags: then as a Java value, escaped", emit_ok(emit_properties, kv1(STR("k"), e)),
+		  "k=\\u00E9\n");
+	struct value *plain = STR("sasl.mechanism");
+	emit_ok(emit_properties, kv1(plain, STR("v")));
+	CHECK("kv flags: a plain key is remembered as one", (plain->flags & (VF_KV_KEY | VF_KV_VAL)) == (VF_KV_KEY | VF_KV_VAL));
+	CHECK("kv flags: a value with ':' is remembered as a value only", (host->flags & VF_TEXT & ~VF_YAML_PLAIN) == VF_KV_VAL);
+}
+
 static void librdkafka_tests(void)
 {
 	struct value *v = J("{\"bootstrap.servers\": \"a:9094\", \"sasl\": {\"username\": \"alice\"},"
@@ -1314,6 +1354,7 @@ int main(void)
 	hcl_tests();
 	properties_tests();
 	librdkafka_tests();
+	kv_flag_tests();
 	text_tests();
 	path_tests();
 
