@@ -47,14 +47,21 @@ static const char *col(const char *s)
 	return strcmp(s, "-") ? s : NULL;
 }
 
-/* The rows of text (a whole file, before next_line cuts it) whose first
- * column is `scope`: the size of that scope's array, allocated once. */
-static size_t count_rows(const char *text, const char *scope)
+/* The rows of text (a whole file, before next_line cuts it) of each
+ * scope: the sizes of their arrays, allocated once. */
+static void count_rows(const char *text, size_t *nbroker, size_t *ntopic)
 {
-	size_t n = 0, len = strlen(scope);
-	for (const char *p = text; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
-		n += !strncmp(p, scope, len) && p[len] == '\t';
-	return n;
+	*nbroker = *ntopic = 0;
+	for (const char *p = text; *p;) {
+		if (p[0] == 'b' && !strncmp(p, "broker\t", 7))
+			++*nbroker;
+		else if (p[0] == 't' && !strncmp(p, "topic\t", 6))
+			++*ntopic;
+		const char *nl = strchr(p, '\n');
+		if (!nl)
+			break;
+		p = nl + 1;
+	}
 }
 
 struct reader {
@@ -127,7 +134,8 @@ static bool read_table(struct reader *r, char *text, struct kafka_table *t)
 		return false;
 	}
 	t->version = cols[1];
-	size_t bcap = count_rows(p, "broker"), tcap = count_rows(p, "topic");
+	size_t bcap, tcap;
+	count_rows(p, &bcap, &tcap);
 	struct kafka_option *b = arena_alloc(r->a, (bcap + 1) * sizeof *b);
 	struct kafka_option *tp = arena_alloc(r->a, (tcap + 1) * sizeof *tp);
 	while ((line = next_line(r, &p))) {
