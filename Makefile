@@ -28,14 +28,16 @@ LDLIBS  += $(PKG_LIBS) -lm
 
 SRCS     := $(wildcard compiler/*.c)
 HDRS     := $(wildcard compiler/*.h)
-# The built-in templates and schema, compiled into the binary as tables
+# The built-in templates, schema and Kafka tables, compiled into the binary as tables
 # (compiler/embedded.h) by compiler/gen/embedgen.c from the files as they
 # are at build time: editing one rebuilds them.
 EMB_TMPL := $(shell cd templates && find . -name '*.yaml' | sed 's|^\./||' | LC_ALL=C sort)
 EMB_SCH  := environment.schema.json
-EMB_SRC  := $(EMB_TMPL:%=templates/%) $(EMB_SCH:%=schemas/%)
+EMB_KAF  := $(shell cd schemas/kafka && ls *.tsv | LC_ALL=C sort)
+EMB_SRC  := $(EMB_TMPL:%=templates/%) $(EMB_SCH:%=schemas/%) $(EMB_KAF:%=schemas/kafka/%)
 GEN_OBJS := $(BUILD)/load.o $(BUILD)/yaml_fast.o $(BUILD)/arena.o $(BUILD)/diag.o $(BUILD)/value.o \
-            $(BUILD)/emit_yaml.o $(BUILD)/emit_common.o $(BUILD)/buf.o
+            $(BUILD)/emit_yaml.o $(BUILD)/emit_common.o $(BUILD)/buf.o $(BUILD)/kafka_read.o \
+            $(BUILD)/version.o
 OBJS     := $(SRCS:compiler/%.c=$(BUILD)/%.o) $(BUILD)/embedded_data.o
 LIBOBJS  := $(filter-out $(BUILD)/main.o,$(OBJS))
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
@@ -67,7 +69,7 @@ $(BUILD)/embedgen: compiler/gen/embedgen.c $(HDRS) $(GEN_OBJS) | $(BUILD)
 	$(CC) $(CFLAGS) -Icompiler -o $@ $< $(GEN_OBJS) $(LDFLAGS) $(LDLIBS)
 
 $(BUILD)/embedded_data.c: $(BUILD)/embedgen $(EMB_SRC)
-	$(BUILD)/embedgen $@ templates $(EMB_TMPL) -- schemas $(EMB_SCH)
+	$(BUILD)/embedgen $@ templates $(EMB_TMPL) -- schemas $(EMB_SCH) -- schemas/kafka $(EMB_KAF)
 
 $(BUILD)/embedded_data.o: $(BUILD)/embedded_data.c compiler/embedded.h compiler/value.h
 	$(CC) $(CFLAGS) -Icompiler -c -o $@ $<

@@ -1,7 +1,7 @@
 /* embedded.h - the built-in templates and schema, compiled into the binary.
  *
  * At build time compiler/gen/embedgen.c loads every templates/ file (and
- * the environment schema) as asbgen itself does and writes the resulting
+ * the environment schema, and the Kafka tables) as asbgen itself does and writes the resulting
  * trees as flat tables ($(BUILD)/embedded_data.c): a node array, child
  * index lists and one string blob.  At run time a file is still read from
  * its directory, as before; when its bytes are exactly those it was built
@@ -57,6 +57,19 @@ struct emb_table {
 
 /* The generated tables (embedded_data.c). */
 extern const struct emb_table emb_templates, emb_schemas;
+
+/* The Kafka configuration tables (kafka_config.h), parsed at build time:
+ * emb_kafka_src holds each schemas/kafka file's bytes (files without
+ * nodes), emb_kafka[i] what file i of it reads as, a table or Strimzi's
+ * rules. */
+struct kafka_table;
+struct kafka_strimzi;
+struct emb_kafka {
+	const struct kafka_table *table;
+	const struct kafka_strimzi *strimzi;
+};
+extern const struct emb_table emb_kafka_src;
+extern const struct emb_kafka emb_kafka[];
 
 /* The file of t named rel whose embedded source is text[0..len), or NULL
  * (none by that name, or its content differs). */

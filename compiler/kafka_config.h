@@ -19,7 +19,7 @@ struct kafka_option {
 	enum kafka_type type;
 	const char *min, *max;  /* the valid range as written (NULL: open) */
 	const char *alt;        /* one more valid value outside it ([1,...,9] or -1), or NULL */
-	const char **enums;     /* valid values (of each item of a list), or NULL */
+	const char *const *enums; /* valid values (of each item of a list), or NULL */
 	size_t nenums;
 	bool nonempty;
 	const char *removed;    /* "4.0" (the version that removed it), "KRaft", or NULL */
@@ -32,15 +32,15 @@ struct kafka_table {
 	const char *version;    /* "4.0" */
 	const struct kafka_option *broker, *topic;
 	size_t nbroker, ntopic;
-	const char **broker_names, **topic_names; /* for "did you mean" */
+	const char *const *broker_names, *const *topic_names; /* for "did you mean" */
 };
 
 struct kafka_strimzi {
-	const char **forbidden, **where; /* prefixes, and where asbgen sets each instead */
+	const char *const *forbidden, *const *where; /* prefixes, and where asbgen sets each instead */
 	size_t nforbidden;
-	const char **exceptions;
+	const char *const *exceptions;
 	size_t nexceptions;
-	const char **listener;          /* the options allowed per listener */
+	const char *const *listener;    /* the options allowed per listener */
 	size_t nlistener;
 };
 
@@ -51,8 +51,18 @@ struct kafka_tables {
 };
 
 /* Read every table of dir (schemas/kafka).  Returns NULL after reporting
- * (id "kafka-tables") when a file is missing or malformed. */
+ * (id "kafka-tables") when a file is missing or malformed.  A file whose
+ * bytes are those the binary was built from is not parsed: its table was
+ * compiled in (embedded.h). */
 struct kafka_tables *kafka_tables_load(struct arena *a, struct diags *d, const char *dir);
+
+/* Parse one file of the tables, named path (its base name says what it
+ * is), into t: a kafka-VERSION.tsv adds t->tables[t->n++] (which must have
+ * room), strimzi.tsv sets t->strimzi and *strimzi; another name is left
+ * alone.  text is cut up in place and must live as long as t.  False
+ * after reporting (id "kafka-tables").  For embedgen.c too. */
+bool kafka_file_read(struct arena *a, struct diags *d, const char *path, char *text, struct kafka_tables *t,
+		     bool *strimzi);
 
 /* The table for Kafka `version` (x.y.z): the newest of its major version
  * that is not newer than it, else the oldest of its major version; NULL

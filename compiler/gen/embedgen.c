@@ -1,6 +1,6 @@
 /* embedgen.c - build step: the built-in templates and schema as C tables.
  *
- *   embedgen OUT.c TDIR REL... -- SDIR REL...
+ *   embedgen OUT.c TDIR REL... -- SDIR REL... -- KDIR REL...
  *
  * Loads each TDIR/REL with asbgen's own YAML loader (load.c) and each
  * SDIR/REL with jansson as schema.c reads it, and writes their trees, with
@@ -9,12 +9,16 @@
  * is left out: at run time it is then parsed, and reported, as before.
  * A template's strings carry VF_YAML_PLAIN where emit_yaml would write
  * them as they are, decided here once instead of at every start-up.
+ * Each KDIR/REL (schemas/kafka) is read by kafka_config.c as asbgen reads
+ * it, and written as the C structs of kafka_config.h (emb_kafka), beside
+ * its bytes (emb_kafka_src); a file it reports anything about is left out.
  * The output depends only on the files' bytes and the order given.
  */
 #include "arena.h"
 #include "diag.h"
 #include "embedded.h"
 #include "emit.h"
+#include "kafka_config.h"
 #include "load.h"
 
 #include <jansson.h>
@@ -444,6 +448,129 @@ static void write_blob(FILE *out, const struct bytes *b)
 	fputs("\"", out);
 }
 
+/* A C string literal for s, or NULL. */
+static void write_cstr(FILE *out, const char *s)
+{
+	if (!s) {
+		fputs("NULL", out);
+		return;
+	}
+	fputc('"', out);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if (*p >= 0x20 && *p < 0x7f && *p != '"' && *p != '\\' && *p != '?')
+			fputc(*p, out);
+		else
+			fprintf(out, "\\%03o", *p);
+	fputc('"', out);
+}
+
+static void write_strings(FILE *out, const char *name, const char *const *v, size_t n)
+{
+	fprintf(out, "static const char *const %s[] = {", name);
+	for (size_t i = 0; i < n; i++) {
+		fputs(i ? ", " : " ", out);
+		write_cstr(out, v[i]);
+	}
+	fputs(n ? " };\n" : " NULL };\n", out);
+}
+
+static void write_options(FILE *out, const char *name, const struct kafka_option *o, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (o[i].enums) {
+			char en[96];
+			snprintf(en, sizeof en, "%s_e%zu", name, i);
+			write_strings(out, en, o[i].enums, o[i].nenums);
+		}
+	fprintf(out, "static const struct kafka_option %s[] = {\n", name);
+	for (size_t i = 0; i < n; i++) {
+		fputs("\t{ ", out);
+		write_cstr(out, o[i].name);
+		fprintf(out, ", (enum kafka_type)%d, ", (int)o[i].type);
+		write_cstr(out, o[i].min);
+		fputs(", ", out);
+		write_cstr(out, o[i].max);
+		fputs(", ", out);
+		write_cstr(out, o[i].alt);
+		if (o[i].enums)
+			fprintf(out, ", %s_e%zu, %zu, ", name, i, o[i].nenums);
+		else
+			fputs(", NULL, 0, ", out);
+		fputs(o[i].nonempty ? "true, " : "false, ", out);
+		write_cstr(out, o[i].removed);
+		fputs(", ", out);
+		write_cstr(out, o[i].instead);
+		fputs(", ", out);
+		write_cstr(out, o[i].broker);
+		fputs(" },\n", out);
+	}
+	fputs(n ? "};\n" : "\t{ 0 }\n};\n", out);
+}
+
+/* The Kafka tables: t's files hold their bytes, k[i] what file i reads as. */
+static void write_kafka(FILE *out, const struct table *t, const struct kafka_tables *k, const int *which)
+{
+	fputs("#include \"kafka_config.h\"\n\n", out);
+	for (size_t i = 0; i < t->nf; i++) {
+		char n[64];
+		if (which[i] < 0) {
+			const struct kafka_strimzi *s = &k->strimzi;
+			snprintf(n, sizeof n, "kafka%zu_forbidden", i);
+			write_strings(out, n, s->forbidden, s->nforbidden);
+			snprintf(n, sizeof n, "kafka%zu_where", i);
+			write_strings(out, n, s->where, s->nforbidden);
+			snprintf(n, sizeof n, "kafka%zu_exceptions", i);
+			write_strings(out, n, s->exceptions, s->nexceptions);
+			snprintf(n, sizeof n, "kafka%zu_listener", i);
+			write_strings(out, n, s->listener, s->nlistener);
+			fprintf(out, "static const struct kafka_strimzi kafka%zu = { kafka%zu_forbidden, kafka%zu_where, %zu, "
+				"kafka%zu_exceptions, %zu, kafka%zu_listener, %zu };\n\n",
+				i, i, i, s->nforbidden, i, s->nexceptions, i, s->nlistener);
+			continue;
+		}
+		const struct kafka_table *kt = &k->tables[which[i]];
+		snprintf(n, sizeof n, "kafka%zu_broker", i);
+		write_options(out, n, kt->broker, kt->nbroker);
+		snprintf(n, sizeof n, "kafka%zu_topic", i);
+		write_options(out, n, kt->topic, kt->ntopic);
+		snprintf(n, sizeof n, "kafka%zu_bnames", i);
+		write_strings(out, n, kt->broker_names, kt->nbroker);
+		snprintf(n, sizeof n, "kafka%zu_tnames", i);
+		write_strings(out, n, kt->topic_names, kt->ntopic);
+		fprintf(out, "static const struct kafka_table kafka%zu = { ", i);
+		write_cstr(out, kt->version);
+		fprintf(out, ", kafka%zu_broker, kafka%zu_topic, %zu, %zu, kafka%zu_bnames, kafka%zu_tnames };\n\n",
+			i, i, kt->nbroker, kt->ntopic, i, i);
+	}
+	fputs("const struct emb_kafka emb_kafka[] = {\n", out);
+	for (size_t i = 0; i < t->nf; i++)
+		fprintf(out, which[i] < 0 ? "\t{ NULL, &kafka%zu },\n" : "\t{ &kafka%zu, NULL },\n", i);
+	fputs(t->nf ? "};\n" : "\t{ NULL, NULL }\n};\n", out);
+}
+
+/* One Kafka table file, parsed into k (its strings in a); which: the
+ * table's index in k, -1 for strimzi.tsv. */
+static void add_kafka(struct table *t, struct arena *a, struct kafka_tables *k, int *which, const char *dir,
+		      const char *rel)
+{
+	struct diags d;
+	diags_init(&d, a);
+	size_t len;
+	const char *path = arena_printf(a, "%s/%s", dir, rel);
+	char *text = read_all(path, &len);
+	char *copy = arena_strndup(a, text, len);
+	size_t before = k->n;
+	bool strimzi = false;
+	if (kafka_file_read(a, &d, path, copy, k, &strimzi) && d.n == 0 && (strimzi || k->n > before)) {
+		which[t->nf] = strimzi ? -1 : (int)before;
+		add_file(t, rel, text, len, t->nn);
+	} else {
+		k->n = before; /* left out: parsed, and reported, at run time */
+	}
+	free(text);
+	diags_free(&d);
+}
+
 static void write_table(FILE *out, const char *name, const struct table *t)
 {
 	fprintf(out, "static const struct emb_node %s_nodes[] = {\n", name);
@@ -497,17 +624,26 @@ static void table_free(struct table *t)
 int main(int argc, char **argv)
 {
 	if (argc < 3) {
-		fputs("usage: embedgen OUT.c TDIR REL... -- SDIR REL...\n", stderr);
+		fputs("usage: embedgen OUT.c TDIR REL... -- SDIR REL... -- KDIR REL...\n", stderr);
 		return 2;
 	}
-	struct table tt = { 0 }, st = { 0 };
+	struct table tt = { 0 }, st = { 0 }, kt = { 0 };
 	int i = 3;
 	for (; i < argc && strcmp(argv[i], "--") != 0; i++)
 		add_yaml(&tt, argv[2], argv[i]);
 	if (i + 1 < argc) {
 		const char *sdir = argv[i + 1];
-		for (i += 2; i < argc; i++)
+		for (i += 2; i < argc && strcmp(argv[i], "--") != 0; i++)
 			add_json(&st, sdir, argv[i]);
+	}
+	struct arena *ka = arena_new();
+	struct kafka_tables k = { 0 };
+	int *which = xcalloc((size_t)argc, sizeof *which);
+	k.tables = arena_alloc(ka, (size_t)argc * sizeof *k.tables);
+	if (i + 1 < argc) {
+		const char *kdir = argv[i + 1];
+		for (i += 2; i < argc; i++)
+			add_kafka(&kt, ka, &k, which, kdir, argv[i]);
 	}
 	char *tmp = xmalloc(strlen(argv[1]) + 5);
 	sprintf(tmp, "%s.tmp", argv[1]);
@@ -520,12 +656,17 @@ int main(int argc, char **argv)
 	      "#include \"embedded.h\"\n\n", out);
 	write_table(out, "templates", &tt);
 	write_table(out, "schemas", &st);
+	write_table(out, "kafka_src", &kt);
+	write_kafka(out, &kt, &k, which);
 	if (fclose(out) != 0 || rename(tmp, argv[1]) != 0) {
 		perror(argv[1]);
 		return 1;
 	}
 	free(tmp);
 	table_free(&tt);
-	table_free(&st); /* so LeakSanitizer, which runs it in make san, finds nothing */
+	table_free(&st);
+	table_free(&kt);
+	free(which);
+	arena_free(ka); /* so LeakSanitizer, which runs it in make san, finds nothing */
 	return 0;
 }

@@ -17,6 +17,7 @@
 #include "embedded.h"
 #include "emit.h"
 #include "json_value.h"
+#include "kafka_config.h"
 #include "load.h"
 #include "unit.h"
 
@@ -248,10 +249,100 @@ static void test_schema(void)
 	CHECK("schemas: each embedded document is the file's, keys in the same order", ok);
 }
 
+static bool str_eq(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
+static bool strs_eq(const char *const *a, const char *const *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!str_eq(a[i], b[i]))
+			return false;
+	return true;
+}
+
+static bool options_eq(const struct kafka_option *a, const struct kafka_option *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!str_eq(a[i].name, b[i].name) || a[i].type != b[i].type || !str_eq(a[i].min, b[i].min) ||
+		    !str_eq(a[i].max, b[i].max) || !str_eq(a[i].alt, b[i].alt) || a[i].nenums != b[i].nenums ||
+		    (a[i].enums != NULL) != (b[i].enums != NULL) || (a[i].enums && !strs_eq(a[i].enums, b[i].enums, a[i].nenums)) ||
+		    a[i].nonempty != b[i].nonempty || !str_eq(a[i].removed, b[i].removed) ||
+		    !str_eq(a[i].instead, b[i].instead) || !str_eq(a[i].broker, b[i].broker))
+			return false;
+	return true;
+}
+
+/* Each built-in Kafka table is what kafka_config.c reads from its file,
+ * field by field, and every .tsv file of schemas/kafka is built in. */
+static void test_kafka(void)
+{
+	int bad = 0;
+	for (size_t i = 0; i < emb_kafka_src.nfiles; i++) {
+		const struct emb_file *f = &emb_kafka_src.files[i];
+		struct arena *a = arena_new();
+		struct diags d;
+		diags_init(&d, a);
+		const char *path = arena_printf(a, "schemas/kafka/%s", f->rel);
+		size_t len;
+		char *text = unit_slurp(path, &len);
+		struct kafka_tables t = { .tables = arena_alloc(a, sizeof *t.tables) };
+		bool strimzi = false;
+		bool read = text && emb_find(&emb_kafka_src, f->rel, text, len) == f &&
+			    kafka_file_read(a, &d, path, arena_strndup(a, text, len), &t, &strimzi) && !d.n;
+		const struct emb_kafka *k = &emb_kafka[i];
+		bool same;
+		if (!read) {
+			same = false;
+		} else if (strimzi) {
+			const struct kafka_strimzi *x = &t.strimzi, *y = k->strimzi;
+			same = y && !k->table && x->nforbidden == y->nforbidden && x->nexceptions == y->nexceptions &&
+			       x->nlistener == y->nlistener && strs_eq(x->forbidden, y->forbidden, x->nforbidden) &&
+			       strs_eq(x->where, y->where, x->nforbidden) &&
+			       strs_eq(x->exceptions, y->exceptions, x->nexceptions) &&
+			       strs_eq(x->listener, y->listener, x->nlistener);
+		} else {
+			const struct kafka_table *x = &t.tables[0], *y = k->table;
+			same = y && !k->strimzi && t.n == 1 && str_eq(x->version, y->version) && x->nbroker == y->nbroker &&
+			       x->ntopic == y->ntopic && options_eq(x->broker, y->broker, x->nbroker) &&
+			       options_eq(x->topic, y->topic, x->ntopic) &&
+			       strs_eq(x->broker_names, y->broker_names, x->nbroker) &&
+			       strs_eq(x->topic_names, y->topic_names, x->ntopic);
+		}
+		if (!same) {
+			bad++;
+			printf("# %s: %s\n", path, read ? "the built-in table differs from the file's" : "cannot be read");
+		}
+		free(text);
+		diags_free(&d);
+		arena_free(a);
+	}
+	CHECK("kafka: each built-in table is what reading its file gives", bad == 0 && emb_kafka_src.nfiles >= 3);
+	int missing = 0;
+	DIR *dp = opendir("schemas/kafka");
+	for (struct dirent *e; dp && (e = readdir(dp));) {
+		size_t n = strlen(e->d_name);
+		if (n < 4 || strcmp(e->d_name + n - 4, ".tsv"))
+			continue;
+		bool found = false;
+		for (size_t i = 0; i < emb_kafka_src.nfiles && !found; i++)
+			found = !strcmp(emb_kafka_src.files[i].rel, e->d_name);
+		if (!found) {
+			printf("# schemas/kafka/%s is not built in\n", e->d_name);
+			missing++;
+		}
+	}
+	if (dp)
+		closedir(dp);
+	CHECK("kafka: every schemas/kafka/*.tsv file is built in", dp && missing == 0);
+}
+
 int main(void)
 {
 	test_templates();
 	test_content_key();
 	test_schema();
+	test_kafka();
 	return UNIT_DONE();
 }
