@@ -118,7 +118,7 @@ valgrind: deps
 	@$(MAKE) --no-print-directory asbgen $(UNIT_BIN)
 	@sh tests/valgrind.sh
 
-bench: asbgen
+bench: asbgen $(BUILD)/tools/loadbench
 	@sh tests/bench.sh
 
 # Where install puts things; uninstall removes exactly these.

@@ -13,7 +13,8 @@ README), its output into /dev/null; it prints the median wall time, the
 median peak RSS of 3 more runs under GNU time (/usr/bin/time), the ratio Helm / asbgen, and the floor multiple: asbgen's
 time over `cat` of the same bytes into /dev/null.  HELM '-' (no Go) leaves
 the Helm columns out.  Then asbgen alone, each figure beside its goal in
-issue 15: 10,000 users into a fresh folder (a new one each run, and
+issue 15: loading the 10,000-user spec against libfyaml's document builder
+(tests/tools/loadbench.c, $LOADBENCH), 10,000 users into a fresh folder (a new one each run, and
 `cp -r` of the same folder as the file system's floor), the same again
 with nothing changed, `diff` against it, and `validate` of 1,000 specs.
 Prints figures only; nothing here fails on a number.
@@ -170,6 +171,14 @@ def main():
     print()
     print("asbgen alone:")
     big = os.path.join(TMP, "users-10000.yaml")
+    lb = os.environ.get("LOADBENCH")
+    if lb and os.access(lb, os.X_OK):
+        # In one process, RUNS reads each: the spec's tree by asbgen's reader
+        # and by libfyaml's document builder (the reader when issue 15 was filed).
+        fast, fy = (float(x) for x in subprocess.run([lb, big, str(RUNS)], capture_output=True,
+                                                     text=True, check=True).stdout.split())
+        print(f"  load the 10,000-user spec ({os.path.getsize(big) / 1e3:.0f} KB): {fast:.1f} ms; libfyaml's "
+              f"document builder {fy:.1f} ms: {fy / fast:.1f}x faster [goal: 3x]")
     outdir = os.path.join(TMP, "out")
     fresh = fresh_dirs(os.path.join(TMP, "fresh"))
     ms, pk = measure(lambda: [ASBGEN, "render", "-q", big, "-o", fresh()])

@@ -18,4 +18,4 @@ if [ ! -x "$helm" ] || [ "$lean/main.go" -nt "$helm" ]; then
 	mkdir -p "$BUILD/gocache"
 	GOCACHE=$BUILD/gocache sh "$lean/build.sh" "$helm" >&2 || helm=-
 fi
-"$PY" "$ROOT/tests/bench.py" "$ASBGEN" "$helm" "$SHARED" "$TMP" "${BENCH_RUNS:-7}"
+LOADBENCH=$BUILD/tools/loadbench "$PY" "$ROOT/tests/bench.py" "$ASBGEN" "$helm" "$SHARED" "$TMP" "${BENCH_RUNS:-7}"
