@@ -47,12 +47,40 @@ struct chunk {
 };
 
 struct arena {
+	/* First: arena.h's arena_alloc reads it.  It bumps in head, whose
+	 * `used` is then behind: sync_head brings it up to date. */
+	struct arena_bump bump;
 	struct chunk *head;
 	struct chunk *spare; /* chunks arena_clear emptied, for reuse */
 	bool no_prefault;  /* MADV_POPULATE_WRITE failed: MAP_POPULATE instead */
-	size_t total;     /* bytes handed out */
 	size_t next_size; /* size of the next chunk */
 };
+
+/* head->used as the inline fast path left it. */
+static void sync_head(struct arena *a)
+{
+	if (a->head)
+		a->head->used = (size_t)(a->bump.next - a->head->data);
+}
+
+/* The fast path's region: the rest of head that is zeroed and faulted. */
+static void set_bump(struct arena *a)
+{
+	struct chunk *c = a->head;
+	if (!c) {
+		a->bump.next = a->bump.limit = NULL;
+		return;
+	}
+	size_t lim = c->zeroed;
+	if (c->faulted != SIZE_MAX && c->faulted - sizeof(struct chunk) < lim)
+		lim = c->faulted - sizeof(struct chunk);
+	if (lim > c->size)
+		lim = c->size;
+	if (lim < c->used)
+		lim = c->used;
+	a->bump.next = c->data + c->used;
+	a->bump.limit = c->data + lim;
+}
 
 void die_oom(void)
 {
@@ -229,11 +257,14 @@ static void prefault(struct arena *a, struct chunk *c)
 	c->faulted = c->mapped;
 }
 
-void *arena_alloc(struct arena *a, size_t size)
+void *arena_alloc_slow(struct arena *a, size_t size)
 {
+	if (size > SIZE_MAX - HUGE_PAGE)
+		die_oom();
 	size = (size + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
 	if (size == 0)
 		size = ARENA_ALIGN;
+	sync_head(a);
 	struct chunk *c = a->head;
 	if (!c || c->size - c->used < size) {
 		if (!a->next_size)
@@ -268,12 +299,14 @@ void *arena_alloc(struct arena *a, size_t size)
 		memset(c->data + c->zeroed, 0, z - c->zeroed);
 		c->zeroed = z;
 	}
-	a->total += size;
+	if (c == a->head)
+		set_bump(a);
 	return p;
 }
 
 void arena_clear(struct arena *a)
 {
+	sync_head(a);
 	struct chunk *keep = a->head;
 	if (!keep)
 		return;
@@ -293,7 +326,7 @@ void arena_clear(struct arena *a)
 	memset(keep->data, 0, keep->used);
 	keep->used = 0;
 	keep->next = NULL;
-	a->total = 0;
+	set_bump(a);
 }
 
 void *arena_realloc(struct arena *a, void *old, size_t old_size, size_t new_size)
@@ -361,13 +394,18 @@ char *arena_printf(struct arena *a, const char *fmt, ...)
 bool arena_holds(const struct arena *a, const void *p)
 {
 	uintptr_t q = (uintptr_t)p;
-	for (const struct chunk *c = a->head; c; c = c->next)
-		if (q >= (uintptr_t)c->data && q < (uintptr_t)c->data + c->used)
+	for (const struct chunk *c = a->head; c; c = c->next) {
+		size_t used = c == a->head ? (size_t)(a->bump.next - c->data) : c->used;
+		if (q >= (uintptr_t)c->data && q < (uintptr_t)c->data + used)
 			return true;
+	}
 	return false;
 }
 
 size_t arena_used(const struct arena *a)
 {
-	return a->total;
+	size_t n = 0;
+	for (const struct chunk *c = a->head; c; c = c->next)
+		n += c == a->head ? (size_t)(a->bump.next - c->data) : c->used;
+	return n;
 }

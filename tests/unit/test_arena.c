@@ -1,8 +1,8 @@
 /* test_arena.c - the bump allocator (compiler/arena.c): every allocation
  * is zero-filled and writable, whether it comes from the heap chunk, from
  * a mapping pre-faulted a step at a time, from a block of its own or from
- * a chunk arena_clear handed back; arena_holds and arena_realloc keep
- * their word. */
+ * a chunk arena_clear handed back, through the inline fast path or the
+ * slow one; arena_used, arena_holds and arena_realloc keep their word. */
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -52,6 +52,17 @@ int main(void)
 
 	arena_clear(a);
 	CHECK("after arena_clear every reused byte is zero again", fill_pieces(a, 9u << 20, 0x3C));
+
+	struct arena *b = arena_new();
+	unsigned char *q = arena_alloc(b, 10);
+	arena_alloc(b, 17);
+	arena_alloc(b, 0);
+	CHECK("arena_used: each size rounded up to 16 (0 takes 16)", arena_used(b) == 16 + 32 + 16);
+	CHECK("arena_holds: the end of the newest block yes, past what was handed out no",
+	      arena_holds(b, q + 63) && !arena_holds(b, q + 64));
+	arena_clear(b);
+	CHECK("arena_clear: nothing handed out, nothing held", arena_used(b) == 0 && !arena_holds(b, q));
+	arena_free(b);
 
 	char *s = arena_strdup(a, "kafka");
 	char *t = arena_realloc(a, s, 6, 64);
