@@ -1,9 +1,10 @@
 /* schema.c - JSON Schema draft-07 validation of value trees.
  *
- * Loading indexes the document once: every schema object reachable through
- * the keywords that hold schemas (and unknown keywords whose value is an
- * object, which $ref may point into) is "compiled" into a struct cnode that
- * holds its keywords, its base URI and its compiled regexes.  Documents
+ * A schema object (reachable through the keywords that hold schemas, or
+ * unknown keywords whose value is an object, which $ref may point into) is
+ * "compiled" into a struct cnode that holds its keywords, its base URI and
+ * its compiled regexes: when validation first meets it, or all of a
+ * document's when it is loaded if it has an "$id" below its root.  Documents
  * are struct value trees (jdoc.h): the built-in schema comes from the
  * tables compiled into the binary without being parsed or converted, a
  * file through jansson once.  The nodes are
@@ -192,6 +193,11 @@ struct schema {
 	size_t nmaps;
 	schema_fetch_fn fetch;
 	void *fetch_ctx;
+	/* Compile every schema node of a document when it is indexed (a
+	 * document with an "$id" below its root: the ids must be known
+	 * before a $ref resolves), else each node when validation first
+	 * meets it: a spec uses part of the schema. */
+	bool walk_all;
 	bool int_literal; /* "integer" takes V_INT only (draft 4 validators) */
 	bool defer_checked; /* skip value rules of "x-asbgen-check" nodes */
 	void *defaults_plan; /* defaults.c's reading of the document, made once */
@@ -635,7 +641,7 @@ static void walk(struct schema *s, const struct value *n, const char *base)
 	c->else_ = schema_kw(kw[KW_ELSE]);
 
 	/* Sub-schemas, with this node's base (keys compared as C strings). */
-	for (size_t i = 0; i < n->map.n; i++) {
+	for (size_t i = 0; s->walk_all && i < n->map.n; i++) {
 		const struct value *v = n->map.items[i].val;
 		enum kw w = i < WALK_KEYS ? (enum kw)ws[i] : kw_find(n->map.items[i].key->str.s);
 		if (w == KW_PROPERTIES || w == KW_PATTERN_PROPERTIES || w == KW_DEFINITIONS || w == KW_DEPENDENCIES)
@@ -657,9 +663,32 @@ static struct cnode *cnode_get(struct schema *s, const struct value *n, const ch
 	return c;
 }
 
+/* Is there an "$id" in an object below v (data included: when in doubt,
+ * compile all)? */
+static bool nested_id(const struct value *v, int depth)
+{
+	if (depth > EV_MAX_DEPTH)
+		return true;
+	if (jd_is_array(v)) {
+		for (size_t i = 0; i < v->seq.n; i++)
+			if (nested_id(v->seq.items[i], depth + 1))
+				return true;
+	} else if (jd_is_object(v)) {
+		for (size_t i = 0; i < v->map.n; i++) {
+			const struct value *k = v->map.items[i].key;
+			if ((depth > 0 && k->str.len == 3 && !memcmp(k->str.s, "$id", 3)) ||
+			    nested_id(v->map.items[i].val, depth + 1))
+				return true;
+		}
+	}
+	return false;
+}
+
 static void index_document(struct schema *s, const struct value *root, const char *uri)
 {
 	add_resource(s, uri, root, uri);
+	if (nested_id(root, 0))
+		s->walk_all = true; /* for this document and those after it */
 	walk(s, root, uri);
 }
 
@@ -955,7 +984,10 @@ static void resolve_ref(struct schema *s, struct cnode *c)
 	}
 	c->ref_target = t;
 	struct cnode *tc = pmap_get(&s->nodes, t);
-	c->ref_base = tc ? tc->base : r->base;
+	/* Not compiled yet (compiled when met, walk_all off): no "$id" below
+	 * the document's root, so every node of it has its root's base. */
+	struct cnode *rc = !tc && !s->walk_all ? pmap_get(&s->nodes, r->node) : NULL;
+	c->ref_base = tc ? tc->base : rc ? rc->base : r->base;
 }
 
 /* ------------------------------------------------------------------ */

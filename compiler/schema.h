@@ -50,8 +50,9 @@
  * that does not descend into the instance is reported (id schema-ref), not
  * followed forever.
  *
- * A schema is read-only for callers, but resolves remote refs lazily: do not
- * validate against the same schema from two threads at once.
+ * A schema is read-only for callers, but compiles its nodes and resolves
+ * remote refs lazily: do not validate against the same schema from two
+ * threads at once.
  */
 #ifndef ASBGEN_SCHEMA_H
 #define ASBGEN_SCHEMA_H

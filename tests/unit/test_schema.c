@@ -553,6 +553,35 @@ static void test_defer_checked(void)
 	CHECK("x-asbgen-check: a wrong type is still reported", V(s, T("{'n': 5, 'p': 'x'}")) == 2);
 }
 
+/* A document without an "$id" below its root compiles each node when
+ * validation meets it; one with such an id compiles all at load.  Both
+ * must report the same: the same schema, once with an unused nested id. */
+static void test_lazy_compile(void)
+{
+	static const char *const fmt =
+		"{'$id':'https://x.test/s.json',"
+		"'properties':{'kafka':{'$ref':'#/definitions/k'},'users':{'type':'array','items':{'$ref':'#/definitions/u'}}},"
+		"'additionalProperties':false,'required':['kafka'],"
+		"'definitions':{'k':{'type':'object','properties':{'replicas':{'type':'integer','minimum':1},"
+		"'version':{'type':'string','pattern':'^[0-9]+[.][0-9]+[.][0-9]+$'}},'additionalProperties':false},"
+		"'u':{'type':'object','required':['name'],'properties':{'name':{'type':'string','minLength':2},"
+		"'topics':{'type':'array','items':{'enum':['a','b']}}}}%s}}";
+	char lazy[2048], eager[2048];
+	snprintf(lazy, sizeof lazy, fmt, "");
+	snprintf(eager, sizeof eager, fmt, ",'unused':{'$id':'#unused','type':'null'}");
+	struct value *v = T("{'kafka':{'replicas':0,'version':'4.0','extra':1},"
+			    "'users':[{'name':'x','topics':['a','c']},{'topics':[]}],'other':true}");
+	char got[4096] = "", want[4096] = "";
+	int nl = V(S(lazy), v);
+	for (size_t i = 0; i < D.n; i++)
+		snprintf(got + strlen(got), sizeof got - strlen(got), "[%s] %d %s\n", id(i), line(i), msg(i));
+	int ne = V(S(eager), v);
+	for (size_t i = 0; i < D.n; i++)
+		snprintf(want + strlen(want), sizeof want - strlen(want), "[%s] %d %s\n", id(i), line(i), msg(i));
+	CHECK("lazy compile: the schema reports 7 problems", nl == 7 && ne == 7);
+	CHECK_STR("lazy compile: compiled when met reports what compiled at load does", got, want);
+}
+
 int main(void)
 {
 	A = arena_new();
@@ -569,6 +598,7 @@ int main(void)
 	test_load_and_convert();
 	test_edit_distance();
 	test_defer_checked();
+	test_lazy_compile();
 	free_made();
 	diags_free(&D);
 	arena_free(A);
