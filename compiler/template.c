@@ -235,8 +235,10 @@ static struct tnode *compile(struct tctx *c, const struct value *v);
 
 static bool has_expr(const char *s, size_t n)
 {
-	for (size_t i = 0; i + 1 < n; i++)
-		if (s[i] == '$' && s[i + 1] == '{')
+	/* memchr: every string of every template is looked at, and few hold a '$'. */
+	const char *end = s + n;
+	for (const char *p = s; (p = memchr(p, '$', (size_t)(end - p))) && p + 1 < end; p++)
+		if (p[1] == '{')
 			return true;
 	return false;
 }
