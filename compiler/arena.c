@@ -60,7 +60,7 @@ struct arena {
 static void sync_head(struct arena *a)
 {
 	if (a->head)
-		a->head->used = (size_t)(a->bump.next - a->head->data);
+		a->head->used = (size_t)((uintptr_t)a->bump.next - (uintptr_t)a->head->data);
 }
 
 /* The fast path's region: the rest of head that is zeroed and faulted. */
@@ -395,7 +395,7 @@ bool arena_holds(const struct arena *a, const void *p)
 {
 	uintptr_t q = (uintptr_t)p;
 	for (const struct chunk *c = a->head; c; c = c->next) {
-		size_t used = c == a->head ? (size_t)(a->bump.next - c->data) : c->used;
+		size_t used = c == a->head ? (size_t)((uintptr_t)a->bump.next - (uintptr_t)c->data) : c->used;
 		if (q >= (uintptr_t)c->data && q < (uintptr_t)c->data + used)
 			return true;
 	}
@@ -406,6 +406,6 @@ size_t arena_used(const struct arena *a)
 {
 	size_t n = 0;
 	for (const struct chunk *c = a->head; c; c = c->next)
-		n += c == a->head ? (size_t)(a->bump.next - c->data) : c->used;
+		n += c == a->head ? (size_t)((uintptr_t)a->bump.next - (uintptr_t)c->data) : c->used;
 	return n;
 }

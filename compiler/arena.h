@@ -11,6 +11,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct arena;
 
@@ -34,8 +35,9 @@ static inline void *arena_alloc(struct arena *a, size_t size)
 	struct arena_bump *b = (struct arena_bump *)a;
 	size_t n = (size + 15) & ~(size_t)15;
 	/* n - 1 wraps for 0 (a size of 0, or one so large it wrapped): the
-	 * slow path sorts those out. */
-	if (n - 1 < (size_t)(b->limit - b->next)) {
+	 * slow path sorts those out.  As integers: a new arena's pointers
+	 * are both NULL. */
+	if (n - 1 < (size_t)((uintptr_t)b->limit - (uintptr_t)b->next)) {
 		void *p = b->next;
 		b->next += n;
 		return p;
