@@ -4,14 +4,14 @@
  * unknown keywords whose value is an object, which $ref may point into) is
  * "compiled" into a struct cnode that holds its keywords, its base URI and
  * its compiled regexes: when validation first meets it, or all of a
- * document's when it is loaded if it has an "$id" below its root.  Documents
- * are struct value trees (jdoc.h): the built-in schema comes from the
- * tables compiled into the binary without being parsed or converted, a
- * file through jansson once.  The nodes are
- * found again by node pointer through a hash table, so validation does one
- * lookup per schema visited and allocates nothing while the instance is
- * valid.  Paths for messages are a chain of frames on the C stack, turned
- * into text only when something is reported.
+ * document's when it is loaded if it has an "$id" below its root.
+ * Documents are struct value trees (jdoc.h): the built-in schema comes
+ * from the tables compiled into the binary without being parsed or
+ * converted, a file through jansson once.  The nodes are found again by
+ * node pointer through a hash table, so validation does one lookup per
+ * schema visited and allocates nothing while the instance is valid.  Paths
+ * for messages are a chain of frames on the C stack, turned into text only
+ * when something is reported.
  */
 #include "schema.h"
 #include "arena.h"

@@ -464,9 +464,10 @@ static void write_cstr(FILE *out, const char *s)
 	fputc('"', out);
 }
 
-static void write_strings(FILE *out, const char *name, const char *const *v, size_t n)
+/* kafka<file>_<what>: an array of C strings. */
+static void write_strings(FILE *out, size_t file, const char *what, const char *const *v, size_t n)
 {
-	fprintf(out, "static const char *const %s[] = {", name);
+	fprintf(out, "static const char *const kafka%zu_%s[] = {", file, what);
 	for (size_t i = 0; i < n; i++) {
 		fputs(i ? ", " : " ", out);
 		write_cstr(out, v[i]);
@@ -474,15 +475,17 @@ static void write_strings(FILE *out, const char *name, const char *const *v, siz
 	fputs(n ? " };\n" : " NULL };\n", out);
 }
 
-static void write_options(FILE *out, const char *name, const struct kafka_option *o, size_t n)
+/* kafka<file>_<what>: one scope's options (and kafka<file>_<what>_e<i>,
+ * option i's valid values). */
+static void write_options(FILE *out, size_t file, const char *what, const struct kafka_option *o, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		if (o[i].enums) {
 			char en[96];
-			snprintf(en, sizeof en, "%s_e%zu", name, i);
-			write_strings(out, en, o[i].enums, o[i].nenums);
+			snprintf(en, sizeof en, "%s_e%zu", what, i);
+			write_strings(out, file, en, o[i].enums, o[i].nenums);
 		}
-	fprintf(out, "static const struct kafka_option %s[] = {\n", name);
+	fprintf(out, "static const struct kafka_option kafka%zu_%s[] = {\n", file, what);
 	for (size_t i = 0; i < n; i++) {
 		fputs("\t{ ", out);
 		write_cstr(out, o[i].name);
@@ -493,7 +496,7 @@ static void write_options(FILE *out, const char *name, const struct kafka_option
 		fputs(", ", out);
 		write_cstr(out, o[i].alt);
 		if (o[i].enums)
-			fprintf(out, ", %s_e%zu, %zu, ", name, i, o[i].nenums);
+			fprintf(out, ", kafka%zu_%s_e%zu, %zu, ", file, what, i, o[i].nenums);
 		else
 			fputs(", NULL, 0, ", out);
 		fputs(o[i].nonempty ? "true, " : "false, ", out);
@@ -512,31 +515,22 @@ static void write_kafka(FILE *out, const struct table *t, const struct kafka_tab
 {
 	fputs("#include \"kafka_config.h\"\n\n", out);
 	for (size_t i = 0; i < t->nf; i++) {
-		char n[64];
 		if (which[i] < 0) {
 			const struct kafka_strimzi *s = &k->strimzi;
-			snprintf(n, sizeof n, "kafka%zu_forbidden", i);
-			write_strings(out, n, s->forbidden, s->nforbidden);
-			snprintf(n, sizeof n, "kafka%zu_where", i);
-			write_strings(out, n, s->where, s->nforbidden);
-			snprintf(n, sizeof n, "kafka%zu_exceptions", i);
-			write_strings(out, n, s->exceptions, s->nexceptions);
-			snprintf(n, sizeof n, "kafka%zu_listener", i);
-			write_strings(out, n, s->listener, s->nlistener);
+			write_strings(out, i, "forbidden", s->forbidden, s->nforbidden);
+			write_strings(out, i, "where", s->where, s->nforbidden);
+			write_strings(out, i, "exceptions", s->exceptions, s->nexceptions);
+			write_strings(out, i, "listener", s->listener, s->nlistener);
 			fprintf(out, "static const struct kafka_strimzi kafka%zu = { kafka%zu_forbidden, kafka%zu_where, %zu, "
 				"kafka%zu_exceptions, %zu, kafka%zu_listener, %zu };\n\n",
 				i, i, i, s->nforbidden, i, s->nexceptions, i, s->nlistener);
 			continue;
 		}
 		const struct kafka_table *kt = &k->tables[which[i]];
-		snprintf(n, sizeof n, "kafka%zu_broker", i);
-		write_options(out, n, kt->broker, kt->nbroker);
-		snprintf(n, sizeof n, "kafka%zu_topic", i);
-		write_options(out, n, kt->topic, kt->ntopic);
-		snprintf(n, sizeof n, "kafka%zu_bnames", i);
-		write_strings(out, n, kt->broker_names, kt->nbroker);
-		snprintf(n, sizeof n, "kafka%zu_tnames", i);
-		write_strings(out, n, kt->topic_names, kt->ntopic);
+		write_options(out, i, "broker", kt->broker, kt->nbroker);
+		write_options(out, i, "topic", kt->topic, kt->ntopic);
+		write_strings(out, i, "bnames", kt->broker_names, kt->nbroker);
+		write_strings(out, i, "tnames", kt->topic_names, kt->ntopic);
 		fprintf(out, "static const struct kafka_table kafka%zu = { ", i);
 		write_cstr(out, kt->version);
 		fprintf(out, ", kafka%zu_broker, kafka%zu_topic, %zu, %zu, kafka%zu_bnames, kafka%zu_tnames };\n\n",
@@ -595,13 +589,9 @@ static void write_table(FILE *out, const char *name, const struct table *t)
 	fprintf(out, ";\n\nstatic const struct emb_file %s_files[] = {\n", name);
 	for (size_t i = 0; i < t->nf; i++) {
 		const struct emb_file *f = &t->files[i];
-		fputs("\t{ \"", out);
-		for (const char *p = t->rels[i]; *p; p++)
-			if ((unsigned char)*p >= 0x20 && *p != '"' && *p != '\\' && *p != '?' && (unsigned char)*p < 0x7f)
-				fputc(*p, out);
-			else
-				fprintf(out, "\\%03o", (unsigned char)*p);
-		fprintf(out, "\", %u, %u, %u, %u },\n", f->text_off, f->text_len, f->first, f->nnodes);
+		fputs("\t{ ", out);
+		write_cstr(out, t->rels[i]);
+		fprintf(out, ", %u, %u, %u, %u },\n", f->text_off, f->text_len, f->first, f->nnodes);
 	}
 	if (!t->nf)
 		fputs("\t{ \"\", 0, 0, 0, 0 },\n", out);
