@@ -46,17 +46,11 @@ static inline const struct value *jd_array_get(const struct value *v, size_t i)
 static inline size_t jd_object_size(const struct value *v) { return jd_is_object(v) ? v->map.n : 0; }
 
 /* The member named key[0..len) (which may hold NUL bytes), or NULL.  A
- * scan: a schema's objects have a few dozen members at most. */
+ * scan (map_get_pairn): a schema's objects have a few dozen members. */
 static inline const struct value *jd_object_getn(const struct value *v, const char *key, size_t len)
 {
-	if (!jd_is_object(v))
-		return NULL;
-	for (size_t i = 0; i < v->map.n; i++) {
-		const struct value *k = v->map.items[i].key;
-		if (k->str.len == len && memcmp(k->str.s, key, len) == 0)
-			return v->map.items[i].val;
-	}
-	return NULL;
+	const struct pair *p = map_get_pairn(v, key, len);
+	return p ? p->val : NULL;
 }
 
 static inline const struct value *jd_object_get(const struct value *v, const char *key)

@@ -1,4 +1,6 @@
-/* kafka_config.c - reading schemas/kafka/ (see kafka_config.h). */
+/* kafka_config.c - loading schemas/kafka/ (see kafka_config.h): each file
+ * from the tables compiled in when its bytes are the built ones, else
+ * parsed by kafka_read.c; and the lookups over the tables. */
 #include "kafka_config.h"
 #include "arena.h"
 #include "diag.h"

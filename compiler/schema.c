@@ -1034,11 +1034,11 @@ static int cmp_num(bool ai, long long a_i, double a_f, bool bi, long long b_i, d
 	return a_f < b_f ? -1 : a_f > b_f;
 }
 
-static int cmp_vj(const struct value *v, const struct value *j)
+/* Two numbers (instance or schema), 1 == 1.0: as cmp_num. */
+static int cmp_values(const struct value *a, const struct value *b)
 {
-	return cmp_num(v->kind == V_INT, v->kind == V_INT ? v->i : 0, v->kind == V_FLOAT ? v->f : 0,
-		       jd_is_integer(j), jd_is_integer(j) ? jd_integer_value(j) : 0,
-		       jd_is_real(j) ? jd_real_value(j) : 0);
+	return cmp_num(a->kind == V_INT, a->kind == V_INT ? a->i : 0, a->kind == V_FLOAT ? a->f : 0,
+		       b->kind == V_INT, b->kind == V_INT ? b->i : 0, b->kind == V_FLOAT ? b->f : 0);
 }
 
 static bool is_num(const struct value *v) { return v->kind == V_INT || v->kind == V_FLOAT; }
@@ -1048,8 +1048,7 @@ static bool is_num(const struct value *v) { return v->kind == V_INT || v->kind =
 static bool veq(const struct value *a, const struct value *b)
 {
 	if (is_num(a) && is_num(b))
-		return cmp_num(a->kind == V_INT, a->kind == V_INT ? a->i : 0, a->kind == V_FLOAT ? a->f : 0,
-			       b->kind == V_INT, b->kind == V_INT ? b->i : 0, b->kind == V_FLOAT ? b->f : 0) == 0;
+		return cmp_values(a, b) == 0;
 	if (a->kind != b->kind)
 		return false;
 	switch (a->kind) {
@@ -1065,15 +1064,8 @@ static bool veq(const struct value *a, const struct value *b)
 			return false;
 		for (size_t i = 0; i < a->map.n; i++) {
 			const struct value *k = a->map.items[i].key;
-			const struct value *bv = NULL;
-			for (size_t m = 0; m < b->map.n; m++) {
-				const struct value *bk = b->map.items[m].key;
-				if (bk->str.len == k->str.len && memcmp(bk->str.s, k->str.s, k->str.len) == 0) {
-					bv = b->map.items[m].val;
-					break;
-				}
-			}
-			if (!bv || !veq(a->map.items[i].val, bv))
+			const struct pair *bp = map_get_pairn(b, k->str.s, k->str.len);
+			if (!bp || !veq(a->map.items[i].val, bp->val))
 				return false;
 		}
 		return true;
@@ -1741,22 +1733,22 @@ static bool ev_number(struct ev *e, struct cnode *c, const struct value *v, cons
 {
 	bool ok = true;
 	int r;
-	if (c->minimum && ((r = cmp_vj(v, c->minimum)) < 0 || r == 2)) {
+	if (c->minimum && ((r = cmp_values(v, c->minimum)) < 0 || r == 2)) {
 		rep(e, v, "schema-range", c->description, "%s%s is less than the minimum %s", at(e, p),
 		    vrepr(e->a, v), jrepr(e->a, c->minimum));
 		FAIL();
 	}
-	if (c->maximum && ((r = cmp_vj(v, c->maximum)) > 0)) {
+	if (c->maximum && ((r = cmp_values(v, c->maximum)) > 0)) {
 		rep(e, v, "schema-range", c->description, "%s%s is greater than the maximum %s", at(e, p),
 		    vrepr(e->a, v), jrepr(e->a, c->maximum));
 		FAIL();
 	}
-	if (c->ex_minimum && ((r = cmp_vj(v, c->ex_minimum)) <= 0 || r == 2)) {
+	if (c->ex_minimum && ((r = cmp_values(v, c->ex_minimum)) <= 0 || r == 2)) {
 		rep(e, v, "schema-range", c->description, "%s%s must be greater than %s", at(e, p),
 		    vrepr(e->a, v), jrepr(e->a, c->ex_minimum));
 		FAIL();
 	}
-	if (c->ex_maximum && ((r = cmp_vj(v, c->ex_maximum)) >= 0)) {
+	if (c->ex_maximum && ((r = cmp_values(v, c->ex_maximum)) >= 0)) {
 		rep(e, v, "schema-range", c->description, "%s%s must be less than %s", at(e, p),
 		    vrepr(e->a, v), jrepr(e->a, c->ex_maximum));
 		FAIL();

@@ -102,6 +102,8 @@ void map_set_lit(struct arena *a, struct value *map, const char *key, struct val
 /* Lookup; NULL when absent or when v is not a mapping. */
 struct value *map_get(const struct value *map, const char *key);
 const struct pair *map_get_pair(const struct value *map, const char *key);
+/* The same for key[0..len), which may hold NUL bytes. */
+const struct pair *map_get_pairn(const struct value *map, const char *key, size_t len);
 /* Path lookup "a.b.c" through mappings only. */
 struct value *v_path(const struct value *root, const char *dotted);
 
