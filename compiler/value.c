@@ -130,18 +130,6 @@ void map_set_lit(struct arena *a, struct value *map, const char *key, struct val
 	map_put(a, map, v_lit(a, val ? &val->mark : NULL, key), val);
 }
 
-const struct pair *map_get_pairn(const struct value *map, const char *key, size_t klen)
-{
-	if (!map || map->kind != V_MAP)
-		return NULL;
-	for (size_t i = 0; i < map->map.n; i++) {
-		const struct value *k = map->map.items[i].key;
-		if (k->str.len == klen && memcmp(k->str.s, key, klen) == 0)
-			return &map->map.items[i];
-	}
-	return NULL;
-}
-
 const struct pair *map_get_pair(const struct value *map, const char *key)
 {
 	return map_get_pairn(map, key, strlen(key));
