@@ -1,10 +1,7 @@
-/* template.c - compiling and instantiating templates; the index of a set.
+/* template.c - instantiating templates; the files and the index of a set.
  *
- * A template tree is compiled once into a tree of tnodes: scalars with
- * "${" become parsed expressions or interpolations, mappings and
- * sequences get their directives ($if, $else, $for) resolved, and
- * subtrees without any of these are marked static so instantiation
- * returns the template's own node (no copy).  Instantiation then walks the
+ * A template tree is compiled once into a tree of tnodes (tmpl_compile.c;
+ * the built-in ones at build time, tmpl_image.h).  Instantiation walks the
  * tnodes with a scope (loop variables, then the model).
  *
  * templates_render works in two passes: pass 1 expands the index
@@ -21,6 +18,7 @@
 #include "hashmap.h"
 #include "load.h"
 #include "shape.h"
+#include "tmpl_compiled.h"
 
 #include <assert.h>
 #include <stdarg.h>
@@ -29,42 +27,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-/* ---------------------------------------------------------------- compiled form */
-
-enum tkind { TN_STATIC, TN_EXPR, TN_INTERP, TN_MAP, TN_SEQ, TN_BAD };
-enum ekind { EN_PLAIN, EN_IF, EN_FOR };
-
-struct tpart {
-	const char *lit; /* literal text, or NULL for an expression */
-	size_t len;
-	struct expr *e;
-};
-
-struct tnode;
-
-/* An entry of a mapping or an item of a sequence. */
-struct tent {
-	enum ekind kind;
-	const struct value *src; /* mapping key, or sequence item */
-	struct tnode *key;       /* EN_PLAIN in a mapping */
-	struct tnode *val;       /* value, item, or directive body */
-	struct tnode *els;       /* EN_IF: the $else body, or NULL */
-	struct expr_site *site;  /* EN_IF/EN_FOR: the directive's text */
-	struct expr *e;          /* condition or collection */
-	const char *v1, *v2;     /* EN_FOR: variables (v2 NULL for one) */
-};
-
-struct tnode {
-	enum tkind kind;
-	const struct value *src; /* template node (TN_STATIC: the output) */
-	struct expr_site *site;  /* TN_EXPR, TN_INTERP */
-	struct expr *e;          /* TN_EXPR */
-	struct tpart *parts;     /* TN_INTERP */
-	size_t nparts;
-	struct tent *ents;       /* TN_MAP, TN_SEQ */
-	size_t nents;
-};
 
 /* A template file of the set, loaded and compiled at most once. */
 struct tfile {
@@ -156,20 +118,6 @@ struct tctx {
 
 /* ---------------------------------------------------------------- helpers */
 
-static void terr(struct tctx *c, const struct mark *m, const char *id, const char *hint,
-		 const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-
-static void terr(struct tctx *c, const struct mark *m, const char *id, const char *hint,
-		 const char *fmt, ...)
-{
-	c->env.failed = true;
-	va_list ap;
-	va_start(ap, fmt);
-	char *msg = arena_vprintf(c->env.a, fmt, ap);
-	va_end(ap);
-	diag_at(c->env.d, SEV_ERROR, m, id, hint, "%s", msg);
-}
-
 /* An evaluation-time error at a site, reported once per site. */
 static void site_err(struct tctx *c, struct expr_site *site, size_t off, const char *id,
 		     const char *hint, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
@@ -188,19 +136,6 @@ static void site_err(struct tctx *c, struct expr_site *site, size_t off, const c
 	expr_error(c->env.d, site, off, id, hint, "%s", msg);
 }
 
-static struct expr_site *mk_site(struct tctx *c, const struct value *v)
-{
-	struct expr_site *s = arena_alloc(c->env.a, sizeof *s);
-	s->mark = v->mark;
-	s->text = v->str.s;
-	s->len = v->str.len;
-	s->flags = v->flags;
-	/* Made now, in the site's arena: a cached template's sites outlive
-	 * the render arenas expr_eval would otherwise make them in. */
-	s->bools[0] = v_bool(c->env.a, &s->mark, false);
-	s->bools[1] = v_bool(c->env.a, &s->mark, true);
-	return s;
-}
 
 int tmpl_path_ok(const char *p, size_t n)
 {
@@ -221,403 +156,6 @@ int tmpl_path_ok(const char *p, size_t n)
 	return 1;
 }
 
-/* ---------------------------------------------------------------- compiling */
-
-static struct tnode *tnode_new(struct tctx *c, enum tkind k, const struct value *src)
-{
-	struct tnode *t = arena_alloc(c->env.a, sizeof *t);
-	t->kind = k;
-	t->src = src;
-	return t;
-}
-
-static struct tnode *compile(struct tctx *c, const struct value *v);
-
-static bool has_expr(const char *s, size_t n)
-{
-	/* memchr: every string of every template is looked at, and few hold a '$'. */
-	const char *end = s + n;
-	for (const char *p = s; (p = memchr(p, '$', (size_t)(end - p))) && p + 1 < end; p++)
-		if (p[1] == '{')
-			return true;
-	return false;
-}
-
-static struct tnode *compile_scalar(struct tctx *c, const struct value *v)
-{
-	struct tnode *t = tnode_new(c, TN_STATIC, v);
-	if (v->kind != V_STRING || !has_expr(v->str.s, v->str.len))
-		return t;
-	const char *s = v->str.s;
-	size_t n = v->str.len;
-	struct expr_site *site = mk_site(c, v);
-	struct tpart parts[64], *pp = parts;
-	size_t np = 0, cap = 64;
-	struct buf lit = BUF_INIT;
-	bool bad = false;
-	for (size_t i = 0; i < n;) {
-		bool esc = s[i] == '$' && s[i + 1] == '$' && i + 2 < n && s[i + 2] == '{';
-		bool ex = s[i] == '$' && s[i + 1] == '{';
-		if (!esc && !ex) {
-			buf_putc(&lit, s[i++]);
-			continue;
-		}
-		if (esc) {
-			buf_add(&lit, "${", 2);
-			i += 3;
-			continue;
-		}
-		if (np + 2 > cap) { /* room for a literal and an expression */
-			struct tpart *q = xmalloc(2 * cap * sizeof *q);
-			memcpy(q, pp, np * sizeof *q);
-			if (pp != parts)
-				free(pp);
-			pp = q;
-			cap *= 2;
-		}
-		if (lit.len) {
-			pp[np++] = (struct tpart){ arena_strndup(c->env.a, lit.data, lit.len), lit.len, NULL };
-			buf_reset(&lit);
-		}
-		size_t pos = i + 2;
-		struct expr *e = expr_parse(c->env.a, c->env.d, site, &pos, true);
-		if (!e) {
-			bad = true;
-			break;
-		}
-		pp[np++] = (struct tpart){ NULL, 0, e };
-		i = pos;
-	}
-	if (!bad && lit.len) {
-		if (np == cap) {
-			struct tpart *q = xmalloc(2 * cap * sizeof *q);
-			memcpy(q, pp, np * sizeof *q);
-			if (pp != parts)
-				free(pp);
-			pp = q;
-		}
-		pp[np++] = (struct tpart){ arena_strndup(c->env.a, lit.data, lit.len), lit.len, NULL };
-	}
-	buf_free(&lit);
-	if (bad) {
-		c->env.failed = true;
-		t->kind = TN_BAD;
-	} else if (np == 1 && pp[0].e && s[0] == '$' && s[1] == '{') {
-		t->kind = TN_EXPR;
-		t->site = site;
-		t->e = pp[0].e;
-	} else if (np == 1 && !pp[0].e) {
-		/* Only $${ escapes: a static string. */
-		struct value *lv = v_strn(c->env.a, &v->mark, pp[0].lit, pp[0].len);
-		lv->flags = v->flags & ~VF_TEXT; /* the text differs: $$ became $ */
-		t->src = lv;
-	} else if (np == 0) {
-		t->src = v_str(c->env.a, &v->mark, "");
-	} else {
-		t->kind = TN_INTERP;
-		t->site = site;
-		t->nparts = np;
-		t->parts = arena_alloc(c->env.a, np * sizeof *t->parts);
-		memcpy(t->parts, pp, np * sizeof *pp);
-	}
-	if (pp != parts)
-		free(pp);
-	return t;
-}
-
-static bool is_directive(const struct value *key)
-{
-	const char *s = key->str.s;
-	return key->str.len >= 1 && s[0] == '$' && s[1] != '{' && s[1] != '$';
-}
-
-static bool word_is(const char *s, size_t n, const char *w)
-{
-	size_t wl = strlen(w);
-	return n >= wl && memcmp(s, w, wl) == 0 && (n == wl || s[wl] == ' ' || s[wl] == '\t');
-}
-
-static size_t skip_ws(const char *s, size_t n, size_t i)
-{
-	while (i < n && (s[i] == ' ' || s[i] == '\t'))
-		i++;
-	return i;
-}
-
-static size_t ident_end(const char *s, size_t n, size_t i)
-{
-	while (i < n && (s[i] == '_' || (s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
-			 (s[i] >= '0' && s[i] <= '9')))
-		i++;
-	return i;
-}
-
-/* "VAR in EXPR" or "I, VAR in EXPR" from site->text at pos. */
-static bool parse_for(struct tctx *c, struct expr_site *site, size_t pos, const char *what,
-		      const char **v1, const char **v2, struct expr **e)
-{
-	const char *s = site->text;
-	size_t n = site->len, i = skip_ws(s, n, pos), j = ident_end(s, n, i);
-	*v2 = NULL;
-	if (!expr_is_varname(s + i, j - i))
-		goto bad;
-	*v1 = arena_strndup(c->env.a, s + i, j - i);
-	i = skip_ws(s, n, j);
-	if (i < n && s[i] == ',') {
-		i = skip_ws(s, n, i + 1);
-		j = ident_end(s, n, i);
-		if (!expr_is_varname(s + i, j - i))
-			goto bad;
-		*v2 = arena_strndup(c->env.a, s + i, j - i);
-		if (strcmp(*v1, *v2) == 0)
-			goto bad;
-		i = skip_ws(s, n, j);
-	}
-	if (!word_is(s + i, n - i, "in"))
-		goto bad;
-	i += 2;
-	*e = expr_parse(c->env.a, c->env.d, site, &i, false);
-	if (!*e)
-		c->env.failed = true;
-	return *e != NULL;
-bad:
-	c->env.failed = true;
-	expr_error(c->env.d, site, 0, "tmpl-directive",
-		   arena_printf(c->env.a, "write %sVAR in EXPR or %sI, VAR in EXPR (I: index or key)",
-				what, what),
-		   "malformed '%.*s': expected a variable, 'in' and an expression", (int)site->len,
-		   site->text);
-	return false;
-}
-
-static void unknown_directive(struct tctx *c, const struct value *key)
-{
-	const char *s = key->str.s;
-	size_t n = 1;
-	while (n < key->str.len && s[n] != ' ' && s[n] != '\t')
-		n++;
-	static const char *const dirs[] = { "$if", "$else", "$for" };
-	const char *hint = expr_suggest(c->env.a, s, n, dirs, 3);
-	terr(c, &key->mark, "tmpl-directive",
-	     hint ? hint : "directives are '$if EXPR', '$else' and '$for VAR in EXPR'; "
-			   "for a key that starts with '$', write ${'$key'}",
-	     "unknown directive '%.*s'", (int)n, s);
-}
-
-/* The text of an expression, without surrounding blanks. */
-static void trimmed(const char *s, size_t n, const char **ts, size_t *tn)
-{
-	while (n && (*s == ' ' || *s == '\t')) {
-		s++;
-		n--;
-	}
-	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
-		n--;
-	*ts = s;
-	*tn = n;
-}
-
-/* Is key an "$else" (optionally repeating the $if's expression) for `ifkey`? */
-static bool is_else_for(struct tctx *c, const struct value *key, const struct value *ifkey,
-			bool *mismatch)
-{
-	*mismatch = false;
-	const char *s = key->str.s;
-	size_t n = key->str.len;
-	if (!word_is(s, n, "$else"))
-		return false;
-	const char *a, *b;
-	size_t an, bn;
-	trimmed(s + 5, n - 5, &a, &an);
-	if (an == 0)
-		return true;
-	trimmed(ifkey->str.s + 3, ifkey->str.len - 3, &b, &bn);
-	if (an != bn || memcmp(a, b, an) != 0) {
-		*mismatch = true;
-		terr(c, &key->mark, "tmpl-directive",
-		     arena_printf(c->env.a, "write '$else' or '$else %.*s'", (int)bn, b),
-		     "'%.*s' does not repeat the expression of the '$if' before it", (int)n, s);
-	}
-	return true;
-}
-
-/* Compile directive `key` (with body `val`) into en.  For a mapping body,
- * the body must be a mapping.  Returns false after reporting. */
-static bool compile_directive(struct tctx *c, struct tent *en, const struct value *key,
-			      const struct value *val, bool in_seq)
-{
-	const char *s = key->str.s;
-	size_t n = key->str.len;
-	en->src = key;
-	if (word_is(s, n, "$if") && n > 3) {
-		en->kind = EN_IF;
-		en->site = mk_site(c, key);
-		size_t pos = 3;
-		en->e = expr_parse(c->env.a, c->env.d, en->site, &pos, false);
-		if (!en->e) {
-			c->env.failed = true;
-			return false;
-		}
-	} else if (word_is(s, n, "$for") && n > 4) {
-		en->kind = EN_FOR;
-		en->site = mk_site(c, key);
-		if (!parse_for(c, en->site, 4, "$for ", &en->v1, &en->v2, &en->e))
-			return false;
-	} else if (word_is(s, n, "$else")) {
-		terr(c, &key->mark, "tmpl-directive",
-		     in_seq ? "'- $else: ...' must be the item right after '- $if EXPR: ...'"
-			    : "'$else' must be the key right after '$if EXPR' in the same mapping",
-		     "'$else' without '$if' before it");
-		return false;
-	} else if ((word_is(s, n, "$if") || word_is(s, n, "$for"))) {
-		terr(c, &key->mark, "tmpl-directive",
-		     s[1] == 'i' ? "write '$if EXPR'" : "write '$for VAR in EXPR'",
-		     "'%.*s' needs an expression", (int)n, s);
-		return false;
-	} else {
-		unknown_directive(c, key);
-		return false;
-	}
-	if (!in_seq && val->kind != V_MAP) {
-		terr(c, &val->mark, "tmpl-directive",
-		     "its entries are inserted into the enclosing mapping; to set one key write "
-		     "'key: ${...}'",
-		     "the value of '%.*s' must be a mapping, not %s", (int)n, s, vkind_name(val->kind));
-		return false;
-	}
-	en->val = compile(c, val);
-	return true;
-}
-
-static struct tnode *compile_map(struct tctx *c, const struct value *v)
-{
-	struct tnode *t = tnode_new(c, TN_MAP, v);
-	t->ents = arena_alloc(c->env.a, (v->map.n ? v->map.n : 1) * sizeof *t->ents);
-	bool dynamic = false;
-	for (size_t i = 0; i < v->map.n; i++) {
-		const struct value *key = v->map.items[i].key, *val = v->map.items[i].val;
-		struct tent *en = &t->ents[t->nents];
-		if (is_directive(key)) {
-			dynamic = true;
-			if (!compile_directive(c, en, key, val, false))
-				continue;
-			bool mismatch;
-			if (en->kind == EN_IF && i + 1 < v->map.n &&
-			    is_else_for(c, v->map.items[i + 1].key, key, &mismatch)) {
-				i++;
-				const struct value *ev = v->map.items[i].val;
-				if (ev->kind != V_MAP)
-					terr(c, &ev->mark, "tmpl-directive",
-					     "its entries are inserted into the enclosing mapping",
-					     "the value of '$else' must be a mapping, not %s",
-					     vkind_name(ev->kind));
-				else if (!mismatch)
-					en->els = compile(c, ev);
-			}
-			t->nents++;
-			continue;
-		}
-		en->kind = EN_PLAIN;
-		en->src = key;
-		en->key = compile_scalar(c, key);
-		en->val = compile(c, val);
-		if (en->key->kind != TN_STATIC || en->val->kind != TN_STATIC)
-			dynamic = true;
-		t->nents++;
-	}
-	if (!dynamic)
-		t->kind = TN_STATIC;
-	return t;
-}
-
-/* A sequence item that is a directive: a mapping with one key "$...". */
-static const struct value *item_directive(const struct value *item)
-{
-	if (item->kind != V_MAP || item->map.n != 1 || !is_directive(item->map.items[0].key))
-		return NULL;
-	return item->map.items[0].key;
-}
-
-static struct tnode *compile_seq(struct tctx *c, const struct value *v)
-{
-	struct tnode *t = tnode_new(c, TN_SEQ, v);
-	t->ents = arena_alloc(c->env.a, (v->seq.n ? v->seq.n : 1) * sizeof *t->ents);
-	bool dynamic = false;
-	for (size_t i = 0; i < v->seq.n; i++) {
-		const struct value *item = v->seq.items[i], *key = item_directive(item);
-		struct tent *en = &t->ents[t->nents];
-		if (key) {
-			dynamic = true;
-			if (!compile_directive(c, en, key, item->map.items[0].val, true))
-				continue;
-			const struct value *next = i + 1 < v->seq.n ? v->seq.items[i + 1] : NULL;
-			const struct value *nk = next ? item_directive(next) : NULL;
-			bool mismatch;
-			if (en->kind == EN_IF && nk && is_else_for(c, nk, key, &mismatch)) {
-				i++;
-				if (!mismatch)
-					en->els = compile(c, next->map.items[0].val);
-			}
-			t->nents++;
-			continue;
-		}
-		en->kind = EN_PLAIN;
-		en->src = item;
-		en->val = compile(c, item);
-		if (en->val->kind != TN_STATIC)
-			dynamic = true;
-		t->nents++;
-	}
-	if (!dynamic)
-		t->kind = TN_STATIC;
-	return t;
-}
-
-static struct tnode *compile(struct tctx *c, const struct value *v)
-{
-	if (v->kind == V_MAP)
-		return compile_map(c, v);
-	if (v->kind == V_SEQ)
-		return compile_seq(c, v);
-	return compile_scalar(c, v);
-}
-
-/* Mark the strings a compiled template outputs as they are (static
- * subtrees, static keys) with VF_YAML_PLAIN where they qualify: the same
- * keys are emitted once per user, and the check runs here once.  The
- * nodes belong to the template's arena and are not handed on yet. */
-static void mark_plain_value(const struct value *cv)
-{
-	struct value *v = (struct value *)cv;
-	if (v->kind == V_STRING) {
-		emit_yaml_mark_plain(v);
-	} else if (v->kind == V_SEQ) {
-		for (size_t i = 0; i < v->seq.n; i++)
-			mark_plain_value(v->seq.items[i]);
-	} else if (v->kind == V_MAP) {
-		for (size_t i = 0; i < v->map.n; i++) {
-			mark_plain_value(v->map.items[i].key);
-			mark_plain_value(v->map.items[i].val);
-		}
-	}
-}
-
-static void mark_plain(const struct tnode *t)
-{
-	if (!t)
-		return;
-	if (t->kind == TN_STATIC) {
-		mark_plain_value(t->src);
-		return;
-	}
-	if (t->kind != TN_MAP && t->kind != TN_SEQ)
-		return;
-	for (size_t i = 0; i < t->nents; i++) {
-		mark_plain(t->ents[i].key);
-		mark_plain(t->ents[i].val);
-		mark_plain(t->ents[i].els);
-	}
-}
 
 /* ---------------------------------------------------------------- instantiating */
 
@@ -979,9 +517,9 @@ static bool tf_load(struct tctx *c, struct tfile *tf)
 	bool built_in = false;
 	struct value *doc = load_tmpl_file(c->env.a, c->env.d, tf->full, tf->rel, &built_in);
 	if (doc) {
-		tf->root = compile(c, doc);
+		tf->root = tmpl_compile(&c->env, doc);
 		if (!built_in) /* the build flagged a built-in file's strings */
-			mark_plain(tf->root);
+			tmpl_mark_plain(tf->root);
 	}
 	c->env.a = render_arena;
 	if (!doc) {
@@ -1247,7 +785,7 @@ struct value *tmpl_instantiate(struct arena *a, struct diags *d, const char *dir
 {
 	struct tctx c;
 	tctx_init(&c, a, d, dir, model);
-	struct value *v = inst(&c, compile(&c, tmpl), NULL);
+	struct value *v = inst(&c, tmpl_compile(&c.env, tmpl), NULL);
 	bool failed = c.env.failed;
 	tctx_free(&c);
 	return failed ? NULL : v;
@@ -1370,7 +908,7 @@ static void index_compile(struct tctx *c, const struct value *node, struct ientr
 	*out = ie;
 	const struct value *diffv = NULL;
 	if (node->kind != V_MAP) {
-		terr(c, &node->mark, "tmpl-index", "write '- path: ...' and 'template: ...'",
+		tmpl_err(&c->env, &node->mark, "tmpl-index", "write '- path: ...' and 'template: ...'",
 		     "an index entry must be a mapping, not %s", vkind_name(node->kind));
 		return;
 	}
@@ -1395,30 +933,30 @@ static void index_compile(struct tctx *c, const struct value *node, struct ientr
 		else {
 			static const char *const names[] = { "path", "template", "for", "if", "diff", "header", "into" };
 			const char *h = expr_suggest(a, ks, k->str.len, names, 7);
-			terr(c, &k->mark, "tmpl-index", h ? h : "the keys are path, template, for, if, diff, header and into",
+			tmpl_err(&c->env, &k->mark, "tmpl-index", h ? h : "the keys are path, template, for, if, diff, header and into",
 			     "unknown key '%s' in an index entry", ks);
 			bad = true;
 		}
 	}
 	if (!ie.path || ie.path->kind != V_STRING) {
-		terr(c, ie.path ? &ie.path->mark : &node->mark, "tmpl-index",
+		tmpl_err(&c->env, ie.path ? &ie.path->mark : &node->mark, "tmpl-index",
 		     "write 'path: relative/output.yaml'", "an index entry needs a string 'path'");
 		bad = true;
 	}
 	if (!ie.tmpl || ie.tmpl->kind != V_STRING) {
-		terr(c, ie.tmpl ? &ie.tmpl->mark : &node->mark, "tmpl-index",
+		tmpl_err(&c->env, ie.tmpl ? &ie.tmpl->mark : &node->mark, "tmpl-index",
 		     "write 'template: file.yaml' (relative to the template directory)",
 		     "an index entry needs a string 'template'");
 		bad = true;
 	} else if (!tmpl_path_ok(ie.tmpl->str.s, ie.tmpl->str.len)) {
-		terr(c, &ie.tmpl->mark, "tmpl-index", "give a path relative to the template directory",
+		tmpl_err(&c->env, &ie.tmpl->mark, "tmpl-index", "give a path relative to the template directory",
 		     "template '%s' is not a safe relative path", ie.tmpl->str.s);
 		bad = true;
 	} else {
 		ie.tf = get_tfile(c, ie.tmpl->str.s);
 		bool first = !ie.tf->loaded;
 		if (!tf_load(c, ie.tf) && first && ie.tf->missing)
-			terr(c, &ie.tmpl->mark, "tmpl-index", NULL, "there is no template file %s",
+			tmpl_err(&c->env, &ie.tmpl->mark, "tmpl-index", NULL, "there is no template file %s",
 			     ie.tf->full);
 		/* The diff declaration must fit the template: checked by the
 		 * render that loads the index (once for a cache), so an edited
@@ -1440,7 +978,7 @@ static void index_compile(struct tctx *c, const struct value *node, struct ientr
 			ok = ch != 0x7F && (ch >= 0x20 || ch == '\n');
 		}
 		if (!ok) {
-			terr(c, &ie.header->mark, "tmpl-index",
+			tmpl_err(&c->env, &ie.header->mark, "tmpl-index",
 			     "write the header as a block of text lines (header: |)",
 			     "'header' must be text without control characters");
 			bad = true;
@@ -1448,39 +986,39 @@ static void index_compile(struct tctx *c, const struct value *node, struct ientr
 	}
 	if (ie.forv) {
 		if (ie.forv->kind != V_STRING) {
-			terr(c, &ie.forv->mark, "tmpl-index", "write 'for: VAR in EXPR'",
+			tmpl_err(&c->env, &ie.forv->mark, "tmpl-index", "write 'for: VAR in EXPR'",
 			     "'for' must be a string");
 			bad = true;
 		} else {
-			ie.fsite = mk_site(c, ie.forv);
-			if (!parse_for(c, ie.fsite, 0, "for: ", &ie.v1, &ie.v2, &ie.fe))
+			ie.fsite = tmpl_site(&c->env, ie.forv);
+			if (!tmpl_parse_for(&c->env, ie.fsite, 0, "for: ", &ie.v1, &ie.v2, &ie.fe))
 				bad = true;
 		}
 	}
 	if (ie.ifv) {
 		if (ie.ifv->kind == V_STRING) {
-			ie.isite = mk_site(c, ie.ifv);
+			ie.isite = tmpl_site(&c->env, ie.ifv);
 			size_t pos = 0;
 			if (!(ie.ie = expr_parse(a, c->env.d, ie.isite, &pos, false))) {
 				c->env.failed = true;
 				bad = true;
 			}
 		} else if (!v_is_scalar(ie.ifv)) {
-			terr(c, &ie.ifv->mark, "tmpl-index", NULL, "'if' must be an expression");
+			tmpl_err(&c->env, &ie.ifv->mark, "tmpl-index", NULL, "'if' must be an expression");
 			bad = true;
 		}
 	}
 	if (ie.intov && ie.intov->kind != V_STRING) {
-		terr(c, &ie.intov->mark, "tmpl-index", "write 'into: ${EXPR}' (the path of a .tfvars file)",
+		tmpl_err(&c->env, &ie.intov->mark, "tmpl-index", "write 'into: ${EXPR}' (the path of a .tfvars file)",
 		     "'into' must be a string");
 		bad = true;
 	}
 	if (bad)
 		return;
-	ie.pt = compile_scalar(c, ie.path);
+	ie.pt = tmpl_compile_scalar(&c->env, ie.path);
 	if (ie.pt->kind == TN_BAD)
 		return;
-	if (ie.intov && (ie.it = compile_scalar(c, ie.intov))->kind == TN_BAD)
+	if (ie.intov && (ie.it = tmpl_compile_scalar(&c->env, ie.intov))->kind == TN_BAD)
 		return;
 	ie.bad = false;
 	*out = ie;
@@ -1589,7 +1127,7 @@ static int render_outputs(struct arena *a, struct diags *d, const char *dir,
 				index_compile(&c, idx->seq.items[i], &ents[nents++]);
 			c.env.a = a;
 		} else if (idx && idx->kind != V_NULL) {
-			terr(&c, &idx->mark, "tmpl-index", "write a sequence of '- path: ...' entries",
+			tmpl_err(&c.env, &idx->mark, "tmpl-index", "write a sequence of '- path: ...' entries",
 			     "the index must be a sequence, not %s", vkind_name(idx->kind));
 			index_bad = true;
 		}
@@ -1614,13 +1152,13 @@ static int render_outputs(struct arena *a, struct diags *d, const char *dir,
 	for (size_t i = 0; i < c.nouts; i++) {
 		struct orec *o = &c.outs[i];
 		if (!tmpl_path_ok(o->path, strlen(o->path))) {
-			terr(&c, &o->pathnode->mark, "tmpl-path",
+			tmpl_err(&c.env, &o->pathnode->mark, "tmpl-path",
 			     "output paths are relative to the output directory, without '..', '.', "
 			     "empty components, a leading '/', backslashes or control characters",
 			     "output path '%s' is not a safe relative path", o->path);
 			o->tf = NULL;
 		} else if (!hashmap_add(&paths, o->path, strlen(o->path))) {
-			terr(&c, &o->pathnode->mark, "tmpl-path",
+			tmpl_err(&c.env, &o->pathnode->mark, "tmpl-path",
 			     "make the path depend on the loop variable (or the 'if' exclusive)",
 			     "two outputs have the path '%s'", o->path);
 			o->tf = NULL;
