@@ -37,7 +37,8 @@ EMB_KAF  := $(shell cd schemas/kafka && ls *.tsv | LC_ALL=C sort)
 EMB_SRC  := $(EMB_TMPL:%=templates/%) $(EMB_SCH:%=schemas/%) $(EMB_KAF:%=schemas/kafka/%)
 GEN_OBJS := $(BUILD)/load.o $(BUILD)/yaml_fast.o $(BUILD)/arena.o $(BUILD)/diag.o $(BUILD)/value.o \
             $(BUILD)/emit_yaml.o $(BUILD)/emit_common.o $(BUILD)/buf.o $(BUILD)/kafka_read.o \
-            $(BUILD)/version.o
+            $(BUILD)/version.o $(BUILD)/tmpl_compile.o $(BUILD)/tmpl_image.o $(BUILD)/expr.o \
+            $(BUILD)/suggest.o $(BUILD)/hashmap.o
 OBJS     := $(SRCS:compiler/%.c=$(BUILD)/%.o) $(BUILD)/embedded_data.o
 LIBOBJS  := $(filter-out $(BUILD)/main.o,$(OBJS))
 UNIT_SRC := $(wildcard tests/unit/test_*.c)

@@ -18,6 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "tmpl_image.h"
 #include "value.h"
 
 struct arena;
@@ -57,6 +58,11 @@ struct emb_table {
 
 /* The generated tables (embedded_data.c). */
 extern const struct emb_table emb_templates, emb_schemas;
+
+/* Each built-in template compiled at build time (tmpl_image.h), by its
+ * place in emb_templates.files; bytes NULL for one without (the index,
+ * a template the compiler reports anything about). */
+extern const struct tmpl_image emb_template_images[];
 
 /* The Kafka configuration tables (kafka_config.h), parsed at build time:
  * emb_kafka_src holds each schemas/kafka file's bytes (files without

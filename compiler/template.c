@@ -479,20 +479,30 @@ static struct tfile *get_tfile(struct tctx *c, const char *rel)
 	return tf;
 }
 
-/* A file of the set: from the built-in tables when its bytes are those
- * the binary was built from (embedded.h; then *built_in, if asked, is
- * true: its strings are flagged VF_YAML_PLAIN already), else parsed. */
-static struct value *load_tmpl_file(struct arena *a, struct diags *d, const char *path, const char *rel,
-				    bool *built_in)
+/* The text of a file of the set, and its entry in the built-in tables
+ * when its bytes are those the binary was built from (embedded.h). */
+static char *tmpl_text(struct arena *a, struct diags *d, const char *path, const char *rel, size_t *len,
+		       const struct emb_file **built_in)
+{
+	char *text = load_file_text(a, d, path, len);
+	*built_in = text ? emb_find(&emb_templates, rel, text, *len) : NULL;
+	return text;
+}
+
+/* Its tree: from the built-in tables (its strings flagged VF_YAML_PLAIN
+ * already), else parsed. */
+static struct value *tmpl_tree(struct arena *a, struct diags *d, const char *path, const char *text,
+			       size_t len, const struct emb_file *built_in)
+{
+	return built_in ? emb_tree(a, &emb_templates, built_in, path) : load_yaml_string(a, d, path, text, len);
+}
+
+static struct value *load_tmpl_file(struct arena *a, struct diags *d, const char *path, const char *rel)
 {
 	size_t len;
-	char *text = load_file_text(a, d, path, &len);
-	if (!text)
-		return NULL;
-	const struct emb_file *f = emb_find(&emb_templates, rel, text, len);
-	if (built_in)
-		*built_in = f != NULL;
-	return f ? emb_tree(a, &emb_templates, f, path) : load_yaml_string(a, d, path, text, len);
+	const struct emb_file *f;
+	const char *text = tmpl_text(a, d, path, rel, &len, &f);
+	return text ? tmpl_tree(a, d, path, text, len, f) : NULL;
 }
 
 /* Load and compile once.  false when missing (tf->missing, not reported)
@@ -512,17 +522,26 @@ static bool tf_load(struct tctx *c, struct tfile *tf)
 	}
 	/* Compiled templates outlive this render when cached, and the output
 	 * being instantiated in any case. */
-	struct arena *render_arena = c->env.a;
-	c->env.a = c->cache ? c->cache->a : c->keep;
-	bool built_in = false;
-	struct value *doc = load_tmpl_file(c->env.a, c->env.d, tf->full, tf->rel, &built_in);
-	if (doc) {
-		tf->root = tmpl_compile(&c->env, doc);
-		if (!built_in) /* the build flagged a built-in file's strings */
+	struct arena *a = c->cache ? c->cache->a : c->keep;
+	size_t len;
+	const struct emb_file *f;
+	const char *text = tmpl_text(a, c->env.d, tf->full, tf->rel, &len, &f);
+	const struct tmpl_image *im = f ? &emb_template_images[f - emb_templates.files] : NULL;
+	/* A built-in file as the build compiled it; else (edited, not built
+	 * in, or reported by the build's compiler) compiled here. */
+	if (im && im->bytes)
+		tf->root = tmpl_image_load(a, im, tf->full);
+	if (text && !tf->root) {
+		struct value *doc = tmpl_tree(a, c->env.d, tf->full, text, len, f);
+		struct arena *render_arena = c->env.a;
+		c->env.a = a;
+		if (doc)
+			tf->root = tmpl_compile(&c->env, doc);
+		if (doc && !f) /* the build flagged a built-in file's strings */
 			tmpl_mark_plain(tf->root);
+		c->env.a = render_arena;
 	}
-	c->env.a = render_arena;
-	if (!doc) {
+	if (!tf->root) {
 		c->env.failed = true;
 		return false;
 	}
@@ -1114,7 +1133,7 @@ static int render_outputs(struct arena *a, struct diags *d, const char *dir,
 		index_bad = tc->index_bad;
 	} else {
 		struct arena *ia = tc ? tc->a : a;
-		idx = load_tmpl_file(ia, d, arena_printf(ia, "%s/%s", dir, TMPL_INDEX), TMPL_INDEX, NULL);
+		idx = load_tmpl_file(ia, d, arena_printf(ia, "%s/%s", dir, TMPL_INDEX), TMPL_INDEX);
 		c.index_fresh = true;
 		ents = NULL;
 		nents = 0;

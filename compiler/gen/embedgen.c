@@ -9,17 +9,26 @@
  * is left out: at run time it is then parsed, and reported, as before.
  * A template's strings carry VF_YAML_PLAIN where emit_yaml would write
  * them as they are, decided here once instead of at every start-up.
+ * Each template but the index is also compiled here (tmpl_compile.c) and
+ * written as a relocatable image (tmpl_image.h, emb_template_images), so
+ * a start-up copies it instead of compiling; one the compiler reports
+ * anything about gets none.
  * Each KDIR/REL (schemas/kafka) is read by kafka_config.c as asbgen reads
  * it, and written as the C structs of kafka_config.h (emb_kafka), beside
  * its bytes (emb_kafka_src); a file it reports anything about is left out.
  * The output depends only on the files' bytes and the order given.
  */
 #include "arena.h"
+#include "buf.h"
 #include "diag.h"
 #include "embedded.h"
 #include "emit.h"
+#include "expr.h"
 #include "kafka_config.h"
 #include "load.h"
+#include "template.h"
+#include "tmpl_compiled.h"
+#include "tmpl_image.h"
 
 #include <jansson.h>
 #include <stdint.h>
@@ -55,6 +64,15 @@ struct table {
 	struct emb_file *files;
 	const char **rels;
 	size_t nf, capf;
+	/* Per file (templates only): its compiled image, or none (size 0). */
+	struct compiled *imgs;
+};
+
+/* A template's compiled tree as tmpl_image.h lays it out. */
+struct compiled {
+	struct buf bytes;
+	uint32_t *relocs;
+	size_t nrelocs;
 };
 
 static uint64_t fnv(const char *s, size_t n)
@@ -349,7 +367,9 @@ static void add_file(struct table *t, const char *rel, const char *text, size_t 
 		t->capf = t->capf ? t->capf * 2 : 64;
 		t->files = xrealloc(t->files, t->capf * sizeof *t->files);
 		t->rels = xrealloc(t->rels, t->capf * sizeof *t->rels);
+		t->imgs = xrealloc(t->imgs, t->capf * sizeof *t->imgs);
 	}
+	t->imgs[t->nf] = (struct compiled){ BUF_INIT, NULL, 0 };
 	struct emb_file *f = &t->files[t->nf];
 	t->rels[t->nf++] = rel;
 	f->text_off = blob_raw(t, text, len);
@@ -378,6 +398,25 @@ static void mark_plain_all(struct value *v, int depth)
 	}
 }
 
+/* Compile a template as tf_load (template.c) compiles the tree emb_tree
+ * gives it at run time, and lay it out.  A template the compiler reports
+ * anything about gets no image: at run time it is compiled, and
+ * reported, as before. */
+static void compile_file(struct compiled *out, struct arena *a, const struct value *doc, const char *path)
+{
+	struct diags d;
+	diags_init(&d, a);
+	struct expr_env env = { .a = a, .d = &d };
+	const struct tnode *root = tmpl_compile(&env, doc);
+	if (!env.failed && d.n == 0 &&
+	    !tmpl_image_build(root, path, &out->bytes, &out->relocs, &out->nrelocs)) {
+		free(out->relocs);
+		buf_free(&out->bytes);
+		*out = (struct compiled){ BUF_INIT, NULL, 0 };
+	}
+	diags_free(&d);
+}
+
 static void add_yaml(struct table *t, const char *dir, const char *rel)
 {
 	struct arena *a = arena_new();
@@ -392,9 +431,11 @@ static void add_yaml(struct table *t, const char *dir, const char *rel)
 	uint32_t root;
 	if (doc && d.n == 0)
 		mark_plain_all(doc, 0);
-	if (doc && d.n == 0 && put_value(t, &s, first, doc, path, &root))
+	if (doc && d.n == 0 && put_value(t, &s, first, doc, path, &root)) {
 		add_file(t, rel, text, len, first);
-	else
+		if (strcmp(rel, TMPL_INDEX) != 0)
+			compile_file(&t->imgs[t->nf - 1], a, doc, path);
+	} else
 		t->nn = first, t->nk = firstk; /* left out: parsed at run time */
 	free(s.v);
 	free(s.idx);
@@ -427,12 +468,12 @@ static void add_json(struct table *t, const char *dir, const char *rel)
 
 /* ---------------------------------------------------------------- output */
 
-static void write_blob(FILE *out, const struct bytes *b)
+static void write_blob(FILE *out, const char *p, size_t n)
 {
 	fputs("\t\"", out);
 	int col = 0;
-	for (size_t i = 0; i < b->n; i++) {
-		unsigned char c = (unsigned char)b->p[i];
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)p[i];
 		if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\' && c != '?') {
 			fputc(c, out);
 			col++;
@@ -585,7 +626,7 @@ static void write_table(FILE *out, const char *name, const struct table *t)
 	if (!t->nk)
 		fputs("\n\t0,", out);
 	fprintf(out, "\n};\n\nstatic const char %s_blob[] =\n", name);
-	write_blob(out, &t->blob);
+	write_blob(out, t->blob.p, t->blob.n);
 	fprintf(out, ";\n\nstatic const struct emb_file %s_files[] = {\n", name);
 	for (size_t i = 0; i < t->nf; i++) {
 		const struct emb_file *f = &t->files[i];
@@ -599,6 +640,34 @@ static void write_table(FILE *out, const char *name, const struct table *t)
 		name, name, t->nf, name, name, name);
 }
 
+/* emb_template_images: one per file of emb_templates. */
+static void write_images(FILE *out, const struct table *t)
+{
+	for (size_t i = 0; i < t->nf; i++) {
+		const struct compiled *c = &t->imgs[i];
+		if (!c->bytes.len)
+			continue;
+		fprintf(out, "static const unsigned char image_%zu[] =\n", i);
+		write_blob(out, c->bytes.data, c->bytes.len);
+		fprintf(out, ";\n\nstatic const uint32_t image_%zu_relocs[] = {", i);
+		for (size_t j = 0; j < c->nrelocs; j++)
+			fprintf(out, "%s%u,", j % 12 ? " " : "\n\t", c->relocs[j]);
+		fputs("\n};\n\n", out);
+	}
+	fputs("const struct tmpl_image emb_template_images[] = {\n", out);
+	for (size_t i = 0; i < t->nf; i++) {
+		const struct compiled *c = &t->imgs[i];
+		if (c->bytes.len)
+			fprintf(out, "\t{ image_%zu, %zu, image_%zu_relocs, %zu, %uu },\n", i, c->bytes.len, i,
+				c->nrelocs, tmpl_image_layout());
+		else
+			fputs("\t{ NULL, 0, NULL, 0, 0 },\n", out);
+	}
+	if (!t->nf)
+		fputs("\t{ NULL, 0, NULL, 0, 0 },\n", out);
+	fputs("};\n\n", out);
+}
+
 /* The table's own allocations (rels point into argv). */
 static void table_free(struct table *t)
 {
@@ -609,6 +678,11 @@ static void table_free(struct table *t)
 	free(t->slen);
 	free(t->files);
 	free(t->rels);
+	for (size_t i = 0; t->imgs && i < t->nf; i++) {
+		buf_free(&t->imgs[i].bytes);
+		free(t->imgs[i].relocs);
+	}
+	free(t->imgs);
 }
 
 int main(int argc, char **argv)
@@ -643,8 +717,9 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	fputs("/* Generated by compiler/gen/embedgen.c from templates/ and schemas/: do not edit. */\n"
-	      "#include \"embedded.h\"\n\n", out);
+	      "#include \"embedded.h\"\n#include \"tmpl_image.h\"\n\n#include <stddef.h>\n\n", out);
 	write_table(out, "templates", &tt);
+	write_images(out, &tt);
 	write_table(out, "schemas", &st);
 	write_table(out, "kafka_src", &kt);
 	write_kafka(out, &kt, &k, which);

@@ -3,7 +3,8 @@
  * the file gives (kinds, values, flags, marks, shared nodes; a template's
  * strings flagged VF_YAML_PLAIN as emit_yaml decides it), the tables
  * are used only for the exact bytes they were built from, and every
- * template file of templates/ is in them. */
+ * template file of templates/ is in them.  Each template's compiled image
+ * (tmpl_image.h) loads as the tree compiling the file at run time gives. */
 #include <dirent.h>
 #include <math.h>
 #include <stdint.h>
@@ -18,7 +19,11 @@
 #include "emit.h"
 #include "json_value.h"
 #include "kafka_config.h"
+#include "expr_ast.h"
 #include "load.h"
+#include "template.h"
+#include "tmpl_compiled.h"
+#include "tmpl_image.h"
 #include "unit.h"
 
 /* Pairs of nodes seen together: a node shared in one tree (a YAML alias)
@@ -153,6 +158,152 @@ static void test_templates(void)
 	CHECK("templates: each embedded tree is what loading its file gives (values, flags with emit_yaml's "
 	      "plain flag, marks, sharing)",
 	      bad == 0 && emb_templates.nfiles > 0 && plain > 0);
+}
+
+/* ---------------------------------------------------------------- compiled images */
+
+static bool cstr_eq(const char *a, const char *b)
+{
+	return !a == !b && (!a || strcmp(a, b) == 0);
+}
+
+static bool site_eq(struct pairs *p, const struct expr_site *a, const struct expr_site *b, const char **why)
+{
+	if (!a || !b)
+		return (!a && !b) || (*why = "site missing", false);
+	if (!mark_eq(&a->mark, &b->mark) || a->len != b->len || memcmp(a->text, b->text, a->len) != 0 ||
+	    a->flags != b->flags || a->exact != b->exact || b->reported) {
+		*why = "site differs";
+		return false;
+	}
+	return same(p, a->bools[0], b->bools[0], why) && same(p, a->bools[1], b->bools[1], why);
+}
+
+static bool expr_eq(struct pairs *p, const struct expr *a, const struct expr *b, const char **why)
+{
+	if (!a || !b)
+		return (!a && !b) || (*why = "expression missing", false);
+	if (a->kind != b->kind || a->fn != b->fn || a->start != b->start || a->end != b->end ||
+	    a->namelen != b->namelen || !cstr_eq(a->name, b->name) || a->nargs != b->nargs || b->hint) {
+		*why = "expression differs";
+		return false;
+	}
+	if (!a->lit != !b->lit || (a->lit && !same(p, a->lit, b->lit, why)))
+		return a->lit && b->lit ? false : (*why = "literal missing", false);
+	if (!expr_eq(p, a->l, b->l, why) || !expr_eq(p, a->r, b->r, why))
+		return false;
+	for (size_t i = 0; i < a->nargs; i++)
+		if (!expr_eq(p, a->args[i], b->args[i], why))
+			return false;
+	return true;
+}
+
+static bool tnode_eq(struct pairs *p, const struct tnode *a, const struct tnode *b, const char **why);
+
+static bool tent_eq(struct pairs *p, const struct tent *a, const struct tent *b, const char **why)
+{
+	if (a->kind != b->kind || !cstr_eq(a->v1, b->v1) || !cstr_eq(a->v2, b->v2)) {
+		*why = "entry differs";
+		return false;
+	}
+	return same(p, a->src, b->src, why) && tnode_eq(p, a->key, b->key, why) &&
+	       tnode_eq(p, a->val, b->val, why) && tnode_eq(p, a->els, b->els, why) &&
+	       site_eq(p, a->site, b->site, why) && expr_eq(p, a->e, b->e, why);
+}
+
+/* The two compiled trees are the same, field by field, with the same
+ * values (and value sharing) below them. */
+static bool tnode_eq(struct pairs *p, const struct tnode *a, const struct tnode *b, const char **why)
+{
+	if (!a || !b)
+		return (!a && !b) || (*why = "node missing", false);
+	if (a->kind != b->kind || a->nparts != b->nparts || a->nents != b->nents) {
+		*why = "node differs";
+		return false;
+	}
+	if (!same(p, a->src, b->src, why) || !site_eq(p, a->site, b->site, why) || !expr_eq(p, a->e, b->e, why))
+		return false;
+	for (size_t i = 0; i < a->nparts; i++) {
+		const struct tpart *x = &a->parts[i], *y = &b->parts[i];
+		if (x->len != y->len || !x->lit != !y->lit || (x->lit && memcmp(x->lit, y->lit, x->len + 1) != 0)) {
+			*why = "interpolation part differs";
+			return false;
+		}
+		if (!expr_eq(p, x->e, y->e, why))
+			return false;
+	}
+	for (size_t i = 0; i < a->nents; i++)
+		if (!tent_eq(p, &a->ents[i], &b->ents[i], why))
+			return false;
+	return true;
+}
+
+/* Each relocation lies inside the block, on a pointer's alignment, and a
+ * pointer one points into the block. */
+static bool relocs_ok(const struct tmpl_image *im)
+{
+	for (uint32_t i = 0; i < im->nrelocs; i++) {
+		uint32_t off = im->relocs[i] >> 1;
+		if (off % sizeof(void *) || off + sizeof(uintptr_t) > im->size)
+			return false;
+		uintptr_t v;
+		memcpy(&v, im->bytes + off, sizeof v);
+		if (!(im->relocs[i] & TMPL_RELOC_FILE) && v >= im->size)
+			return false;
+	}
+	return true;
+}
+
+static void test_images(void)
+{
+	int bad = 0, images = 0, relocs_bad = 0, layout_refused = 0;
+	for (size_t i = 0; i < emb_templates.nfiles; i++) {
+		const struct emb_file *f = &emb_templates.files[i];
+		const struct tmpl_image *im = &emb_template_images[i];
+		if (!im->bytes) {
+			/* only the index, which template.c compiles entry by entry */
+			if (strcmp(f->rel, TMPL_INDEX) != 0) {
+				bad++;
+				printf("# %s: no compiled image\n", f->rel);
+			}
+			continue;
+		}
+		images++;
+		relocs_bad += !relocs_ok(im);
+		struct arena *a = arena_new();
+		struct diags d;
+		diags_init(&d, a);
+		/* Where a site's own copy would be: the marks must name it. */
+		const char *path = arena_printf(a, "elsewhere/%s", f->rel);
+		size_t len;
+		char *text = unit_slurp(arena_printf(a, "templates/%s", f->rel), &len);
+		struct value *doc = text ? load_yaml_string(a, &d, path, text, len) : NULL;
+		if (doc)
+			mark_plain_all(doc);
+		struct expr_env env = { .a = a, .d = &d };
+		const struct tnode *compiled = doc ? tmpl_compile(&env, doc) : NULL;
+		const struct tnode *loaded = tmpl_image_load(a, im, path);
+		struct pairs p = { 0 };
+		const char *why = "not loaded";
+		if (!compiled || !loaded || d.n || env.failed || !tnode_eq(&p, compiled, loaded, &why)) {
+			bad++;
+			printf("# %s: %s\n", f->rel, why);
+		}
+		struct tmpl_image other = *im;
+		other.layout ^= 1;
+		layout_refused += tmpl_image_load(a, &other, path) == NULL;
+		free(p.a);
+		free(p.b);
+		free(text);
+		diags_free(&d);
+		arena_free(a);
+	}
+	CHECK("images: each built-in template but the index has one, and it loads as compiling its file gives "
+	      "(nodes, expressions, sites, values, marks naming the file loaded, sharing)",
+	      bad == 0 && images > 0);
+	CHECK("images: every relocation is an aligned pointer inside its block", relocs_bad == 0);
+	CHECK("images: one laid out with another layout is refused (then compiled at run time)",
+	      layout_refused == images);
 }
 
 /* Every .yaml file below dir (rel: its path below templates/) is embedded. */
@@ -341,6 +492,7 @@ static void test_kafka(void)
 int main(void)
 {
 	test_templates();
+	test_images();
 	test_content_key();
 	test_schema();
 	test_kafka();
