@@ -19,7 +19,19 @@ BUILD     ?= build
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # libcurl is not linked: compiler/curl_api.c opens it with dlopen when
 # `diff --live` needs it, so other commands do not pay for loading it.
-PKG_LIBS   := $(shell pkg-config --libs $(filter-out libcurl,$(PKGS)) 2>/dev/null) -ldl
+# The other three are linked in statically where their archives are
+# installed (Debian's -dev packages ship them): a run then maps and
+# relocates one object instead of four, 0.2-0.3 ms of each (make bench).
+# STATIC_LIBS=no links them as shared libraries.
+LINKED     := libfyaml.a libjansson.a libpcre2-8.a
+ifndef STATIC_LIBS
+STATIC_LIBS := $(if $(filter $(words $(LINKED)),$(words $(filter /%,$(foreach a,$(LINKED),$(shell $(CC) -print-file-name=$(a)))))),yes,no)
+endif
+PKG_LIBS   := $(shell pkg-config --libs $(filter-out libcurl,$(PKGS)) 2>/dev/null)
+ifeq ($(STATIC_LIBS),yes)
+PKG_LIBS   := -Wl,-Bstatic $(PKG_LIBS) -Wl,-Bdynamic
+endif
+PKG_LIBS   += -ldl
 
 CFLAGS  += -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(OPT) \
            -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes $(PKG_CFLAGS) $(SAN_FLAGS)
