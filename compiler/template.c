@@ -136,26 +136,33 @@ static void site_err(struct tctx *c, struct expr_site *site, size_t off, const c
 	expr_error(c->env.d, site, off, id, hint, "%s", msg);
 }
 
+/* Not empty, ".", or "..". */
+static bool component_ok(const char *s, size_t n)
+{
+	return n != 0 && !(n == 1 && s[0] == '.') && !(n == 2 && s[0] == '.' && s[1] == '.');
+}
 
 int tmpl_path_ok(const char *p, size_t n)
 {
-	if (!p || n == 0 || strlen(p) != n || p[0] == '/')
+	if (!p || n == 0 || p[0] == '/')
 		return 0;
+	/* One pass, most bytes past one compare: every output's path is
+	 * checked (40,000 of them at 10,000 users). */
 	size_t start = 0;
-	for (size_t i = 0; i <= n; i++) {
-		if (i < n && ((unsigned char)p[i] < 0x20 || p[i] == 0x7f || p[i] == '\\'))
-			return 0;
-		if (i == n || p[i] == '/') {
-			size_t len = i - start;
-			if (len == 0 || (len == 1 && p[start] == '.') ||
-			    (len == 2 && p[start] == '.' && p[start + 1] == '.'))
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)p[i];
+		if (c > '/' && c != '\\' && c != 0x7f)
+			continue;
+		if (c < 0x20 || c == 0x7f || c == '\\')
+			return 0; /* a NUL among them: then strlen(p) != n */
+		if (c == '/') {
+			if (!component_ok(p + start, i - start))
 				return 0;
 			start = i + 1;
 		}
 	}
-	return 1;
+	return p[n] == '\0' && component_ok(p + start, n - start);
 }
-
 
 /* ---------------------------------------------------------------- instantiating */
 
@@ -828,7 +835,6 @@ struct value *expr_eval_string(struct arena *a, struct diags *d, const char *src
 }
 
 /* ---- the index */
-
 
 static void add_output(struct tctx *c, const struct ientry *ie, const struct scope *sc)
 {

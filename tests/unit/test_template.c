@@ -573,6 +573,14 @@ static void test_more_errors(void)
 				   !tmpl_path_ok("..", 2) && !tmpl_path_ok("", 0) &&
 				   !tmpl_path_ok("a/./b", 5) && !tmpl_path_ok("a\tb", 3) &&
 				   tmpl_path_ok("...", 3) && tmpl_path_ok(".hidden", 7)) ? "ok" : "bad", "ok");
+	CHECK_STR("tmpl_path_ok: absolute, backslash, DEL, NUL, length, each component",
+		  (!tmpl_path_ok("/a", 2) && !tmpl_path_ok("a\\b", 3) && !tmpl_path_ok("a\x7f", 2) &&
+		   !tmpl_path_ok("a\0b", 3) && !tmpl_path_ok("ab", 1) && !tmpl_path_ok("a//b", 4) &&
+		   !tmpl_path_ok("a/../b", 6) && !tmpl_path_ok("a/..", 4) && !tmpl_path_ok("a/.", 3) &&
+		   !tmpl_path_ok("./a", 3) && !tmpl_path_ok(NULL, 0) && tmpl_path_ok("a/..b/.c-d_e.yaml", 17) &&
+		   tmpl_path_ok("k/user-1 x.yaml", 15) && tmpl_path_ok("\xc3\xa9/b", 4))
+			  ? "ok" : "bad",
+		  "ok");
 }
 
 static const struct tmpl_output *find_out(const struct tmpl_set *s, const char *path)
