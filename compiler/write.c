@@ -391,6 +391,7 @@ struct out_pending {
 	const char **sorted;       /* what the new record lists (record_paths) */
 	size_t nsorted;
 	uint64_t rnd;              /* state of the temporaries' names */
+	bool chmod_files;          /* the umask takes bits from 0644: fchmod each file */
 };
 
 /* splitmix64: names nobody can guess from the seed's absence. */
@@ -433,7 +434,7 @@ static int write_tmp(struct out_pending *p, const char *rel, const char *data, s
 	if (fd < 0)
 		return -1;
 	*tmp = base == rel ? name : arena_printf(p->od.a, "%.*s/%s", (int)(base - 1 - rel), rel, name);
-	int rc = fchmod(fd, 0644); /* whatever the umask */
+	int rc = p->chmod_files ? fchmod(fd, 0644) : 0; /* 0644 whatever the umask */
 	size_t off = 0;
 	while (rc == 0 && off < len) {
 		ssize_t w = write(fd, data + off, len - off);
@@ -548,6 +549,12 @@ struct out_pending *out_prepare(struct arena *a, struct diags *d, const struct o
 	/* Every changed file to a temporary beside its destination. */
 	struct buf scratch = BUF_INIT;
 	seed_rnd(p);
+	/* Read once (umask can only be read by setting it): with the usual
+	 * 022 a new file is 0644 already, and 10,000 users' 40,000 fchmods
+	 * were a twentieth of a render into a fresh folder. */
+	mode_t um = umask(0);
+	umask(um);
+	p->chmod_files = (um & 0644) != 0;
 	const char **rec_sorted = arena_alloc(a, (p->nrec + 1) * sizeof *rec_sorted);
 	if (p->nrec) {
 		memcpy(rec_sorted, p->rec, p->nrec * sizeof *rec_sorted);

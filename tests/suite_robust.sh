@@ -319,8 +319,9 @@ for cmd in "render -q" "render --check"; do
 	fi
 done
 
-# Modes are 0644 and 0755 whatever the umask.
-for m in 000 077; do
+# Modes are 0644 and 0755 whatever the umask (022 leaves 0644 as it is,
+# so files are not changed after they are made; 077 takes bits away).
+for m in 000 022 077; do
 	rm -rf "$L/umask"
 	(umask $m && "$ASBGEN" render -q -o "$L/umask" environments/minimal.yaml environments/usdfdev.yaml) >/dev/null 2>&1
 	rc=$?
