@@ -110,6 +110,18 @@ static void remember(struct lay *L, const void *p, size_t n, size_t at)
 	hashmap_put(&L->seen, (const char *)k, sizeof *k, NULL)->idx = at;
 }
 
+/* The record of object p (size bytes): true when it is new (*at: laid
+ * out, zeroed, for the caller to fill), false when laid out already (*at:
+ * where). */
+static bool lay_record(struct lay *L, const void *p, size_t size, size_t *at)
+{
+	if (seen(L, p, 0, at))
+		return false;
+	*at = lay_alloc(L, size);
+	remember(L, p, 0, *at);
+	return true;
+}
+
 /* A record's bytes, from a zeroed local copy the caller filled in. */
 #define PUT(L, at, rec) memcpy((L)->img->data + (at), &(rec), sizeof(rec))
 
@@ -125,6 +137,18 @@ static size_t lay_str(struct lay *L, const char *s, size_t n)
 	return at;
 }
 
+static size_t lay_value(struct lay *L, const struct value *v);
+static size_t lay_site(struct lay *L, const struct expr_site *s);
+static size_t lay_expr(struct lay *L, const struct expr *e);
+static size_t lay_tnode(struct lay *L, const struct tnode *t);
+
+/* The pointer field at `at` to p's record (lay_<kind>), NULL kept. */
+#define PTR(L, kind, at, p)                                       \
+	do {                                                      \
+		if (p)                                            \
+			set_ptr((L), (at), lay_##kind((L), (p))); \
+	} while (0)
+
 /* A pointer field at `at` to a string, NULL kept. */
 static void ptr_str(struct lay *L, size_t at, const char *s, size_t n)
 {
@@ -132,21 +156,11 @@ static void ptr_str(struct lay *L, size_t at, const char *s, size_t n)
 		set_ptr(L, at, lay_str(L, s, n));
 }
 
-static size_t lay_value(struct lay *L, const struct value *v);
-
-static void ptr_value(struct lay *L, size_t at, const struct value *v)
-{
-	if (v)
-		set_ptr(L, at, lay_value(L, v));
-}
-
 static size_t lay_value(struct lay *L, const struct value *v)
 {
 	size_t at;
-	if (seen(L, v, 0, &at))
+	if (!lay_record(L, v, sizeof *v, &at))
 		return at;
-	at = lay_alloc(L, sizeof *v);
-	remember(L, v, 0, at);
 	struct value r;
 	memset(&r, 0, sizeof r);
 	r.kind = v->kind;
@@ -183,14 +197,14 @@ static size_t lay_value(struct lay *L, const struct value *v)
 		size_t items = lay_alloc(L, v->seq.n * sizeof *v->seq.items);
 		set_ptr(L, at + offsetof(struct value, seq.items), items);
 		for (size_t i = 0; i < v->seq.n; i++)
-			ptr_value(L, items + i * sizeof *v->seq.items, v->seq.items[i]);
+			PTR(L, value, items + i * sizeof *v->seq.items, v->seq.items[i]);
 	} else if (v->kind == V_MAP && v->map.n) {
 		size_t items = lay_alloc(L, v->map.n * sizeof *v->map.items);
 		set_ptr(L, at + offsetof(struct value, map.items), items);
 		for (size_t i = 0; i < v->map.n; i++) {
 			size_t p = items + i * sizeof *v->map.items;
-			ptr_value(L, p + offsetof(struct pair, key), v->map.items[i].key);
-			ptr_value(L, p + offsetof(struct pair, val), v->map.items[i].val);
+			PTR(L, value, p + offsetof(struct pair, key), v->map.items[i].key);
+			PTR(L, value, p + offsetof(struct pair, val), v->map.items[i].val);
 		}
 	}
 	return at;
@@ -199,10 +213,8 @@ static size_t lay_value(struct lay *L, const struct value *v)
 static size_t lay_site(struct lay *L, const struct expr_site *s)
 {
 	size_t at;
-	if (seen(L, s, 0, &at))
+	if (!lay_record(L, s, sizeof *s, &at))
 		return at;
-	at = lay_alloc(L, sizeof *s);
-	remember(L, s, 0, at);
 	struct expr_site r;
 	memset(&r, 0, sizeof r);
 	r.mark.line = s->mark.line;
@@ -214,31 +226,15 @@ static size_t lay_site(struct lay *L, const struct expr_site *s)
 	put_file(L, at + offsetof(struct expr_site, mark.file), s->mark.file);
 	ptr_str(L, at + offsetof(struct expr_site, text), s->text, s->len);
 	for (size_t i = 0; i < 2; i++)
-		ptr_value(L, at + offsetof(struct expr_site, bools) + i * sizeof s->bools[0], s->bools[i]);
+		PTR(L, value, at + offsetof(struct expr_site, bools) + i * sizeof s->bools[0], s->bools[i]);
 	return at;
-}
-
-static void ptr_site(struct lay *L, size_t at, const struct expr_site *s)
-{
-	if (s)
-		set_ptr(L, at, lay_site(L, s));
-}
-
-static size_t lay_expr(struct lay *L, const struct expr *e);
-
-static void ptr_expr(struct lay *L, size_t at, const struct expr *e)
-{
-	if (e)
-		set_ptr(L, at, lay_expr(L, e));
 }
 
 static size_t lay_expr(struct lay *L, const struct expr *e)
 {
 	size_t at;
-	if (seen(L, e, 0, &at))
+	if (!lay_record(L, e, sizeof *e, &at))
 		return at;
-	at = lay_alloc(L, sizeof *e);
-	remember(L, e, 0, at);
 	struct expr r;
 	memset(&r, 0, sizeof r);
 	r.kind = e->kind;
@@ -248,25 +244,17 @@ static size_t lay_expr(struct lay *L, const struct expr *e)
 	r.namelen = e->namelen;
 	r.nargs = e->nargs;
 	PUT(L, at, r);
-	ptr_value(L, at + offsetof(struct expr, lit), e->lit);
+	PTR(L, value, at + offsetof(struct expr, lit), e->lit);
 	ptr_str(L, at + offsetof(struct expr, name), e->name, e->name ? strlen(e->name) : 0);
-	ptr_expr(L, at + offsetof(struct expr, l), e->l);
-	ptr_expr(L, at + offsetof(struct expr, r), e->r);
+	PTR(L, expr, at + offsetof(struct expr, l), e->l);
+	PTR(L, expr, at + offsetof(struct expr, r), e->r);
 	if (e->nargs) {
 		size_t args = lay_alloc(L, e->nargs * sizeof *e->args);
 		set_ptr(L, at + offsetof(struct expr, args), args);
 		for (size_t i = 0; i < e->nargs; i++)
-			ptr_expr(L, args + i * sizeof *e->args, e->args[i]);
+			PTR(L, expr, args + i * sizeof *e->args, e->args[i]);
 	}
 	return at;
-}
-
-static size_t lay_tnode(struct lay *L, const struct tnode *t);
-
-static void ptr_tnode(struct lay *L, size_t at, const struct tnode *t)
-{
-	if (t)
-		set_ptr(L, at, lay_tnode(L, t));
 }
 
 static void lay_tent(struct lay *L, size_t at, const struct tent *en)
@@ -275,12 +263,12 @@ static void lay_tent(struct lay *L, size_t at, const struct tent *en)
 	memset(&r, 0, sizeof r);
 	r.kind = en->kind;
 	PUT(L, at, r);
-	ptr_value(L, at + offsetof(struct tent, src), en->src);
-	ptr_tnode(L, at + offsetof(struct tent, key), en->key);
-	ptr_tnode(L, at + offsetof(struct tent, val), en->val);
-	ptr_tnode(L, at + offsetof(struct tent, els), en->els);
-	ptr_site(L, at + offsetof(struct tent, site), en->site);
-	ptr_expr(L, at + offsetof(struct tent, e), en->e);
+	PTR(L, value, at + offsetof(struct tent, src), en->src);
+	PTR(L, tnode, at + offsetof(struct tent, key), en->key);
+	PTR(L, tnode, at + offsetof(struct tent, val), en->val);
+	PTR(L, tnode, at + offsetof(struct tent, els), en->els);
+	PTR(L, site, at + offsetof(struct tent, site), en->site);
+	PTR(L, expr, at + offsetof(struct tent, e), en->e);
 	ptr_str(L, at + offsetof(struct tent, v1), en->v1, en->v1 ? strlen(en->v1) : 0);
 	ptr_str(L, at + offsetof(struct tent, v2), en->v2, en->v2 ? strlen(en->v2) : 0);
 }
@@ -288,19 +276,17 @@ static void lay_tent(struct lay *L, size_t at, const struct tent *en)
 static size_t lay_tnode(struct lay *L, const struct tnode *t)
 {
 	size_t at;
-	if (seen(L, t, 0, &at))
+	if (!lay_record(L, t, sizeof *t, &at))
 		return at;
-	at = lay_alloc(L, sizeof *t);
-	remember(L, t, 0, at);
 	struct tnode r;
 	memset(&r, 0, sizeof r);
 	r.kind = t->kind;
 	r.nparts = t->nparts;
 	r.nents = t->nents;
 	PUT(L, at, r);
-	ptr_value(L, at + offsetof(struct tnode, src), t->src);
-	ptr_site(L, at + offsetof(struct tnode, site), t->site);
-	ptr_expr(L, at + offsetof(struct tnode, e), t->e);
+	PTR(L, value, at + offsetof(struct tnode, src), t->src);
+	PTR(L, site, at + offsetof(struct tnode, site), t->site);
+	PTR(L, expr, at + offsetof(struct tnode, e), t->e);
 	if (t->nparts) {
 		size_t parts = lay_alloc(L, t->nparts * sizeof *t->parts);
 		set_ptr(L, at + offsetof(struct tnode, parts), parts);
@@ -311,7 +297,7 @@ static size_t lay_tnode(struct lay *L, const struct tnode *t)
 			pr.len = t->parts[i].len;
 			PUT(L, p, pr);
 			ptr_str(L, p + offsetof(struct tpart, lit), t->parts[i].lit, t->parts[i].len);
-			ptr_expr(L, p + offsetof(struct tpart, e), t->parts[i].e);
+			PTR(L, expr, p + offsetof(struct tpart, e), t->parts[i].e);
 		}
 	}
 	if (t->nents) {
