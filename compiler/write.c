@@ -15,7 +15,11 @@
  *   6. the new record.
  * So the record on disk always lists every file a render may have put
  * there, and leftover temporaries are found by their name wherever they
- * are.
+ * are.  A fresh folder (nothing there yet) is made whole under a stand-in
+ * name beside it (".<name>" TMP_MARK "<hex>"), its files under their own
+ * names, flushed, then renamed into place at once: no temporary or rename
+ * per file, and a render killed on the way leaves no folder, only the
+ * stand-in, which the next render of that folder removes.
  */
 #define _GNU_SOURCE /* syncfs (Linux) */
 #include "write.h"
@@ -392,6 +396,11 @@ struct out_pending {
 	size_t nsorted;
 	uint64_t rnd;              /* state of the temporaries' names */
 	bool chmod_files;          /* the umask takes bits from 0644: fchmod each file */
+	/* A fresh folder: written whole under this name beside it (the
+	 * outdir's own), files under their own names, renamed into place at
+	 * commit; NULL otherwise. */
+	const char *stage;
+	const char *stage_into;    /* the folder's name, beside it */
 };
 
 /* splitmix64: names nobody can guess from the seed's absence. */
@@ -425,7 +434,11 @@ static int write_tmp(struct out_pending *p, const char *rel, const char *data, s
 		return -1;
 	int fd = -1;
 	const char *name = NULL;
-	for (int tries = 0; fd < 0 && tries < 16; tries++) {
+	if (p->stage) { /* nobody sees the folder yet: the file itself */
+		name = base;
+		fd = openat(pfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	}
+	for (int tries = 0; fd < 0 && !p->stage && tries < 16; tries++) {
 		name = arena_printf(p->od.a, ".%s" TMP_MARK "%016llx", base, (unsigned long long)next_rnd(p));
 		fd = openat(pfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
 		if (fd < 0 && errno != EEXIST)
@@ -504,6 +517,89 @@ static const char **flight_paths(struct arena *a, struct out_pending *p, size_t 
 	return v;
 }
 
+/* Is dir not there (then it is made whole under a stand-in name)?  1
+ * yes, 0 no, -1 after reporting (a link where it goes). */
+static int is_fresh(struct arena *a, struct diags *d, const char *dir)
+{
+	struct outdir probe;
+	int r = outdir_open(&probe, a, d, dir, false, false);
+	outdir_close(&probe);
+	return r < 0 ? -1 : r == 1;
+}
+
+/* Remove what dfd holds, never following a link (a killed render's
+ * stand-in: only what asbgen wrote, at most TMP_SCAN_DEPTH deep).  The
+ * names are read first: removing while reading may skip some. */
+static void remove_tree(struct arena *a, int dfd, int depth)
+{
+	int rfd = dup(dfd);
+	DIR *dp = rfd >= 0 ? fdopendir(rfd) : NULL;
+	if (!dp) {
+		if (rfd >= 0)
+			close(rfd);
+		return;
+	}
+	const char **names = NULL;
+	size_t n = 0, cap = 0;
+	for (struct dirent *e; (e = readdir(dp));) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		if (n == cap) {
+			names = arena_realloc(a, names, cap * sizeof *names, (cap ? 2 * cap : 16) * sizeof *names);
+			cap = cap ? 2 * cap : 16;
+		}
+		names[n++] = arena_strdup(a, e->d_name);
+	}
+	closedir(dp);
+	for (size_t i = 0; i < n; i++) {
+		if (unlinkat(dfd, names[i], 0) == 0 || depth >= TMP_SCAN_DEPTH)
+			continue;
+		int sub = openat(dfd, names[i], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (sub < 0)
+			continue;
+		remove_tree(a, sub, depth + 1);
+		close(sub);
+		(void)unlinkat(dfd, names[i], AT_REMOVEDIR);
+	}
+}
+
+/* The stand-ins of dir's name that killed renders left in its parent
+ * (pfd), but mine and one another render holds (locked). */
+static void remove_stale_stages(struct arena *a, int pfd, const char *name, const char *mine)
+{
+	const char *prefix = arena_printf(a, ".%s" TMP_MARK, name);
+	size_t plen = strlen(prefix);
+	int rfd = dup(pfd);
+	DIR *dp = rfd >= 0 ? fdopendir(rfd) : NULL;
+	if (!dp) {
+		if (rfd >= 0)
+			close(rfd);
+		return;
+	}
+	const char **stale = NULL;
+	size_t n = 0, cap = 0;
+	for (struct dirent *e; (e = readdir(dp));) {
+		if (strncmp(e->d_name, prefix, plen) != 0 || (mine && !strcmp(e->d_name, mine)))
+			continue;
+		if (n == cap) {
+			stale = arena_realloc(a, stale, cap * sizeof *stale, (cap ? 2 * cap : 4) * sizeof *stale);
+			cap = cap ? 2 * cap : 4;
+		}
+		stale[n++] = arena_strdup(a, e->d_name);
+	}
+	closedir(dp);
+	for (size_t i = 0; i < n; i++) {
+		int fd = openat(pfd, stale[i], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
+			remove_tree(a, fd, 0);
+			(void)unlinkat(pfd, stale[i], AT_REMOVEDIR);
+		}
+		close(fd);
+	}
+}
+
 struct out_pending *out_prepare(struct arena *a, struct diags *d, const struct out_set *s)
 {
 	struct out_pending *p = arena_alloc(a, sizeof *p);
@@ -511,14 +607,36 @@ struct out_pending *out_prepare(struct arena *a, struct diags *d, const struct o
 	size_t n = p->n = s->n + 1;
 	p->tmps = arena_alloc(a, n * sizeof *p->tmps);
 	p->states = arena_alloc(a, n * sizeof *p->states);
-	if (outdir_open(&p->od, a, d, s->dir, true, false) != 0)
+	/* A fresh folder is made under a stand-in name beside it: see
+	 * out_pending.stage.  (Not for an empty set: teardown's.) */
+	int fresh = s->n ? is_fresh(a, d, s->dir) : 0;
+	if (fresh < 0)
 		return NULL;
+	seed_rnd(p);
+	const char *slash = strrchr(s->dir, '/');
+	if (fresh) {
+		p->stage_into = slash ? slash + 1 : s->dir;
+		p->stage = arena_printf(a, "%.*s.%s" TMP_MARK "%016llx", slash ? (int)(slash + 1 - s->dir) : 0, s->dir,
+					p->stage_into, (unsigned long long)next_rnd(p));
+	}
+	if (outdir_open(&p->od, a, d, p->stage ? p->stage : s->dir, true, false) != 0)
+		return NULL;
+	if (p->stage) {
+		if (!p->od.made_self) { /* (a 64-bit random name taken: not expected) */
+			diag_pos(d, SEV_ERROR, p->stage, 0, 0, "io", "render again", "cannot make a new folder here");
+			goto fail;
+		}
+		p->od.path = s->dir; /* messages name the folder, not its stand-in */
+	}
 	/* Two renders at once would remove each other's temporaries. */
 	if (flock(p->od.fd, LOCK_EX | LOCK_NB) != 0) {
 		diag_pos(d, SEV_ERROR, s->dir, 0, 0, "io", "wait for the other render to finish, then render again",
 			 "another asbgen render is writing here; nothing was changed");
 		goto fail;
 	}
+	/* What renders killed while making a fresh folder left beside it
+	 * (locked first: another render's, in use, is locked too). */
+	remove_stale_stages(a, p->od.pfd, p->stage ? p->stage_into : p->od.name, p->stage ? p->od.name : NULL);
 	/* The old record, before the new one replaces it. */
 	bool bad, is_dir;
 	p->rec = read_record(a, &p->od, &p->nrec, &bad);
@@ -548,7 +666,6 @@ struct out_pending *out_prepare(struct arena *a, struct diags *d, const struct o
 
 	/* Every changed file to a temporary beside its destination. */
 	struct buf scratch = BUF_INIT;
-	seed_rnd(p);
 	/* Read once (umask can only be read by setting it): with the usual
 	 * 022 a new file is 0644 already, and 10,000 users' 40,000 fchmods
 	 * were a twentieth of a render into a fresh folder. */
@@ -697,11 +814,31 @@ int out_teardown(struct arena *a, struct diags *d, const char *dir, const char *
 	return 0;
 }
 
+/* A fresh folder into place, whole: its files are flushed first, so the
+ * name never shows a folder with a file missing or short. */
+static int commit_stage(struct out_pending *p, change_fn fn, void *ctx)
+{
+	sync_dir_fs(p->od.fd);
+	if (renameat2(p->od.pfd, p->od.name, p->od.pfd, p->stage_into, RENAME_NOREPLACE) != 0) {
+		diag_pos(p->od.d, SEV_ERROR, p->s->dir, 0, 0, "io",
+			 errno == EEXIST ? "another render made it meanwhile: render again" : NULL,
+			 "cannot put the new folder in place: %s; nothing was changed", strerror(errno));
+		out_abort(p);
+		return -1;
+	}
+	for (size_t i = 0; fn && i < p->s->n; i++)
+		fn(ctx, p->s->dir, p->all[i].path, p->states[i]);
+	outdir_close(&p->od);
+	return 0;
+}
+
 int out_commit(struct arena *a, struct diags *d, struct out_pending *p, change_fn fn, void *ctx)
 {
 	(void)d; /* p's outdir reports to it */
 	const struct out_set *s = p->s;
 	int failed = 0;
+	if (p->stage)
+		return commit_stage(p, fn, ctx);
 	if (p->tmps_written || p->flight_tmp)
 		sync_dir_fs(p->od.fd);
 	size_t ri = s->n; /* the record */

@@ -348,6 +348,41 @@ if command -v flock >/dev/null 2>&1; then
 	fi
 fi
 
+# A fresh folder is made under a stand-in name and renamed into place
+# whole.  When the rename finds the folder there (another render made it
+# meanwhile: injected), the render stops and leaves nothing of its own; a
+# stand-in a killed render left is removed by the next render, but not one
+# another render holds locked.
+if command -v strace >/dev/null 2>&1 && strace -f -qq -o /dev/null true >/dev/null 2>&1; then
+	O=$L/stage
+	rm -rf "$O" && mkdir -p "$O"
+	ASAN_OPTIONS=detect_leaks=0 strace -f -qq -o /dev/null -e trace=renameat2 -e inject=renameat2:error=EEXIST \
+		"$ASBGEN" render -q -o "$O" "$L/minimal.yaml" >"$L/o.out" 2>&1
+	rc=$?
+	if [ "$rc" -eq 2 ] && grep -qxF "$O/minimal: error: cannot put the new folder in place: File exists; nothing was changed [io]" "$L/o.out" &&
+		[ -z "$(ls -A "$O")" ]; then
+		ok "robust: a fresh folder made meanwhile by another render: exit 2, nothing left"
+	else
+		notok "robust: a fresh folder made meanwhile by another render: exit 2, nothing left" "exit $rc: $(cat "$L/o.out"; ls -A "$O")"
+	fi
+fi
+O=$L/stage2
+rm -rf "$O" && mkdir -p "$O/.minimal.asbgen-tmp.0123456789abcdef/kubernetes" "$O/.minimal.asbgen-tmp.fedcba9876543210"
+echo x >"$O/.minimal.asbgen-tmp.0123456789abcdef/kubernetes/kafka.yaml"
+ln -s "$L/minimal.yaml" "$O/.minimal.asbgen-tmp.0123456789abcdef/link"
+if command -v flock >/dev/null 2>&1; then
+	flock "$O/.minimal.asbgen-tmp.fedcba9876543210" "$ASBGEN" render -q -o "$O" "$L/minimal.yaml" >"$L/o.out" 2>&1
+else
+	"$ASBGEN" render -q -o "$O" "$L/minimal.yaml" >"$L/o.out" 2>&1
+fi
+rc=$?
+if [ "$rc" -eq 0 ] && [ ! -e "$O/.minimal.asbgen-tmp.0123456789abcdef" ] && [ -f "$L/minimal.yaml" ] &&
+	[ -f "$O/minimal/.asbgen-files" ] && { ! command -v flock >/dev/null 2>&1 || [ -d "$O/.minimal.asbgen-tmp.fedcba9876543210" ]; }; then
+	ok "robust: a stand-in a killed render left is removed (its link not followed), a locked one kept"
+else
+	notok "robust: a stand-in a killed render left is removed (its link not followed), a locked one kept" "exit $rc: $(cat "$L/o.out"; ls -A "$O")"
+fi
+
 # Empty paths are usage errors (-o "" wrote to /<env>/).
 # empty_path ARGS...: asbgen ARGS exits 2 with the message.
 empty_path() {
@@ -375,9 +410,11 @@ empty_path diff environments/minimal.yaml --live --kubeconfig ""
 #     a user added (a new file and a new directory, clients/), one removed
 #     (pruned), files changed; then back (a directory pruned).  For each
 #     kind, KILL_SAMPLES calls spread over the phase (first and last among
-#     them): about 30 kill points, each with four renders.
+#     them): about 30 kill points, each with four renders.  And a fresh
+#     folder (from E, empty: nothing there yet), which is made whole
+#     under another name: killed, it is not there at all or complete.
 K=$RB/kill
-mkdir -p "$K/a" "$K/b"
+mkdir -p "$K/a" "$K/b" "$K/E"
 { cat environments/minimal.yaml; printf 'users:\n  - {name: bob, topics: ["*"]}\n  - {name: dave, topics: ["*"]}\n'; } >"$K/a/minimal.yaml"
 { sed 's|192.0.2.0/24|192.0.3.0/24|' environments/minimal.yaml
   printf 'users:\n  - {name: carol, topics: ["*"]}\n  - {name: dave, topics: ["*"]}\n'
@@ -393,7 +430,8 @@ else
 	kill_points=0 leftovers=0 kbad=
 	# A to B: every kind; B to A (the removal of a directory): the kinds of
 	# pruning and renaming.
-	for change in "A b B $KILL_KINDS" "B a A openat write renameat unlinkat getdents64"; do
+	for change in "A b B $KILL_KINDS" "B a A openat write renameat unlinkat getdents64" \
+		"E a A openat flock getrandom write close mkdirat syncfs renameat getdents64"; do
 		set -- $change
 		from=$K/$1 spec=$K/$2/minimal.yaml clean=$K/$3
 		shift 3
@@ -432,6 +470,10 @@ $1->$3 $kind #$n: not killed (exit $rc)"
 				continue
 			fi
 			kill_points=$((kill_points + 1))
+			if [ "$1" = E ] && [ -e "$K/w/minimal" ] && ! diff -r "$K/w/minimal" "$clean/minimal" >/dev/null 2>&1; then
+				kbad="$kbad
+$1->$3 $kind #$n: killed, the fresh folder is there but not complete"
+			fi
 			"$ASBGEN" render --check -o "$K/w" "$spec" >/dev/null 2>&1
 			rc_c=$?
 			same=1
