@@ -527,30 +527,39 @@ static int is_fresh(struct arena *a, struct diags *d, const char *dir)
 	return r < 0 ? -1 : r == 1;
 }
 
-/* Remove what dfd holds, never following a link (a killed render's
- * stand-in: only what asbgen wrote, at most TMP_SCAN_DEPTH deep).  The
- * names are read first: removing while reading may skip some. */
-static void remove_tree(struct arena *a, int dfd, int depth)
+/* The names in directory dfd that start with prefix ("" for all; never
+ * "." or ".."), read whole first: removing while reading may skip some. */
+static const char **dir_names(struct arena *a, int dfd, const char *prefix, size_t *n)
 {
+	*n = 0;
 	int rfd = dup(dfd);
 	DIR *dp = rfd >= 0 ? fdopendir(rfd) : NULL;
 	if (!dp) {
 		if (rfd >= 0)
 			close(rfd);
-		return;
+		return NULL;
 	}
 	const char **names = NULL;
-	size_t n = 0, cap = 0;
+	size_t cap = 0, plen = strlen(prefix);
 	for (struct dirent *e; (e = readdir(dp));) {
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") || strncmp(e->d_name, prefix, plen) != 0)
 			continue;
-		if (n == cap) {
+		if (*n == cap) {
 			names = arena_realloc(a, names, cap * sizeof *names, (cap ? 2 * cap : 16) * sizeof *names);
 			cap = cap ? 2 * cap : 16;
 		}
-		names[n++] = arena_strdup(a, e->d_name);
+		names[(*n)++] = arena_strdup(a, e->d_name);
 	}
 	closedir(dp);
+	return names;
+}
+
+/* Remove what dfd holds, never following a link (a killed render's
+ * stand-in: only what asbgen wrote, at most TMP_SCAN_DEPTH deep). */
+static void remove_tree(struct arena *a, int dfd, int depth)
+{
+	size_t n;
+	const char **names = dir_names(a, dfd, "", &n);
 	for (size_t i = 0; i < n; i++) {
 		if (unlinkat(dfd, names[i], 0) == 0 || depth >= TMP_SCAN_DEPTH)
 			continue;
@@ -567,28 +576,11 @@ static void remove_tree(struct arena *a, int dfd, int depth)
  * (pfd), but mine and one another render holds (locked). */
 static void remove_stale_stages(struct arena *a, int pfd, const char *name, const char *mine)
 {
-	const char *prefix = arena_printf(a, ".%s" TMP_MARK, name);
-	size_t plen = strlen(prefix);
-	int rfd = dup(pfd);
-	DIR *dp = rfd >= 0 ? fdopendir(rfd) : NULL;
-	if (!dp) {
-		if (rfd >= 0)
-			close(rfd);
-		return;
-	}
-	const char **stale = NULL;
-	size_t n = 0, cap = 0;
-	for (struct dirent *e; (e = readdir(dp));) {
-		if (strncmp(e->d_name, prefix, plen) != 0 || (mine && !strcmp(e->d_name, mine)))
-			continue;
-		if (n == cap) {
-			stale = arena_realloc(a, stale, cap * sizeof *stale, (cap ? 2 * cap : 4) * sizeof *stale);
-			cap = cap ? 2 * cap : 4;
-		}
-		stale[n++] = arena_strdup(a, e->d_name);
-	}
-	closedir(dp);
+	size_t n;
+	const char **stale = dir_names(a, pfd, arena_printf(a, ".%s" TMP_MARK, name), &n);
 	for (size_t i = 0; i < n; i++) {
+		if (mine && !strcmp(stale[i], mine))
+			continue;
 		int fd = openat(pfd, stale[i], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (fd < 0)
 			continue;
