@@ -19,6 +19,7 @@
 #include "load.h"
 #include "shape.h"
 #include "tmpl_compiled.h"
+#include "tmpl_image.h"
 
 #include <assert.h>
 #include <stdarg.h>
