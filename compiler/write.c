@@ -811,9 +811,12 @@ int out_teardown(struct arena *a, struct diags *d, const char *dir, const char *
 static int commit_stage(struct out_pending *p, change_fn fn, void *ctx)
 {
 	sync_dir_fs(p->od.fd);
-	if (renameat2(p->od.pfd, p->od.name, p->od.pfd, p->stage_into, RENAME_NOREPLACE) != 0) {
+	int r = renameat2(p->od.pfd, p->od.name, p->od.pfd, p->stage_into, RENAME_NOREPLACE);
+	if (r != 0 && (errno == EINVAL || errno == ENOSYS)) /* a file system without NOREPLACE */
+		r = renameat(p->od.pfd, p->od.name, p->od.pfd, p->stage_into); /* never over a non-empty one */
+	if (r != 0) {
 		diag_pos(p->od.d, SEV_ERROR, p->s->dir, 0, 0, "io",
-			 errno == EEXIST ? "another render made it meanwhile: render again" : NULL,
+			 errno == EEXIST || errno == ENOTEMPTY ? "another render made it meanwhile: render again" : NULL,
 			 "cannot put the new folder in place: %s; nothing was changed", strerror(errno));
 		out_abort(p);
 		return -1;

@@ -365,6 +365,16 @@ if command -v strace >/dev/null 2>&1 && strace -f -qq -o /dev/null true >/dev/nu
 	else
 		notok "robust: a fresh folder made meanwhile by another render: exit 2, nothing left" "exit $rc: $(cat "$L/o.out"; ls -A "$O")"
 	fi
+	# A file system without RENAME_NOREPLACE (EINVAL): a plain rename.
+	rm -rf "$O" && mkdir -p "$O"
+	ASAN_OPTIONS=detect_leaks=0 strace -f -qq -o /dev/null -e trace=renameat2 -e inject=renameat2:error=EINVAL \
+		"$ASBGEN" render -q -o "$O" "$L/minimal.yaml" >"$L/o.out" 2>&1
+	rc=$?
+	if [ "$rc" -eq 0 ] && [ "$(ls -A "$O")" = minimal ] && [ -f "$O/minimal/.asbgen-files" ]; then
+		ok "robust: a fresh folder on a file system without RENAME_NOREPLACE: renamed into place"
+	else
+		notok "robust: a fresh folder on a file system without RENAME_NOREPLACE: renamed into place" "exit $rc: $(cat "$L/o.out"; ls -A "$O")"
+	fi
 fi
 O=$L/stage2
 rm -rf "$O" && mkdir -p "$O/.minimal.asbgen-tmp.0123456789abcdef/kubernetes" "$O/.minimal.asbgen-tmp.fedcba9876543210"
