@@ -126,34 +126,53 @@ static size_t mark_plain_all(struct value *v)
 	return n;
 }
 
+/* One built-in file read back from the source tree, in an arena of its
+ * own with its own diagnostics: each table test's loop opens one. */
+struct src {
+	struct arena *a;
+	struct diags d;
+	const char *path; /* DIR/REL */
+	char *text;       /* NULL when unreadable */
+	size_t len;
+};
+
+static void src_open(struct src *s, const char *dir, const char *rel)
+{
+	s->a = arena_new();
+	diags_init(&s->d, s->a);
+	s->path = arena_printf(s->a, "%s/%s", dir, rel);
+	s->text = unit_slurp(s->path, &s->len);
+}
+
+static void src_close(struct src *s)
+{
+	free(s->text);
+	diags_free(&s->d);
+	arena_free(s->a);
+}
+
 static void test_templates(void)
 {
 	size_t plain = 0;
 	int bad = 0;
 	for (size_t i = 0; i < emb_templates.nfiles; i++) {
 		const struct emb_file *f = &emb_templates.files[i];
-		struct arena *a = arena_new();
-		struct diags d;
-		diags_init(&d, a);
-		const char *path = arena_printf(a, "templates/%s", f->rel);
-		size_t len;
-		char *text = unit_slurp(path, &len);
-		const struct emb_file *found = text ? emb_find(&emb_templates, f->rel, text, len) : NULL;
-		struct value *parsed = text ? load_yaml_string(a, &d, path, text, len) : NULL;
-		struct value *built = found ? emb_tree(a, &emb_templates, found, path) : NULL;
+		struct src sf;
+		src_open(&sf, "templates", f->rel);
+		const struct emb_file *found = sf.text ? emb_find(&emb_templates, f->rel, sf.text, sf.len) : NULL;
+		struct value *parsed = sf.text ? load_yaml_string(sf.a, &sf.d, sf.path, sf.text, sf.len) : NULL;
+		struct value *built = found ? emb_tree(sf.a, &emb_templates, found, sf.path) : NULL;
 		if (parsed)
 			plain += mark_plain_all(parsed);
 		struct pairs p = { 0 };
 		const char *why = "not found in the tables (rebuild?)";
-		if (!parsed || !built || d.n || !same(&p, parsed, built, &why)) {
+		if (!parsed || !built || sf.d.n || !same(&p, parsed, built, &why)) {
 			bad++;
-			printf("# %s: %s\n", path, why);
+			printf("# %s: %s\n", sf.path, why);
 		}
 		free(p.a);
 		free(p.b);
-		free(text);
-		diags_free(&d);
-		arena_free(a);
+		src_close(&sf);
 	}
 	CHECK("templates: each embedded tree is what loading its file gives (values, flags with emit_yaml's "
 	      "plain flag, marks, sharing)",
@@ -162,9 +181,9 @@ static void test_templates(void)
 
 /* ---------------------------------------------------------------- compiled images */
 
-static bool cstr_eq(const char *a, const char *b)
+static bool str_eq(const char *a, const char *b)
 {
-	return !a == !b && (!a || strcmp(a, b) == 0);
+	return a == b || (a && b && !strcmp(a, b));
 }
 
 static bool site_eq(struct pairs *p, const struct expr_site *a, const struct expr_site *b, const char **why)
@@ -184,7 +203,7 @@ static bool expr_eq(struct pairs *p, const struct expr *a, const struct expr *b,
 	if (!a || !b)
 		return (!a && !b) || (*why = "expression missing", false);
 	if (a->kind != b->kind || a->fn != b->fn || a->start != b->start || a->end != b->end ||
-	    a->namelen != b->namelen || !cstr_eq(a->name, b->name) || a->nargs != b->nargs || b->hint) {
+	    a->namelen != b->namelen || !str_eq(a->name, b->name) || a->nargs != b->nargs || b->hint) {
 		*why = "expression differs";
 		return false;
 	}
@@ -202,7 +221,7 @@ static bool tnode_eq(struct pairs *p, const struct tnode *a, const struct tnode 
 
 static bool tent_eq(struct pairs *p, const struct tent *a, const struct tent *b, const char **why)
 {
-	if (a->kind != b->kind || !cstr_eq(a->v1, b->v1) || !cstr_eq(a->v2, b->v2)) {
+	if (a->kind != b->kind || !str_eq(a->v1, b->v1) || !str_eq(a->v2, b->v2)) {
 		*why = "entry differs";
 		return false;
 	}
@@ -270,22 +289,20 @@ static void test_images(void)
 		}
 		images++;
 		relocs_bad += !relocs_ok(im);
-		struct arena *a = arena_new();
-		struct diags d;
-		diags_init(&d, a);
+		struct src sf;
+		src_open(&sf, "templates", f->rel);
+		struct arena *a = sf.a;
 		/* Where a site's own copy would be: the marks must name it. */
 		const char *path = arena_printf(a, "elsewhere/%s", f->rel);
-		size_t len;
-		char *text = unit_slurp(arena_printf(a, "templates/%s", f->rel), &len);
-		struct value *doc = text ? load_yaml_string(a, &d, path, text, len) : NULL;
+		struct value *doc = sf.text ? load_yaml_string(a, &sf.d, path, sf.text, sf.len) : NULL;
 		if (doc)
 			mark_plain_all(doc);
-		struct expr_env env = { .a = a, .d = &d };
+		struct expr_env env = { .a = a, .d = &sf.d };
 		const struct tnode *compiled = doc ? tmpl_compile(&env, doc) : NULL;
 		const struct tnode *loaded = tmpl_image_load(a, im, path);
 		struct pairs p = { 0 };
 		const char *why = "not loaded";
-		if (!compiled || !loaded || d.n || env.failed || !tnode_eq(&p, compiled, loaded, &why)) {
+		if (!compiled || !loaded || sf.d.n || env.failed || !tnode_eq(&p, compiled, loaded, &why)) {
 			bad++;
 			printf("# %s: %s\n", f->rel, why);
 		}
@@ -294,9 +311,7 @@ static void test_images(void)
 		layout_refused += tmpl_image_load(a, &other, path) == NULL;
 		free(p.a);
 		free(p.b);
-		free(text);
-		diags_free(&d);
-		arena_free(a);
+		src_close(&sf);
 	}
 	CHECK("images: each built-in template but the index has one, and it loads as compiling its file gives "
 	      "(nodes, expressions, sites, values, marks naming the file loaded, sharing)",
@@ -400,11 +415,6 @@ static void test_schema(void)
 	CHECK("schemas: each embedded document is the file's, keys in the same order", ok);
 }
 
-static bool str_eq(const char *a, const char *b)
-{
-	return a == b || (a && b && !strcmp(a, b));
-}
-
 static bool strs_eq(const char *const *a, const char *const *b, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
@@ -432,16 +442,14 @@ static void test_kafka(void)
 	int bad = 0;
 	for (size_t i = 0; i < emb_kafka_src.nfiles; i++) {
 		const struct emb_file *f = &emb_kafka_src.files[i];
-		struct arena *a = arena_new();
-		struct diags d;
-		diags_init(&d, a);
-		const char *path = arena_printf(a, "schemas/kafka/%s", f->rel);
-		size_t len;
-		char *text = unit_slurp(path, &len);
+		struct src sf;
+		src_open(&sf, "schemas/kafka", f->rel);
+		struct arena *a = sf.a;
 		struct kafka_tables t = { .tables = arena_alloc(a, sizeof *t.tables) };
 		bool strimzi = false;
-		bool read = text && emb_find(&emb_kafka_src, f->rel, text, len) == f &&
-			    kafka_file_read(a, &d, path, arena_strndup(a, text, len), &t, &strimzi) && !d.n;
+		bool read = sf.text && emb_find(&emb_kafka_src, f->rel, sf.text, sf.len) == f &&
+			    kafka_file_read(a, &sf.d, sf.path, arena_strndup(a, sf.text, sf.len), &t, &strimzi) &&
+			    !sf.d.n;
 		const struct emb_kafka *k = &emb_kafka[i];
 		bool same;
 		if (!read) {
@@ -463,11 +471,9 @@ static void test_kafka(void)
 		}
 		if (!same) {
 			bad++;
-			printf("# %s: %s\n", path, read ? "the built-in table differs from the file's" : "cannot be read");
+			printf("# %s: %s\n", sf.path, read ? "the built-in table differs from the file's" : "cannot be read");
 		}
-		free(text);
-		diags_free(&d);
-		arena_free(a);
+		src_close(&sf);
 	}
 	CHECK("kafka: each built-in table is what reading its file gives", bad == 0 && emb_kafka_src.nfiles >= 3);
 	int missing = 0;
