@@ -517,16 +517,6 @@ static const char **flight_paths(struct arena *a, struct out_pending *p, size_t 
 	return v;
 }
 
-/* Is dir not there (then it is made whole under a stand-in name)?  1
- * yes, 0 no, -1 after reporting (a link where it goes). */
-static int is_fresh(struct arena *a, struct diags *d, const char *dir)
-{
-	struct outdir probe;
-	int r = outdir_open(&probe, a, d, dir, false, false);
-	outdir_close(&probe);
-	return r < 0 ? -1 : r == 1;
-}
-
 /* The names in directory dfd that start with prefix ("" for all; never
  * "." or ".."), read whole first: removing while reading may skip some. */
 static const char **dir_names(struct arena *a, int dfd, const char *prefix, size_t *n)
@@ -599,20 +589,24 @@ struct out_pending *out_prepare(struct arena *a, struct diags *d, const struct o
 	size_t n = p->n = s->n + 1;
 	p->tmps = arena_alloc(a, n * sizeof *p->tmps);
 	p->states = arena_alloc(a, n * sizeof *p->states);
-	/* A fresh folder is made under a stand-in name beside it: see
-	 * out_pending.stage.  (Not for an empty set: teardown's.) */
-	int fresh = s->n ? is_fresh(a, d, s->dir) : 0;
-	if (fresh < 0)
+	/* The folder as it is; when it is not there, a fresh folder is made
+	 * under a stand-in name beside it: see out_pending.stage.  (Not for
+	 * an empty set: teardown's.) */
+	int r = outdir_open(&p->od, a, d, s->dir, false, false);
+	if (r < 0)
 		return NULL;
 	seed_rnd(p);
-	const char *slash = strrchr(s->dir, '/');
-	if (fresh) {
-		p->stage_into = slash ? slash + 1 : s->dir;
-		p->stage = arena_printf(a, "%.*s.%s" TMP_MARK "%016llx", slash ? (int)(slash + 1 - s->dir) : 0, s->dir,
-					p->stage_into, (unsigned long long)next_rnd(p));
+	if (r == 1) {
+		outdir_close(&p->od);
+		const char *slash = strrchr(s->dir, '/');
+		if (s->n) {
+			p->stage_into = slash ? slash + 1 : s->dir;
+			p->stage = arena_printf(a, "%.*s.%s" TMP_MARK "%016llx", slash ? (int)(slash + 1 - s->dir) : 0,
+						s->dir, p->stage_into, (unsigned long long)next_rnd(p));
+		}
+		if (outdir_open(&p->od, a, d, p->stage ? p->stage : s->dir, true, false) != 0)
+			return NULL;
 	}
-	if (outdir_open(&p->od, a, d, p->stage ? p->stage : s->dir, true, false) != 0)
-		return NULL;
 	if (p->stage) {
 		if (!p->od.made_self) { /* (a 64-bit random name taken: not expected) */
 			diag_pos(d, SEV_ERROR, p->stage, 0, 0, "io", "render again", "cannot make a new folder here");
