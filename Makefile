@@ -34,8 +34,9 @@ endif
 PKG_LIBS   += -ldl
 
 CFLAGS  += -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(OPT) \
-           -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes $(PKG_CFLAGS) $(SAN_FLAGS)
-LDFLAGS += $(SAN_FLAGS)
+           -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -pthread $(PKG_CFLAGS) $(SAN_FLAGS)
+# -pthread: validate checks many specs in threads (compiler/validate_run.c).
+LDFLAGS += -pthread $(SAN_FLAGS)
 LDLIBS  += $(PKG_LIBS) -lm
 
 SRCS     := $(wildcard compiler/*.c)

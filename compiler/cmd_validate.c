@@ -1,14 +1,13 @@
 /* cmd_validate.c - `asbgen validate`: every problem in the specs, at its line. */
 #include "arena.h"
 #include "cli.h"
-#include "render_check.h"
-#include "template.h"
+#include "validate_run.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 static const char help[] =
-	"usage: asbgen validate SPEC... [--format text|json|github] [--strict] [--testid ID]\n"
+	"usage: asbgen validate SPEC... [--format text|json|github] [--strict] [--testid ID] [-j N]\n"
 	"\n"
 	"Check environment specs: YAML syntax, the environment schema\n"
 	"(schemas/environment.schema.json), then the semantic checks (README,\n"
@@ -25,33 +24,22 @@ static const char help[] =
 	"  --strict       warnings fail too\n"
 	"  --testid ID    check the test instance ID of each spec (asbgen render\n"
 	"                 --testid): also that every name it derives fits its limit\n"
+	"  -j, --jobs N   check the specs in N threads (default: one per CPU, for\n"
+	"                 16 specs or more each); the report is the same for any N\n"
 	"\n"
 	"exit: 0 valid, 1 errors (or warnings with --strict), 2 usage or I/O error\n";
 
-/* Arenas of specs that reported something, freed after the report. */
-struct spec_arenas {
-	struct arena **v;
-	size_t n, cap;
-};
-
-static void keep_arena(struct spec_arenas *k, struct arena *a)
+/* N of --jobs: 1 to 1024. */
+static bool parse_jobs(const char *s, unsigned *out)
 {
-	if (k->n == k->cap) {
-		k->cap = k->cap ? k->cap * 2 : 8;
-		k->v = xrealloc(k->v, k->cap * sizeof *k->v);
+	char *end;
+	unsigned long n = strtoul(s, &end, 10);
+	if (!*s || *end || n < 1 || n > 1024 || s[0] == '-' || s[0] == '+') {
+		fprintf(stderr, "asbgen validate: --jobs takes a number from 1 to 1024, not '%s'\n", s);
+		return false;
 	}
-	k->v[k->n++] = a;
-}
-
-/* Forget the source texts held by a (the spec's, not the templates'
- * that a cache keeps), before a is cleared. */
-static void drop_sources_in(struct diags *d, const struct arena *a)
-{
-	size_t k = 0;
-	for (size_t i = 0; i < d->nsources; i++)
-		if (!arena_holds(a, d->sources[i].text) && !arena_holds(a, d->sources[i].path))
-			d->sources[k++] = d->sources[i];
-	d->nsources = k;
+	*out = (unsigned)n;
+	return true;
 }
 
 /* The text of --help, for completion and suggestions (commands.c). */
@@ -62,6 +50,7 @@ int cmd_validate(int argc, char **argv)
 	struct ctx c;
 	ctx_init(&c);
 	bool strict = false, dashdash = false;
+	unsigned jobs = 0; /* 0: validate_auto_jobs */
 	const char **specs = NULL;
 	size_t n = 0, cap = 0;
 	for (int i = 1; i < argc; i++) {
@@ -81,6 +70,10 @@ int cmd_validate(int argc, char **argv)
 			return EXIT_OK;
 		} else if (!strcmp(argv[i], "--strict")) {
 			strict = true;
+		} else if ((r = opt_value(argc, argv, &i, "--jobs", &v)) != 0 ||
+			   (r = opt_value(argc, argv, &i, "-j", &v)) != 0) {
+			if (r < 0 || !parse_jobs(v, &jobs))
+				goto usage;
 		} else if ((r = opt_value(argc, argv, &i, "--testid", &v)) != 0) {
 			if (r < 0 || !parse_testid("validate", v, &c.testid))
 				goto usage;
@@ -99,37 +92,9 @@ int cmd_validate(int argc, char **argv)
 		goto usage;
 	/* A valid spec is also rendered in memory: validate promises render. */
 	const char *tdir = data_path(&c, "templates");
-	struct tmpl_cache *tc = tmpl_cache_new();
-	struct arena *scratch = arena_new();
-	/* Each spec is compiled in an arena of its own, cleared for the next
-	 * one unless a diagnostic points into it (its text, its marks): memory
-	 * stays that of one spec, not of all (146 MiB for 1,000 small specs,
-	 * every page of it faulted in and zeroed). */
-	struct spec_arenas kept = { 0 };
-	c.keep = c.arena;
-	struct arena *sa = arena_new();
-	for (size_t i = 0; i < n; i++) {
-		size_t nd = c.diags.n;
-		c.arena = sa;
-		struct value *model = model_load(&c, specs[i]);
-		if (model)
-			spec_render_check(&c, model, tdir, tc, scratch);
-		c.arena = c.keep;
-		if (c.diags.n > nd) {
-			keep_arena(&kept, sa);
-			sa = arena_new();
-		} else {
-			drop_sources_in(&c.diags, sa);
-			arena_clear(sa);
-		}
-	}
-	arena_free(scratch);
+	struct validation *v = validate_specs(&c, specs, n, tdir, jobs ? jobs : validate_auto_jobs(n));
 	ctx_report(&c);
-	tmpl_cache_free(tc);
-	arena_free(sa);
-	for (size_t i = 0; i < kept.n; i++)
-		arena_free(kept.v[i]);
-	free(kept.v);
+	validation_free(v);
 	int rc = c.diags.nerrors || (strict && c.diags.nwarnings) ? EXIT_INVALID : EXIT_OK;
 	for (size_t i = 0; i < c.diags.n; i++)
 		if (!strcmp(c.diags.items[i].id, "io") || !strcmp(c.diags.items[i].id, "schema-load"))

@@ -23,26 +23,49 @@ void diags_free(struct diags *d)
 	d->n = d->cap = d->nsources = d->sources_cap = 0;
 }
 
-static void diag_vadd(struct diags *d, enum severity sev, const char *file, int line, int col,
-		      const char *id, const char *hint, const char *fmt, va_list ap)
+/* A new item at the end, counted; the caller fills what is left. */
+static struct diag *diag_new(struct diags *d, enum severity sev)
 {
 	if (d->n == d->cap) {
 		d->cap = d->cap ? d->cap * 2 : 16;
 		d->items = xrealloc(d->items, d->cap * sizeof *d->items);
 	}
 	struct diag *g = &d->items[d->n];
-	g->file = file;
-	g->line = line;
-	g->col = col;
 	g->sev = sev;
-	g->id = id ? id : "error";
-	g->msg = arena_vprintf(d->arena, fmt, ap);
-	g->hint = hint ? arena_strdup(d->arena, hint) : NULL;
 	g->seq = d->n++;
 	if (sev == SEV_ERROR)
 		d->nerrors++;
 	else if (sev == SEV_WARNING)
 		d->nwarnings++;
+	return g;
+}
+
+static void diag_vadd(struct diags *d, enum severity sev, const char *file, int line, int col,
+		      const char *id, const char *hint, const char *fmt, va_list ap)
+{
+	struct diag *g = diag_new(d, sev);
+	g->file = file;
+	g->line = line;
+	g->col = col;
+	g->id = id ? id : "error";
+	g->msg = arena_vprintf(d->arena, fmt, ap);
+	g->hint = hint ? arena_strdup(d->arena, hint) : NULL;
+	g->once = NULL;
+}
+
+void diags_mark_once(struct diags *d, size_t from, const struct mark *once)
+{
+	for (size_t i = from; i < d->n; i++)
+		if (!d->items[i].once)
+			d->items[i].once = once;
+}
+
+void diags_append(struct diags *d, const struct diag *g)
+{
+	struct diag *c = diag_new(d, g->sev);
+	size_t seq = c->seq;
+	*c = *g;
+	c->seq = seq;
 }
 
 void diag_at(struct diags *d, enum severity sev, const struct mark *m,

@@ -26,6 +26,12 @@ struct diag {
 	const char *msg;
 	const char *hint; /* may be NULL */
 	size_t seq;       /* insertion order, keeps sorting stable */
+	/* Set: reported for the first spec only of those sharing a template
+	 * cache (validate), which keeps the compiled templates and what they
+	 * reported: the key is where in the templates (an expression's
+	 * site, a template file's first load).  Validate's workers each
+	 * have a cache; merging their specs in order drops the repeats. */
+	const struct mark *once;
 };
 
 /* Source texts of loaded files, for the quoted line under a diagnostic. */
@@ -60,6 +66,12 @@ void diag_at(struct diags *d, enum severity sev, const struct mark *m,
 void diag_pos(struct diags *d, enum severity sev, const char *file, int line, int col,
 	      const char *id, const char *hint, const char *fmt, ...)
 	__attribute__((format(printf, 8, 9)));
+
+/* Key the diagnostics reported since d->n was `from` (those without a key
+ * yet) with `once` (struct diag). */
+void diags_mark_once(struct diags *d, size_t from, const struct mark *once);
+/* Append a copy of g (another diags' item), counted and in order. */
+void diags_append(struct diags *d, const struct diag *g);
 
 void diags_add_source(struct diags *d, const char *path, const char *text, size_t len);
 const struct source *diags_find_source(const struct diags *d, const char *path);

@@ -118,6 +118,18 @@ void expr_error(struct diags *d, struct expr_site *site, size_t off, const char 
 	diag_at(d, SEV_ERROR, &m, id, hint, "%s", msg);
 }
 
+void expr_site_verror(struct arena *a, struct diags *d, struct expr_site *site, size_t off,
+		      const char *id, const char *hint, const char *fmt, va_list ap)
+{
+	if (site->reported)
+		return;
+	site->reported = true;
+	char *msg = arena_vprintf(a, fmt, ap);
+	size_t from = d->n;
+	expr_error(d, site, off, id, hint, "%s", msg);
+	diags_mark_once(d, from, &site->mark);
+}
+
 const char *expr_suggest(struct arena *a, const char *name, size_t n,
 			 const char *const *cands, size_t ncands)
 {
@@ -753,14 +765,10 @@ static struct value *fail(struct ev *x, size_t off, const char *id, const char *
 			  const char *fmt, ...)
 {
 	x->env->failed = true;
-	if (x->site->reported)
-		return NULL;
-	x->site->reported = true;
 	va_list ap;
 	va_start(ap, fmt);
-	char *msg = arena_vprintf(x->env->a, fmt, ap);
+	expr_site_verror(x->env->a, x->env->d, x->site, off, id, hint, fmt, ap);
 	va_end(ap);
-	expr_error(x->env->d, x->site, off, id, hint, "%s", msg);
 	return NULL;
 }
 

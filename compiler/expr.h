@@ -14,6 +14,7 @@
 #define ASBGEN_EXPR_H
 
 #include <stdbool.h>
+#include <stdarg.h>
 #include <stddef.h>
 
 #include "value.h"
@@ -93,6 +94,13 @@ bool expr_scalar_text(struct buf *b, const struct value *v);
 void expr_error(struct diags *d, struct expr_site *site, size_t off, const char *id,
 		const char *hint, const char *fmt, ...)
 	__attribute__((format(printf, 6, 7)));
+/* expr_error, once per site (its `reported`): a cached template is
+ * instantiated for spec after spec and would fail the same way for each.
+ * The diagnostic is keyed with the site's mark (diag.h, once).  The
+ * message is formatted in a. */
+void expr_site_verror(struct arena *a, struct diags *d, struct expr_site *site, size_t off,
+		      const char *id, const char *hint, const char *fmt, va_list ap)
+	__attribute__((format(printf, 7, 0)));
 
 /* Is s[0..n) an identifier usable as a variable name (not a keyword)? */
 bool expr_is_varname(const char *s, size_t n);

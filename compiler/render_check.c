@@ -28,21 +28,21 @@ int spec_render_check(struct ctx *c, const struct value *model, const char *tdir
 		      struct arena *scratch)
 {
 	struct diags *d = &c->diags;
-	size_t ndiag = d->n, errors = d->nerrors;
+	size_t ndiag = d->n;
 	struct checking k = { c->arena, d, BUF_INIT };
 	int rendered = templates_render_each(scratch, d, tdir, model, tc, check_output, &k);
 	buf_free(&k.b);
-	if (rendered != 0 && d->nerrors == errors)
-		/* A cached template reports an error at a place once: say that
-		 * this spec fails there too. */
-		diag_at(d, SEV_ERROR, &model->mark, "render-templates",
-			"see the template error reported above for another spec",
-			"the templates fail on this spec too");
 	/* Keep what new diagnostics point at.  The template files and their
 	 * text (d's sources) live in the cache, not in the scratch arena. */
 	for (size_t i = ndiag; i < d->n; i++)
 		if (d->items[i].file)
 			d->items[i].file = arena_strdup(c->arena, d->items[i].file);
 	arena_clear(scratch);
-	return d->nerrors > errors ? -1 : 0;
+	return rendered;
+}
+
+void spec_render_note(struct diags *d, const struct mark *spec)
+{
+	diag_at(d, SEV_ERROR, spec, "render-templates", "see the template error reported above for another spec",
+		"the templates fail on this spec too");
 }

@@ -4,6 +4,8 @@
 #define ASBGEN_RENDER_CHECK_H
 
 struct arena;
+struct diags;
+struct mark;
 struct ctx;
 struct tmpl_cache;
 struct value;
@@ -15,8 +17,12 @@ struct value;
  * sources of the templates live in it); scratch: an arena for the work,
  * cleared before returning, which the caller keeps for the next spec (a
  * fresh arena per spec maps and unmaps its chunks each time).  Returns 0,
- * or -1 when rendering failed. */
+ * or -1 when the templates failed: then, if nothing this spec reported
+ * says why (a cached template reports a failure once, keyed in diag.h's
+ * `once`), the caller adds spec_render_note. */
 int spec_render_check(struct ctx *c, const struct value *model, const char *tdir, struct tmpl_cache *tc,
 		      struct arena *scratch);
+/* That a spec fails in the templates, reported above for another spec. */
+void spec_render_note(struct diags *d, const struct mark *spec);
 
 #endif

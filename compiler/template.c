@@ -36,6 +36,9 @@ struct tfile {
 	size_t id;          /* its place in the set's list (a render's memos) */
 	struct tnode *root; /* NULL when it could not be loaded */
 	bool loaded, missing, busy;
+	/* The key (diag.h, once) of what its first load reported: line 0 of
+	 * the file, which no site is at. */
+	struct mark once;
 	/* What an instantiation reads besides the model, with the files it
 	 * includes: the variable names (deps_done), or more than names can
 	 * say (deps_opaque: files(), a computed include path, a cycle). */
@@ -91,6 +94,7 @@ struct tmpl_cache {
 	struct ientry *ents;
 	size_t nents;
 	bool index_bad;      /* not a sequence (reported once) */
+	struct mark index_once; /* key (diag.h, once) of what loading the index reported */
 	struct tfile **tfs;
 	size_t ntfs, captfs;
 	struct arena *scratch; /* for one output's tree, reused across renders */
@@ -127,14 +131,10 @@ static void site_err(struct tctx *c, struct expr_site *site, size_t off, const c
 		     const char *hint, const char *fmt, ...)
 {
 	c->env.failed = true;
-	if (site->reported)
-		return;
-	site->reported = true;
 	va_list ap;
 	va_start(ap, fmt);
-	char *msg = arena_vprintf(c->env.a, fmt, ap);
+	expr_site_verror(c->env.a, c->env.d, site, off, id, hint, fmt, ap);
 	va_end(ap);
-	expr_error(c->env.d, site, off, id, hint, "%s", msg);
 }
 
 /* Not empty, ".", or "..". */
@@ -483,6 +483,7 @@ static struct tfile *get_tfile(struct tctx *c, const char *rel)
 	tf->hash = h;
 	tf->id = *n;
 	tf->full = c->dir ? arena_printf(a, "%s/%s", c->dir, rel) : tf->rel;
+	tf->once = (struct mark){ tf->full, 0, 0 };
 	(*tfs)[(*n)++] = tf;
 	return tf;
 }
@@ -719,10 +720,14 @@ static struct value *hook_include(struct expr_env *env, const char *path, const 
 	}
 	struct tfile *tf = get_tfile(c, path);
 	bool first = !tf->loaded;
-	if (!tf_load(c, tf)) {
-		if (first && tf->missing)
-			site_err(c, site, off, "tmpl-include", NULL,
-				 "include('%s'): there is no file %s", path, tf->full);
+	size_t from = c->env.d->n;
+	bool ok = tf_load(c, tf);
+	if (!ok && first && tf->missing)
+		site_err(c, site, off, "tmpl-include", NULL, "include('%s'): there is no file %s", path,
+			 tf->full);
+	if (first)
+		diags_mark_once(c->env.d, from, &tf->once);
+	if (!ok) {
 		c->env.failed = true;
 		return NULL;
 	}
@@ -981,9 +986,12 @@ static void index_compile(struct tctx *c, const struct value *node, struct ientr
 	} else {
 		ie.tf = get_tfile(c, ie.tmpl->str.s);
 		bool first = !ie.tf->loaded;
+		size_t from = c->env.d->n;
 		if (!tf_load(c, ie.tf) && first && ie.tf->missing)
 			tmpl_err(&c->env, &ie.tmpl->mark, "tmpl-index", NULL, "there is no template file %s",
 			     ie.tf->full);
+		if (first)
+			diags_mark_once(c->env.d, from, &ie.tf->once);
 		/* The diff declaration must fit the template: checked by the
 		 * render that loads the index (once for a cache), so an edited
 		 * template fails here, not silently in diff. */
@@ -1140,7 +1148,9 @@ static int render_outputs(struct arena *a, struct diags *d, const char *dir,
 		index_bad = tc->index_bad;
 	} else {
 		struct arena *ia = tc ? tc->a : a;
-		idx = load_tmpl_file(ia, d, arena_printf(ia, "%s/%s", dir, TMPL_INDEX), TMPL_INDEX);
+		size_t from = d->n;
+		const char *ipath = arena_printf(ia, "%s/%s", dir, TMPL_INDEX);
+		idx = load_tmpl_file(ia, d, ipath, TMPL_INDEX);
 		c.index_fresh = true;
 		ents = NULL;
 		nents = 0;
@@ -1158,6 +1168,9 @@ static int render_outputs(struct arena *a, struct diags *d, const char *dir,
 			index_bad = true;
 		}
 		if (tc) {
+			/* The templates' files keep their own keys (tf->once). */
+			tc->index_once = (struct mark){ ipath, 0, 0 };
+			diags_mark_once(d, from, &tc->index_once);
 			tc->index = idx;
 			tc->index_loaded = true;
 			tc->ents = ents;

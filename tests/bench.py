@@ -16,7 +16,8 @@ the Helm columns out.  Then asbgen alone, each figure beside its goal in
 issue 15: loading the 10,000-user spec against libfyaml's document builder
 (tests/tools/loadbench.c, $LOADBENCH), 10,000 users into a fresh folder (a new one each run, and
 `cp -r` of the same folder as the file system's floor), the same again
-with nothing changed, `diff` against it, and `validate` of 1,000 specs.
+with nothing changed, `diff` against it, and `validate` of 1,000 specs (in
+threads, then with -j 1).
 Prints figures only; nothing here fails on a number.
 """
 import os
@@ -213,8 +214,10 @@ def main():
                 f.write(f"  - {{name: user-{u}, topics: [topic-{u % 5}]}}\n")
         specs.append(p)
     ms, pk = measure([ASBGEN, "validate"] + specs)
-    print(f"  validate 1,000 environment files (5 topics, 10 users each) in one process: {ms:.0f} ms "
-          f"({ms / 1000:.2f} ms each), peak {mib(pk)} [goal: 250 ms]")
+    print(f"  validate 1,000 environment files (5 topics, 10 users each) in one process, "
+          f"{os.cpu_count()} CPUs: {ms:.0f} ms ({ms / 1000:.2f} ms each), peak {mib(pk)} [goal: 250 ms]")
+    ms, pk = measure([ASBGEN, "validate", "-j", "1"] + specs)
+    print(f"  the same with -j 1 (one thread): {ms:.0f} ms ({ms / 1000:.2f} ms each), peak {mib(pk)}")
 
 
 main()

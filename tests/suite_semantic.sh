@@ -209,3 +209,58 @@ if [ "$rc" -eq 1 ] && [ "$(grep -c '\[tmpl-missing\]' "$S/tmpl.out")" = 1 ] &&
 else
 	notok "validate: renders in memory, so a template failure is reported (once, and for each spec)" "exit $rc: $(cat "$S/tmpl.out")"
 fi
+
+# validate -j N: workers take the specs in whatever order they get to them,
+# and the report is still that of one worker taking them in order (a
+# template failure reported once, at the first spec that meets it; the
+# other specs it fails said to fail too), for any N and in every format.
+# The failures here depend on the spec: only the specs with users meet
+# them (an expression, and an include of a file that is not there).
+mkdir -p "$S/data-j" "$S/many"
+cp -R templates schemas "$S/data-j/"
+cat >>"$S/data-j/templates/kubernetes/kafka.yaml" <<'YEOF'
+$if len(users) > 0:
+  oops: ${users[0].nosuch}
+  include: ${include("common/nosuch.yaml")}
+YEOF
+cat >"$S/d.yaml" <<'YEOF'
+name: d
+platform: {type: bare-metal, bareMetal: {addressPool: p, addressRange: 10.0.0.0/24, storageClass: s}}
+registry: {hostname: r.example.org}
+topics: [{name: t}]
+users: [{name: reader, topics: [t], groups: [g]}]
+YEOF
+for i in $(seq -w 0 39); do
+	case $((1$i % 4)) in 0) f=a ;; 1) f=b ;; 2) f=c ;; *) f=d ;; esac
+	sed "s/^name: .*/name: $f$i/" "$S/$f.yaml" >"$S/many/s$i.yaml"
+done
+(cd "$S" && ASBGEN_DATA="$S/data-j" "$ASBGEN" validate -j 1 many >j1.out 2>&1)
+rc=$?
+count() { grep -c "\[$1\]\$" "$S/j1.out"; }
+if [ "$rc" -eq 1 ] && [ "$(count tmpl-missing)" = 1 ] && [ "$(count tmpl-include)" = 1 ] &&
+	[ "$(count render-templates)" = 9 ] && [ "$(count controllers)" = 10 ] &&
+	! grep -q 's03.yaml.*render-templates' "$S/j1.out" && grep -q 's07.yaml.*render-templates' "$S/j1.out"; then
+	ok "validate -j 1: a template failure once, at the first spec with users; the 9 others fail too"
+else
+	notok "validate -j 1: a template failure once, at the first spec with users; the 9 others fail too" "exit $rc: $(cat "$S/j1.out")"
+fi
+bad=""
+for fmt in text json github; do
+	(cd "$S" && ASBGEN_DATA="$S/data-j" "$ASBGEN" validate --format $fmt -j 1 many >jf.want 2>&1; echo "exit $?" >>jf.want)
+	for j in 2 3 5 2 3 5; do
+		(cd "$S" && ASBGEN_DATA="$S/data-j" "$ASBGEN" validate --format $fmt -j $j many >jf.got 2>&1; echo "exit $?" >>jf.got)
+		cmp -s "$S/jf.want" "$S/jf.got" || bad="$bad $fmt/-j$j: $(diff "$S/jf.want" "$S/jf.got" | head -5)"
+	done
+done
+if [ -z "$bad" ]; then
+	ok "validate -j 2, 3, 5: the same report as -j 1, byte for byte, in every format"
+else
+	notok "validate -j 2, 3, 5: the same report as -j 1, byte for byte, in every format" "$bad"
+fi
+(cd "$S" && "$ASBGEN" validate -j 0 c.yaml >j0.out 2>&1)
+rc=$?
+if [ "$rc" -eq 2 ] && grep -q -- "--jobs takes a number from 1 to 1024, not '0'" "$S/j0.out"; then
+	ok "validate -j 0: a usage error"
+else
+	notok "validate -j 0: a usage error" "exit $rc: $(cat "$S/j0.out")"
+fi
