@@ -84,13 +84,13 @@ struct stream {
 /* What the spool keeps in memory before it uses a temporary file. */
 #define STREAM_MEM (1u << 20)
 
-static void stream_file(void *ctx, const char *dir, const char *path, const char *text, size_t len)
+static void stream_file(void *ctx, const char *dir, const char *path, const char *text, size_t len, bool first)
 {
 	struct stream *st = ctx;
 	if (st->only && (!kinds_match(st->only, path) || kinds_is_kustomization(path)))
 		return;
 	const char *parts[] = { "---\n# Source: ", dir, "/", path, "\n" };
-	for (size_t i = 0; i < sizeof parts / sizeof *parts; i++)
+	for (size_t i = 0; first && i < sizeof parts / sizeof *parts; i++)
 		spool_add(&st->spool, parts[i], strlen(parts[i]));
 	spool_add(&st->spool, text, len);
 }

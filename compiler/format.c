@@ -8,13 +8,13 @@
 #include "readers.h"
 
 static const struct out_format formats[] = {
-	{ "yaml", { "yaml", "yml" }, emit_yaml, true, NULL, "# ", "" },
-	{ "json", { "json" }, emit_json, true, NULL, NULL, NULL },
-	{ "hcl", { "tfvars", "hcl" }, emit_hcl, false, read_tfvars, "# ", "" },
-	{ "properties", { "properties" }, emit_properties, false, read_properties, "# ", "" },
+	{ "yaml", { "yaml", "yml" }, emit_yaml, true, NULL, "# ", "", false },
+	{ "json", { "json" }, emit_json, true, NULL, NULL, NULL, false },
+	{ "hcl", { "tfvars", "hcl" }, emit_hcl, false, read_tfvars, "# ", "", false },
+	{ "properties", { "properties" }, emit_properties, false, read_properties, "# ", "", false },
 	/* kcat -F and the Python line of the clients' README read it. */
-	{ "librdkafka", { "conf" }, emit_librdkafka, false, read_librdkafka, "# ", "" },
-	{ "text", { "md" }, emit_text, false, read_text, "<!-- ", " -->" },
+	{ "librdkafka", { "conf" }, emit_librdkafka, false, read_librdkafka, "# ", "", false },
+	{ "text", { "md" }, emit_text, false, read_text, "<!-- ", " -->", true },
 };
 
 #define NFORMATS (sizeof formats / sizeof formats[0])

@@ -36,6 +36,10 @@ struct out_format {
 	read_fn read;
 	const char *comment;      /* prefix of a comment line, NULL when none (JSON) */
 	const char *comment_end;  /* what closes it on the line ("" for none; " -->") */
+	/* emit writes a top-level sequence item by item, nothing around
+	 * them: the text of a sequence is that of its parts one after the
+	 * other, so a render makes it in parts (template.h, in_parts). */
+	bool in_parts;
 };
 
 /* The format a path's extension picks (the last '.' of the base name,

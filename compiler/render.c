@@ -1,6 +1,7 @@
 /* render.c - one spec rendered in memory (see render.h). */
 #include "render.h"
 
+#include <assert.h>
 #include <string.h>
 
 #include "arena.h"
@@ -23,7 +24,15 @@ struct emitting {
 	void *sctx;
 	size_t cap;
 	struct buf b; /* one output's text, reused */
+	/* An output in parts (template.h): its first part is emitted,
+	 * another follows; failed: one failed to emit (reported), so the
+	 * rest of the output is not; streamed: a piece of its text went to
+	 * stream already. */
+	bool in_output, failed, streamed;
 };
+
+/* What an output in parts holds of its text before a stream gets it. */
+#define STREAM_PIECE (64u << 10)
 
 /* The output merged into the file it names (see render.h). */
 static int merged_text(struct arena *a, struct diags *d, const struct tmpl_output *o, struct buf *b)
@@ -113,16 +122,52 @@ int render_output_text(struct arena *a, struct diags *d, const struct tmpl_outpu
 	return emitted;
 }
 
+/* Append the text of a later part of an output in parts (template.h). */
+static int render_output_more(struct diags *d, const struct tmpl_output *o, struct buf *b)
+{
+	if (!o->doc)
+		return -1; /* its template failed (reported) */
+	const struct out_format *f = format_for_path(o->path);
+	assert(f && f->in_parts);
+	d->fallback = &o->doc_mark;
+	int emitted = f->emit(b, o->doc, d);
+	d->fallback = NULL;
+	return emitted;
+}
+
+/* Is the output at path one a render makes in parts (format.h)? */
+static bool output_in_parts(const char *path)
+{
+	const struct out_format *f = format_for_path(path);
+	return f && f->in_parts;
+}
+
 /* Emit one instantiated output and keep its text (the tree itself is
  * forgotten after this returns: see templates_render_each). */
 static void emit_output(void *ctx, const struct tmpl_output *o)
 {
 	struct emitting *e = ctx;
 	struct ctx *c = e->c;
-	if (render_output_text(c->arena, &c->diags, o, e->spec_name, c->testid, &e->b) != 0)
+	bool later = e->in_output, failed = e->failed;
+	e->in_output = o->more;
+	e->failed = o->more && failed;
+	if (failed)
+		return;
+	/* A later part: its items after those of the parts before. */
+	int r = later ? render_output_more(&c->diags, o, &e->b)
+		      : render_output_text(c->arena, &c->diags, o, e->spec_name, c->testid, &e->b);
+	if (r != 0) {
+		e->failed = o->more;
+		e->streamed = false;
+		return;
+	}
+	bool piece = e->stream && o->more && e->b.len >= STREAM_PIECE;
+	if (o->more && !piece)
 		return;
 	if (e->stream) {
-		e->stream(e->sctx, e->set->dir, o->path, e->b.data ? e->b.data : "", e->b.len);
+		e->stream(e->sctx, e->set->dir, o->path, e->b.data ? e->b.data : "", e->b.len, !e->streamed);
+		e->streamed = o->more;
+		buf_reset(&e->b);
 		return;
 	}
 	if (o->into) {
@@ -159,9 +204,9 @@ int render_spec_stream(struct ctx *c, const struct value *model, const char *spe
 	set->only = 0;
 	set->reads = NULL;
 	set->nreads = 0;
-	struct emitting e = { c, spec_name, set, fn, fctx, 64, BUF_INIT };
+	struct emitting e = { c, spec_name, set, fn, fctx, 64, BUF_INIT, false, false, false };
 	set->files = arena_alloc(c->arena, e.cap * sizeof *set->files);
-	int rc = templates_render_each(c->arena, &c->diags, tdir, model, NULL, emit_output, &e);
+	int rc = templates_render_each(c->arena, &c->diags, tdir, model, NULL, emit_output, output_in_parts, &e);
 	buf_free(&e.b);
 	if (rc != 0)
 		return -1;

@@ -33,9 +33,12 @@ int render_spec(struct ctx *c, const struct value *model, const char *spec_name,
 
 /* The same, each file's text handed to fn as soon as it is made (and
  * not kept: set->n stays 0).  dir is set->dir; text is valid during the
- * call only.  A render that fails part way has already handed over the
- * files before the failure: fn's caller decides what they become. */
-typedef void (*render_stream_fn)(void *ctx, const char *dir, const char *path, const char *text, size_t len);
+ * call only.  A long file made in parts (format.h, in_parts) may come in
+ * pieces, in order, the first with `first` set.  A render that fails part
+ * way has already handed over the files (or the pieces of one) before the
+ * failure: fn's caller decides what they become. */
+typedef void (*render_stream_fn)(void *ctx, const char *dir, const char *path, const char *text, size_t len,
+				 bool first);
 int render_spec_stream(struct ctx *c, const struct value *model, const char *spec_name, const char *tdir,
 		       const char *outdir, struct out_set *set, render_stream_fn fn, void *fctx);
 

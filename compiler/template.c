@@ -115,6 +115,7 @@ struct tctx {
 	bool index_fresh;    /* files.yaml loaded by this render (not from a cache) */
 	int depth;           /* include() nesting */
 	struct arena *scratch; /* one output's arena in pass 2 (a memo never keeps its nodes) */
+	struct parts *parts;   /* the output being made in parts, or NULL */
 	struct memo *memos;  /* by tfile id */
 	size_t nmemos;
 	struct buf sb;       /* scratch for interpolation */
@@ -357,6 +358,88 @@ static void inst_seq_into(struct tctx *c, const struct tnode *t, const struct sc
 			break;
 		}
 	}
+}
+
+/* ---------------------------------------------------------------- outputs in parts */
+
+/* An output whose format writes a top-level sequence item by item
+ * (format.h, in_parts) is handed to fn a part at a time: the clients'
+ * README of 10,000 users is 200,000 lines, 12 MB as one tree.  Each
+ * top-level entry's body is made in the parts arena, cleared once its
+ * part has been handed on; what the entries themselves evaluate (a for's
+ * collection, its index numbers) stays in the output's arena, which
+ * lives until the last part.  Instantiation goes on after a failure, as
+ * for a whole tree, so the same problems are reported; fn then gets no
+ * more parts but the last, with no doc. */
+#define PART_ITEMS 512
+
+struct parts {
+	struct arena *a;
+	struct value *seq; /* the part being filled (in the output's arena) */
+	struct tmpl_output *t;
+	tmpl_each_fn fn;
+	void *fctx;
+};
+
+static void part_flush(struct tctx *c, bool more)
+{
+	struct parts *p = c->parts;
+	if (!c->env.failed || !more) {
+		p->t->doc = c->env.failed ? NULL : p->seq;
+		p->t->more = more;
+		p->fn(p->fctx, p->t);
+	}
+	p->seq->seq.items = NULL;
+	p->seq->seq.n = p->seq->seq.cap = 0;
+	arena_clear(p->a);
+}
+
+/* A top-level entry's body, into the part (as body_seq: a sequence is
+ * spliced), made in the parts arena. */
+static void body_part(struct tctx *c, const void *body, const struct scope *sc, struct value *out)
+{
+	struct arena *oa = c->env.a;
+	c->env.a = c->parts->a;
+	body_seq(c, body, sc, out);
+	c->env.a = oa;
+	if (out->seq.n >= PART_ITEMS)
+		part_flush(c, true);
+}
+
+/* A plain top-level item, into the part as one item. */
+static void item_part(struct tctx *c, const struct tnode *t, const struct scope *sc, struct value *out)
+{
+	struct arena *oa = c->env.a;
+	c->env.a = c->parts->a;
+	seq_push(c->env.a, out, inst(c, t, sc));
+	c->env.a = oa;
+	if (out->seq.n >= PART_ITEMS)
+		part_flush(c, true);
+}
+
+/* inst_seq_into for the root of an output in parts. */
+static void inst_in_parts(struct tctx *c, const struct tnode *t, const struct scope *sc)
+{
+	struct value *part = c->parts->seq;
+	for (size_t i = 0; i < t->nents; i++) {
+		const struct tent *en = &t->ents[i];
+		bool ok;
+		switch (en->kind) {
+		case EN_PLAIN:
+			item_part(c, en->val, sc, part);
+			break;
+		case EN_IF:
+			if (cond_true(c, en, sc, &ok))
+				body_part(c, en->val, sc, part);
+			else if (ok && en->els)
+				body_part(c, en->els, sc, part);
+			break;
+		case EN_FOR:
+			iterate(c, en->site, en->e, en->v1, en->v2, sc, body_part, en->val, part);
+			break;
+		}
+	}
+	part_flush(c, false);
 }
 
 static void report_dup(struct tctx *c, const struct value *first, const struct value *dup)
@@ -694,7 +777,8 @@ static struct memo *memo_for(struct tctx *c, struct tfile *tf, const struct scop
 			}
 		/* A node of one output's arena: its address is reused by the
 		 * next output's nodes. */
-		if (key[i] && c->scratch && arena_holds(c->scratch, key[i]))
+		if (key[i] && ((c->scratch && arena_holds(c->scratch, key[i])) ||
+			       (c->parts && arena_holds(c->parts->a, key[i]))))
 			return NULL;
 	}
 	return m;
@@ -1103,27 +1187,27 @@ int templates_render(struct arena *a, struct diags *d, const char *dir,
 
 static int render_outputs(struct arena *a, struct diags *d, const char *dir,
 			  const struct value *model, struct tmpl_set *out, struct tmpl_cache *tc,
-			  tmpl_each_fn fn, void *fctx);
+			  tmpl_each_fn fn, tmpl_parts_fn in_parts, void *fctx);
 
 int templates_render_cached(struct arena *a, struct diags *d, const char *dir,
 			    const struct value *model, struct tmpl_set *out, struct tmpl_cache *tc)
 {
-	return render_outputs(a, d, dir, model, out, tc, NULL, NULL);
+	return render_outputs(a, d, dir, model, out, tc, NULL, NULL, NULL);
 }
 
 int templates_render_each(struct arena *a, struct diags *d, const char *dir,
 			  const struct value *model, struct tmpl_cache *tc,
-			  tmpl_each_fn fn, void *fctx)
+			  tmpl_each_fn fn, tmpl_parts_fn in_parts, void *fctx)
 {
 	struct tmpl_set out = { 0 };
-	return render_outputs(a, d, dir, model, &out, tc, fn, fctx);
+	return render_outputs(a, d, dir, model, &out, tc, fn, in_parts, fctx);
 }
 
 /* Both passes; with fn, each output is instantiated in a scratch arena,
  * handed to fn and forgotten (out->items is then left empty). */
 static int render_outputs(struct arena *a, struct diags *d, const char *dir,
 			  const struct value *model, struct tmpl_set *out, struct tmpl_cache *tc,
-			  tmpl_each_fn fn, void *fctx)
+			  tmpl_each_fn fn, tmpl_parts_fn in_parts, void *fctx)
 {
 	struct tctx c;
 	tctx_init(&c, a, d, dir, model);
@@ -1216,6 +1300,7 @@ static int render_outputs(struct arena *a, struct diags *d, const char *dir,
 	} else if (fn) {
 		scratch = arena_new();
 	}
+	struct arena *parts_arena = NULL; /* outputs in parts, made when one is */
 	/* Handed to fn one at a time, the outputs need no array (40,000 of
 	 * them for 10,000 users). */
 	struct tmpl_output one;
@@ -1251,17 +1336,27 @@ static int render_outputs(struct arena *a, struct diags *d, const char *dir,
 		c.scratch = scratch;
 		bool failed_before = c.env.failed;
 		c.env.failed = false;
-		t->doc = inst(&c, o->tf->root, sc);
-		if (c.env.failed)
-			t->doc = NULL;
+		if (in_parts && o->tf->root->kind == TN_SEQ && in_parts(o->path)) {
+			if (!parts_arena)
+				parts_arena = arena_new();
+			struct parts p = { parts_arena, v_seq(scratch, &o->tf->root->src->mark), t, fn, fctx };
+			c.parts = &p;
+			inst_in_parts(&c, o->tf->root, sc);
+			c.parts = NULL;
+		} else {
+			t->doc = inst(&c, o->tf->root, sc);
+			if (c.env.failed)
+				t->doc = NULL;
+			fn(fctx, t);
+		}
 		c.env.failed |= failed_before;
-		fn(fctx, t);
 		t->doc = NULL;
 		arena_clear(scratch);
 		c.env.a = a;
 	}
 	if (!tc)
 		arena_free(scratch);
+	arena_free(parts_arena);
 	bool failed = c.env.failed;
 	tctx_free(&c);
 	return failed ? -1 : 0;

@@ -35,6 +35,9 @@ struct tmpl_output {
 	struct mark path_mark;     /* the index entry's path, for errors about it */
 	struct mark doc_mark;      /* the template's root, for errors about doc */
 	struct value *doc;         /* instantiated tree, ready for an emitter */
+	/* templates_render_each with in_parts: doc is a part of the output's
+	 * top-level sequence and more parts follow. */
+	bool more;
 };
 
 struct tmpl_set {
@@ -65,9 +68,15 @@ int templates_render_cached(struct arena *a, struct diags *d, const char *dir,
  * of 10,000 users then never holds 10,000 trees (20 MB) at once.  Returns
  * as templates_render_cached. */
 typedef void (*tmpl_each_fn)(void *ctx, const struct tmpl_output *o);
+/* in_parts (may be NULL): is the output at path one whose top-level
+ * sequence may come in parts, the items of each written after those of
+ * the one before (format.h, in_parts)?  Then fn gets it in parts of a
+ * few hundred items, o->more set on all but the last (which has no doc
+ * when the output failed), and no part is kept after fn returns. */
+typedef bool (*tmpl_parts_fn)(const char *path);
 int templates_render_each(struct arena *a, struct diags *d, const char *dir,
 			  const struct value *model, struct tmpl_cache *tc,
-			  tmpl_each_fn fn, void *fctx);
+			  tmpl_each_fn fn, tmpl_parts_fn in_parts, void *fctx);
 
 /* Instantiate one template tree in the model's scope (dir: for include();
  * may be NULL when include() is not needed).  files() is not available.

@@ -247,6 +247,58 @@ else
 		"exit $rc; $(wc -c <"$TMP/late.out") bytes out; $(head -n 5 "$TMP/late.err")"
 fi
 
+# The clients' README of 1,000 users is made in parts of a few hundred
+# lines (format.h, in_parts): it must be what the one-part README of two
+# users says, its user section repeated, every user once and in order.
+two=$B/stdout-two.yaml
+awk 'skip && (/^$/ || /^[ \t]/) { next }
+     skip { skip = 0 }
+     /^users:$/ { print; for (u = 0; u < 2; u++)
+		printf "  - {name: user-%05d, topics: *community, groups: [user-%05d]}\n", u, u
+		skip = 1; next }
+     { print }' "$ROOT/environments/usdfdev.yaml" >"$two"
+"$ASBGEN" render -q --no-cache "$two" -o "$B/two" >/dev/null 2>&1
+if out=$(python3 - "$B/two/usdfdev/clients/README.md" "$B/big/usdfdev/clients/README.md" <<'PY' 2>&1
+import re, sys
+two, big = (open(p).read() for p in sys.argv[1:3])
+names = re.findall(r"^## (user-\d{5})$", big, re.M)
+assert names == [f"user-{u:05d}" for u in range(1000)], f"{len(names)} user sections, not 1,000 in order"
+norm = lambda t: re.sub(r"user-\d{5}", "user-N", re.sub(r"stdout-\w+\.yaml", "SPEC", t))
+n2, nb = norm(two), norm(big)
+s = (len(nb) - len(n2)) // 998
+head, sec = n2[:len(n2) - 2 * s], n2[len(n2) - s:]
+assert s > 0 and n2 == head + sec + sec, "the two-user README is not a head and two like sections"
+assert nb == head + sec * 1000, "the 1,000-user README is not the head and 1,000 such sections"
+assert big.count("\n") > 3 * 512, "too short to come in parts"
+PY
+); then
+	ok "render: the clients' README of 1,000 users, made in parts, is the head and each user's section in order"
+else
+	notok "render: the clients' README of 1,000 users, made in parts, is the head and each user's section in order" "$out"
+fi
+# A failure in a later part, a template's or an emitter's, fails the
+# output as a whole: nothing on the stream, nothing written, reported once.
+for what in "a template" "an emitter"; do
+	PT=$TMP/parts-broken-${what#* }
+	rm -rf "$PT" "$B/parts-${what#* }"
+	cp -R templates "$PT"
+	if [ "$what" = "a template" ]; then line="        - '\${u.nosuch}'"; id=tmpl-missing
+	else line="        - \"two\\nlines \${u.name}\""; id=emit-text-line; fi
+	LINE=$line awk '{ print } /^- \$for u in users:$/ { print "    - $if u.name == \"user-00900\":"; print ENVIRON["LINE"] }' \
+		"$ROOT/templates/clients/README.md.yaml" >"$PT/clients/README.md.yaml"
+	"$ASBGEN" render --stdout --templates "$PT" "$big" >"$TMP/parts.out" 2>"$TMP/parts.err"
+	rc=$?
+	"$ASBGEN" render -q --templates "$PT" "$big" -o "$B/parts-${what#* }" >/dev/null 2>"$TMP/parts-o.err"
+	rc2=$?
+	if [ "$rc" -eq 1 ] && [ "$rc2" -eq 1 ] && [ ! -s "$TMP/parts.out" ] && [ ! -e "$B/parts-${what#* }" ] &&
+		[ "$(grep -c "\[$id\]\$" "$TMP/parts.err")" = 1 ] && grep -q 'nothing was written' "$TMP/parts.err"; then
+		ok "render: $what failure at the 901st of 1,000 users (a later part) fails the whole output, reported once"
+	else
+		notok "render: $what failure at the 901st of 1,000 users (a later part) fails the whole output, reported once" \
+			"exit $rc, $rc2; $(wc -c <"$TMP/parts.out") bytes out; $(head -n 8 "$TMP/parts.err")"
+	fi
+done
+
 # Exit codes of usage and I/O errors, help and version (expect_exit: lib.sh).
 expect_exit 2 "render: a spec that does not exist" "$ASBGEN" render "$B/no-such-spec.yaml" -o "$B/o3"
 [ ! -e "$B/o3" ] || notok "render: a spec that does not exist writes nothing" "$B/o3 exists"
