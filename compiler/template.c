@@ -58,17 +58,21 @@ struct memo {
 	unsigned misses;
 };
 
-/* One output found by pass 1. */
+/* Where an output is merged into (the few .tfvars entries with `into`). */
+struct ointo {
+	const char *path;
+	struct mark mark;
+};
+
+/* One output found by pass 1: 40,000 of them for 10,000 users, so what
+ * an entry's outputs share (template, header, path node, loop names) is
+ * read from the entry. */
 struct orec {
 	const char *path;
-	const struct value *header; /* the entry's header text, or NULL */
-	const char *into;            /* the file the output is merged into, or NULL */
-	struct mark into_mark;
-	struct tfile *tf;
-	const struct value *pathnode;
-	const char *names[2];
-	const struct value *vals[2];
-	int nb;
+	const struct ientry *ie;
+	const struct ointo *into;     /* or NULL */
+	const struct value *vals[2];  /* the entry's loop variables' values */
+	bool bad;                     /* its path was refused (reported) */
 };
 
 /* An entry of the index (files.yaml), compiled. */
@@ -116,6 +120,7 @@ struct tctx {
 	int depth;           /* include() nesting */
 	struct arena *scratch; /* one output's arena in pass 2 (a memo never keeps its nodes) */
 	struct parts *parts;   /* the output being made in parts, or NULL */
+	struct arena *pass1;   /* pass 1's evaluation of one output's path */
 	struct memo *memos;  /* by tfile id */
 	size_t nmemos;
 	struct buf sb;       /* scratch for interpolation */
@@ -926,20 +931,25 @@ struct value *expr_eval_string(struct arena *a, struct diags *d, const char *src
 
 /* ---- the index */
 
-static void add_output(struct tctx *c, const struct ientry *ie, const struct scope *sc)
+/* The path (and `into`) of an output of ie in scope sc, evaluated in
+ * c->env.a (pass 1's scratch: nothing of the evaluation is kept) and
+ * copied into keep.  false when the entry's `if` is false or an
+ * expression failed (reported). */
+static bool output_path(struct tctx *c, const struct ientry *ie, const struct scope *sc, struct arena *keep,
+			const char **path, const struct ointo **into)
 {
 	if (ie->ifv) {
 		bool t;
 		if (ie->ie) {
 			struct value *v = expr_eval(&c->env, ie->isite, ie->ie, sc);
 			if (!v)
-				return;
+				return false;
 			t = expr_truthy(v);
 		} else {
 			t = expr_truthy(ie->ifv);
 		}
 		if (!t)
-			return;
+			return false;
 	}
 	bool before = c->env.failed;
 	c->env.failed = false;
@@ -947,24 +957,21 @@ static void add_output(struct tctx *c, const struct ientry *ie, const struct sco
 	bool failed = c->env.failed;
 	c->env.failed = before || failed;
 	if (failed)
-		return;
-	const char *path;
+		return false;
 	if (pv->kind == V_STRING) {
-		path = pv->str.s;
-		if (strlen(path) != pv->str.len)
-			path = "\\0"; /* rejected as unsafe below */
+		*path = strlen(pv->str.s) == pv->str.len ? arena_strndup(keep, pv->str.s, pv->str.len)
+							 : "\\0"; /* rejected as unsafe in pass 1 */
 	} else {
 		size_t base = c->sb.len;
 		if (!expr_scalar_text(&c->sb, pv)) {
 			site_err(c, ie->pt->site, 0, "tmpl-index", NULL,
 				 "an output path must be a string, not %s", vkind_name(pv->kind));
-			return;
+			return false;
 		}
-		path = arena_strndup(c->env.a, c->sb.data + base, c->sb.len - base);
+		*path = arena_strndup(keep, c->sb.data + base, c->sb.len - base);
 		c->sb.len = base;
 	}
-	const char *into = NULL;
-	struct mark into_mark = { 0 };
+	*into = NULL;
 	if (ie->it) {
 		bool was = c->env.failed;
 		c->env.failed = false;
@@ -972,17 +979,33 @@ static void add_output(struct tctx *c, const struct ientry *ie, const struct sco
 		bool ifailed = c->env.failed;
 		c->env.failed = was || ifailed;
 		if (ifailed)
-			return;
+			return false;
 		if (iv->kind != V_STRING || strlen(iv->str.s) != iv->str.len || !iv->str.len) {
 			site_err(c, ie->it->site, 0, "tmpl-index", "give the path of an existing .tfvars file",
 				 "'into' must be a file's path, not %s", vkind_name(iv->kind));
-			return;
+			return false;
 		}
-		into = iv->str.s;
+		struct ointo *oi = arena_alloc(keep, sizeof *oi);
+		oi->path = arena_strndup(keep, iv->str.s, iv->str.len);
 		/* the spec's node when the model passed it on: errors about
 		 * the file point at the line that named it */
-		into_mark = iv->mark.file ? iv->mark : ie->intov->mark;
+		oi->mark = iv->mark.file ? iv->mark : ie->intov->mark;
+		*into = oi;
 	}
+	return true;
+}
+
+static void add_output(struct tctx *c, const struct ientry *ie, const struct scope *sc)
+{
+	struct arena *a = c->env.a;
+	c->env.a = c->pass1;
+	const char *path;
+	const struct ointo *into;
+	bool ok = output_path(c, ie, sc, a, &path, &into);
+	c->env.a = a;
+	arena_clear(c->pass1);
+	if (!ok)
+		return;
 	if (c->nouts == c->capouts) {
 		c->capouts = c->capouts ? 2 * c->capouts : 64;
 		c->outs = xrealloc(c->outs, c->capouts * sizeof *c->outs);
@@ -990,21 +1013,12 @@ static void add_output(struct tctx *c, const struct ientry *ie, const struct sco
 	struct orec *o = &c->outs[c->nouts++];
 	memset(o, 0, sizeof *o);
 	o->path = path;
-	o->header = ie->header;
+	o->ie = ie;
 	o->into = into;
-	o->into_mark = into_mark;
-	o->tf = ie->tf;
-	o->pathnode = ie->path;
-	/* Bindings, outermost first. */
-	int nb = 0;
-	const struct scope *chain[2] = { NULL, NULL };
-	for (const struct scope *s = sc; s && nb < 2; s = s->up)
-		chain[nb++] = s;
-	for (int i = 0; i < nb; i++) {
-		o->names[i] = chain[nb - 1 - i]->name;
-		o->vals[i] = chain[nb - 1 - i]->val;
-	}
-	o->nb = nb;
+	/* The loop's bindings (iterate: v2 inside v1), outermost first. */
+	int nb = ie->forv ? ie->v2 ? 2 : 1 : 0;
+	for (int i = nb - 1; i >= 0; i--, sc = sc->up)
+		o->vals[i] = sc->val;
 }
 
 static void body_output(struct tctx *c, const void *entry, const struct scope *sc,
@@ -1269,22 +1283,25 @@ static int render_outputs(struct arena *a, struct diags *d, const char *dir,
 	/* Pass 1: the list of outputs. */
 	if (index_bad)
 		c.env.failed = true;
+	c.pass1 = arena_new();
 	for (size_t i = 0; i < nents; i++)
 		index_expand(&c, &ents[i]);
+	arena_free(c.pass1);
+	c.pass1 = NULL;
 	struct hashmap paths = { 0 };
 	for (size_t i = 0; i < c.nouts; i++) {
 		struct orec *o = &c.outs[i];
 		if (!tmpl_path_ok(o->path, strlen(o->path))) {
-			tmpl_err(&c.env, &o->pathnode->mark, "tmpl-path",
+			tmpl_err(&c.env, &o->ie->path->mark, "tmpl-path",
 			     "output paths are relative to the output directory, without '..', '.', "
 			     "empty components, a leading '/', backslashes or control characters",
 			     "output path '%s' is not a safe relative path", o->path);
-			o->tf = NULL;
+			o->bad = true;
 		} else if (!hashmap_add(&paths, o->path, strlen(o->path))) {
-			tmpl_err(&c.env, &o->pathnode->mark, "tmpl-path",
+			tmpl_err(&c.env, &o->ie->path->mark, "tmpl-path",
 			     "make the path depend on the loop variable (or the 'if' exclusive)",
 			     "two outputs have the path '%s'", o->path);
-			o->tf = NULL;
+			o->bad = true;
 		}
 	}
 	hashmap_free(&paths);
@@ -1312,39 +1329,42 @@ static int render_outputs(struct arena *a, struct diags *d, const char *dir,
 		if (fn)
 			memset(t, 0, sizeof *t);
 		t->path = o->path;
-		t->header = o->header;
-		t->into = o->into;
-		t->into_mark = o->into_mark;
-		t->template_path = o->tf ? o->tf->full : NULL;
-		t->path_mark = o->pathnode->mark;
-		if (!o->tf || !o->tf->root)
+		const struct ientry *ie = o->ie;
+		struct tfile *tf = o->bad ? NULL : ie->tf;
+		t->header = ie->header;
+		t->into = o->into ? o->into->path : NULL;
+		t->into_mark = o->into ? o->into->mark : (struct mark){ 0 };
+		t->template_path = tf ? tf->full : NULL;
+		t->path_mark = ie->path->mark;
+		if (!tf || !tf->root)
 			continue;
-		if (o->tf->root->src)
-			t->doc_mark = o->tf->root->src->mark;
+		if (tf->root->src)
+			t->doc_mark = tf->root->src->mark;
 		struct scope s[2];
 		const struct scope *sc = NULL;
-		for (int j = 0; j < o->nb; j++) {
-			s[j] = (struct scope){ o->names[j], o->vals[j], sc };
+		const char *names[2] = { ie->v1, ie->v2 };
+		for (int j = 0; j < (ie->forv ? ie->v2 ? 2 : 1 : 0); j++) {
+			s[j] = (struct scope){ names[j], o->vals[j], sc };
 			sc = &s[j];
 		}
 		c.current = i;
 		if (!fn) {
-			t->doc = inst(&c, o->tf->root, sc);
+			t->doc = inst(&c, tf->root, sc);
 			continue;
 		}
 		c.env.a = scratch;
 		c.scratch = scratch;
 		bool failed_before = c.env.failed;
 		c.env.failed = false;
-		if (in_parts && o->tf->root->kind == TN_SEQ && in_parts(o->path)) {
+		if (in_parts && tf->root->kind == TN_SEQ && in_parts(o->path)) {
 			if (!parts_arena)
 				parts_arena = arena_new();
-			struct parts p = { parts_arena, v_seq(scratch, &o->tf->root->src->mark), t, fn, fctx };
+			struct parts p = { parts_arena, v_seq(scratch, &tf->root->src->mark), t, fn, fctx };
 			c.parts = &p;
-			inst_in_parts(&c, o->tf->root, sc);
+			inst_in_parts(&c, tf->root, sc);
 			c.parts = NULL;
 		} else {
-			t->doc = inst(&c, o->tf->root, sc);
+			t->doc = inst(&c, tf->root, sc);
 			if (c.env.failed)
 				t->doc = NULL;
 			fn(fctx, t);
