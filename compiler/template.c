@@ -336,33 +336,47 @@ static void inst_map_into(struct tctx *c, const struct tnode *t, const struct sc
 	}
 }
 
-static void inst_seq_into(struct tctx *c, const struct tnode *t, const struct scope *sc,
-			  struct value *out)
+/* The entries of a sequence node into out: each plain item by item(), a
+ * directive's body (for each iteration of a for) by body().  Inline, so
+ * inst_seq_into's calls are direct. */
+static inline void seq_entries(struct tctx *c, const struct tnode *t, const struct scope *sc, struct value *out,
+			       body_fn item, body_fn body)
 {
-	struct arena *a = c->env.a;
-	if (t->kind == TN_STATIC) {
-		for (size_t i = 0; i < t->src->seq.n; i++)
-			seq_push(a, out, t->src->seq.items[i]);
-		return;
-	}
 	for (size_t i = 0; i < t->nents; i++) {
 		const struct tent *en = &t->ents[i];
 		bool ok;
 		switch (en->kind) {
 		case EN_PLAIN:
-			seq_push(a, out, inst(c, en->val, sc));
+			item(c, en->val, sc, out);
 			break;
 		case EN_IF:
 			if (cond_true(c, en, sc, &ok))
-				body_seq(c, en->val, sc, out);
+				body(c, en->val, sc, out);
 			else if (ok && en->els)
-				body_seq(c, en->els, sc, out);
+				body(c, en->els, sc, out);
 			break;
 		case EN_FOR:
-			iterate(c, en->site, en->e, en->v1, en->v2, sc, body_seq, en->val, out);
+			iterate(c, en->site, en->e, en->v1, en->v2, sc, body, en->val, out);
 			break;
 		}
 	}
+}
+
+/* A plain item of a sequence: one item, even a sequence. */
+static void item_seq(struct tctx *c, const void *item, const struct scope *sc, struct value *out)
+{
+	seq_push(c->env.a, out, inst(c, item, sc));
+}
+
+static void inst_seq_into(struct tctx *c, const struct tnode *t, const struct scope *sc,
+			  struct value *out)
+{
+	if (t->kind == TN_STATIC) {
+		for (size_t i = 0; i < t->src->seq.n; i++)
+			seq_push(c->env.a, out, t->src->seq.items[i]);
+		return;
+	}
+	seq_entries(c, t, sc, out, item_seq, body_seq);
 }
 
 /* ---------------------------------------------------------------- outputs in parts */
@@ -399,51 +413,34 @@ static void part_flush(struct tctx *c, bool more)
 	arena_clear(p->a);
 }
 
-/* A top-level entry's body, into the part (as body_seq: a sequence is
- * spliced), made in the parts arena. */
-static void body_part(struct tctx *c, const void *body, const struct scope *sc, struct value *out)
+/* fn(c, x, sc, out) with the parts arena for what it makes, then the
+ * part handed on if it is full. */
+static void into_part(struct tctx *c, body_fn fn, const void *x, const struct scope *sc, struct value *out)
 {
 	struct arena *oa = c->env.a;
 	c->env.a = c->parts->a;
-	body_seq(c, body, sc, out);
+	fn(c, x, sc, out);
 	c->env.a = oa;
 	if (out->seq.n >= PART_ITEMS)
 		part_flush(c, true);
 }
 
-/* A plain top-level item, into the part as one item. */
-static void item_part(struct tctx *c, const struct tnode *t, const struct scope *sc, struct value *out)
+/* A top-level entry's body, into the part (a sequence is spliced). */
+static void body_part(struct tctx *c, const void *body, const struct scope *sc, struct value *out)
 {
-	struct arena *oa = c->env.a;
-	c->env.a = c->parts->a;
-	seq_push(c->env.a, out, inst(c, t, sc));
-	c->env.a = oa;
-	if (out->seq.n >= PART_ITEMS)
-		part_flush(c, true);
+	into_part(c, body_seq, body, sc, out);
+}
+
+/* A plain top-level item, into the part as one item. */
+static void item_part(struct tctx *c, const void *item, const struct scope *sc, struct value *out)
+{
+	into_part(c, item_seq, item, sc, out);
 }
 
 /* inst_seq_into for the root of an output in parts. */
 static void inst_in_parts(struct tctx *c, const struct tnode *t, const struct scope *sc)
 {
-	struct value *part = c->parts->seq;
-	for (size_t i = 0; i < t->nents; i++) {
-		const struct tent *en = &t->ents[i];
-		bool ok;
-		switch (en->kind) {
-		case EN_PLAIN:
-			item_part(c, en->val, sc, part);
-			break;
-		case EN_IF:
-			if (cond_true(c, en, sc, &ok))
-				body_part(c, en->val, sc, part);
-			else if (ok && en->els)
-				body_part(c, en->els, sc, part);
-			break;
-		case EN_FOR:
-			iterate(c, en->site, en->e, en->v1, en->v2, sc, body_part, en->val, part);
-			break;
-		}
-	}
+	seq_entries(c, t, sc, c->parts->seq, item_part, body_part);
 	part_flush(c, false);
 }
 

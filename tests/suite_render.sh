@@ -179,13 +179,18 @@ fi
 # 5 MB; spool.h) goes through a temporary file: cut at its '# Source:'
 # lines, it is the files `render -o` writes, byte for byte.  Without a
 # usable temporary directory it stays in memory: the same bytes.
+# users_spec N OUT: usdfdev with N users user-00000... reading the
+# community topics.
+users_spec() {
+	awk -v n="$1" 'skip && (/^$/ || /^[ \t]/) { next }
+	     skip { skip = 0 }
+	     /^users:$/ { print; for (u = 0; u < n; u++)
+			printf "  - {name: user-%05d, topics: *community, groups: [user-%05d]}\n", u, u
+			skip = 1; next }
+	     { print }' "$ROOT/environments/usdfdev.yaml" >"$2"
+}
 big=$B/stdout-big.yaml
-awk 'skip && (/^$/ || /^[ \t]/) { next }
-     skip { skip = 0 }
-     /^users:$/ { print; for (u = 0; u < 1000; u++)
-		printf "  - {name: user-%05d, topics: *community, groups: [user-%05d]}\n", u, u
-		skip = 1; next }
-     { print }' "$ROOT/environments/usdfdev.yaml" >"$big"
+users_spec 1000 "$big"
 "$ASBGEN" render -q --no-cache "$big" -o "$B/big" >/dev/null 2>"$TMP/big.err"
 "$ASBGEN" render --stdout "$big" -o "$B/big" >"$TMP/big.out" 2>>"$TMP/big.err"
 rc=$?
@@ -251,12 +256,7 @@ fi
 # lines (format.h, in_parts): it must be what the one-part README of two
 # users says, its user section repeated, every user once and in order.
 two=$B/stdout-two.yaml
-awk 'skip && (/^$/ || /^[ \t]/) { next }
-     skip { skip = 0 }
-     /^users:$/ { print; for (u = 0; u < 2; u++)
-		printf "  - {name: user-%05d, topics: *community, groups: [user-%05d]}\n", u, u
-		skip = 1; next }
-     { print }' "$ROOT/environments/usdfdev.yaml" >"$two"
+users_spec 2 "$two"
 "$ASBGEN" render -q --no-cache "$two" -o "$B/two" >/dev/null 2>&1
 if out=$(python3 - "$B/two/usdfdev/clients/README.md" "$B/big/usdfdev/clients/README.md" <<'PY' 2>&1
 import re, sys
