@@ -34,7 +34,7 @@ static bool parse_jobs(const char *s, unsigned *out)
 {
 	char *end;
 	unsigned long n = strtoul(s, &end, 10);
-	if (!*s || *end || n < 1 || n > 1024 || s[0] == '-' || s[0] == '+') {
+	if (*s < '0' || *s > '9' || *end || n < 1 || n > 1024) {
 		fprintf(stderr, "asbgen validate: --jobs takes a number from 1 to 1024, not '%s'\n", s);
 		return false;
 	}
