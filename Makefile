@@ -61,7 +61,7 @@ TOOL_BIN := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tools/%)
 
 ENVS := $(wildcard environments/*.yaml)
 
-.PHONY: all deps deps-build render test san valgrind bench install uninstall clean
+.PHONY: all deps deps-build render test san tsan valgrind bench install uninstall clean
 
 # Made by the binary itself: the manual from its --help texts, the
 # completion scripts from its command table.
@@ -128,6 +128,14 @@ san:
 	  build-san/asbgen $(UNIT_BIN:$(BUILD)/%=build-san/%) $(TOOL_BIN:$(BUILD)/%=build-san/%)
 	@ASBGEN_BUILD=build-san sh tests/run.sh
 
+# validate checks many specs in threads (compiler/validate_run.c): the suite
+# that runs it so (semantic: validate -j 1, 2, 3, 5 on the same specs) under
+# ThreadSanitizer, where a data race between the threads fails a test.
+tsan:
+	@$(MAKE) --no-print-directory BUILD=build-tsan OPT="-O1 -g" SAN_FLAGS="-fsanitize=thread" \
+	  build-tsan/asbgen
+	@TSAN_OPTIONS="halt_on_error=1 exitcode=66" ASBGEN_BUILD=build-tsan sh tests/run.sh semantic
+
 valgrind: deps
 	@$(MAKE) --no-print-directory asbgen $(UNIT_BIN)
 	@sh tests/valgrind.sh
@@ -164,4 +172,4 @@ uninstall:
 	rm -rf $(SHARE)/asbgen
 
 clean:
-	rm -rf build build-san asbgen
+	rm -rf build build-san build-tsan asbgen
