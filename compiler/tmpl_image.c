@@ -149,6 +149,15 @@ static size_t lay_tnode(struct lay *L, const struct tnode *t);
 			set_ptr((L), (at), lay_##kind((L), (p))); \
 	} while (0)
 
+/* An array of n elements of size bytes, pointed to by the field at `at`;
+ * returns the array's offset, for its elements. */
+static size_t lay_array(struct lay *L, size_t at, size_t n, size_t size)
+{
+	size_t arr = lay_alloc(L, n * size);
+	set_ptr(L, at, arr);
+	return arr;
+}
+
 /* A pointer field at `at` to a string, NULL kept. */
 static void ptr_str(struct lay *L, size_t at, const char *s, size_t n)
 {
@@ -194,13 +203,11 @@ static size_t lay_value(struct lay *L, const struct value *v)
 	if (v->kind == V_STRING) {
 		ptr_str(L, at + offsetof(struct value, str.s), v->str.s, v->str.len);
 	} else if (v->kind == V_SEQ && v->seq.n) {
-		size_t items = lay_alloc(L, v->seq.n * sizeof *v->seq.items);
-		set_ptr(L, at + offsetof(struct value, seq.items), items);
+		size_t items = lay_array(L, at + offsetof(struct value, seq.items), v->seq.n, sizeof *v->seq.items);
 		for (size_t i = 0; i < v->seq.n; i++)
 			PTR(L, value, items + i * sizeof *v->seq.items, v->seq.items[i]);
 	} else if (v->kind == V_MAP && v->map.n) {
-		size_t items = lay_alloc(L, v->map.n * sizeof *v->map.items);
-		set_ptr(L, at + offsetof(struct value, map.items), items);
+		size_t items = lay_array(L, at + offsetof(struct value, map.items), v->map.n, sizeof *v->map.items);
 		for (size_t i = 0; i < v->map.n; i++) {
 			size_t p = items + i * sizeof *v->map.items;
 			PTR(L, value, p + offsetof(struct pair, key), v->map.items[i].key);
@@ -249,8 +256,7 @@ static size_t lay_expr(struct lay *L, const struct expr *e)
 	PTR(L, expr, at + offsetof(struct expr, l), e->l);
 	PTR(L, expr, at + offsetof(struct expr, r), e->r);
 	if (e->nargs) {
-		size_t args = lay_alloc(L, e->nargs * sizeof *e->args);
-		set_ptr(L, at + offsetof(struct expr, args), args);
+		size_t args = lay_array(L, at + offsetof(struct expr, args), e->nargs, sizeof *e->args);
 		for (size_t i = 0; i < e->nargs; i++)
 			PTR(L, expr, args + i * sizeof *e->args, e->args[i]);
 	}
@@ -288,8 +294,7 @@ static size_t lay_tnode(struct lay *L, const struct tnode *t)
 	PTR(L, site, at + offsetof(struct tnode, site), t->site);
 	PTR(L, expr, at + offsetof(struct tnode, e), t->e);
 	if (t->nparts) {
-		size_t parts = lay_alloc(L, t->nparts * sizeof *t->parts);
-		set_ptr(L, at + offsetof(struct tnode, parts), parts);
+		size_t parts = lay_array(L, at + offsetof(struct tnode, parts), t->nparts, sizeof *t->parts);
 		for (size_t i = 0; i < t->nparts; i++) {
 			size_t p = parts + i * sizeof *t->parts;
 			struct tpart pr;
@@ -301,8 +306,7 @@ static size_t lay_tnode(struct lay *L, const struct tnode *t)
 		}
 	}
 	if (t->nents) {
-		size_t ents = lay_alloc(L, t->nents * sizeof *t->ents);
-		set_ptr(L, at + offsetof(struct tnode, ents), ents);
+		size_t ents = lay_array(L, at + offsetof(struct tnode, ents), t->nents, sizeof *t->ents);
 		for (size_t i = 0; i < t->nents; i++)
 			lay_tent(L, ents + i * sizeof *t->ents, &t->ents[i]);
 	}
