@@ -1,5 +1,4 @@
 /* cmd_validate.c - `asbgen validate`: every problem in the specs, at its line. */
-#include "arena.h"
 #include "cli.h"
 #include "validate_run.h"
 

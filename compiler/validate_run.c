@@ -161,8 +161,11 @@ static void merge(struct ctx *c, struct validation *v)
 {
 	struct hashmap seen;
 	hashmap_init(&seen, c->arena);
-	const char **fresh = NULL;
-	size_t *fresh_len = NULL, nfresh = 0, capfresh = 0;
+	struct key {
+		const char *s;
+		size_t n;
+	} *fresh = NULL; /* the keys this spec reports first */
+	size_t nfresh = 0, capfresh = 0;
 	for (size_t i = 0; i < v->n; i++) {
 		const struct spec_result *r = &v->res[i];
 		const struct diags *wd = &v->w[r->worker].c.diags;
@@ -178,10 +181,8 @@ static void merge(struct ctx *c, struct validation *v)
 				if (nfresh == capfresh) {
 					capfresh = capfresh ? 2 * capfresh : 16;
 					fresh = xrealloc(fresh, capfresh * sizeof *fresh);
-					fresh_len = xrealloc(fresh_len, capfresh * sizeof *fresh_len);
 				}
-				fresh[nfresh] = key;
-				fresh_len[nfresh++] = len;
+				fresh[nfresh++] = (struct key){ key, len };
 			}
 			diags_append(&c->diags, g);
 			if (k >= r->render_from && g->sev == SEV_ERROR)
@@ -190,10 +191,9 @@ static void merge(struct ctx *c, struct validation *v)
 		if (r->render_failed && render_errors == 0)
 			spec_render_note(&c->diags, &r->spec);
 		for (size_t k = 0; k < nfresh; k++)
-			hashmap_add(&seen, fresh[k], fresh_len[k]);
+			hashmap_add(&seen, fresh[k].s, fresh[k].n);
 	}
 	free(fresh);
-	free(fresh_len);
 	for (size_t j = 0; j < v->nw; j++) {
 		const struct diags *wd = &v->w[j].c.diags;
 		for (size_t k = 0; k < wd->nsources; k++)
