@@ -815,28 +815,39 @@ static uint64_t acl_hash(const char *const parts[4])
  * by content without building a key string (20,000 calls for 10,000
  * users, nearly all hits); the parts are literals or spec text in the
  * arena, so the table keeps the pointers. */
+/* Room in the ACL table for n entries at most half full.  Sized once for
+ * all users (build_users): doubling as it filled touched twice the memory,
+ * all of it new pages. */
+static void acls_reserve(struct mb *m, size_t n)
+{
+	size_t cap = m->acls_cap ? m->acls_cap : 64;
+	while (cap < 2 * n)
+		cap *= 2;
+	if (cap == m->acls_cap)
+		return;
+	/* On the heap: the table is the model builder's, not the model's (a
+	 * megabyte and a half for 10,000 users). */
+	struct acl_slot *t = xcalloc(cap, sizeof *t);
+	for (size_t i = 0; i < m->acls_cap; i++) {
+		if (!m->acls[i].v)
+			continue;
+		size_t j = m->acls[i].hash & (cap - 1);
+		while (t[j].v)
+			j = (j + 1) & (cap - 1);
+		t[j] = m->acls[i];
+	}
+	free(m->acls);
+	m->acls = t;
+	m->acls_cap = cap;
+}
+
 static struct value *acl(struct mb *m, const char *type, const char *name, const char *pattern,
 			 const char *ops)
 {
 	const char *parts[4] = { type, name, pattern, ops };
 	uint64_t h = acl_hash(parts);
-	if ((m->acls_n + 1) * 2 > m->acls_cap) {
-		size_t cap = m->acls_cap ? m->acls_cap * 2 : 64;
-		/* On the heap: the table is the model builder's, not the
-		 * model's (a megabyte and a half for 10,000 users). */
-		struct acl_slot *t = xcalloc(cap, sizeof *t);
-		for (size_t i = 0; i < m->acls_cap; i++) {
-			if (!m->acls[i].v)
-				continue;
-			size_t j = m->acls[i].hash & (cap - 1);
-			while (t[j].v)
-				j = (j + 1) & (cap - 1);
-			t[j] = m->acls[i];
-		}
-		free(m->acls);
-		m->acls = t;
-		m->acls_cap = cap;
-	}
+	if ((m->acls_n + 1) * 2 > m->acls_cap)
+		acls_reserve(m, m->acls_n + 1);
 	size_t j = h & (m->acls_cap - 1);
 	for (struct acl_slot *sl; (sl = &m->acls[j])->v; j = (j + 1) & (m->acls_cap - 1))
 		if (sl->hash == h && !strcmp(sl->name, name) && !strcmp(sl->type, type) &&
@@ -996,6 +1007,10 @@ static void build_users(struct mb *m, struct value *model)
 
 	struct value *users = L(m);
 	const struct value *su = sget(m->spec, "users");
+	/* A user's own group is an ACL of its own; the topics' ACLs are
+	 * mostly shared. */
+	if (su && su->kind == V_SEQ)
+		acls_reserve(m, m->acls_n + su->seq.n);
 	for (size_t i = 0; su && su->kind == V_SEQ && i < su->seq.n; i++)
 		push(m, users, user_entry(m, su->seq.items[i]));
 	put(m, model, "users", users);

@@ -124,7 +124,9 @@ struct rx {
 };
 
 #define RX_MEMO_MAX_LEN 256   /* longer strings are matched every time */
-#define RX_MEMO_MAX 65536     /* results kept per pattern */
+/* Results kept per pattern: the strings that repeat (topic names) come
+ * early; the 10,000 distinct user names would only fill pages. */
+#define RX_MEMO_MAX 4096
 
 /* ecma_match of a compiled pattern, remembered per string (the keys are
  * copied into the schema's arena, which outlives every instance). */

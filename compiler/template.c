@@ -483,7 +483,11 @@ static void check_dups(struct tctx *c, struct value *m)
 				it[w++] = it[i];
 		}
 	} else {
-		struct hashmap st = { 0 };
+		/* In the output's arena, sized once: a mapping of 10,000 keys
+		 * (the secrets) had its table grow five times, in new pages. */
+		struct hashmap st;
+		hashmap_init(&st, c->env.a);
+		hashmap_reserve(&st, n);
 		for (size_t i = 0; i < n; i++) {
 			if (hashmap_add(&st, it[i].key->str.s, it[i].key->str.len)) {
 				it[w++] = it[i];
@@ -1286,6 +1290,9 @@ static int render_outputs(struct arena *a, struct diags *d, const char *dir,
 	arena_free(c.pass1);
 	c.pass1 = NULL;
 	struct hashmap paths = { 0 };
+	/* Sized once: growing it rehashed 40,000 paths into ever larger
+	 * tables, every page of them new. */
+	hashmap_reserve(&paths, c.nouts);
 	for (size_t i = 0; i < c.nouts; i++) {
 		struct orec *o = &c.outs[i];
 		if (!tmpl_path_ok(o->path, strlen(o->path))) {
