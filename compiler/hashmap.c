@@ -1,6 +1,7 @@
 /* hashmap.c - open-addressing hash map of byte strings (see hashmap.h). */
 #include "hashmap.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -94,4 +95,37 @@ void hashmap_free(struct hashmap *m)
 		free(m->t);
 	m->t = NULL;
 	m->cap = m->n = 0;
+}
+
+void strset_init(struct strset *s, struct arena *a, size_t n)
+{
+	assert(n < UINT32_MAX);
+	size_t cap = 16;
+	while (cap < 2 * n + 2)
+		cap <<= 1;
+	s->slots = arena_alloc(a, cap * sizeof *s->slots); /* zero-filled: empty */
+	s->cap = cap;
+	s->n = 0;
+	s->most = n;
+}
+
+size_t strset_add(struct strset *s, const char *key, size_t len, size_t i,
+		  const char *(*str)(const void *ctx, size_t j), const void *ctx)
+{
+	assert(s->n < s->most && i < UINT32_MAX);
+	uint64_t h = hash_fnv1a(key, len), tag = h & ~(uint64_t)UINT32_MAX;
+	for (size_t k = (size_t)h & (s->cap - 1);; k = (k + 1) & (s->cap - 1)) {
+		uint64_t v = s->slots[k];
+		if (!v) {
+			s->slots[k] = tag | (i + 1);
+			s->n++;
+			return i;
+		}
+		size_t j = (size_t)(v & UINT32_MAX) - 1;
+		if ((v & ~(uint64_t)UINT32_MAX) == tag) {
+			const char *o = str(ctx, j);
+			if (!strncmp(o, key, len) && !o[len])
+				return j;
+		}
+	}
 }

@@ -75,6 +75,11 @@ struct orec {
 	bool bad;                     /* its path was refused (reported) */
 };
 
+/* Records a block of pass 1's list holds: the list grows by blocks in the
+ * render's arena, so no record moves (doubling one array copied 40,000 of
+ * them into new pages as it grew). */
+#define OREC_BLOCK 2048
+
 /* An entry of the index (files.yaml), compiled. */
 struct ientry {
 	const struct value *node, *path, *tmpl, *forv, *ifv, *header, *intov;
@@ -112,8 +117,8 @@ struct tctx {
 	const char *dir;
 	struct tfile **tfs;
 	size_t ntfs, captfs;
-	struct orec *outs;
-	size_t nouts, capouts;
+	struct orec **outs;  /* blocks of OREC_BLOCK, in keep */
+	size_t nouts, nblocks;
 	size_t current;      /* output being rendered (files() excludes it) */
 	bool have_index;     /* files() available */
 	bool index_fresh;    /* files.yaml loaded by this render (not from a cache) */
@@ -126,6 +131,17 @@ struct tctx {
 	struct buf sb;       /* scratch for interpolation */
 	struct hashmap reported; /* positions of duplicate-key errors */
 };
+
+static struct orec *orec_at(const struct tctx *c, size_t i)
+{
+	assert(i < c->nblocks * OREC_BLOCK);
+	return &c->outs[i / OREC_BLOCK][i % OREC_BLOCK];
+}
+
+static const char *orec_path(const void *ctx, size_t i)
+{
+	return orec_at(ctx, i)->path;
+}
 
 /* ---------------------------------------------------------------- helpers */
 
@@ -869,7 +885,7 @@ static struct value *hook_files(struct expr_env *env, const char *prefix, struct
 	size_t pl = strlen(prefix);
 	struct value *r = v_seq(c->env.a, &site->mark);
 	for (size_t i = 0; i < c->nouts; i++) {
-		const char *p = c->outs[i].path;
+		const char *p = orec_at(c, i)->path;
 		if (i != c->current && strncmp(p, prefix, pl) == 0 && p[pl])
 			seq_push(c->env.a, r, v_str(c->env.a, &site->mark, p + pl));
 	}
@@ -895,7 +911,7 @@ static void tctx_free(struct tctx *c)
 {
 	free(c->memos);
 	free(c->tfs);
-	free(c->outs);
+	free(c->outs); /* the blocks are in keep */
 	buf_free(&c->sb);
 	hashmap_free(&c->reported);
 }
@@ -1007,11 +1023,11 @@ static void add_output(struct tctx *c, const struct ientry *ie, const struct sco
 	arena_clear(c->pass1);
 	if (!ok)
 		return;
-	if (c->nouts == c->capouts) {
-		c->capouts = c->capouts ? 2 * c->capouts : 64;
-		c->outs = xrealloc(c->outs, c->capouts * sizeof *c->outs);
+	if (c->nouts == c->nblocks * OREC_BLOCK) {
+		c->outs = xrealloc(c->outs, (c->nblocks + 1) * sizeof *c->outs);
+		c->outs[c->nblocks++] = arena_alloc(c->keep, OREC_BLOCK * sizeof **c->outs);
 	}
-	struct orec *o = &c->outs[c->nouts++];
+	struct orec *o = orec_at(c, c->nouts++);
 	memset(o, 0, sizeof *o);
 	o->path = path;
 	o->ie = ie;
@@ -1287,28 +1303,27 @@ static int render_outputs(struct arena *a, struct diags *d, const char *dir,
 	c.pass1 = arena_new();
 	for (size_t i = 0; i < nents; i++)
 		index_expand(&c, &ents[i]);
-	arena_free(c.pass1);
-	c.pass1 = NULL;
-	struct hashmap paths = { 0 };
-	/* Sized once: growing it rehashed 40,000 paths into ever larger
-	 * tables, every page of them new. */
-	hashmap_reserve(&paths, c.nouts);
+	/* In pass 1's arena, sized once: growing a hashmap on the heap
+	 * rehashed 40,000 paths into ever larger tables, all new pages. */
+	struct strset paths;
+	strset_init(&paths, c.pass1, c.nouts);
 	for (size_t i = 0; i < c.nouts; i++) {
-		struct orec *o = &c.outs[i];
+		struct orec *o = orec_at(&c, i);
 		if (!tmpl_path_ok(o->path, strlen(o->path))) {
 			tmpl_err(&c.env, &o->ie->path->mark, "tmpl-path",
 			     "output paths are relative to the output directory, without '..', '.', "
 			     "empty components, a leading '/', backslashes or control characters",
 			     "output path '%s' is not a safe relative path", o->path);
 			o->bad = true;
-		} else if (!hashmap_add(&paths, o->path, strlen(o->path))) {
+		} else if (strset_add(&paths, o->path, strlen(o->path), i, orec_path, &c) != i) {
 			tmpl_err(&c.env, &o->ie->path->mark, "tmpl-path",
 			     "make the path depend on the loop variable (or the 'if' exclusive)",
 			     "two outputs have the path '%s'", o->path);
 			o->bad = true;
 		}
 	}
-	hashmap_free(&paths);
+	arena_free(c.pass1);
+	c.pass1 = NULL;
 	/* Pass 2: instantiate. */
 	c.have_index = true;
 	/* A cache keeps its scratch arena: validate renders 1,000 small specs,
@@ -1328,7 +1343,7 @@ static int render_outputs(struct arena *a, struct diags *d, const char *dir,
 	if (!fn)
 		out->items = arena_alloc(a, (c.nouts ? c.nouts : 1) * sizeof *out->items);
 	for (size_t i = 0; i < c.nouts; i++) {
-		struct orec *o = &c.outs[i];
+		struct orec *o = orec_at(&c, i);
 		struct tmpl_output *t = fn ? &one : &out->items[out->n++];
 		if (fn)
 			memset(t, 0, sizeof *t);

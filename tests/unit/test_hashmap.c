@@ -52,11 +52,44 @@ static void test_map(struct arena *a)
 	CHECK("set: freed", !empty.t && !empty.n);
 }
 
+static const char *nth(const void *ctx, size_t j)
+{
+	return ((const char *const *)ctx)[j];
+}
+
+/* The set pass 1 finds two outputs with one path by. */
+static void test_strset(struct arena *a)
+{
+	enum { N = 3000 };
+	const char **s = arena_alloc(a, 2 * N * sizeof *s);
+	for (size_t i = 0; i < N; i++)
+		s[i] = arena_printf(a, "clients/user-%05zu.conf", i);
+	for (size_t i = 0; i < N; i++) /* the same texts, other pointers */
+		s[N + i] = arena_printf(a, "clients/user-%05zu.conf", (i * 7) % N);
+	struct strset set;
+	strset_init(&set, a, 2 * N);
+	bool ok = true;
+	for (size_t i = 0; i < N; i++)
+		ok &= strset_add(&set, s[i], strlen(s[i]), i, nth, s) == i;
+	CHECK("strset: distinct strings are new", ok && set.n == N && set.cap >= 4 * N);
+	ok = true;
+	for (size_t i = N; i < 2 * N; i++)
+		ok &= strset_add(&set, s[i], strlen(s[i]), i, nth, s) == ((i - N) * 7) % N;
+	CHECK("strset: an equal string gives the index of the first", ok && set.n == N);
+	const char *t[] = { "ab", "a", "abc", "" };
+	struct strset p;
+	strset_init(&p, a, 4);
+	CHECK("strset: a prefix is another string",
+	      strset_add(&p, "ab", 2, 0, nth, t) == 0 && strset_add(&p, "a", 1, 1, nth, t) == 1 &&
+		      strset_add(&p, "abc", 3, 2, nth, t) == 2 && strset_add(&p, "", 0, 3, nth, t) == 3);
+}
+
 int main(void)
 {
 	struct arena *a = arena_new();
 	test_hashes();
 	test_map(a);
+	test_strset(a);
 	arena_free(a);
 	return UNIT_DONE();
 }
