@@ -82,6 +82,10 @@ void spool_add(struct spool *s, const void *p, size_t n)
 			return;
 		}
 	}
+	/* The whole buffer at once (its pages are touched only as it
+	 * fills): growing it by doubling copied it into new pages. */
+	if (!s->mem.cap && s->limit != (size_t)-1)
+		buf_grow(&s->mem, s->limit);
 	buf_add(&s->mem, p, n);
 }
 
