@@ -12,6 +12,7 @@
 #include "strimzi.h"
 
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *HINT_COMPLETE = "deploy kubernetes/ (the complete output) instead of the Helm values";
@@ -234,8 +235,19 @@ struct grant {
 
 struct grants {
 	struct grant *g;
-	size_t n;
+	size_t n, cap;
 };
+
+/* Empty, with room for n (on the heap, reused from user to user: 10,000
+ * users' arrays in the check's arena were 5 MB). */
+static void grants_reset(struct grants *gs, size_t n)
+{
+	gs->n = 0;
+	if (n > gs->cap) {
+		gs->cap = n;
+		gs->g = xrealloc(gs->g, n * sizeof *gs->g);
+	}
+}
 
 static void grants_add(struct grants *gs, const char *type, const char *name, const char *pattern, const char *op)
 {
@@ -283,7 +295,7 @@ static size_t seq_len(const struct value *v)
 	return v && v->kind == V_SEQ ? v->seq.n : 0;
 }
 
-static void helm_user_acls(struct check *c, const struct value *u)
+static void helm_user_acls(struct check *c, const struct value *u, struct grants *mg, struct grants *cg)
 {
 	const struct value *acls = map_get(u, "acls");
 	size_t nops = 0, nread = 0;
@@ -293,8 +305,11 @@ static void helm_user_acls(struct check *c, const struct value *u)
 		nread++;
 	/* The values pass the user's topics and groups as names (values.yaml). */
 	const struct value *topics = map_get(u, "topics"), *groups = map_get(u, "groups");
-	struct grants model = { arena_alloc(c->a, (nops + 1) * sizeof *model.g), 0 };
-	struct grants chart = { arena_alloc(c->a, (seq_len(topics) * nread + seq_len(groups) + 1) * sizeof *chart.g), 0 };
+	struct grants model = *mg, chart = *cg;
+	grants_reset(&model, nops + 1);
+	grants_reset(&chart, seq_len(topics) * nread + seq_len(groups) + 1);
+	*mg = model;
+	*cg = chart;
 	for (size_t i = 0; i < seq_len(acls); i++) {
 		const struct value *r = map_get(acls->seq.items[i], "resource");
 		const struct value *ops = map_get(acls->seq.items[i], "operations");
@@ -346,10 +361,13 @@ static void helm_user_auth(struct check *c, const struct value *u, const char *w
 static void check_helm_users(struct check *c)
 {
 	const struct value *users = map_get(c->model, "users"), *supers = map_get(c->model, "superusers");
+	struct grants mg = { 0 }, cg = { 0 };
 	for (size_t i = 0; users && users->kind == V_SEQ && i < users->seq.n; i++) {
 		helm_user_auth(c, users->seq.items[i], "user");
-		helm_user_acls(c, users->seq.items[i]);
+		helm_user_acls(c, users->seq.items[i], &mg, &cg);
 	}
+	free(mg.g);
+	free(cg.g);
 	for (size_t i = 0; supers && supers->kind == V_SEQ && i < supers->seq.n; i++)
 		helm_user_auth(c, supers->seq.items[i], "superuser");
 	const struct value *ls = v_path(c->model, "kafka.listeners");
