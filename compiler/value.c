@@ -130,17 +130,6 @@ void map_set_lit(struct arena *a, struct value *map, const char *key, struct val
 	map_put(a, map, v_lit(a, val ? &val->mark : NULL, key), val);
 }
 
-const struct pair *map_get_pair(const struct value *map, const char *key)
-{
-	return map_get_pairn(map, key, strlen(key));
-}
-
-struct value *map_get(const struct value *map, const char *key)
-{
-	const struct pair *p = map_get_pair(map, key);
-	return p ? p->val : NULL;
-}
-
 struct value *v_path(const struct value *root, const char *dotted)
 {
 	const struct value *v = root;
