@@ -191,11 +191,8 @@ static void *map_huge(size_t mapped)
 #endif
 }
 
-/* A chunk of at least `want` bytes: an emptied one of a, else a new one.
- * The first chunk of an arena comes from the heap: arenas that live for
- * one small job (one .properties file's keys) then cost no mmap/munmap
- * pair, whose TLB shootdowns cost more than the job. */
-static struct chunk *chunk_new(struct arena *a, size_t want)
+/* A chunk arena_clear emptied with room for want, or NULL. */
+static struct chunk *take_spare(struct arena *a, size_t want)
 {
 	for (struct chunk **pp = &a->spare; *pp; pp = &(*pp)->next)
 		if ((*pp)->size >= want) {
@@ -203,10 +200,21 @@ static struct chunk *chunk_new(struct arena *a, size_t want)
 			*pp = c->next;
 			return c;
 		}
+	return NULL;
+}
+
+/* A chunk of at least `want` bytes: an emptied one of a, else a new one.
+ * The first chunk of an arena comes from the heap: arenas that live for
+ * one small job (one .properties file's keys) then cost no mmap/munmap
+ * pair, whose TLB shootdowns cost more than the job. */
+static struct chunk *chunk_new(struct arena *a, size_t want)
+{
+	struct chunk *c = take_spare(a, want);
+	if (c)
+		return c;
 	if (want > SIZE_MAX - sizeof(struct chunk) - HUGE_PAGE)
 		die_oom();
 	size_t mapped = (sizeof(struct chunk) + want + 4095) & ~(size_t)4095;
-	struct chunk *c = NULL;
 	if (!a->head && !a->spare && want <= ARENA_FIRST_CHUNK) {
 		c = malloc(sizeof(struct chunk) + want);
 		if (!c)
@@ -281,11 +289,19 @@ void *arena_alloc_slow(struct arena *a, size_t size)
 				a->head = c;
 			}
 		} else {
-			c = chunk_new(a, a->next_size);
+			/* Every spare that fits first, the small ones too: a
+			 * scratch arena's next_size has grown with its largest
+			 * use, and asking only for that size left the smaller
+			 * spares unused while a new mapping was faulted in
+			 * (3 MB more at each big output of 10,000 users). */
+			c = take_spare(a, size);
+			if (!c) {
+				c = chunk_new(a, a->next_size);
+				if (a->next_size < ARENA_MAX_CHUNK)
+					a->next_size *= 2;
+			}
 			c->next = a->head;
 			a->head = c;
-			if (a->next_size < ARENA_MAX_CHUNK)
-				a->next_size *= 2;
 		}
 	}
 	void *p = c->data + c->used;
@@ -400,6 +416,16 @@ bool arena_holds(const struct arena *a, const void *p)
 			return true;
 	}
 	return false;
+}
+
+size_t arena_held(const struct arena *a)
+{
+	size_t n = 0;
+	for (const struct chunk *c = a->head; c; c = c->next)
+		n += c->size;
+	for (const struct chunk *c = a->spare; c; c = c->next)
+		n += c->size;
+	return n;
 }
 
 size_t arena_used(const struct arena *a)

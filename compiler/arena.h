@@ -66,6 +66,8 @@ bool arena_holds(const struct arena *a, const void *p);
 
 /* Bytes handed out so far (for the benchmark's memory figure). */
 size_t arena_used(const struct arena *a);
+/* Bytes of the chunks it holds, the spare ones arena_clear kept too. */
+size_t arena_held(const struct arena *a);
 
 /* Checked heap allocation for buffers that outlive or outgrow an arena. */
 void *xmalloc(size_t size);

@@ -2,7 +2,8 @@
  * is zero-filled and writable, whether it comes from the heap chunk, from
  * a mapping pre-faulted a step at a time, from a block of its own or from
  * a chunk arena_clear handed back, through the inline fast path or the
- * slow one; arena_used, arena_holds and arena_realloc keep their word. */
+ * slow one; arena_used, arena_held, arena_holds and arena_realloc keep
+ * their word, and a cleared arena used again maps nothing more. */
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -52,6 +53,17 @@ int main(void)
 
 	arena_clear(a);
 	CHECK("after arena_clear every reused byte is zero again", fill_pieces(a, 9u << 20, 0x3C));
+
+	/* A scratch arena filled the same way after each clear: the chunks
+	 * it kept, small ones too, take the second round (it once mapped a
+	 * new chunk of its grown size while spares were left unused). */
+	struct arena *s0 = arena_new();
+	fill_pieces(s0, 5u << 20, 0x11);
+	size_t held = arena_held(s0);
+	arena_clear(s0);
+	fill_pieces(s0, 5u << 20, 0x22);
+	CHECK("arena_clear: the same use again maps nothing more", arena_held(s0) == held);
+	arena_free(s0);
 
 	struct arena *b = arena_new();
 	unsigned char *q = arena_alloc(b, 10);
