@@ -10,7 +10,7 @@
 
 #define ARENA_FIRST_CHUNK (64 * 1024)
 #define ARENA_MAX_CHUNK (16u << 20)
-#define ARENA_ALIGN 16
+#define ARENA_ALIGN 8 /* arena.h's arena_alloc rounds to it too */
 
 /* Chunks are anonymous mappings.  Touching fresh pages one 4 KiB fault at
  * a time costs several times more on the VMs we run on (2.6 ms per MB

@@ -29,11 +29,13 @@ struct arena_bump {
 
 void *arena_alloc_slow(struct arena *a, size_t size);
 
-/* Zero-filled, aligned for any type (16 bytes). */
+/* Zero-filled, aligned to 8 bytes: enough for every type asbgen keeps in
+ * an arena (none holds a long double or an __int128), and a tree node of
+ * 40 bytes then takes 40, not 48 (10,000 users' model 4 MB less). */
 static inline void *arena_alloc(struct arena *a, size_t size)
 {
 	struct arena_bump *b = (struct arena_bump *)a;
-	size_t n = (size + 15) & ~(size_t)15;
+	size_t n = (size + 7) & ~(size_t)7;
 	/* n - 1 wraps for 0 (a size of 0, or one so large it wrapped): the
 	 * slow path sorts those out.  As integers: a new arena's pointers
 	 * are both NULL. */

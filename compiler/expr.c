@@ -928,9 +928,9 @@ static struct value *eval_index(struct ev *x, const struct expr *e, const struct
 			const char *what = text_of(x, e->l);
 			return fail(x, e->start, "tmpl-missing",
 				    base->seq.n ? arena_printf(x->env->a, "'%s' has %zu item%s (0 to %zu)",
-							       what, base->seq.n,
+							       what, (size_t)base->seq.n,
 							       base->seq.n == 1 ? "" : "s",
-							       base->seq.n - 1)
+							       (size_t)base->seq.n - 1)
 						: arena_printf(x->env->a, "'%s' is empty", what),
 				    "index %lld is out of range in '%s'", i->i, text_of(x, e));
 		}

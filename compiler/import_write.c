@@ -250,7 +250,7 @@ static bool differs(struct arena *a, const struct value *want, const struct valu
 			if (set_equal(want, got))
 				return false;
 		if (want->seq.n != got->seq.n) {
-			*path = arena_printf(a, "%s (%zu entries, the render %zu)", at, want->seq.n, got->seq.n);
+			*path = arena_printf(a, "%s (%zu entries, the render %zu)", at, (size_t)want->seq.n, (size_t)got->seq.n);
 			*where = want;
 			return true;
 		}

@@ -288,8 +288,8 @@ static struct value *pool_size(struct tx *t, struct value *spec, const char *key
 	if (ids && ids->kind == V_SEQ && ids->seq.n) {
 		if ((size_t)n->i > ids->seq.n) {
 			diag_at(t->d, SEV_ERROR, &n->mark, "testid-scale",
-				arena_printf(t->a, "give at most %zu, or more node ids in %s.nodeIds", ids->seq.n, pool),
-				"testInstance.%s: %lld is more than the %zu node ids of %s.nodeIds", key, n->i, ids->seq.n, pool);
+				arena_printf(t->a, "give at most %zu, or more node ids in %s.nodeIds", (size_t)ids->seq.n, pool),
+				"testInstance.%s: %lld is more than the %zu node ids of %s.nodeIds", key, n->i, (size_t)ids->seq.n, pool);
 			t->failed = true;
 			return spec;
 		}

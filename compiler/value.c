@@ -91,7 +91,9 @@ struct value *v_map(struct arena *a, const struct mark *m) { return v_new(a, V_M
 void seq_push(struct arena *a, struct value *seq, struct value *item)
 {
 	if (seq->seq.n == seq->seq.cap) {
-		size_t cap = seq->seq.cap ? seq->seq.cap * 2 : 4;
+		size_t cap = seq->seq.cap ? (size_t)seq->seq.cap * 2 : 4;
+		if (cap > UINT32_MAX) /* the counts are 32-bit (value.h) */
+			die_oom();
 		seq->seq.items = arena_realloc(a, seq->seq.items, seq->seq.cap * sizeof(item),
 					       cap * sizeof(item));
 		seq->seq.cap = cap;
@@ -102,7 +104,9 @@ void seq_push(struct arena *a, struct value *seq, struct value *item)
 void map_put(struct arena *a, struct value *map, struct value *key, struct value *val)
 {
 	if (map->map.n == map->map.cap) {
-		size_t cap = map->map.cap ? map->map.cap * 2 : 4;
+		size_t cap = map->map.cap ? (size_t)map->map.cap * 2 : 4;
+		if (cap > UINT32_MAX)
+			die_oom();
 		map->map.items = arena_realloc(a, map->map.items, map->map.cap * sizeof(struct pair),
 					       cap * sizeof(struct pair));
 		map->map.cap = cap;
@@ -116,6 +120,8 @@ void map_reserve(struct arena *a, struct value *map, size_t n)
 {
 	if (n <= map->map.cap)
 		return;
+	if (n > UINT32_MAX)
+		die_oom();
 	map->map.items = arena_realloc(a, map->map.items, map->map.cap * sizeof(struct pair), n * sizeof(struct pair));
 	map->map.cap = n;
 }

@@ -15,6 +15,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 
 struct arena;
@@ -62,16 +63,22 @@ struct value {
 			const char *s; /* NUL-terminated; may contain NUL only if len says so */
 			size_t len;
 		} str;
+		/* 32-bit counts: a node is 40 bytes, not 48 (a spec or a model
+		 * is mostly nodes); no file asbgen reads has 4 billion items. */
 		struct {
 			struct value **items;
-			size_t n, cap;
+			uint32_t n, cap;
 		} seq;
 		struct {
 			struct pair *items;
-			size_t n, cap;
+			uint32_t n, cap;
 		} map;
 	};
 };
+
+/* A spec or a model is mostly nodes: keep one at 40 bytes (arena.h
+ * hands out 8-byte multiples). */
+_Static_assert(sizeof(struct value) <= 40, "struct value grew");
 
 const char *vkind_name(enum vkind k); /* "null", "boolean", "integer", ... */
 

@@ -27,7 +27,7 @@ static bool fill_pieces(struct arena *a, size_t total, unsigned char pattern)
 	for (size_t got = 0, i = 0; got < total; i++) {
 		size_t n = sizes[i % (sizeof sizes / sizeof sizes[0])];
 		unsigned char *p = arena_alloc(a, n);
-		if (((uintptr_t)p & 15) || !all_zero(p, n))
+		if (((uintptr_t)p & 7) || !all_zero(p, n))
 			ok = false;
 		memset(p, pattern, n);
 		got += n;
@@ -40,7 +40,7 @@ int main(void)
 	struct arena *a = arena_new();
 	/* 6 MiB: the heap chunk, mappings of 128 KiB to 2 MiB pre-faulted
 	 * in steps, and huge-page chunks where the system has them. */
-	CHECK("allocations are zero-filled and 16-byte aligned across chunks and pre-fault steps",
+	CHECK("allocations are zero-filled and 8-byte aligned across chunks and pre-fault steps",
 	      fill_pieces(a, 6u << 20, 0xA5));
 	CHECK("arena_used counts what was handed out", arena_used(a) >= (6u << 20));
 
@@ -69,9 +69,9 @@ int main(void)
 	unsigned char *q = arena_alloc(b, 10);
 	arena_alloc(b, 17);
 	arena_alloc(b, 0);
-	CHECK("arena_used: each size rounded up to 16 (0 takes 16)", arena_used(b) == 16 + 32 + 16);
+	CHECK("arena_used: each size rounded up to 8 (0 takes 8)", arena_used(b) == 16 + 24 + 8);
 	CHECK("arena_holds: the end of the newest block yes, past what was handed out no",
-	      arena_holds(b, q + 63) && !arena_holds(b, q + 64));
+	      arena_holds(b, q + 47) && !arena_holds(b, q + 48));
 	arena_clear(b);
 	CHECK("arena_clear: nothing handed out, nothing held", arena_used(b) == 0 && !arena_holds(b, q));
 	arena_free(b);

@@ -43,7 +43,7 @@ static bool same_tree(const struct value *a, const struct value *b, char *why, s
 		return true;
 	case V_MAP:
 		if (a->map.n != b->map.n) {
-			snprintf(why, wn, "%zu vs %zu entries at %d:%d", a->map.n, b->map.n, a->mark.line, a->mark.col);
+			snprintf(why, wn, "%zu vs %zu entries at %d:%d", (size_t)a->map.n, (size_t)b->map.n, a->mark.line, a->mark.col);
 			return false;
 		}
 		for (size_t i = 0; i < a->map.n; i++)
