@@ -46,6 +46,7 @@ struct mb {
 	/* The unmarked null, false and true: one node each, not one per
 	 * user field (trees share immutable nodes). */
 	struct value *null, *bools[2];
+	struct value *empty; /* the unmarked empty sequence: users' lists are mostly empty */
 };
 
 /* ---- reading the spec ----
@@ -147,6 +148,16 @@ static struct value *B(struct mb *m, bool b)
 static struct value *N(struct mb *m) { return m->null ? m->null : (m->null = v_null(m->a, NULL)); }
 static struct value *M(struct mb *m) { return v_map(m->a, NULL); }
 static struct value *L(struct mb *m) { return v_seq(m->a, NULL); }
+/* A list built on the stack (struct value s = { .kind = V_SEQ }), kept:
+ * the shared empty one, else a node of its own. */
+static struct value *kept(struct mb *m, const struct value *s)
+{
+	if (!s->seq.n)
+		return m->empty ? m->empty : (m->empty = L(m));
+	struct value *v = L(m);
+	v->seq = s->seq;
+	return v;
+}
 /* Model keys are literals: no copy.  A value from the spec keeps its mark
  * on its key (map_set_lit); others share one key node per literal. */
 /* The shared node of a literal string (unmarked), checked once for plain
@@ -786,6 +797,7 @@ static struct value *acl_build(struct mb *m, const char *type, const char *name,
 	 * entry per user for the group prefix ACL); name is spec text in the
 	 * arena (no copy). */
 	struct value *r = M(m);
+	map_reserve(m->a, r, 3); /* one entry per user: no room to spare */
 	put(m, r, "type", lit(m, type));
 	if (strcmp(type, "cluster")) { /* the cluster is one resource, unnamed */
 		struct value *nv = v_lit(m->a, NULL, name);
@@ -794,6 +806,7 @@ static struct value *acl_build(struct mb *m, const char *type, const char *name,
 		put(m, r, "patternType", lit(m, pattern));
 	}
 	struct value *o = M(m);
+	map_reserve(m->a, o, 3);
 	put(m, o, "resource", r);
 	put(m, o, "operations", ops_list(m, ops));
 	put(m, o, "host", lit(m, "*"));
@@ -940,7 +953,10 @@ static struct value *user_entry(struct mb *m, const struct value *x)
 	user_common(m, u, nv, (struct value *)need(m, x, "authentication", V_STRING), NULL, "7");
 	/* The acls follow the role lists in this order, one per resource
 	 * (check_users.c pairs them to know each resource's pattern). */
-	struct value *acls = L(m), *tl = L(m), *pl = L(m), *gl = L(m), *xl = L(m);
+	/* Built on the stack and kept as kept() says: of 10,000 readers'
+	 * five lists, two are empty. */
+	struct value sacls = { .kind = V_SEQ }, stl = sacls, spl = sacls, sgl = sacls, sxl = sacls;
+	struct value *acls = &sacls, *tl = &stl, *pl = &spl, *gl = &sgl, *xl = &sxl;
 	role_acls(m, x, &ROLE_READ, acls, tl);
 	role_acls(m, x, &ROLE_PRODUCE, acls, pl);
 	const struct value *ug = sget(x, "groups");
@@ -956,10 +972,10 @@ static struct value *user_entry(struct mb *m, const struct value *x)
 	const struct value *cl = sget(x, "cluster");
 	if (cl && cl->kind == V_SEQ && cl->seq.n)
 		push(m, acls, acl(m, "cluster", "", "literal", ops_text(m, cl)));
-	put(m, u, "topics", tl);
-	put(m, u, "produces", pl);
-	put(m, u, "groups", gl);
-	put(m, u, "transactionalIds", xl);
+	put(m, u, "topics", kept(m, tl));
+	put(m, u, "produces", kept(m, pl));
+	put(m, u, "groups", kept(m, gl));
+	put(m, u, "transactionalIds", kept(m, xl));
 	/* The client files' group.id: the first group that is a name or a
 	 * prefix ("*" covers any, so then the user's own name). */
 	struct value *gid = NULL;
@@ -981,7 +997,7 @@ static struct value *user_entry(struct mb *m, const struct value *x)
 	} else {
 		put(m, u, "connectGroupId", N(m));
 	}
-	put(m, u, "acls", acls);
+	put(m, u, "acls", kept(m, acls));
 	return u;
 }
 
