@@ -19,10 +19,7 @@ struct value *value_from_json(struct arena *a, const json_t *j, const char *file
 	case JSON_ARRAY: {
 		struct value *s = v_seq(a, &m);
 		size_t n = json_array_size(j);
-		if (n) {
-			s->seq.items = arena_alloc(a, n * sizeof *s->seq.items);
-			s->seq.cap = n;
-		}
+		seq_reserve(a, s, n);
 		for (size_t i = 0; i < n; i++)
 			s->seq.items[s->seq.n++] = value_from_json(a, json_array_get(j, i), file);
 		return s;
@@ -30,10 +27,7 @@ struct value *value_from_json(struct arena *a, const json_t *j, const char *file
 	case JSON_OBJECT: {
 		struct value *mp = v_map(a, &m);
 		size_t n = json_object_size(j);
-		if (n) {
-			mp->map.items = arena_alloc(a, n * sizeof *mp->map.items);
-			mp->map.cap = n;
-		}
+		map_reserve(a, mp, n);
 		const char *k;
 		size_t klen;
 		json_t *val;

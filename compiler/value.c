@@ -88,12 +88,24 @@ struct value *v_strf(struct arena *a, const struct mark *m, const char *fmt, ...
 struct value *v_seq(struct arena *a, const struct mark *m) { return v_new(a, V_SEQ, m); }
 struct value *v_map(struct arena *a, const struct mark *m) { return v_new(a, V_MAP, m); }
 
+/* A count of items as value.h keeps it: 32-bit, so more is out of memory. */
+static uint32_t count_ok(size_t n)
+{
+	if (n > UINT32_MAX)
+		die_oom();
+	return (uint32_t)n;
+}
+
+/* The room a full list or mapping grows to. */
+static uint32_t grown(uint32_t cap)
+{
+	return cap ? count_ok((size_t)cap * 2) : 4;
+}
+
 void seq_push(struct arena *a, struct value *seq, struct value *item)
 {
 	if (seq->seq.n == seq->seq.cap) {
-		size_t cap = seq->seq.cap ? (size_t)seq->seq.cap * 2 : 4;
-		if (cap > UINT32_MAX) /* the counts are 32-bit (value.h) */
-			die_oom();
+		uint32_t cap = grown(seq->seq.cap);
 		seq->seq.items = arena_realloc(a, seq->seq.items, seq->seq.cap * sizeof(item),
 					       cap * sizeof(item));
 		seq->seq.cap = cap;
@@ -104,9 +116,7 @@ void seq_push(struct arena *a, struct value *seq, struct value *item)
 void map_put(struct arena *a, struct value *map, struct value *key, struct value *val)
 {
 	if (map->map.n == map->map.cap) {
-		size_t cap = map->map.cap ? (size_t)map->map.cap * 2 : 4;
-		if (cap > UINT32_MAX)
-			die_oom();
+		uint32_t cap = grown(map->map.cap);
 		map->map.items = arena_realloc(a, map->map.items, map->map.cap * sizeof(struct pair),
 					       cap * sizeof(struct pair));
 		map->map.cap = cap;
@@ -120,10 +130,18 @@ void map_reserve(struct arena *a, struct value *map, size_t n)
 {
 	if (n <= map->map.cap)
 		return;
-	if (n > UINT32_MAX)
-		die_oom();
-	map->map.items = arena_realloc(a, map->map.items, map->map.cap * sizeof(struct pair), n * sizeof(struct pair));
-	map->map.cap = n;
+	uint32_t old = map->map.cap;
+	map->map.cap = count_ok(n);
+	map->map.items = arena_realloc(a, map->map.items, old * sizeof(struct pair), n * sizeof(struct pair));
+}
+
+void seq_reserve(struct arena *a, struct value *seq, size_t n)
+{
+	if (n <= seq->seq.cap)
+		return;
+	uint32_t old = seq->seq.cap;
+	seq->seq.cap = count_ok(n);
+	seq->seq.items = arena_realloc(a, seq->seq.items, old * sizeof *seq->seq.items, n * sizeof *seq->seq.items);
 }
 
 void map_set(struct arena *a, struct value *map, const char *key, struct value *val)

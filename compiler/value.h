@@ -98,6 +98,8 @@ struct value *v_seq(struct arena *a, const struct mark *m);
 struct value *v_map(struct arena *a, const struct mark *m);
 
 void seq_push(struct arena *a, struct value *seq, struct value *item);
+/* Room for n items in all (no growing up to n). */
+void seq_reserve(struct arena *a, struct value *seq, size_t n);
 /* Appends; does not check for duplicates (see map_get). */
 void map_put(struct arena *a, struct value *map, struct value *key, struct value *val);
 /* Room for n entries in all, so the next puts do not grow the map. */
