@@ -8,13 +8,15 @@
 #include "readers.h"
 
 static const struct out_format formats[] = {
-	{ "yaml", { "yaml", "yml" }, emit_yaml, true, NULL, "# ", "", false },
-	{ "json", { "json" }, emit_json, true, NULL, NULL, NULL, false },
-	{ "hcl", { "tfvars", "hcl" }, emit_hcl, false, read_tfvars, "# ", "", false },
-	{ "properties", { "properties" }, emit_properties, false, read_properties, "# ", "", false },
+	/* Block style at column 0: a list's items and a mapping's entries
+	 * are lines of their own ("[]" and "{}" only when empty). */
+	{ "yaml", { "yaml", "yml" }, emit_yaml, true, NULL, "# ", "", FMT_PARTS(V_SEQ) | FMT_PARTS(V_MAP) },
+	{ "json", { "json" }, emit_json, true, NULL, NULL, NULL, 0 },
+	{ "hcl", { "tfvars", "hcl" }, emit_hcl, false, read_tfvars, "# ", "", 0 },
+	{ "properties", { "properties" }, emit_properties, false, read_properties, "# ", "", 0 },
 	/* kcat -F and the Python line of the clients' README read it. */
-	{ "librdkafka", { "conf" }, emit_librdkafka, false, read_librdkafka, "# ", "", false },
-	{ "text", { "md" }, emit_text, false, read_text, "<!-- ", " -->", true },
+	{ "librdkafka", { "conf" }, emit_librdkafka, false, read_librdkafka, "# ", "", 0 },
+	{ "text", { "md" }, emit_text, false, read_text, "<!-- ", " -->", FMT_PARTS(V_SEQ) },
 };
 
 #define NFORMATS (sizeof formats / sizeof formats[0])

@@ -26,6 +26,8 @@ struct diags;
 typedef struct value *(*read_fn)(struct arena *a, struct diags *d, const char *label,
 				 const char *text, size_t len);
 
+#define FMT_PARTS(kind) (1u << (kind))
+
 struct out_format {
 	const char *name;         /* "yaml", "json", "hcl", "properties", "librdkafka", "text" */
 	const char *exts[3];      /* without the dot, the first one named in hints */
@@ -36,10 +38,12 @@ struct out_format {
 	read_fn read;
 	const char *comment;      /* prefix of a comment line, NULL when none (JSON) */
 	const char *comment_end;  /* what closes it on the line ("" for none; " -->") */
-	/* emit writes a top-level sequence item by item, nothing around
-	 * them: the text of a sequence is that of its parts one after the
-	 * other, so a render makes it in parts (template.h, in_parts). */
-	bool in_parts;
+	/* The top-level collections emit writes item by item (a sequence)
+	 * or entry by entry (a mapping) with nothing around them, an empty
+	 * one aside: the text of the whole is that of its parts one after
+	 * the other, so a render makes a large one in parts (template.h,
+	 * in_parts).  A bit per kind: FMT_PARTS(V_SEQ), FMT_PARTS(V_MAP). */
+	unsigned in_parts;
 };
 
 /* The format a path's extension picks (the last '.' of the base name,

@@ -109,6 +109,28 @@ void strset_init(struct strset *s, struct arena *a, size_t n)
 	s->most = n;
 }
 
+void strset_reserve(struct strset *s, struct arena *a, size_t n,
+		    const char *(*str)(const void *ctx, size_t j), const void *ctx)
+{
+	if (n <= s->most)
+		return;
+	struct strset t;
+	strset_init(&t, a, n > 2 * s->most ? n : 2 * s->most); /* doubling: a set grown often */
+	for (size_t k = 0; k < s->cap; k++) {
+		uint64_t v = s->slots[k];
+		if (!v)
+			continue;
+		const char *o = str(ctx, (size_t)(v & UINT32_MAX) - 1);
+		uint64_t h = hash_fnv1a(o, strlen(o));
+		size_t j = (size_t)h & (t.cap - 1);
+		while (t.slots[j])
+			j = (j + 1) & (t.cap - 1);
+		t.slots[j] = (h & ~(uint64_t)UINT32_MAX) | (v & UINT32_MAX);
+	}
+	t.n = s->n;
+	*s = t;
+}
+
 size_t strset_add(struct strset *s, const char *key, size_t len, size_t i,
 		  const char *(*str)(const void *ctx, size_t j), const void *ctx)
 {

@@ -92,5 +92,10 @@ void strset_init(struct strset *s, struct arena *a, size_t n);
  * Returns the index of an equal string added before, else i. */
 size_t strset_add(struct strset *s, const char *key, size_t len, size_t i,
 		  const char *(*str)(const void *ctx, size_t j), const void *ctx);
+/* Room for n strings in all: when the table is too small, a new one in
+ * a, at least twice as large, the strings hashed again (through str, as
+ * for strset_add). */
+void strset_reserve(struct strset *s, struct arena *a, size_t n,
+		    const char *(*str)(const void *ctx, size_t j), const void *ctx);
 
 #endif

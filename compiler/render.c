@@ -128,18 +128,22 @@ static int render_output_more(struct diags *d, const struct tmpl_output *o, stru
 	if (!o->doc)
 		return -1; /* its template failed (reported) */
 	const struct out_format *f = format_for_path(o->path);
-	assert(f && f->in_parts);
+	assert(f && (f->in_parts & FMT_PARTS(o->doc->kind)));
+	/* An empty last part adds nothing (an empty whole is one part). */
+	if ((o->doc->kind == V_SEQ && !o->doc->seq.n) || (o->doc->kind == V_MAP && !o->doc->map.n))
+		return 0;
 	d->fallback = &o->doc_mark;
 	int emitted = f->emit(b, o->doc, d);
 	d->fallback = NULL;
 	return emitted;
 }
 
-/* Is the output at path one a render makes in parts (format.h)? */
-static bool output_in_parts(const char *path)
+/* May the output at path, its top level a collection of this kind, be
+ * made in parts (format.h)? */
+static bool output_in_parts(const char *path, enum vkind kind)
 {
 	const struct out_format *f = format_for_path(path);
-	return f && f->in_parts;
+	return f && (f->in_parts & FMT_PARTS(kind));
 }
 
 /* Emit one instantiated output and keep its text (the tree itself is

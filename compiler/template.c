@@ -320,6 +320,15 @@ static bool cond_true(struct tctx *c, const struct tent *en, const struct scope 
 	return v && expr_truthy(v);
 }
 
+/* A plain entry (key: value) of a mapping node into out. */
+static void entry_map(struct tctx *c, const void *entry, const struct scope *sc, struct value *out)
+{
+	const struct tent *en = entry;
+	struct value *k = inst_key(c, en->key, sc);
+	if (k)
+		map_put(c->env.a, out, k, inst(c, en->val, sc));
+}
+
 static void inst_map_into(struct tctx *c, const struct tnode *t, const struct scope *sc,
 			  struct value *out)
 {
@@ -333,12 +342,9 @@ static void inst_map_into(struct tctx *c, const struct tnode *t, const struct sc
 		const struct tent *en = &t->ents[i];
 		bool ok;
 		switch (en->kind) {
-		case EN_PLAIN: {
-			struct value *k = inst_key(c, en->key, sc);
-			if (k)
-				map_put(a, out, k, inst(c, en->val, sc));
+		case EN_PLAIN:
+			entry_map(c, en, sc, out);
 			break;
-		}
 		case EN_IF:
 			if (cond_true(c, en, sc, &ok))
 				inst_map_into(c, en->val, sc, out);
@@ -397,9 +403,11 @@ static void inst_seq_into(struct tctx *c, const struct tnode *t, const struct sc
 
 /* ---------------------------------------------------------------- outputs in parts */
 
-/* An output whose format writes a top-level sequence item by item
- * (format.h, in_parts) is handed to fn a part at a time: the clients'
- * README of 10,000 users is 200,000 lines, 12 MB as one tree.  Each
+/* An output whose top level loops, and whose format writes that
+ * sequence item by item or mapping entry by entry (format.h, in_parts),
+ * is handed to fn a part at a time: the clients' README of 10,000 users
+ * is 200,000 lines, 12 MB as one tree; the Helm secrets, a key per user,
+ * 3 MB.  Each
  * top-level entry's body is made in the parts arena, cleared once its
  * part has been handed on; what the entries themselves evaluate (a for's
  * collection, its index numbers) stays in the output's arena, which
@@ -408,24 +416,97 @@ static void inst_seq_into(struct tctx *c, const struct tnode *t, const struct sc
  * more parts but the last, with no doc. */
 #define PART_ITEMS 512
 
+static void report_dup(struct tctx *c, const struct value *first, const struct value *dup);
+
 struct parts {
 	struct arena *a;
-	struct value *seq; /* the part being filled (in the output's arena) */
+	struct value *coll; /* the part being filled (in the output's arena) */
 	struct tmpl_output *t;
 	tmpl_each_fn fn;
 	void *fctx;
+	/* A mapping's keys so far, in the output's arena: a duplicate in a
+	 * later part is reported as check_dups reports one in a whole
+	 * mapping.  A key's copy and its slot are a fifth of its entry
+	 * (10,000 secrets: 3 MB as one tree). */
+	struct arena *oa;
+	struct strset keys;
+	struct pkey {
+		struct mark mark; /* the first such key's */
+		size_t len;
+		char s[];
+	} **firsts;
+	size_t nfirsts, capfirsts;
 };
+
+static const char *pkey_str(const void *ctx, size_t j)
+{
+	return ((const struct parts *)ctx)->firsts[j]->s;
+}
+
+/* The index of an earlier key equal to k, else k added as index n. */
+static size_t pkey_add(struct parts *p, const struct value *k, size_t n)
+{
+	if (memchr(k->str.s, '\0', k->str.len)) {
+		/* Not for strset (its strings end at a NUL): compared here. */
+		for (size_t j = 0; j < n; j++)
+			if (p->firsts[j]->len == k->str.len && !memcmp(p->firsts[j]->s, k->str.s, k->str.len))
+				return j;
+		return n;
+	}
+	return strset_add(&p->keys, k->str.s, k->str.len, n, pkey_str, p);
+}
+
+/* Drop (and report) the entries of the part whose key an earlier entry,
+ * of this part or of one before, has. */
+static void part_dups(struct tctx *c, struct parts *p)
+{
+	struct value *m = p->coll;
+	size_t need = p->nfirsts + m->map.n;
+	strset_reserve(&p->keys, p->oa, need, pkey_str, p);
+	if (need > p->capfirsts) {
+		size_t cap = need > 2 * p->capfirsts ? need : 2 * p->capfirsts;
+		p->firsts = arena_realloc(p->oa, p->firsts, p->capfirsts * sizeof *p->firsts, cap * sizeof *p->firsts);
+		p->capfirsts = cap;
+	}
+	size_t w = 0;
+	for (size_t i = 0; i < m->map.n; i++) {
+		const struct value *k = m->map.items[i].key;
+		size_t j = pkey_add(p, k, p->nfirsts);
+		if (j < p->nfirsts) {
+			struct value first = { .kind = V_STRING, .mark = p->firsts[j]->mark };
+			first.str.s = p->firsts[j]->s;
+			first.str.len = p->firsts[j]->len;
+			report_dup(c, &first, k);
+			continue;
+		}
+		struct pkey *pk = arena_alloc(p->oa, sizeof *pk + k->str.len + 1);
+		pk->mark = k->mark;
+		pk->len = k->str.len;
+		memcpy(pk->s, k->str.s, k->str.len);
+		pk->s[k->str.len] = '\0';
+		p->firsts[p->nfirsts++] = pk;
+		m->map.items[w++] = m->map.items[i];
+	}
+	m->map.n = w;
+}
 
 static void part_flush(struct tctx *c, bool more)
 {
 	struct parts *p = c->parts;
+	if (p->coll->kind == V_MAP)
+		part_dups(c, p);
 	if (!c->env.failed || !more) {
-		p->t->doc = c->env.failed ? NULL : p->seq;
+		p->t->doc = c->env.failed ? NULL : p->coll;
 		p->t->more = more;
 		p->fn(p->fctx, p->t);
 	}
-	p->seq->seq.items = NULL;
-	p->seq->seq.n = p->seq->seq.cap = 0;
+	if (p->coll->kind == V_MAP) {
+		p->coll->map.items = NULL;
+		p->coll->map.n = p->coll->map.cap = 0;
+	} else {
+		p->coll->seq.items = NULL;
+		p->coll->seq.n = p->coll->seq.cap = 0;
+	}
 	arena_clear(p->a);
 }
 
@@ -437,7 +518,7 @@ static void into_part(struct tctx *c, body_fn fn, const void *x, const struct sc
 	c->env.a = c->parts->a;
 	fn(c, x, sc, out);
 	c->env.a = oa;
-	if (out->seq.n >= PART_ITEMS)
+	if ((out->kind == V_MAP ? out->map.n : out->seq.n) >= PART_ITEMS)
 		part_flush(c, true);
 }
 
@@ -453,11 +534,57 @@ static void item_part(struct tctx *c, const void *item, const struct scope *sc, 
 	into_part(c, item_seq, item, sc, out);
 }
 
-/* inst_seq_into for the root of an output in parts. */
+/* A plain top-level entry of a mapping, into the part. */
+static void entry_part(struct tctx *c, const void *entry, const struct scope *sc, struct value *out)
+{
+	into_part(c, entry_map, entry, sc, out);
+}
+
+/* A top-level directive's body (each iteration of a for), into the part. */
+static void body_map_part(struct tctx *c, const void *body, const struct scope *sc, struct value *out)
+{
+	into_part(c, body_map, body, sc, out);
+}
+
+/* inst_seq_into or inst_map_into for the root of an output in parts. */
 static void inst_in_parts(struct tctx *c, const struct tnode *t, const struct scope *sc)
 {
-	seq_entries(c, t, sc, c->parts->seq, item_part, body_part);
+	struct value *out = c->parts->coll;
+	if (out->kind == V_SEQ) {
+		seq_entries(c, t, sc, out, item_part, body_part);
+	} else {
+		for (size_t i = 0; i < t->nents; i++) {
+			const struct tent *en = &t->ents[i];
+			bool ok;
+			switch (en->kind) {
+			case EN_PLAIN:
+				entry_part(c, en, sc, out);
+				break;
+			case EN_IF:
+				if (cond_true(c, en, sc, &ok))
+					body_map_part(c, en->val, sc, out);
+				else if (ok && en->els)
+					body_map_part(c, en->els, sc, out);
+				break;
+			case EN_FOR:
+				iterate(c, en->site, en->e, en->v1, en->v2, sc, body_map_part, en->val, out);
+				break;
+			}
+		}
+	}
 	part_flush(c, false);
+}
+
+/* Does the compiled root t have a `$for` at its top level (so that the
+ * output may be large)? */
+static bool loops_at_top(const struct tnode *t)
+{
+	if (t->kind != TN_SEQ && t->kind != TN_MAP)
+		return false;
+	for (size_t i = 0; i < t->nents; i++)
+		if (t->ents[i].kind == EN_FOR)
+			return true;
+	return false;
 }
 
 static void report_dup(struct tctx *c, const struct value *first, const struct value *dup)
@@ -1375,10 +1502,15 @@ static int render_outputs(struct arena *a, struct diags *d, const char *dir,
 		c.scratch = scratch;
 		bool failed_before = c.env.failed;
 		c.env.failed = false;
-		if (in_parts && tf->root->kind == TN_SEQ && in_parts(o->path)) {
+		enum vkind rk = tf->root->kind == TN_SEQ ? V_SEQ : V_MAP;
+		if (in_parts && loops_at_top(tf->root) && in_parts(o->path, rk)) {
 			if (!parts_arena)
 				parts_arena = arena_new();
-			struct parts p = { parts_arena, v_seq(scratch, &tf->root->src->mark), t, fn, fctx };
+			const struct mark *rm = &tf->root->src->mark;
+			struct parts p = { parts_arena, rk == V_SEQ ? v_seq(scratch, rm) : v_map(scratch, rm),
+					   t, fn, fctx, scratch, { 0 }, NULL, 0, 0 };
+			if (rk == V_MAP)
+				strset_init(&p.keys, scratch, PART_ITEMS);
 			c.parts = &p;
 			inst_in_parts(&c, tf->root, sc);
 			c.parts = NULL;

@@ -68,12 +68,15 @@ int templates_render_cached(struct arena *a, struct diags *d, const char *dir,
  * of 10,000 users then never holds 10,000 trees (20 MB) at once.  Returns
  * as templates_render_cached. */
 typedef void (*tmpl_each_fn)(void *ctx, const struct tmpl_output *o);
-/* in_parts (may be NULL): is the output at path one whose top-level
- * sequence may come in parts, the items of each written after those of
- * the one before (format.h, in_parts)?  Then fn gets it in parts of a
- * few hundred items, o->more set on all but the last (which has no doc
- * when the output failed), and no part is kept after fn returns. */
-typedef bool (*tmpl_parts_fn)(const char *path);
+/* in_parts (may be NULL): may the output at path, its top level a
+ * collection of this kind (V_SEQ, V_MAP), come in parts, the items or
+ * entries of each written after those of the one before (format.h,
+ * in_parts)?  Asked of an output whose template has a `$for` at the top
+ * level (only a loop makes an output large).  Then fn gets it in parts
+ * of a few hundred items, o->more set on all but the last (which has no
+ * doc when the output failed), and no part is kept after fn returns.  A
+ * mapping's keys are checked for duplicates across its parts. */
+typedef bool (*tmpl_parts_fn)(const char *path, enum vkind kind);
 int templates_render_each(struct arena *a, struct diags *d, const char *dir,
 			  const struct value *model, struct tmpl_cache *tc,
 			  tmpl_each_fn fn, tmpl_parts_fn in_parts, void *fctx);

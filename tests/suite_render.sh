@@ -299,6 +299,69 @@ for what in "a template" "an emitter"; do
 	fi
 done
 
+# A YAML output whose top level loops (the Helm secrets: a mapping of one
+# key per user) is made in parts too (format.h, in_parts): the same bytes
+# as the same template made as one tree, which it is when its top level
+# is wrapped in `$if true:` (no loop there).  Also at exactly two parts'
+# worth of entries (an empty last part), and for a top-level sequence;
+# a key repeated in a later part is the duplicate a whole mapping reports.
+PW=$TMP/parts-whole
+PP=$TMP/parts-yaml
+rm -rf "$PW" "$PP"
+cp -R templates "$PP"
+# Only the users' loop (1,024 users: two full parts and an empty last
+# one), and a list of the users' names.
+printf '%s\n' '$for u in users:' '  ${u.secretKey}:' '    description: ${u.name}' >"$PP/helm/only-users.yaml"
+printf '%s\n' '- $for u in users: ${u.name}' >"$PP/helm/names.yaml"
+printf '%s\n' '- path: helm/only-users.yaml' '  template: helm/only-users.yaml' \
+	'- path: helm/names.yaml' '  template: helm/names.yaml' >>"$PP/files.yaml"
+cp -R "$PP" "$PW"
+for t in helm/secrets.yaml helm/only-users.yaml; do
+	{ echo '$if true:'; sed 's/^\(.\)/  \1/' "$PP/$t"; } >"$PW/$t"
+done
+printf '%s\n' '- $if true:' '    - $for u in users: ${u.name}' >"$PW/helm/names.yaml"
+users_spec 1024 "$B/parts-1024.yaml"
+same=""
+for spec in "$big" "$B/parts-1024.yaml"; do
+	for tp in "$PP" "$PW"; do
+		rm -rf "$B/parts-$(basename "$tp")"
+		"$ASBGEN" render -q --no-cache --templates "$tp" "$spec" -o "$B/parts-$(basename "$tp")" >/dev/null 2>&1 ||
+			same="$same; render with $(basename "$tp") of $(basename "$spec") failed"
+	done
+	for f in helm/secrets-usdfdev.yaml helm/only-users.yaml helm/names.yaml; do
+		cmp -s "$B/parts-parts-yaml/usdfdev/$f" "$B/parts-parts-whole/usdfdev/$f" ||
+			same="$same; $f of $(basename "$spec") differs"
+	done
+done
+n=$(grep -c '^  description: ' "$B/parts-parts-yaml/usdfdev/helm/only-users.yaml")
+if [ -z "$same" ] && [ "$n" = 1024 ] &&
+	[ "$(grep -c '^- user-' "$B/parts-parts-yaml/usdfdev/helm/names.yaml")" = 1024 ]; then
+	ok "render: YAML outputs with a loop at the top level, made in parts, are the bytes of one tree (1,000 and 1,024 users)"
+else
+	notok "render: YAML outputs with a loop at the top level, made in parts, are the bytes of one tree (1,000 and 1,024 users)" \
+		"${same#; }; $n entries"
+fi
+dup_report() { # TEMPLATES OUT: the duplicate-key report of render --stdout, and its exit code
+	"$ASBGEN" render --stdout --templates "$1" "$big" >"$2.out" 2>"$2.err"
+	echo "exit $? $(wc -c <"$2.out") bytes"
+	grep -A3 'tmpl-duplicate-key' "$2.err" | grep -v '|' # the error and its hint, not the source lines
+}
+for tp in "$PP" "$PW"; do
+	awk '{ print } /^ *\$for u in users:$/ { s = substr($0, 1, index($0, "$") - 1)
+		print s "  $if u.name == \"user-00900\":"; print s "    user-00001-password:"; print s "      description: again" }' \
+		"$tp/helm/secrets.yaml" >"$TMP/dup.yaml" && cp "$TMP/dup.yaml" "$tp/helm/secrets.yaml"
+done
+parts=$(dup_report "$PP" "$TMP/dup-parts")
+whole=$(dup_report "$PW" "$TMP/dup-whole" | sed "s|$PW|$PP|; s|secrets.yaml:9:7|secrets.yaml:8:5|;
+	s|line 12, column 7|line 11, column 5|")
+if [ "$(echo "$parts" | head -n 1)" = "exit 1 0 bytes" ] && [ "$(echo "$parts" | grep -c 'tmpl-duplicate-key')" = 1 ] &&
+	echo "$parts" | grep -q 'first one is produced at line 11, column 5' && [ "$parts" = "$whole" ]; then
+	ok "render: a key of the secrets repeated in a later part is reported once, as in one tree, and nothing is printed"
+else
+	notok "render: a key of the secrets repeated in a later part is reported once, as in one tree, and nothing is printed" \
+		"in parts: $parts; as one tree: $whole"
+fi
+
 # Exit codes of usage and I/O errors, help and version (expect_exit: lib.sh).
 expect_exit 2 "render: a spec that does not exist" "$ASBGEN" render "$B/no-such-spec.yaml" -o "$B/o3"
 [ ! -e "$B/o3" ] || notok "render: a spec that does not exist writes nothing" "$B/o3 exists"

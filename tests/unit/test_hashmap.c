@@ -82,6 +82,23 @@ static void test_strset(struct arena *a)
 	CHECK("strset: a prefix is another string",
 	      strset_add(&p, "ab", 2, 0, nth, t) == 0 && strset_add(&p, "a", 1, 1, nth, t) == 1 &&
 		      strset_add(&p, "abc", 3, 2, nth, t) == 2 && strset_add(&p, "", 0, 3, nth, t) == 3);
+	/* Grown as a mapping's keys come in parts (template.c): room for 16,
+	 * then for each part's 512 more, what was added still found. */
+	struct strset g;
+	strset_init(&g, a, 16);
+	ok = true;
+	for (size_t i = 0; i < N; i++) {
+		if (i % 512 == 0)
+			strset_reserve(&g, a, i + 512, nth, s);
+		ok &= strset_add(&g, s[i], strlen(s[i]), i, nth, s) == i;
+	}
+	for (size_t i = N; i < 2 * N; i++)
+		ok &= strset_add(&g, s[i], strlen(s[i]), i, nth, s) == ((i - N) * 7) % N;
+	CHECK("strset_reserve: grown part by part, doubling, every string found again",
+	      ok && g.n == N && g.most >= N && g.most < 4 * N && g.cap >= 2 * g.most);
+	size_t cap = g.cap;
+	strset_reserve(&g, a, N, nth, s);
+	CHECK("strset_reserve: room enough is no new table", g.cap == cap);
 }
 
 int main(void)
