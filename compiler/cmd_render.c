@@ -81,8 +81,10 @@ struct stream {
 	kind_set only;
 };
 
-/* What the spool keeps in memory before it uses a temporary file. */
-#define STREAM_MEM (1u << 20)
+/* What the spool keeps in memory before it uses a temporary file (and
+ * then between its writes): an environment's stream is 0.1 MB, 10,000
+ * users' 50 MB, and a larger buffer is only a larger peak. */
+#define STREAM_MEM (256u << 10)
 
 static void stream_file(void *ctx, const char *dir, const char *path, const char *text, size_t len, bool first)
 {

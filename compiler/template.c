@@ -64,15 +64,22 @@ struct ointo {
 	struct mark mark;
 };
 
+/* What few outputs have: a second loop variable, an `into`, a refused
+ * path. */
+struct orec_more {
+	const struct value *val2;     /* the entry's second loop variable's value */
+	const struct ointo *into;     /* or NULL */
+	bool bad;                     /* its path was refused (reported) */
+};
+
 /* One output found by pass 1: 40,000 of them for 10,000 users, so what
  * an entry's outputs share (template, header, path node, loop names) is
- * read from the entry. */
+ * read from the entry, and what few have from more. */
 struct orec {
 	const char *path;
 	const struct ientry *ie;
-	const struct ointo *into;     /* or NULL */
-	const struct value *vals[2];  /* the entry's loop variables' values */
-	bool bad;                     /* its path was refused (reported) */
+	const struct value *val;      /* the entry's (first) loop variable's value */
+	struct orec_more *more;       /* or NULL */
 };
 
 /* Records a block of pass 1's list holds: the list grows by blocks in the
@@ -1009,12 +1016,22 @@ static struct value *hook_files(struct expr_env *env, const char *prefix, struct
 			 "files() is only available in templates rendered from an index");
 		return NULL;
 	}
-	size_t pl = strlen(prefix);
+	size_t pl = strlen(prefix), n = 0;
 	struct value *r = v_seq(c->env.a, &site->mark);
-	for (size_t i = 0; i < c->nouts; i++) {
-		const char *p = orec_at(c, i)->path;
-		if (i != c->current && strncmp(p, prefix, pl) == 0 && p[pl])
-			seq_push(c->env.a, r, v_str(c->env.a, &site->mark, p + pl));
+	/* Counted first, and the paths not copied (pass 1's live as long as
+	 * the render): the kustomization lists 10,000 users' files. */
+	for (int pass = 0; pass < 2; pass++) {
+		if (pass)
+			seq_reserve(c->env.a, r, n);
+		for (size_t i = 0; i < c->nouts; i++) {
+			const char *p = orec_at(c, i)->path;
+			if (i == c->current || strncmp(p, prefix, pl) != 0 || !p[pl])
+				continue;
+			if (pass)
+				seq_push(c->env.a, r, v_lit(c->env.a, &site->mark, p + pl));
+			else
+				n++;
+		}
 	}
 	return r;
 }
@@ -1139,6 +1156,13 @@ static bool output_path(struct tctx *c, const struct ientry *ie, const struct sc
 	return true;
 }
 
+static struct orec_more *orec_more(struct tctx *c, struct orec *o)
+{
+	if (!o->more)
+		o->more = arena_alloc(c->keep, sizeof *o->more); /* zero-filled */
+	return o->more;
+}
+
 static void add_output(struct tctx *c, const struct ientry *ie, const struct scope *sc)
 {
 	struct arena *a = c->env.a;
@@ -1158,11 +1182,15 @@ static void add_output(struct tctx *c, const struct ientry *ie, const struct sco
 	memset(o, 0, sizeof *o);
 	o->path = path;
 	o->ie = ie;
-	o->into = into;
-	/* The loop's bindings (iterate: v2 inside v1), outermost first. */
-	int nb = ie->forv ? ie->v2 ? 2 : 1 : 0;
-	for (int i = nb - 1; i >= 0; i--, sc = sc->up)
-		o->vals[i] = sc->val;
+	/* The loop's bindings (iterate: v2 inside v1). */
+	if (ie->forv && ie->v2) {
+		orec_more(c, o)->val2 = sc->val;
+		sc = sc->up;
+	}
+	if (ie->forv)
+		o->val = sc->val;
+	if (into)
+		orec_more(c, o)->into = into;
 }
 
 static void body_output(struct tctx *c, const void *entry, const struct scope *sc,
@@ -1441,12 +1469,12 @@ static int render_outputs(struct arena *a, struct diags *d, const char *dir,
 			     "output paths are relative to the output directory, without '..', '.', "
 			     "empty components, a leading '/', backslashes or control characters",
 			     "output path '%s' is not a safe relative path", o->path);
-			o->bad = true;
+			orec_more(&c, o)->bad = true;
 		} else if (strset_add(&paths, o->path, strlen(o->path), i, orec_path, &c) != i) {
 			tmpl_err(&c.env, &o->ie->path->mark, "tmpl-path",
 			     "make the path depend on the loop variable (or the 'if' exclusive)",
 			     "two outputs have the path '%s'", o->path);
-			o->bad = true;
+			orec_more(&c, o)->bad = true;
 		}
 	}
 	arena_free(c.pass1);
@@ -1476,10 +1504,11 @@ static int render_outputs(struct arena *a, struct diags *d, const char *dir,
 			memset(t, 0, sizeof *t);
 		t->path = o->path;
 		const struct ientry *ie = o->ie;
-		struct tfile *tf = o->bad ? NULL : ie->tf;
+		const struct ointo *into = o->more ? o->more->into : NULL;
+		struct tfile *tf = o->more && o->more->bad ? NULL : ie->tf;
 		t->header = ie->header;
-		t->into = o->into ? o->into->path : NULL;
-		t->into_mark = o->into ? o->into->mark : (struct mark){ 0 };
+		t->into = into ? into->path : NULL;
+		t->into_mark = into ? into->mark : (struct mark){ 0 };
 		t->template_path = tf ? tf->full : NULL;
 		t->path_mark = ie->path->mark;
 		if (!tf || !tf->root)
@@ -1489,8 +1518,9 @@ static int render_outputs(struct arena *a, struct diags *d, const char *dir,
 		struct scope s[2];
 		const struct scope *sc = NULL;
 		const char *names[2] = { ie->v1, ie->v2 };
+		const struct value *vals[2] = { o->val, o->more ? o->more->val2 : NULL };
 		for (int j = 0; j < (ie->forv ? ie->v2 ? 2 : 1 : 0); j++) {
-			s[j] = (struct scope){ names[j], o->vals[j], sc };
+			s[j] = (struct scope){ names[j], vals[j], sc };
 			sc = &s[j];
 		}
 		c.current = i;
