@@ -16,6 +16,10 @@ static int text_line(struct buf *out, const struct value *v, struct diags *d)
 	char num[EMIT_NUM_MAX];
 	switch (v->kind) {
 	case V_STRING: {
+		if (v->flags & VF_TEXT) { /* checked before, here or by another emitter */
+			buf_add(out, v->str.s, v->str.len);
+			break;
+		}
 		size_t bad = utf8_check(v->str.s, v->str.len);
 		if (bad < v->str.len)
 			return emit_err_utf8(d, v, bad);
@@ -28,6 +32,7 @@ static int text_line(struct buf *out, const struct value *v, struct diags *d)
 			return -1;
 		}
 		buf_add(out, v->str.s, v->str.len);
+		((struct value *)v)->flags |= VF_TEXT_LINE; /* its own text, as emit_yaml remembers */
 		break;
 	}
 	case V_BOOL:

@@ -1,6 +1,7 @@
 /* format.c - the table of output formats (see format.h). */
 #include "format.h"
 
+#include <ctype.h>
 #include <string.h>
 #include <strings.h>
 
@@ -27,9 +28,12 @@ const struct out_format *format_for_ext(const char *ext)
 		return NULL;
 	if (*ext == '.')
 		ext++;
+	/* The first letters compared first: every output's path is looked
+	 * up, 40,000 for 10,000 users. */
+	char first = (char)tolower((unsigned char)ext[0]);
 	for (size_t i = 0; i < NFORMATS; i++)
 		for (size_t k = 0; k < sizeof formats[i].exts / sizeof *formats[i].exts && formats[i].exts[k]; k++)
-			if (!strcasecmp(ext, formats[i].exts[k]))
+			if (formats[i].exts[k][0] == first && !strcasecmp(ext, formats[i].exts[k]))
 				return &formats[i];
 	return NULL;
 }

@@ -42,9 +42,13 @@ struct mark {
  * 0x20-0x7E without '\\' and without a blank at either end). */
 #define VF_KV_KEY 0x10
 #define VF_KV_VAL 0x20
+/* string is valid UTF-8 without a line break, found once by emit_text.c
+ * (the other three say so too): a static line of the clients' README is
+ * written once per user. */
+#define VF_TEXT_LINE 0x40
 /* The flags that say something about a string's text: a copy with other
  * text must drop them. */
-#define VF_TEXT (VF_YAML_PLAIN | VF_KV_KEY | VF_KV_VAL)
+#define VF_TEXT (VF_YAML_PLAIN | VF_KV_KEY | VF_KV_VAL | VF_TEXT_LINE)
 
 struct pair {
 	struct value *key; /* V_STRING */
