@@ -254,10 +254,16 @@ static void grants_add(struct grants *gs, const char *type, const char *name, co
 	gs->g[gs->n++] = (struct grant){ type, name, op, !strcmp(pattern, "prefix") };
 }
 
+/* The same text, often the same pointer (a literal, a spec node's). */
+static bool same_str(const char *a, const char *b)
+{
+	return a == b || !strcmp(a, b);
+}
+
 static bool grant_eq(const struct grant *a, const struct grant *b)
 {
-	return a->prefix == b->prefix && !strcmp(a->type, b->type) && !strcmp(a->name, b->name) &&
-	       !strcmp(a->op, b->op);
+	return a->prefix == b->prefix && same_str(a->type, b->type) && same_str(a->name, b->name) &&
+	       same_str(a->op, b->op);
 }
 
 /* A grant as the warning names it ("topic a Write", "group b (prefix) All"). */

@@ -157,16 +157,13 @@ void map_set_lit(struct arena *a, struct value *map, const char *key, struct val
 struct value *v_path(const struct value *root, const char *dotted)
 {
 	const struct value *v = root;
-	char part[256];
 	while (v && *dotted) {
-		const char *dot = strchr(dotted, '.');
-		size_t n = dot ? (size_t)(dot - dotted) : strlen(dotted);
-		if (n >= sizeof part)
-			return NULL;
-		memcpy(part, dotted, n);
-		part[n] = '\0';
-		v = map_get(v, part);
-		dotted += n + (dot ? 1 : 0);
+		/* Each part looked up where it stands (no copy): the model and
+		 * the checks walk a path per user. */
+		size_t n = strcspn(dotted, ".");
+		const struct pair *p = map_get_pairn(v, dotted, n);
+		v = p ? p->val : NULL;
+		dotted += n + (dotted[n] == '.');
 	}
 	return (struct value *)v;
 }
