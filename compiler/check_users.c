@@ -32,9 +32,17 @@ static const char *user_name_problem(const char *s)
 struct uname {
 	const char *name;
 	const struct value *at;
-	const char *what; /* "superusers[0]", "users[3].name", or a component's user */
+	const char *what; /* "superusers[0]" or a component's user; NULL: users[user].name */
 	const char *path; /* where a component's user is written (kafdrop.user), or NULL */
+	size_t user;
 };
+
+/* What n is, as messages name it: made only for a message (10,000 users
+ * would print 10,000 "users[i].name" that no message names). */
+static const char *what(struct check *c, const struct uname *n)
+{
+	return n->what ? n->what : arena_printf(c->a, "users[%zu].name", n->user);
+}
 
 /* The components' users (model.kafkaUsers' entries with a component other
  * than "superuser"), as messages name them. */
@@ -49,7 +57,7 @@ static const struct { const char *component, *what, *path; } component_users[] =
  * component, NULL when nothing marks it. */
 static struct uname component_uname(struct check *c, const struct value *u, const char *component)
 {
-	struct uname n = { v_as_str(map_get(u, "name"), ""), NULL, component, NULL };
+	struct uname n = { v_as_str(map_get(u, "name"), ""), NULL, component, NULL, 0 };
 	for (size_t k = 0; k < sizeof component_users / sizeof component_users[0]; k++) {
 		if (strcmp(component, component_users[k].component))
 			continue;
@@ -65,9 +73,9 @@ static struct uname component_uname(struct check *c, const struct value *u, cons
 static const char *where(struct check *c, const struct uname *n)
 {
 	if (!n->at)
-		return n->what;
-	return n->path ? arena_printf(c->a, "%s (%s, line %d)", n->what, n->path, n->at->mark.line)
-		       : arena_printf(c->a, "%s, line %d", n->what, n->at->mark.line);
+		return what(c, n);
+	return n->path ? arena_printf(c->a, "%s (%s, line %d)", what(c, n), n->path, n->at->mark.line)
+		       : arena_printf(c->a, "%s, line %d", what(c, n), n->at->mark.line);
 }
 
 static void check_user_names(struct check *c)
@@ -90,12 +98,12 @@ static void check_user_names(struct check *c)
 		const struct value *nm = map_get(ss->seq.items[i], "name");
 		const struct value *at = check_written(nm);
 		names[n++] = (struct uname){ v_as_str(nm, ""), at,
-					     at ? arena_printf(c->a, "superusers[%zu]", i) : "the default superuser", NULL };
+					     at ? arena_printf(c->a, "superusers[%zu]", i) : "the default superuser", NULL, 0 };
 	}
 	size_t nsuper = n;
 	for (size_t i = 0; i < su->seq.n; i++) {
 		const struct value *nm = map_get(su->seq.items[i], "name");
-		names[n++] = (struct uname){ v_as_str(nm, ""), nm, arena_printf(c->a, "users[%zu].name", i), NULL };
+		names[n++] = (struct uname){ v_as_str(nm, ""), nm, NULL, NULL, i };
 	}
 	struct nameset seen;
 	check_nameset_init(c, &seen, n);
@@ -104,7 +112,7 @@ static void check_user_names(struct check *c)
 		if (why && names[i].at)
 			check_error(c, names[i].at, "user-name",
 				    "user names become KafkaUser objects and secret keys (<name>-password): lowercase letters, digits and '-', at most 63",
-				    "%s: '%s' is not a valid user name: %s", names[i].what, names[i].name, why);
+				    "%s: '%s' is not a valid user name: %s", what(c, &names[i]), names[i].name, why);
 		size_t j = check_nameset_add(&seen, names[i].name, i);
 		if (j == i)
 			continue;
@@ -118,10 +126,10 @@ static void check_user_names(struct check *c)
 				    "user '%s' is also a superuser (%s)", names[i].name, where(c, &names[j]));
 		else if (j < builtin)
 			check_error(c, names[i].at, "user-duplicate", "choose another name",
-				    "%s: '%s' is %s, which asbgen creates", names[i].what, names[i].name, where(c, &names[j]));
+				    "%s: '%s' is %s, which asbgen creates", what(c, &names[i]), names[i].name, where(c, &names[j]));
 		else
 			check_error(c, names[i].at, "user-duplicate", "remove one of them, or merge their topics",
-				    "%s: user '%s' is already defined (%s)", names[i].what, names[i].name, where(c, &names[j]));
+				    "%s: user '%s' is already defined (%s)", what(c, &names[i]), names[i].name, where(c, &names[j]));
 	}
 }
 
