@@ -31,6 +31,17 @@
  * are quoted whenever a YAML 1.1 or 1.2 parser could read them as anything
  * but the same string. */
 int emit_yaml(struct buf *out, const struct value *doc, struct diags *d);
+/* The text of shared subtrees (VF_SHARED), kept for the outputs of one
+ * render. */
+struct emit_memo;
+struct emit_memo *emit_memo_new(void);
+void emit_memo_free(struct emit_memo *m);
+/* emit_yaml, but a mapping or sequence with VF_SHARED that is met at the
+ * same place (indentation, whether it starts on its parent's line) a
+ * second time has its text kept in m, and copied from there after: the
+ * labels every object includes and the ACL entries that 10,000 users
+ * share are written once.  m may be NULL (emit_yaml). */
+int emit_yaml_shared(struct buf *out, const struct value *doc, struct diags *d, struct emit_memo *m);
 /* Set VF_YAML_PLAIN on string v when it can be written as a plain YAML
  * scalar (key or value).  For nodes built once and emitted many times:
  * template text, the model's keys and shared ACL entries. */

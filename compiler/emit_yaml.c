@@ -14,8 +14,11 @@
  * printable; everything else is double-quoted with escapes.
  */
 #include "emit_common.h"
+#include "arena.h"
 
 #include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Implicit keys longer than this are written as explicit keys ("? key"):
@@ -25,7 +28,67 @@
 struct yctx {
 	struct buf *out;
 	struct diags *d;
+	struct emit_memo *memo; /* or NULL */
 };
+
+/* ---------------------------------------------------------------- shared text */
+
+/* A shared node at one place, and its text once it has been met twice.
+ * The table is bounded: most shared nodes of a render are
+ * met once per user only (a user's own group ACL), and a slot each for
+ * 50,000 of them would cost more than writing them. */
+#define MEMO_SLOTS 4096 /* a power of two; at most half used */
+struct memo_slot {
+	const struct value *v;
+	int ind, depth;
+	bool inline_first;
+	bool seen, kept; /* written once before; its text is text[off, off + len) */
+	uint32_t off, len;
+};
+
+struct emit_memo {
+	struct memo_slot *t; /* MEMO_SLOTS, v NULL: empty */
+	size_t n;
+	struct buf text;
+};
+
+struct emit_memo *emit_memo_new(void)
+{
+	struct emit_memo *m = xcalloc(1, sizeof *m);
+	m->t = xcalloc(MEMO_SLOTS, sizeof *m->t);
+	m->text = (struct buf)BUF_INIT;
+	return m;
+}
+
+void emit_memo_free(struct emit_memo *m)
+{
+	if (!m)
+		return;
+	free(m->t);
+	buf_free(&m->text);
+	free(m);
+}
+
+/* The slot of v at this place, added when absent; NULL when the table is
+ * full. */
+static struct memo_slot *memo_slot(struct emit_memo *m, const struct value *v, int ind, bool inline_first,
+				   int depth)
+{
+	uintptr_t h = ((uintptr_t)v >> 3) * 0x9E3779B97F4A7C15ull ^ (uintptr_t)ind * 31 ^ (uintptr_t)depth ^
+		      (uintptr_t)inline_first;
+	for (size_t i = (size_t)(h >> 7) & (MEMO_SLOTS - 1);; i = (i + 1) & (MEMO_SLOTS - 1)) {
+		struct memo_slot *s = &m->t[i];
+		if (!s->v) {
+			if (m->n >= MEMO_SLOTS / 2)
+				return NULL;
+			m->n++;
+			*s = (struct memo_slot){ v, ind, depth, inline_first, false, false, 0, 0 };
+			return s;
+		}
+		if (s->v == v && s->ind == ind && s->depth == depth && s->inline_first == inline_first)
+			return s;
+	}
+}
 
 static bool is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
 
@@ -374,16 +437,37 @@ static bool nonempty_coll(const struct value *v)
 static int yaml_map(struct yctx *c, const struct value *m, int ind, bool inline_first, int depth);
 static int yaml_seq(struct yctx *c, const struct value *s, int ind, bool inline_first, int depth);
 
+/* A non-empty mapping or sequence, from the memo when it is a shared one
+ * met here before. */
+static int yaml_coll(struct yctx *c, const struct value *v, int ind, bool inline_first, int depth)
+{
+	struct memo_slot *s = c->memo && (v->flags & VF_SHARED) ? memo_slot(c->memo, v, ind, inline_first, depth)
+								: NULL;
+	if (s && s->kept) {
+		buf_add(c->out, c->memo->text.data + s->off, s->len);
+		return 0;
+	}
+	size_t start = c->out->len;
+	int r = v->kind == V_MAP ? yaml_map(c, v, ind, inline_first, depth) : yaml_seq(c, v, ind, inline_first, depth);
+	if (r == 0 && s) {
+		size_t len = c->out->len - start;
+		if (s->seen && c->memo->text.len + len < UINT32_MAX) { /* the second time: kept for the third */
+			s->off = (uint32_t)c->memo->text.len;
+			s->len = (uint32_t)len;
+			buf_add(&c->memo->text, c->out->data + start, len);
+			s->kept = true;
+		}
+		s->seen = true;
+	}
+	return r;
+}
+
 /* The value after "key:" of a mapping at column ind. */
 static int yaml_after_colon(struct yctx *c, const struct value *v, int ind, int depth)
 {
-	if (v->kind == V_MAP && v->map.n) {
+	if ((v->kind == V_MAP && v->map.n) || (v->kind == V_SEQ && v->seq.n)) {
 		buf_putc(c->out, '\n');
-		return yaml_map(c, v, ind + 2, false, depth + 1);
-	}
-	if (v->kind == V_SEQ && v->seq.n) {
-		buf_putc(c->out, '\n');
-		return yaml_seq(c, v, ind + 2, false, depth + 1);
+		return yaml_coll(c, v, ind + 2, false, depth + 1);
 	}
 	if (v->kind == V_STRING && (v->flags & VF_YAML_PLAIN)) {
 		/* " value\n" in one reservation: the common line of a manifest */
@@ -455,10 +539,8 @@ static int yaml_seq(struct yctx *c, const struct value *s, int ind, bool inline_
 			buf_indent(c->out, ind);
 		buf_add(c->out, "- ", 2);
 		int r;
-		if (v->kind == V_MAP && v->map.n)
-			r = yaml_map(c, v, ind + 2, true, depth + 1);
-		else if (v->kind == V_SEQ && v->seq.n)
-			r = yaml_seq(c, v, ind + 2, true, depth + 1);
+		if ((v->kind == V_MAP && v->map.n) || (v->kind == V_SEQ && v->seq.n))
+			r = yaml_coll(c, v, ind + 2, true, depth + 1);
 		else
 			r = yaml_scalar_line(c, v, ind);
 		if (r < 0)
@@ -469,7 +551,12 @@ static int yaml_seq(struct yctx *c, const struct value *s, int ind, bool inline_
 
 int emit_yaml(struct buf *out, const struct value *doc, struct diags *d)
 {
-	struct yctx c = { out, d };
+	return emit_yaml_shared(out, doc, d, NULL);
+}
+
+int emit_yaml_shared(struct buf *out, const struct value *doc, struct diags *d, struct emit_memo *m)
+{
+	struct yctx c = { out, d, m };
 	size_t start = out->len;
 	int r;
 	if (doc->kind == V_MAP && nonempty_coll(doc))

@@ -44,6 +44,9 @@ struct out_format {
 	 * the other, so a render makes a large one in parts (template.h,
 	 * in_parts).  A bit per kind: FMT_PARTS(V_SEQ), FMT_PARTS(V_MAP). */
 	unsigned in_parts;
+	/* emit with a memo of shared subtrees' text for the outputs of one
+	 * render (emit.h, emit_yaml_shared), or NULL. */
+	int (*emit_shared)(struct buf *out, const struct value *doc, struct diags *d, struct emit_memo *m);
 };
 
 /* The format a path's extension picks (the last '.' of the base name,

@@ -866,8 +866,14 @@ static struct value *acl(struct mb *m, const char *type, const char *name, const
 	size_t j = h & (m->acls_cap - 1);
 	for (struct acl_slot *sl; (sl = &m->acls[j])->v; j = (j + 1) & (m->acls_cap - 1))
 		if (sl->hash == h && !strcmp(sl->name, name) && !strcmp(sl->type, type) &&
-		    !strcmp(sl->pattern, pattern) && !strcmp(sl->ops, ops))
+		    !strcmp(sl->pattern, pattern) && !strcmp(sl->ops, ops)) {
+			/* An entry of two users or more (the topics' readers):
+			 * its text is written once (VF_SHARED); a user's own
+			 * group entry is not, so the emitter keeps no text of
+			 * 10,000 entries met once each. */
+			sl->v->flags |= VF_SHARED;
 			return sl->v;
+		}
 	m->acls[j] = (struct acl_slot){ type, name, pattern, ops, h,
 					acl_build(m, type, name, pattern, ops) };
 	m->acls_n++;

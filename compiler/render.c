@@ -38,6 +38,7 @@ struct emitting {
 	 * stream already. */
 	bool in_output, failed, streamed;
 	struct head_memo head;
+	struct emit_memo *memo; /* shared subtrees' text (emit.h) */
 };
 
 /* What an output in parts holds of its text before a stream gets it. */
@@ -102,12 +103,24 @@ static void header_text(struct buf *b, const struct out_format *f, const struct 
 	}
 }
 
+/* o's tree onto b in format f, with em's shared text where f keeps it. */
+static int emit_doc(const struct out_format *f, struct buf *b, const struct tmpl_output *o, struct diags *d,
+		    struct emit_memo *em)
+{
+	/* A model value the template inserted has no position: report it
+	 * in the template. */
+	d->fallback = &o->doc_mark;
+	int emitted = em && f->emit_shared ? f->emit_shared(b, o->doc, d, em) : f->emit(b, o->doc, d);
+	d->fallback = NULL;
+	return emitted;
+}
+
 /* render_output_text; memo (may be NULL): the last header made, which
  * the next output of the same index entry and format has too (the
  * spec's name is the render's): 40,000 outputs of 10,000 users have
  * four. */
 static int output_text(struct arena *a, struct diags *d, const struct tmpl_output *o, const char *spec_name,
-		       const char *testid, struct buf *b, struct head_memo *memo)
+		       const char *testid, struct buf *b, struct head_memo *memo, struct emit_memo *em)
 {
 	if (!o->doc)
 		return -1; /* its template failed (reported) */
@@ -146,22 +159,17 @@ static int output_text(struct arena *a, struct diags *d, const struct tmpl_outpu
 			buf_add(b, memo->text.data, memo->text.len);
 		}
 	}
-	/* A model value the template inserted has no position: report it
-	 * in the template. */
-	d->fallback = &o->doc_mark;
-	int emitted = f->emit(b, o->doc, d);
-	d->fallback = NULL;
-	return emitted;
+	return emit_doc(f, b, o, d, em);
 }
 
 int render_output_text(struct arena *a, struct diags *d, const struct tmpl_output *o,
 		       const char *spec_name, const char *testid, struct buf *b)
 {
-	return output_text(a, d, o, spec_name, testid, b, NULL);
+	return output_text(a, d, o, spec_name, testid, b, NULL, NULL);
 }
 
 /* Append the text of a later part of an output in parts (template.h). */
-static int render_output_more(struct diags *d, const struct tmpl_output *o, struct buf *b)
+static int render_output_more(struct diags *d, const struct tmpl_output *o, struct buf *b, struct emit_memo *em)
 {
 	if (!o->doc)
 		return -1; /* its template failed (reported) */
@@ -170,10 +178,7 @@ static int render_output_more(struct diags *d, const struct tmpl_output *o, stru
 	/* An empty last part adds nothing (an empty whole is one part). */
 	if ((o->doc->kind == V_SEQ && !o->doc->seq.n) || (o->doc->kind == V_MAP && !o->doc->map.n))
 		return 0;
-	d->fallback = &o->doc_mark;
-	int emitted = f->emit(b, o->doc, d);
-	d->fallback = NULL;
-	return emitted;
+	return emit_doc(f, b, o, d, em);
 }
 
 /* May the output at path, its top level a collection of this kind, be
@@ -196,8 +201,8 @@ static void emit_output(void *ctx, const struct tmpl_output *o)
 	if (failed)
 		return;
 	/* A later part: its items after those of the parts before. */
-	int r = later ? render_output_more(&c->diags, o, &e->b)
-		      : output_text(c->arena, &c->diags, o, e->spec_name, c->testid, &e->b, &e->head);
+	int r = later ? render_output_more(&c->diags, o, &e->b, e->memo)
+		      : output_text(c->arena, &c->diags, o, e->spec_name, c->testid, &e->b, &e->head, e->memo);
 	if (r != 0) {
 		e->failed = o->more;
 		e->streamed = false;
@@ -247,11 +252,12 @@ int render_spec_stream(struct ctx *c, const struct value *model, const char *spe
 	set->reads = NULL;
 	set->nreads = 0;
 	struct emitting e = { c, spec_name, set, fn, fctx, 64, BUF_INIT, false, false, false,
-			      { NULL, NULL, false, BUF_INIT } };
+			      { NULL, NULL, false, BUF_INIT }, emit_memo_new() };
 	set->files = arena_alloc(c->arena, e.cap * sizeof *set->files);
 	int rc = templates_render_each(c->arena, &c->diags, tdir, model, NULL, emit_output, output_in_parts, &e);
 	buf_free(&e.b);
 	buf_free(&e.head.text);
+	emit_memo_free(e.memo);
 	if (rc != 0)
 		return -1;
 	return c->diags.nerrors > errors ? -1 : 0;

@@ -1000,6 +1000,10 @@ static struct value *hook_include(struct expr_env *env, const char *path, const 
 				m->misses++;
 			memcpy(m->key, key, tf->ndeps * sizeof *key);
 			m->val = v;
+			/* Kept for the render (keep), the same tree in every
+			 * output that includes it: its text is written once. */
+			if (v->kind == V_MAP || v->kind == V_SEQ)
+				v->flags |= VF_SHARED;
 		}
 	}
 	c->depth--;

@@ -228,6 +228,7 @@ struct value *v_copy(struct arena *a, const struct value *v)
 		return NULL;
 	struct value *c = arena_alloc(a, sizeof *c);
 	*c = *v;
+	c->flags &= ~VF_SHARED; /* a new node, perhaps in a shorter-lived arena */
 	switch (v->kind) {
 	case V_SEQ:
 		c->seq.items = NULL;

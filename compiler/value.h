@@ -49,6 +49,11 @@ struct mark {
 /* The flags that say something about a string's text: a copy with other
  * text must drop them. */
 #define VF_TEXT (VF_YAML_PLAIN | VF_KV_KEY | VF_KV_VAL | VF_TEXT_LINE)
+/* A mapping or sequence that lives as long as the render and that many
+ * outputs write at the same place (the model's ACL entries, an include()
+ * kept for the render): emit_yaml_shared keeps its text.  Never on a node
+ * of one output's arena; a copy (v_copy) does not carry it. */
+#define VF_SHARED 0x80
 
 struct pair {
 	struct value *key; /* V_STRING */

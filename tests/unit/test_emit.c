@@ -1110,6 +1110,66 @@ static struct value *kv1(struct value *k, struct value *v)
 	return m;
 }
 
+/* emit_yaml_shared: a VF_SHARED subtree's kept text is what emit_yaml
+ * writes there, at every place it is met (indentation, first in a list
+ * item or after a key), and a node met once keeps nothing. */
+static void shared_tests(void)
+{
+	struct value *acl = J("{\"resource\": {\"type\": \"topic\", \"name\": \"a\"}, \"operations\": [\"Read\", \"Describe\"]}");
+	struct value *labels = J("{\"app\": \"x\", \"odd: key\": \"yes\"}");
+	acl->flags |= VF_SHARED;
+	labels->flags |= VF_SHARED;
+	/* Ten users' objects: the entry in a list, the labels under a key,
+	 * both also deeper and as an item's first line. */
+	struct value *seq = v_seq(A, NULL);
+	for (int i = 0; i < 10; i++) {
+		struct value *o = v_map(A, NULL);
+		map_set(A, o, "labels", labels);
+		struct value *acls = v_seq(A, NULL);
+		seq_push(A, acls, acl);
+		seq_push(A, acls, J("{\"resource\": {\"type\": \"group\"}}"));
+		map_set(A, o, "acls", acls);
+		struct value *deep = v_map(A, NULL);
+		map_set(A, deep, "again", acls);
+		map_set(A, o, "deeper", deep);
+		struct value *items = v_seq(A, NULL);
+		seq_push(A, items, labels);
+		map_set(A, o, "items", items);
+		seq_push(A, seq, o);
+	}
+	struct emit_memo *m = emit_memo_new();
+	struct buf plain = BUF_INIT, memo = BUF_INIT, again = BUF_INIT;
+	bool ok = emit_yaml(&plain, seq, &D) == 0 && emit_yaml_shared(&memo, seq, &D, m) == 0 &&
+		  emit_yaml_shared(&again, seq, &D, m) == 0; /* the memo's text only, second time */
+	CHECK("yaml shared: ten objects with shared parts, the bytes of emit_yaml, twice",
+	      ok && plain.len > 0 && plain.len == memo.len && !memcmp(plain.data, memo.data, plain.len) &&
+		      again.len == plain.len && !memcmp(plain.data, again.data, plain.len));
+	/* One object alone after: its parts from the memo, at its own places. */
+	struct buf one = BUF_INIT, one_memo = BUF_INIT;
+	ok = emit_yaml(&one, seq->seq.items[3], &D) == 0 && emit_yaml_shared(&one_memo, seq->seq.items[3], &D, m) == 0;
+	CHECK("yaml shared: at another indentation (the top level), still emit_yaml's bytes",
+	      ok && one.len == one_memo.len && !memcmp(one.data, one_memo.data, one.len));
+	/* A shared node with a string emit_yaml refuses: an error each time,
+	 * nothing kept, the output as it was. */
+	struct value *bad = v_map(A, NULL);
+	map_set(A, bad, "k", S("a\x80", 2));
+	bad->flags |= VF_SHARED;
+	struct value *doc = v_map(A, NULL);
+	map_set(A, doc, "x", bad);
+	struct buf e = BUF_INIT;
+	size_t n0 = D.n;
+	ok = emit_yaml_shared(&e, doc, &D, m) == -1 && emit_yaml_shared(&e, doc, &D, m) == -1 &&
+	     emit_yaml_shared(&e, doc, &D, m) == -1;
+	CHECK("yaml shared: a subtree that fails is reported each time, never kept", ok && D.n == n0 + 3 && e.len == 0);
+	emit_memo_free(m);
+	buf_free(&plain);
+	buf_free(&memo);
+	buf_free(&again);
+	buf_free(&one);
+	buf_free(&one_memo);
+	buf_free(&e);
+}
+
 static void kv_flag_tests(void)
 {
 	struct value *host = STR("host:9094"), *blank = STR("a b"), *trail = STR("x "), *e = STR("\xc3\xa9");
@@ -1355,6 +1415,7 @@ int main(void)
 	properties_tests();
 	librdkafka_tests();
 	kv_flag_tests();
+	shared_tests();
 	text_tests();
 	path_tests();
 
