@@ -25,6 +25,10 @@ struct fp {
 	int status; /* 0 reading, 1 declined, -1 stopped by the callback */
 	yaml_ev_fn fn;
 	void *ctx;
+	/* The last mark's place and column: the next one on the line counts
+	 * on from there (a user's line of a flow mapping has eight). */
+	const char *mq;
+	int mcol;
 };
 
 /* A node's properties, read before it. */
@@ -43,11 +47,18 @@ static bool decline(struct fp *f)
 
 /* The column of q on the current line, counted in characters (libfyaml
  * counts them, not bytes). */
-static struct mark mark_at(const struct fp *f, const char *q)
+static struct mark mark_at(struct fp *f, const char *q)
 {
 	int col = 1;
-	for (const char *c = f->ls; c < q; c++)
+	const char *c = f->ls;
+	if (f->mq && f->mq >= f->ls && f->mq <= q) { /* on this line, before q */
+		c = f->mq;
+		col = f->mcol;
+	}
+	for (; c < q; c++)
 		col += ((unsigned char)*c & 0xC0) != 0x80;
+	f->mq = q;
+	f->mcol = col;
 	return (struct mark){ f->path, f->line, col };
 }
 
