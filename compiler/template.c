@@ -205,14 +205,17 @@ static void inst_seq_into(struct tctx *c, const struct tnode *t, const struct sc
 static struct value *interpolate(struct tctx *c, const struct tnode *t, const struct scope *sc)
 {
 	size_t base = c->sb.len;
-	bool ok = true;
+	bool ok = true, line = true;
 	for (size_t i = 0; i < t->nparts; i++) {
 		const struct tpart *p = &t->parts[i];
 		if (p->lit) {
 			buf_add(&c->sb, p->lit, p->len);
+			line = line && p->line;
 			continue;
 		}
 		struct value *v = expr_eval(&c->env, t->site, p->e, sc);
+		/* A number or a boolean is ASCII; a string checked before says so. */
+		line = line && v && (v->kind != V_STRING || (v->flags & VF_TEXT));
 		if (!v) {
 			ok = false;
 		} else if (!expr_scalar_text(&c->sb, v)) {
@@ -226,8 +229,11 @@ static struct value *interpolate(struct tctx *c, const struct tnode *t, const st
 		}
 	}
 	struct value *r = NULL;
-	if (ok)
+	if (ok) {
 		r = v_strn(c->env.a, &t->src->mark, c->sb.data + base, c->sb.len - base);
+		if (line)
+			r->flags |= VF_TEXT_LINE;
+	}
 	c->sb.len = base;
 	if (c->sb.data)
 		c->sb.data[base] = '\0';

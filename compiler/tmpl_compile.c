@@ -12,6 +12,7 @@
 #include "buf.h"
 #include "diag.h"
 #include "emit.h"
+#include "emit_common.h"
 #include "expr.h"
 
 #include <stdarg.h>
@@ -62,6 +63,14 @@ static bool has_expr(const char *s, size_t n)
 	return false;
 }
 
+/* A literal part of an interpolation (struct tpart, line). */
+static struct tpart lit_part(struct expr_env *env, const struct buf *lit)
+{
+	bool line = utf8_check(lit->data, lit->len) == lit->len && !memchr(lit->data, '\n', lit->len) &&
+		    !memchr(lit->data, '\r', lit->len);
+	return (struct tpart){ arena_strndup(env->a, lit->data, lit->len), lit->len, NULL, line };
+}
+
 struct tnode *tmpl_compile_scalar(struct expr_env *env, const struct value *v)
 {
 	struct tnode *t = tnode_new(env, TN_STATIC, v);
@@ -95,7 +104,7 @@ struct tnode *tmpl_compile_scalar(struct expr_env *env, const struct value *v)
 			cap *= 2;
 		}
 		if (lit.len) {
-			pp[np++] = (struct tpart){ arena_strndup(env->a, lit.data, lit.len), lit.len, NULL };
+			pp[np++] = lit_part(env, &lit);
 			buf_reset(&lit);
 		}
 		size_t pos = i + 2;
@@ -104,7 +113,7 @@ struct tnode *tmpl_compile_scalar(struct expr_env *env, const struct value *v)
 			bad = true;
 			break;
 		}
-		pp[np++] = (struct tpart){ NULL, 0, e };
+		pp[np++] = (struct tpart){ NULL, 0, e, false };
 		i = pos;
 	}
 	if (!bad && lit.len) {
@@ -115,7 +124,7 @@ struct tnode *tmpl_compile_scalar(struct expr_env *env, const struct value *v)
 				free(pp);
 			pp = q;
 		}
-		pp[np++] = (struct tpart){ arena_strndup(env->a, lit.data, lit.len), lit.len, NULL };
+		pp[np++] = lit_part(env, &lit);
 	}
 	buf_free(&lit);
 	if (bad) {

@@ -23,6 +23,10 @@ struct tpart {
 	const char *lit; /* literal text, or NULL for an expression */
 	size_t len;
 	struct expr *e;
+	/* lit is valid UTF-8 without a line break: a text of such parts and
+	 * of values known to be so is a line emit_text writes as it is
+	 * (VF_TEXT_LINE), the clients' README's lines of each user. */
+	bool line;
 };
 
 struct tnode;

@@ -169,6 +169,23 @@ static void test_substitution(void)
 	t = yaml("t.yaml", "a: {b: [1, x]}\n");
 	CHECK("static template is shared", tmpl_instantiate(A, &D, NULL, t, model) == t);
 
+	/* A text of checked parts is a line emit_text writes as it is: literal
+	 * parts without a line break, numbers, strings flagged so before. */
+	reset();
+	struct value *name = v_path(model, "kafka.name");
+	unsigned was = name->flags;
+	t = yaml("t.yaml", "unchecked: 'x ${kafka.name} ${kafka.port}'\n");
+	v = tmpl_instantiate(A, &D, NULL, t, model);
+	CHECK("interpolation: a string not checked yet leaves the line unchecked",
+	      v && !(map_get(v, "unchecked")->flags & VF_TEXT_LINE));
+	name->flags |= VF_YAML_PLAIN;
+	t = yaml("t.yaml", "line: 'x ${kafka.name} ${kafka.port} ${kafka.enabled}'\nbreak: \"x\\n${kafka.name}\"\n");
+	v = tmpl_instantiate(A, &D, NULL, t, model);
+	CHECK("interpolation: checked parts make a checked line (VF_TEXT_LINE), a line break does not",
+	      v && (map_get(v, "line")->flags & VF_TEXT_LINE) && !(map_get(v, "break")->flags & VF_TEXT_LINE) &&
+		      !(map_get(v, "line")->flags & VF_YAML_PLAIN));
+	name->flags = was;
+
 	CHECK_STR("plain scalars are copied as typed",
 		  render("port: 9092\ncpu: \"4\"\nok: yes\nb: true\nf: 1.5\nn: ~\ns: '$x {y}'\n"),
 		  "{port: 9092, cpu: \"4\", ok: \"yes\", b: true, f: 1.5, n: null, s: \"$x {y}\"}");
