@@ -465,7 +465,7 @@ static int yaml_coll(struct yctx *c, const struct value *v, int ind, bool inline
 /* The value after "key:" of a mapping at column ind. */
 static int yaml_after_colon(struct yctx *c, const struct value *v, int ind, int depth)
 {
-	if ((v->kind == V_MAP && v->map.n) || (v->kind == V_SEQ && v->seq.n)) {
+	if (nonempty_coll(v)) {
 		buf_putc(c->out, '\n');
 		return yaml_coll(c, v, ind + 2, false, depth + 1);
 	}
@@ -539,7 +539,7 @@ static int yaml_seq(struct yctx *c, const struct value *s, int ind, bool inline_
 			buf_indent(c->out, ind);
 		buf_add(c->out, "- ", 2);
 		int r;
-		if ((v->kind == V_MAP && v->map.n) || (v->kind == V_SEQ && v->seq.n))
+		if (nonempty_coll(v))
 			r = yaml_coll(c, v, ind + 2, true, depth + 1);
 		else
 			r = yaml_scalar_line(c, v, ind);

@@ -17,9 +17,8 @@
 
 /* The header lines of the last output rendered (output_text). */
 struct head_memo {
-	const struct out_format *f;
+	const struct out_format *f; /* NULL: none made yet */
 	const struct value *header;
-	bool made;
 	struct buf text;
 };
 
@@ -149,12 +148,11 @@ static int output_text(struct arena *a, struct diags *d, const struct tmpl_outpu
 		if (!memo) {
 			header_text(b, f, o, spec_name, testid);
 		} else {
-			if (memo->f != f || memo->header != o->header || !memo->made) {
+			if (memo->f != f || memo->header != o->header) {
 				buf_reset(&memo->text);
 				header_text(&memo->text, f, o, spec_name, testid);
 				memo->f = f;
 				memo->header = o->header;
-				memo->made = true;
 			}
 			buf_add(b, memo->text.data, memo->text.len);
 		}
@@ -252,7 +250,7 @@ int render_spec_stream(struct ctx *c, const struct value *model, const char *spe
 	set->reads = NULL;
 	set->nreads = 0;
 	struct emitting e = { c, spec_name, set, fn, fctx, 64, BUF_INIT, false, false, false,
-			      { NULL, NULL, false, BUF_INIT }, emit_memo_new() };
+			      { NULL, NULL, BUF_INIT }, emit_memo_new() };
 	set->files = arena_alloc(c->arena, e.cap * sizeof *set->files);
 	int rc = templates_render_each(c->arena, &c->diags, tdir, model, NULL, emit_output, output_in_parts, &e);
 	buf_free(&e.b);

@@ -342,47 +342,18 @@ static void entry_map(struct tctx *c, const void *entry, const struct scope *sc,
 		map_put(c->env.a, out, k, inst(c, en->val, sc));
 }
 
-static void inst_map_into(struct tctx *c, const struct tnode *t, const struct scope *sc,
-			  struct value *out)
-{
-	struct arena *a = c->env.a;
-	if (t->kind == TN_STATIC) {
-		for (size_t i = 0; i < t->src->map.n; i++)
-			map_put(a, out, t->src->map.items[i].key, t->src->map.items[i].val);
-		return;
-	}
-	for (size_t i = 0; i < t->nents; i++) {
-		const struct tent *en = &t->ents[i];
-		bool ok;
-		switch (en->kind) {
-		case EN_PLAIN:
-			entry_map(c, en, sc, out);
-			break;
-		case EN_IF:
-			if (cond_true(c, en, sc, &ok))
-				inst_map_into(c, en->val, sc, out);
-			else if (ok && en->els)
-				inst_map_into(c, en->els, sc, out);
-			break;
-		case EN_FOR:
-			iterate(c, en->site, en->e, en->v1, en->v2, sc, body_map, en->val, out);
-			break;
-		}
-	}
-}
-
-/* The entries of a sequence node into out: each plain item by item(), a
- * directive's body (for each iteration of a for) by body().  Inline, so
- * inst_seq_into's calls are direct. */
-static inline void seq_entries(struct tctx *c, const struct tnode *t, const struct scope *sc, struct value *out,
-			       body_fn item, body_fn body)
+/* The entries of a mapping or sequence node into out: each plain entry
+ * (struct tent) by plain(), a directive's body (for each iteration of a
+ * for) by body().  Inline, so the callers' calls are direct. */
+static inline void entries(struct tctx *c, const struct tnode *t, const struct scope *sc, struct value *out,
+			   body_fn plain, body_fn body)
 {
 	for (size_t i = 0; i < t->nents; i++) {
 		const struct tent *en = &t->ents[i];
 		bool ok;
 		switch (en->kind) {
 		case EN_PLAIN:
-			item(c, en->val, sc, out);
+			plain(c, en, sc, out);
 			break;
 		case EN_IF:
 			if (cond_true(c, en, sc, &ok))
@@ -397,10 +368,23 @@ static inline void seq_entries(struct tctx *c, const struct tnode *t, const stru
 	}
 }
 
-/* A plain item of a sequence: one item, even a sequence. */
-static void item_seq(struct tctx *c, const void *item, const struct scope *sc, struct value *out)
+static void inst_map_into(struct tctx *c, const struct tnode *t, const struct scope *sc,
+			  struct value *out)
 {
-	seq_push(c->env.a, out, inst(c, item, sc));
+	struct arena *a = c->env.a;
+	if (t->kind == TN_STATIC) {
+		for (size_t i = 0; i < t->src->map.n; i++)
+			map_put(a, out, t->src->map.items[i].key, t->src->map.items[i].val);
+		return;
+	}
+	entries(c, t, sc, out, entry_map, body_map);
+}
+
+/* A plain item (struct tent) of a sequence: one item, even a sequence. */
+static void item_seq(struct tctx *c, const void *entry, const struct scope *sc, struct value *out)
+{
+	const struct tent *en = entry;
+	seq_push(c->env.a, out, inst(c, en->val, sc));
 }
 
 static void inst_seq_into(struct tctx *c, const struct tnode *t, const struct scope *sc,
@@ -411,7 +395,7 @@ static void inst_seq_into(struct tctx *c, const struct tnode *t, const struct sc
 			seq_push(c->env.a, out, t->src->seq.items[i]);
 		return;
 	}
-	seq_entries(c, t, sc, out, item_seq, body_seq);
+	entries(c, t, sc, out, item_seq, body_seq);
 }
 
 /* ---------------------------------------------------------------- outputs in parts */
@@ -542,9 +526,9 @@ static void body_part(struct tctx *c, const void *body, const struct scope *sc, 
 }
 
 /* A plain top-level item, into the part as one item. */
-static void item_part(struct tctx *c, const void *item, const struct scope *sc, struct value *out)
+static void item_part(struct tctx *c, const void *entry, const struct scope *sc, struct value *out)
 {
-	into_part(c, item_seq, item, sc, out);
+	into_part(c, item_seq, entry, sc, out);
 }
 
 /* A plain top-level entry of a mapping, into the part. */
@@ -563,28 +547,10 @@ static void body_map_part(struct tctx *c, const void *body, const struct scope *
 static void inst_in_parts(struct tctx *c, const struct tnode *t, const struct scope *sc)
 {
 	struct value *out = c->parts->coll;
-	if (out->kind == V_SEQ) {
-		seq_entries(c, t, sc, out, item_part, body_part);
-	} else {
-		for (size_t i = 0; i < t->nents; i++) {
-			const struct tent *en = &t->ents[i];
-			bool ok;
-			switch (en->kind) {
-			case EN_PLAIN:
-				entry_part(c, en, sc, out);
-				break;
-			case EN_IF:
-				if (cond_true(c, en, sc, &ok))
-					body_map_part(c, en->val, sc, out);
-				else if (ok && en->els)
-					body_map_part(c, en->els, sc, out);
-				break;
-			case EN_FOR:
-				iterate(c, en->site, en->e, en->v1, en->v2, sc, body_map_part, en->val, out);
-				break;
-			}
-		}
-	}
+	if (out->kind == V_SEQ)
+		entries(c, t, sc, out, item_part, body_part);
+	else
+		entries(c, t, sc, out, entry_part, body_map_part);
 	part_flush(c, false);
 }
 
