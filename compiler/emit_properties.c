@@ -290,20 +290,12 @@ static bool prop_key_new(struct pctx *c, size_t off, size_t len)
 	return true;
 }
 
-static int prop_line(struct pctx *c, const struct pair *p)
+/* The rest of the line whose key (key, klen: escaped) starts at offset
+ * line of the output: '=', v's text, the newline. */
+static int prop_value(struct pctx *c, size_t line, const char *key, size_t klen, const struct value *v)
 {
-	const struct value *v = p->val;
 	char num[EMIT_NUM_MAX];
 	struct buf *b = c->out;
-	size_t line = b->len;
-	buf_add(b, c->key.data ? c->key.data : "", c->key.len);
-	if (!prop_key_new(c, line, c->key.len)) {
-		diag_at(c->d, SEV_ERROR, where(c, p->key), "emit-properties-duplicate",
-			"two entries flatten to the same dotted key; rename one of them",
-			"duplicate %s key '%.*s'", c->dl->ext, (int)(c->key.len > 200 ? 200 : c->key.len),
-			c->key.data ? c->key.data : "");
-		return -1;
-	}
 	buf_putc(b, '=');
 	switch (v->kind) {
 	case V_BOOL:
@@ -332,19 +324,33 @@ static int prop_line(struct pctx *c, const struct pair *p)
 			v->kind == V_NULL ? "give the key a value, or leave it out of the template"
 					  : "join the items into one string in the template (e.g. comma-separated)",
 			"a %s value cannot be a %s (key '%.*s')", c->dl->ext, vkind_name(v->kind),
-			(int)(c->key.len > 200 ? 200 : c->key.len), c->key.data ? c->key.data : "");
+			(int)(klen > 200 ? 200 : klen), key);
 		return -1;
 	}
 	if (c->dl->max_line && b->len - line > c->dl->max_line) {
 		diag_at(c->d, SEV_ERROR, where(c, v), "emit-librdkafka-line",
 			"shorten the value; kcat reads a longer line as two",
 			"the line for key '%.*s' is %zu bytes, longer than the %zu a %s file allows",
-			(int)(c->key.len > 200 ? 200 : c->key.len), c->key.data ? c->key.data : "",
-			b->len - line, c->dl->max_line, c->dl->ext);
+			(int)(klen > 200 ? 200 : klen), key, b->len - line, c->dl->max_line, c->dl->ext);
 		return -1;
 	}
 	buf_putc(b, '\n');
 	return 0;
+}
+
+static int prop_line(struct pctx *c, const struct pair *p)
+{
+	struct buf *b = c->out;
+	size_t line = b->len;
+	const char *key = c->key.data ? c->key.data : "";
+	buf_add(b, key, c->key.len);
+	if (!prop_key_new(c, line, c->key.len)) {
+		diag_at(c->d, SEV_ERROR, where(c, p->key), "emit-properties-duplicate",
+			"two entries flatten to the same dotted key; rename one of them",
+			"duplicate %s key '%.*s'", c->dl->ext, (int)(c->key.len > 200 ? 200 : c->key.len), key);
+		return -1;
+	}
+	return prop_value(c, line, key, c->key.len, p->val);
 }
 
 static int prop_map(struct pctx *c, const struct value *m, int depth)
@@ -399,3 +405,66 @@ int emit_librdkafka(struct buf *out, const struct value *doc, struct diags *d)
 {
 	return emit_kv(&librdkafka, out, doc, d);
 }
+
+/* ---- a line at a time (emit.h, struct emit_lines) */
+
+/* A context for one line: what prop_value and the dialects read (the
+ * key set of a whole file, 600 bytes, is left alone: zeroing it was most
+ * of a line's cost). */
+static void line_ctx(struct pctx *c, const struct dialect *dl, struct buf *b, struct diags *d,
+		     const struct mark *at)
+{
+	c->dl = dl;
+	c->out = b;
+	c->d = d;
+	c->at = *at;
+}
+
+static int lines_key(const struct dialect *dl, struct buf *b, const struct value *k, struct diags *d)
+{
+	struct pctx c;
+	line_ctx(&c, dl, b, d, &k->mark);
+	if (k->kind != V_STRING) /* a key the template compiled is a string */
+		return -1;
+	size_t start = b->len;
+	if (k->flags & VF_KV_KEY)
+		buf_add(b, k->str.s, k->str.len);
+	else if (dl->key(&c, b, k) < 0)
+		return emit_fail(b, start);
+	return 0;
+}
+
+static int lines_line(const struct dialect *dl, struct buf *b, const char *key, size_t klen,
+		      const struct value *v, struct diags *d)
+{
+	struct pctx c;
+	line_ctx(&c, dl, b, d, &v->mark);
+	size_t line = b->len;
+	buf_add(b, key, klen);
+	if (prop_value(&c, line, key, klen, v) < 0)
+		return emit_fail(b, line);
+	return 0;
+}
+
+static int java_lines_key(struct buf *b, const struct value *k, struct diags *d)
+{
+	return lines_key(&java, b, k, d);
+}
+
+static int java_lines_line(struct buf *b, const char *key, size_t klen, const struct value *v, struct diags *d)
+{
+	return lines_line(&java, b, key, klen, v, d);
+}
+
+static int rd_lines_key(struct buf *b, const struct value *k, struct diags *d)
+{
+	return lines_key(&librdkafka, b, k, d);
+}
+
+static int rd_lines_line(struct buf *b, const char *key, size_t klen, const struct value *v, struct diags *d)
+{
+	return lines_line(&librdkafka, b, key, klen, v, d);
+}
+
+const struct emit_lines emit_properties_lines = { java_lines_key, java_lines_line };
+const struct emit_lines emit_librdkafka_lines = { rd_lines_key, rd_lines_line };

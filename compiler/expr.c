@@ -765,6 +765,8 @@ static struct value *fail(struct ev *x, size_t off, const char *id, const char *
 			  const char *fmt, ...)
 {
 	x->env->failed = true;
+	if (x->env->quiet)
+		return NULL;
 	va_list ap;
 	va_start(ap, fmt);
 	expr_site_verror(x->env->a, x->env->d, x->site, off, id, hint, fmt, ap);

@@ -59,6 +59,10 @@ struct expr_env {
 	const struct value *model;    /* root scope; its top-level keys are variables */
 	const struct expr_hooks *hooks; /* may be NULL */
 	bool failed;                  /* set by every failed evaluation */
+	/* Report nothing: a failure only sets failed (and marks no site
+	 * reported), for a try whose failures are made again to be reported
+	 * (template.c, line plans). */
+	bool quiet;
 };
 
 /* Parse an expression from site->text starting at *pos.  With in_braces,

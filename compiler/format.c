@@ -12,13 +12,15 @@ static const struct out_format formats[] = {
 	/* Block style at column 0: a list's items and a mapping's entries
 	 * are lines of their own ("[]" and "{}" only when empty). */
 	{ "yaml", { "yaml", "yml" }, emit_yaml, true, NULL, "# ", "", FMT_PARTS(V_SEQ) | FMT_PARTS(V_MAP),
-	  emit_yaml_shared },
-	{ "json", { "json" }, emit_json, true, NULL, NULL, NULL, 0, NULL },
-	{ "hcl", { "tfvars", "hcl" }, emit_hcl, false, read_tfvars, "# ", "", 0, NULL },
-	{ "properties", { "properties" }, emit_properties, false, read_properties, "# ", "", 0, NULL },
+	  emit_yaml_shared, NULL },
+	{ "json", { "json" }, emit_json, true, NULL, NULL, NULL, 0, NULL, NULL },
+	{ "hcl", { "tfvars", "hcl" }, emit_hcl, false, read_tfvars, "# ", "", 0, NULL, NULL },
+	{ "properties", { "properties" }, emit_properties, false, read_properties, "# ", "", 0, NULL,
+	  &emit_properties_lines },
 	/* kcat -F and the Python line of the clients' README read it. */
-	{ "librdkafka", { "conf" }, emit_librdkafka, false, read_librdkafka, "# ", "", 0, NULL },
-	{ "text", { "md" }, emit_text, false, read_text, "<!-- ", " -->", FMT_PARTS(V_SEQ), NULL },
+	{ "librdkafka", { "conf" }, emit_librdkafka, false, read_librdkafka, "# ", "", 0, NULL,
+	  &emit_librdkafka_lines },
+	{ "text", { "md" }, emit_text, false, read_text, "<!-- ", " -->", FMT_PARTS(V_SEQ), NULL, NULL },
 };
 
 #define NFORMATS (sizeof formats / sizeof formats[0])

@@ -121,7 +121,7 @@ static int emit_doc(const struct out_format *f, struct buf *b, const struct tmpl
 static int output_text(struct arena *a, struct diags *d, const struct tmpl_output *o, const char *spec_name,
 		       const char *testid, struct buf *b, struct head_memo *memo, struct emit_memo *em)
 {
-	if (!o->doc)
+	if (!o->doc && !o->text)
 		return -1; /* its template failed (reported) */
 	const struct out_format *f = format_for_path(o->path);
 	if (!f) {
@@ -157,6 +157,10 @@ static int output_text(struct arena *a, struct diags *d, const struct tmpl_outpu
 			buf_add(b, memo->text.data, memo->text.len);
 		}
 	}
+	if (o->text) { /* written from its line plan */
+		buf_add(b, o->text, o->len);
+		return 0;
+	}
 	return emit_doc(f, b, o, d, em);
 }
 
@@ -186,6 +190,15 @@ static bool output_in_parts(const char *path, enum vkind kind)
 	const struct out_format *f = format_for_path(path);
 	return f && (f->in_parts & FMT_PARTS(kind));
 }
+
+/* The line writer of path's format (format.h), or NULL. */
+static const struct emit_lines *output_lines(const char *path)
+{
+	const struct out_format *f = format_for_path(path);
+	return f ? f->lines : NULL;
+}
+
+const struct tmpl_formats render_formats = { output_in_parts, output_lines };
 
 /* Emit one instantiated output and keep its text (the tree itself is
  * forgotten after this returns: see templates_render_each). */
@@ -252,7 +265,7 @@ int render_spec_stream(struct ctx *c, const struct value *model, const char *spe
 	struct emitting e = { c, spec_name, set, fn, fctx, 64, BUF_INIT, false, false, false,
 			      { NULL, NULL, BUF_INIT }, emit_memo_new() };
 	set->files = arena_alloc(c->arena, e.cap * sizeof *set->files);
-	int rc = templates_render_each(c->arena, &c->diags, tdir, model, NULL, emit_output, output_in_parts, &e);
+	int rc = templates_render_each(c->arena, &c->diags, tdir, model, NULL, emit_output, &render_formats, &e);
 	buf_free(&e.b);
 	buf_free(&e.head.text);
 	emit_memo_free(e.memo);

@@ -24,6 +24,10 @@ struct tmpl_output;
 int render_output_text(struct arena *a, struct diags *d, const struct tmpl_output *o,
 		       const char *spec_name, const char *testid, struct buf *b);
 
+/* What the formats' table allows the templates (template.h, struct
+ * tmpl_formats): outputs in parts, and written from a line plan. */
+extern const struct tmpl_formats render_formats;
+
 /* Render the model of a checked spec (model_load) into set: set->dir is
  * outdir/<env>, each file's text exactly as `asbgen render` writes it.
  * spec_name is the name recorded in the files' headers.  Returns 0, or -1

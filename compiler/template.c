@@ -45,6 +45,15 @@ struct tfile {
 	const char **deps;
 	size_t ndeps;
 	bool deps_done, deps_opaque, deps_busy;
+	struct tplan *plans;
+};
+
+/* A file's line plan for one format (tmpl_lines.c), made when an output
+ * of that format is first rendered from it; plan NULL: it has none. */
+struct tplan {
+	const struct emit_lines *el;
+	const struct lplan *plan;
+	struct tplan *next;
 };
 
 /* A render's last instantiation of an included file, for the next
@@ -114,6 +123,7 @@ struct tmpl_cache {
 	struct tfile **tfs;
 	size_t ntfs, captfs;
 	struct arena *scratch; /* for one output's tree, reused across renders */
+	unsigned long renders; /* renders so far: the line plans' memos are a render's */
 };
 
 /* One render of a template set (not cli.h's compilation context). */
@@ -136,6 +146,9 @@ struct tctx {
 	struct memo *memos;  /* by tfile id */
 	size_t nmemos;
 	struct buf sb;       /* scratch for interpolation */
+	const struct tmpl_formats *fmts; /* the caller's (template.h), or NULL */
+	struct buf lb;       /* an output written from its line plan */
+	unsigned long gen;   /* this render's number (struct lent, gen) */
 	struct hashmap reported; /* positions of duplicate-key errors */
 };
 
@@ -160,6 +173,8 @@ static void site_err(struct tctx *c, struct expr_site *site, size_t off, const c
 		     const char *hint, const char *fmt, ...)
 {
 	c->env.failed = true;
+	if (c->env.quiet)
+		return;
 	va_list ap;
 	va_start(ap, fmt);
 	expr_site_verror(c->env.a, c->env.d, site, off, id, hint, fmt, ap);
@@ -661,6 +676,114 @@ static struct value *inst(struct tctx *c, const struct tnode *t, const struct sc
 	return v ? v : v_null(c->env.a, &t->src->mark);
 }
 
+/* ---------------------------------------------------------------- line plans */
+
+/* tf's line plan for el, made the first time it is asked for. */
+static const struct lplan *plan_for(struct tctx *c, struct tfile *tf, const struct emit_lines *el)
+{
+	for (const struct tplan *p = tf->plans; p; p = p->next)
+		if (p->el == el)
+			return p->plan;
+	struct arena *a = c->cache ? c->cache->a : c->keep; /* where tf's tree is */
+	struct tplan *p = arena_alloc(a, sizeof *p);
+	p->el = el;
+	p->plan = tmpl_lines_plan(a, tf->root, el);
+	p->next = tf->plans;
+	tf->plans = p;
+	return p->plan;
+}
+
+/* Does e read a variable sc binds?  Else it reads the model only, and
+ * is the same for every output of the render. */
+static bool reads_loop(const struct lent *e, const struct scope *sc)
+{
+	for (size_t i = 0; i < e->nnames; i++)
+		for (const struct scope *s = sc; s; s = s->up)
+			if (s->name[0] == e->names[i][0] && !strcmp(s->name, e->names[i]))
+				return true;
+	return false;
+}
+
+/* p's lines onto b, evaluated as inst() would (the same order, the same
+ * conditions); false at the first thing only the tree can report: a
+ * failed evaluation (quiet), a key met twice (seen: the keys written), a
+ * value the format's line refuses (said to q, not reported).  What reads
+ * the model only is evaluated once per render (struct lent, gen). */
+static bool write_lines(struct tctx *c, const struct lplan *p, const struct emit_lines *el,
+			const struct scope *sc, struct buf *b, uint64_t *seen, struct diags *q)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		struct lent *e = &p->ents[i]; /* its memo only, as an expr's hint */
+		bool same = !reads_loop(e, sc), ok;
+		if (e->kind == LN_IF) {
+			bool yes = e->memo_true;
+			if (!same || e->gen != c->gen) {
+				yes = cond_true(c, e->en, sc, &ok);
+				if (!ok)
+					return false;
+				if (same) {
+					e->memo_true = yes;
+					e->gen = c->gen;
+				}
+			}
+			const struct lplan *body = yes ? e->then : e->els;
+			if (body && !write_lines(c, body, el, sc, b, seen, q))
+				return false;
+			continue;
+		}
+		assert(e->key < LPLAN_MAX_KEYS);
+		uint64_t bit = (uint64_t)1 << e->key;
+		if (*seen & bit)
+			return false;
+		*seen |= bit;
+		if (e->kind == LN_TEXT) {
+			buf_add(b, e->text, e->len);
+			continue;
+		}
+		if (same && e->gen == c->gen) {
+			buf_add(b, e->memo, e->memo_len);
+			continue;
+		}
+		size_t at = b->len;
+		struct value *v = inst(c, e->val, sc);
+		if (c->env.failed || el->line(b, e->text, e->len, v, q) < 0)
+			return false;
+		if (same) {
+			e->memo = arena_strndup(c->keep, b->data + at, b->len - at);
+			e->memo_len = b->len - at;
+			e->gen = c->gen;
+		}
+	}
+	return true;
+}
+
+/* Write the output at path from tf's line plan, when its format has a
+ * line writer and tf a plan: true with t->text set.  false (nothing
+ * reported, env.failed as it was) when the tree must be made. */
+static bool try_lines(struct tctx *c, struct tfile *tf, const char *path, const struct scope *sc,
+		      struct tmpl_output *t)
+{
+	const struct emit_lines *el = c->fmts && c->fmts->lines ? c->fmts->lines(path) : NULL;
+	const struct lplan *p = el ? plan_for(c, tf, el) : NULL;
+	if (!p)
+		return false;
+	assert(!c->env.failed);
+	struct diags q;
+	diags_init(&q, c->env.a);
+	buf_reset(&c->lb);
+	uint64_t seen = 0;
+	c->env.quiet = true;
+	bool ok = write_lines(c, p, el, sc, &c->lb, &seen, &q);
+	c->env.quiet = false;
+	c->env.failed = false;
+	diags_free(&q);
+	if (!ok)
+		return false;
+	t->text = c->lb.data ? c->lb.data : "";
+	t->len = c->lb.len;
+	return true;
+}
+
 /* ---------------------------------------------------------------- files and hooks */
 
 /* The file of rel if it is known already (its path was checked then). */
@@ -1033,6 +1156,7 @@ static void tctx_free(struct tctx *c)
 	free(c->tfs);
 	free(c->outs); /* the blocks are in keep */
 	buf_free(&c->sb);
+	buf_free(&c->lb);
 	hashmap_free(&c->reported);
 }
 
@@ -1349,7 +1473,7 @@ int templates_render(struct arena *a, struct diags *d, const char *dir,
 
 static int render_outputs(struct arena *a, struct diags *d, const char *dir,
 			  const struct value *model, struct tmpl_set *out, struct tmpl_cache *tc,
-			  tmpl_each_fn fn, tmpl_parts_fn in_parts, void *fctx);
+			  tmpl_each_fn fn, const struct tmpl_formats *fmts, void *fctx);
 
 int templates_render_cached(struct arena *a, struct diags *d, const char *dir,
 			    const struct value *model, struct tmpl_set *out, struct tmpl_cache *tc)
@@ -1359,20 +1483,22 @@ int templates_render_cached(struct arena *a, struct diags *d, const char *dir,
 
 int templates_render_each(struct arena *a, struct diags *d, const char *dir,
 			  const struct value *model, struct tmpl_cache *tc,
-			  tmpl_each_fn fn, tmpl_parts_fn in_parts, void *fctx)
+			  tmpl_each_fn fn, const struct tmpl_formats *fmts, void *fctx)
 {
 	struct tmpl_set out = { 0 };
-	return render_outputs(a, d, dir, model, &out, tc, fn, in_parts, fctx);
+	return render_outputs(a, d, dir, model, &out, tc, fn, fmts, fctx);
 }
 
 /* Both passes; with fn, each output is instantiated in a scratch arena,
  * handed to fn and forgotten (out->items is then left empty). */
 static int render_outputs(struct arena *a, struct diags *d, const char *dir,
 			  const struct value *model, struct tmpl_set *out, struct tmpl_cache *tc,
-			  tmpl_each_fn fn, tmpl_parts_fn in_parts, void *fctx)
+			  tmpl_each_fn fn, const struct tmpl_formats *fmts, void *fctx)
 {
 	struct tctx c;
 	tctx_init(&c, a, d, dir, model);
+	c.fmts = fmts;
+	tmpl_parts_fn in_parts = fmts ? fmts->in_parts : NULL;
 	out->items = NULL;
 	out->n = 0;
 	if (tc && (!tc->dir || strcmp(tc->dir, dir) != 0)) {
@@ -1383,6 +1509,8 @@ static int render_outputs(struct arena *a, struct diags *d, const char *dir,
 		tc->dir = arena_strdup(tc->a, dir);
 	}
 	c.cache = tc;
+	/* After a new directory started the cache over, with new plans. */
+	c.gen = tc ? ++tc->renders : 1;
 	struct value *idx;
 	struct ientry *ents;
 	size_t nents;
@@ -1521,9 +1649,11 @@ static int render_outputs(struct arena *a, struct diags *d, const char *dir,
 			inst_in_parts(&c, tf->root, sc);
 			c.parts = NULL;
 		} else {
-			t->doc = inst(&c, tf->root, sc);
-			if (c.env.failed)
-				t->doc = NULL;
+			if (!try_lines(&c, tf, o->path, sc, t)) {
+				t->doc = inst(&c, tf->root, sc);
+				if (c.env.failed)
+					t->doc = NULL;
+			}
 			fn(fctx, t);
 		}
 		c.env.failed |= failed_before;

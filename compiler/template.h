@@ -35,6 +35,10 @@ struct tmpl_output {
 	struct mark path_mark;     /* the index entry's path, for errors about it */
 	struct mark doc_mark;      /* the template's root, for errors about doc */
 	struct value *doc;         /* instantiated tree, ready for an emitter */
+	/* Or, doc NULL: the output already written in its format, from a
+	 * line plan (templates_render_each, struct tmpl_formats). */
+	const char *text;
+	size_t len;
 	/* templates_render_each with in_parts: doc is a part of the output's
 	 * top-level sequence and more parts follow. */
 	bool more;
@@ -63,23 +67,35 @@ int templates_render_cached(struct arena *a, struct diags *d, const char *dir,
 			    const struct value *model, struct tmpl_set *out, struct tmpl_cache *tc);
 
 /* One output at a time (render and validate): fn gets each output in
- * order, its doc NULL when it failed.  The doc lives in a scratch arena
- * cleared after fn returns: emit it there, keep only the text.  A render
+ * order, its doc (and text) NULL when it failed.  The doc and the text
+ * live in scratch space reused after fn returns: emit it there, keep only
+ * the text.  A render
  * of 10,000 users then never holds 10,000 trees (20 MB) at once.  Returns
  * as templates_render_cached. */
 typedef void (*tmpl_each_fn)(void *ctx, const struct tmpl_output *o);
-/* in_parts (may be NULL): may the output at path, its top level a
- * collection of this kind (V_SEQ, V_MAP), come in parts, the items or
- * entries of each written after those of the one before (format.h,
- * in_parts)?  Asked of an output whose template has a `$for` at the top
- * level (only a loop makes an output large).  Then fn gets it in parts
- * of a few hundred items, o->more set on all but the last (which has no
- * doc when the output failed), and no part is kept after fn returns.  A
- * mapping's keys are checked for duplicates across its parts. */
+/* What the caller's formats allow (format.h); either may be NULL.
+ * in_parts: may the output at path, its top level a collection of this
+ * kind (V_SEQ, V_MAP), come in parts, the items or entries of each
+ * written after those of the one before (format.h, in_parts)?  Asked of
+ * an output whose template has a `$for` at the top level (only a loop
+ * makes an output large).  Then fn gets it in parts of a few hundred
+ * items, o->more set on all but the last (which has no doc when the
+ * output failed), and no part is kept after fn returns.  A mapping's keys
+ * are checked for duplicates across its parts.
+ * lines: the line writer of path's format (format.h, lines), or NULL.
+ * An output of such a format whose template is a mapping of fixed keys
+ * to scalars is then written line by line without its tree, and fn gets
+ * its text (o->text) instead; when anything is amiss the tree is made
+ * after all, as it would have been, and reports it. */
 typedef bool (*tmpl_parts_fn)(const char *path, enum vkind kind);
+struct emit_lines;
+struct tmpl_formats {
+	tmpl_parts_fn in_parts;
+	const struct emit_lines *(*lines)(const char *path);
+};
 int templates_render_each(struct arena *a, struct diags *d, const char *dir,
 			  const struct value *model, struct tmpl_cache *tc,
-			  tmpl_each_fn fn, tmpl_parts_fn in_parts, void *fctx);
+			  tmpl_each_fn fn, const struct tmpl_formats *fmts, void *fctx);
 
 /* Instantiate one template tree in the model's scope (dir: for include();
  * may be NULL when include() is not needed).  files() is not available.

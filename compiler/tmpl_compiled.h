@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "emit.h"
 #include "expr.h"
 #include "value.h"
 
@@ -54,6 +55,50 @@ struct tnode {
 	size_t nents;
 };
 
+
+/* A template written a line at a time, for a flat key=value format
+ * (emit.h, struct emit_lines): a mapping of fixed keys to scalars, some
+ * under $if (the client files, 30,000 of 10,000 users' 40,000 outputs).
+ * Its lines are in the order the tree's would be emitted, each key
+ * escaped once and each line of fixed text written once; a render writes
+ * an output from it without making the tree (template.c). */
+enum lkind { LN_TEXT, LN_VALUE, LN_IF };
+
+struct lplan;
+
+struct lent {
+	enum lkind kind;
+	const char *text;          /* LN_TEXT: the whole line; LN_VALUE: the escaped key */
+	size_t len;
+	unsigned key;              /* LN_TEXT, LN_VALUE: the key's number (one per key text) */
+	const struct tnode *val;   /* LN_VALUE: an expression or an interpolation */
+	const struct tent *en;     /* LN_IF: the directive */
+	const struct lplan *then, *els; /* LN_IF: the bodies (els may be NULL) */
+	/* LN_VALUE, LN_IF: the variables its expressions read.  One that
+	 * reads no loop variable is the same for every output of a render
+	 * (the bootstrap servers, whether the registry is enabled): its
+	 * line or its condition is kept, for the render numbered gen. */
+	const char **names;
+	size_t nnames;
+	unsigned long gen;
+	const char *memo; /* LN_VALUE: the line */
+	size_t memo_len;
+	bool memo_true;   /* LN_IF: the condition */
+};
+
+/* At most this many keys: a set of them fits a word. */
+#define LPLAN_MAX_KEYS 64
+
+struct lplan {
+	struct lent *ents;
+	size_t n;
+};
+
+/* The plan of root for el, in a; NULL when root is not such a mapping
+ * (anything else: a loop, a computed key, a nested mapping, an include(),
+ * a fixed line the format cannot write): the tree is made then, and
+ * reports what is wrong.  Reports nothing. */
+const struct lplan *tmpl_lines_plan(struct arena *a, const struct tnode *root, const struct emit_lines *el);
 
 /* Report an error at m (sets env->failed). */
 void tmpl_err(struct expr_env *env, const struct mark *m, const char *id, const char *hint,
