@@ -362,6 +362,97 @@ else
 		"in parts: $parts; as one tree: $whole"
 fi
 
+# The client files are written from line plans (tmpl_lines.c): their lines
+# without their trees.  The bytes are the trees', which the same templates
+# make when their first key is computed (no plan then); and whatever the
+# plan cannot say is reported as the tree reports it.  Each case changes
+# both copies the same way and renders 1,000 users (LP: plans, LT: trees).
+LP=$TMP/lines-plan
+LT=$TMP/lines-tree
+lines_copies() { # fresh copies of the templates, LT's first keys computed
+	rm -rf "$LP" "$LT"
+	cp -R templates "$LP"
+	cp -R templates "$LT"
+	for t in client.properties librdkafka.conf connect-worker.properties; do
+		sed "s/^bootstrap\.servers:/\${'bootstrap.servers'}:/" "templates/clients/$t.yaml" >"$LT/clients/$t.yaml"
+	done
+}
+lines_both() { # SPEC NAME: render with both; "" when the outputs, messages and exit codes agree
+	"$ASBGEN" render --stdout --no-cache --templates "$LP" "$1" >"$TMP/$2.lp.out" 2>"$TMP/$2.lp.err"
+	echo "exit $?" >>"$TMP/$2.lp.err"
+	"$ASBGEN" render --stdout --no-cache --templates "$LT" "$1" >"$TMP/$2.lt.out" 2>"$TMP/$2.lt.err"
+	echo "exit $?" >>"$TMP/$2.lt.err"
+	sed "s|$LT|$LP|g" "$TMP/$2.lt.err" >"$TMP/$2.lt.err2"
+	cmp -s "$TMP/$2.lp.out" "$TMP/$2.lt.out" || echo "$2: the outputs differ"
+	cmp -s "$TMP/$2.lp.err" "$TMP/$2.lt.err2" || echo "$2: the messages differ: $(diff "$TMP/$2.lp.err" "$TMP/$2.lt.err2" | head -n 6)"
+}
+lines_copies
+differs=""
+grep -q "^\${'bootstrap.servers'}:" "$LT/clients/librdkafka.conf.yaml" || differs="the tree copy was not made"
+for spec in "$big" "$ROOT"/environments/*.yaml; do
+	differs="$differs$(lines_both "$spec" "lines-$(basename "$spec" .yaml)")"
+done
+n=$(grep -c '^sasl.username=user-' "$TMP/lines-stdout-big.lp.out")
+if [ -z "$differs" ] && [ "$n" = 1000 ]; then
+	ok "render: client files written line by line are the bytes of their trees (1,000 users, every environment)"
+else
+	notok "render: client files written line by line are the bytes of their trees (1,000 users, every environment)" \
+		"$differs; $n librdkafka files"
+fi
+# name | what is added to client.properties.yaml (\n: a line break) | what stderr must say
+while IFS='|' read -r name add want; do
+	lines_copies
+	for tp in "$LP" "$LT"; do
+		printf "$add\n" >>"$tp/clients/client.properties.yaml"
+	done
+	differs=$(lines_both "$big" "lines-$name")
+	if [ -z "$differs" ] && grep -q -- "$want" "$TMP/lines-$name.lp.err"; then
+		ok "render: a client file line by line, $name: as its tree"
+	else
+		notok "render: a client file line by line, $name: as its tree" "$differs; $(head -n 3 "$TMP/lines-$name.lp.err")"
+	fi
+done <<'CASES'
+a failed expression|missing.key: ${u.nothere}|client.properties.yaml:17:16: error: the model has no 'nothere' in 'u.nothere' \[tmpl-missing\]
+a failed expression for one user|$if u.name == "user-00500":\n  missing.key: ${u.nothere}|client.properties.yaml:18:18: error: the model has no 'nothere'
+a null value|null.key: ${null}|emit-properties-type
+a key twice|$if true:\n  auto.offset.reset: earliest|duplicate key 'auto.offset.reset' in the output mapping \[tmpl-duplicate-key\]
+a mapping value (flattened)|extra: ${env}|^exit 0
+CASES
+grep -q '^extra.testInstance.storageScale=1$' "$TMP/lines-a mapping value (flattened).lp.out" ||
+	notok "render: a client file line by line, a mapping value: flattened" "$(grep -m 3 '^extra' "$TMP/lines-a mapping value (flattened).lp.out")"
+# librdkafka refuses a line longer than kcat reads.
+lines_copies
+long=$(printf '%0600d' 0)
+for tp in "$LP" "$LT"; do
+	echo "long.value: \${u.name}-$long" >>"$tp/clients/librdkafka.conf.yaml"
+done
+differs=$(lines_both "$big" lines-long)
+if [ -z "$differs" ] && grep -q 'emit-librdkafka-line' "$TMP/lines-long.lp.err"; then
+	ok "render: a librdkafka file line by line, a line too long for kcat: as its tree"
+else
+	notok "render: a librdkafka file line by line, a line too long for kcat: as its tree" "$differs; $(head -n 3 "$TMP/lines-long.lp.err")"
+fi
+# A line that reads only the model is made once per render, but not for
+# an index entry whose loop variable has the model's name: there `env` is
+# each user.
+lines_copies
+for tp in "$LP" "$LT"; do
+	echo 'name: ${env.name}' >"$tp/clients/shadow.properties.yaml"
+	[ "$tp" = "$LT" ] && echo '${"x"}: y' >>"$tp/clients/shadow.properties.yaml"
+	[ "$tp" = "$LP" ] && echo 'x: y' >>"$tp/clients/shadow.properties.yaml"
+	printf '%s\n' '- path: shadow/a-${u.name}.properties' '  template: clients/shadow.properties.yaml' '  for: u in users' \
+		'- path: shadow/b-${env.name}.properties' '  template: clients/shadow.properties.yaml' '  for: env in users' \
+		>>"$tp/files.yaml"
+done
+differs=$(lines_both "$big" lines-shadow)
+if [ -z "$differs" ] && grep -q '^name=user-00999$' "$TMP/lines-shadow.lp.out" &&
+	[ "$(grep -c '^name=usdfdev$' "$TMP/lines-shadow.lp.out")" = 1000 ]; then
+	ok "render: a line read from the model once per render is not a loop variable's of the same name"
+else
+	notok "render: a line read from the model once per render is not a loop variable's of the same name" \
+		"$differs; $(grep -c '^name=usdfdev$' "$TMP/lines-shadow.lp.out") lines name=usdfdev"
+fi
+
 # Exit codes of usage and I/O errors, help and version (expect_exit: lib.sh).
 expect_exit 2 "render: a spec that does not exist" "$ASBGEN" render "$B/no-such-spec.yaml" -o "$B/o3"
 [ ! -e "$B/o3" ] || notok "render: a spec that does not exist writes nothing" "$B/o3 exists"
