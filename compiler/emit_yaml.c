@@ -353,6 +353,10 @@ static int yaml_string(struct yctx *c, const struct value *v, int ind, bool key)
 		buf_add(c->out, s, n);
 		return 0;
 	}
+	if (v->flags & VF_YAML_DQ) { /* checked once before, here */
+		yaml_double_quoted(c->out, s, n);
+		return 0;
+	}
 	size_t bad = utf8_check(s, n);
 	if (bad != n)
 		return emit_err_utf8(c->d, v, bad);
@@ -369,6 +373,10 @@ static int yaml_string(struct yctx *c, const struct value *v, int ind, bool key)
 		((struct value *)v)->flags |= VF_YAML_PLAIN;
 	} else {
 		yaml_double_quoted(c->out, s, n);
+		/* Not a literal block elsewhere either; and a line emit_text
+		 * writes as it is (VF_TEXT). */
+		if (!memchr(s, '\n', n) && !memchr(s, '\r', n))
+			((struct value *)v)->flags |= VF_YAML_DQ;
 	}
 	return 0;
 }

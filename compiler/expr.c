@@ -842,9 +842,11 @@ static struct value *eval(struct ev *x, const struct expr *e, const struct scope
 static struct value *eval_var(struct ev *x, const struct expr *e, const struct scope *sc,
 			      bool lenient)
 {
-	/* The first byte first: most names met on the way differ there. */
+	/* The first two bytes first: most names met on the way differ
+	 * there, and a loop's is often one letter (u), which they decide. */
 	for (const struct scope *s = sc; s; s = s->up)
-		if (s->name[0] == e->name[0] && strcmp(s->name, e->name) == 0)
+		if (s->name[0] == e->name[0] && (!e->name[0] || (s->name[1] == e->name[1] &&
+		    (!e->name[1] || strcmp(s->name + 2, e->name + 2) == 0))))
 			return (struct value *)s->val;
 	const struct value *m = x->env->model;
 	if (m && m->kind == V_MAP) {
@@ -1090,7 +1092,9 @@ static struct value *eval(struct ev *x, const struct expr *e, const struct scope
 	case X_VAR:
 		return eval_var(x, e, sc, lenient);
 	case X_GET:
-		if (!(l = eval(x, e->l, sc, lenient)))
+		/* u.name, the most of all: the variable without the switch. */
+		l = e->l->kind == X_VAR ? eval_var(x, e->l, sc, lenient) : eval(x, e->l, sc, lenient);
+		if (!l)
 			return NULL;
 		return get_key(x, e, l, e->name, e->namelen, lenient);
 	case X_INDEX:

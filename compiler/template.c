@@ -699,7 +699,8 @@ static bool reads_loop(const struct lent *e, const struct scope *sc)
 {
 	for (size_t i = 0; i < e->nnames; i++)
 		for (const struct scope *s = sc; s; s = s->up)
-			if (s->name[0] == e->names[i][0] && !strcmp(s->name, e->names[i]))
+			if (s->name[0] == e->names[i][0] && (!s->name[0] || (s->name[1] == e->names[i][1] &&
+			    (!s->name[1] || !strcmp(s->name + 2, e->names[i] + 2)))))
 				return true;
 	return false;
 }

@@ -46,9 +46,13 @@ struct mark {
  * (the other three say so too): a static line of the clients' README is
  * written once per user. */
 #define VF_TEXT_LINE 0x40
+/* string is valid UTF-8 without a line break (LF or CR) that emit_yaml
+ * cannot write plain ("*", the sync wave "7"), found once: it is
+ * double-quoted. */
+#define VF_YAML_DQ 0x100
 /* The flags that say something about a string's text: a copy with other
  * text must drop them. */
-#define VF_TEXT (VF_YAML_PLAIN | VF_KV_KEY | VF_KV_VAL | VF_TEXT_LINE)
+#define VF_TEXT (VF_YAML_PLAIN | VF_KV_KEY | VF_KV_VAL | VF_TEXT_LINE | VF_YAML_DQ)
 /* A mapping or sequence that lives as long as the render and that many
  * outputs write at the same place (the model's ACL entries, an include()
  * kept for the render): emit_yaml_shared keeps its text.  Never on a node
