@@ -55,19 +55,27 @@ int emit_properties(struct buf *out, const struct value *doc, struct diags *d);
 /* A librdkafka configuration (kcat -F): the same key=value lines without
  * escapes; a string that cannot be written as it is is an error. */
 int emit_librdkafka(struct buf *out, const struct value *doc, struct diags *d);
-/* A flat key=value format a line at a time (format.h, lines): a template
- * that is a mapping of fixed keys to scalars is written without making
- * its tree (template.c, line plans), each line by the code that
- * emit_properties and emit_librdkafka write it with, so the bytes are the
- * same.  Both return -1 after reporting to d, b as it was. */
-struct emit_lines {
-	/* Append top-level key k (a string), escaped. */
-	int (*key)(struct buf *b, const struct value *k, struct diags *d);
-	/* Append the line "key=v" and its newline, key as key() wrote it;
-	 * v must be a scalar the format writes. */
-	int (*line)(struct buf *b, const char *key, size_t klen, const struct value *v, struct diags *d);
+/* A format written an entry at a time (format.h, lines): a template that
+ * is a mapping of fixed keys is written without making its tree
+ * (template.c, line plans), each entry by the code its emitter writes it
+ * with, so the bytes are the same.  Both return -1 after reporting to d,
+ * b as it was. */
+struct emit_place {
+	int ind, depth;         /* of the mapping the entry is in (YAML) */
+	struct emit_memo *memo; /* shared subtrees' text (emit_yaml_shared), or NULL */
 };
-extern const struct emit_lines emit_properties_lines, emit_librdkafka_lines;
+struct emit_lines {
+	/* Append key k (a string) of a mapping at column ind: for YAML
+	 * indented, with its colon; for key=value a top-level key, escaped. */
+	int (*key)(struct buf *b, const struct value *k, int ind, struct diags *d);
+	/* Append the entry of key (as key() wrote it) and value v, at. */
+	int (*line)(struct buf *b, const char *key, size_t klen, const struct value *v,
+		    const struct emit_place *at, struct diags *d);
+	/* A mapping value is written below its key (YAML), not flattened
+	 * into dotted keys: a plan may nest. */
+	bool nests;
+};
+extern const struct emit_lines emit_yaml_lines, emit_properties_lines, emit_librdkafka_lines;
 /* Text (Markdown): doc is a sequence of lines, each a string, a number or
  * a boolean without a line break; each is written with a newline. */
 int emit_text(struct buf *out, const struct value *doc, struct diags *d);

@@ -446,25 +446,32 @@ static int lines_line(const struct dialect *dl, struct buf *b, const char *key, 
 	return 0;
 }
 
-static int java_lines_key(struct buf *b, const struct value *k, struct diags *d)
+/* A key=value file's keys are all at the top (ind 0): where is unused. */
+static int java_lines_key(struct buf *b, const struct value *k, int ind, struct diags *d)
 {
+	(void)ind;
 	return lines_key(&java, b, k, d);
 }
 
-static int java_lines_line(struct buf *b, const char *key, size_t klen, const struct value *v, struct diags *d)
+static int java_lines_line(struct buf *b, const char *key, size_t klen, const struct value *v,
+			   const struct emit_place *at, struct diags *d)
 {
+	(void)at;
 	return lines_line(&java, b, key, klen, v, d);
 }
 
-static int rd_lines_key(struct buf *b, const struct value *k, struct diags *d)
+static int rd_lines_key(struct buf *b, const struct value *k, int ind, struct diags *d)
 {
+	(void)ind;
 	return lines_key(&librdkafka, b, k, d);
 }
 
-static int rd_lines_line(struct buf *b, const char *key, size_t klen, const struct value *v, struct diags *d)
+static int rd_lines_line(struct buf *b, const char *key, size_t klen, const struct value *v,
+			 const struct emit_place *at, struct diags *d)
 {
+	(void)at;
 	return lines_line(&librdkafka, b, key, klen, v, d);
 }
 
-const struct emit_lines emit_properties_lines = { java_lines_key, java_lines_line };
-const struct emit_lines emit_librdkafka_lines = { rd_lines_key, rd_lines_line };
+const struct emit_lines emit_properties_lines = { java_lines_key, java_lines_line, false };
+const struct emit_lines emit_librdkafka_lines = { rd_lines_key, rd_lines_line, false };

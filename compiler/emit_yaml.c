@@ -494,44 +494,48 @@ static int yaml_after_colon(struct yctx *c, const struct value *v, int ind, int 
 	return yaml_scalar_line(c, v, ind);
 }
 
+/* Key k of a mapping at column ind, pad columns of indentation first (0:
+ * the line's "- " holds it), and its colon. */
+static int yaml_key(struct yctx *c, const struct value *k, size_t pad, int ind)
+{
+	if ((k->flags & VF_YAML_PLAIN) && k->str.len <= YAML_MAX_IMPLICIT_KEY) {
+		/* Indentation, key and colon in one reservation. */
+		struct buf *b = c->out;
+		size_t n = k->str.len;
+		buf_grow(b, pad + n + 1);
+		char *w = b->data + b->len;
+		memset(w, ' ', pad);
+		memcpy(w + pad, k->str.s, n);
+		w[pad + n] = ':';
+		w[pad + n + 1] = '\0';
+		b->len += pad + n + 1;
+		return 0;
+	}
+	buf_indent(c->out, (int)pad);
+	size_t start = c->out->len;
+	if (yaml_string(c, k, ind, true) < 0)
+		return -1;
+	if (c->out->len - start > YAML_MAX_IMPLICIT_KEY) {
+		/* too long for an implicit key: "? key\n: value" */
+		buf_grow(c->out, 2);
+		memmove(c->out->data + start + 2, c->out->data + start, c->out->len - start);
+		memcpy(c->out->data + start, "? ", 2);
+		c->out->len += 2;
+		buf_putc(c->out, '\n');
+		buf_indent(c->out, ind);
+	}
+	buf_putc(c->out, ':');
+	return 0;
+}
+
 static int yaml_map(struct yctx *c, const struct value *m, int ind, bool inline_first, int depth)
 {
 	if (depth > EMIT_MAX_DEPTH)
 		return emit_err_depth(c->d, m);
 	for (size_t i = 0; i < m->map.n; i++) {
 		const struct pair *p = &m->map.items[i];
-		const struct value *k = p->key;
-		if ((k->flags & VF_YAML_PLAIN) && k->str.len <= YAML_MAX_IMPLICIT_KEY) {
-			/* Indentation, key and colon in one reservation. */
-			struct buf *b = c->out;
-			size_t pad = i > 0 || !inline_first ? (size_t)ind : 0, n = k->str.len;
-			buf_grow(b, pad + n + 1);
-			char *w = b->data + b->len;
-			memset(w, ' ', pad);
-			memcpy(w + pad, k->str.s, n);
-			w[pad + n] = ':';
-			w[pad + n + 1] = '\0';
-			b->len += pad + n + 1;
-			if (yaml_after_colon(c, p->val, ind, depth) < 0)
-				return -1;
-			continue;
-		}
-		if (i > 0 || !inline_first)
-			buf_indent(c->out, ind);
-		size_t start = c->out->len;
-		if (yaml_string(c, p->key, ind, true) < 0)
-			return -1;
-		if (c->out->len - start > YAML_MAX_IMPLICIT_KEY) {
-			/* too long for an implicit key: "? key\n: value" */
-			buf_grow(c->out, 2);
-			memmove(c->out->data + start + 2, c->out->data + start, c->out->len - start);
-			memcpy(c->out->data + start, "? ", 2);
-			c->out->len += 2;
-			buf_putc(c->out, '\n');
-			buf_indent(c->out, ind);
-		}
-		buf_putc(c->out, ':');
-		if (yaml_after_colon(c, p->val, ind, depth) < 0)
+		size_t pad = i > 0 || !inline_first ? (size_t)ind : 0;
+		if (yaml_key(c, p->key, pad, ind) < 0 || yaml_after_colon(c, p->val, ind, depth) < 0)
 			return -1;
 	}
 	return 0;
@@ -577,3 +581,31 @@ int emit_yaml_shared(struct buf *out, const struct value *doc, struct diags *d, 
 		return emit_fail(out, start);
 	return 0;
 }
+
+/* ---- a line at a time (emit.h, struct emit_lines) */
+
+/* An entry's key at its indentation; a template's static key. */
+static int lines_key(struct buf *b, const struct value *k, int ind, struct diags *d)
+{
+	if (k->kind != V_STRING)
+		return -1;
+	struct yctx c = { b, d, NULL };
+	size_t start = b->len;
+	if (yaml_key(&c, k, (size_t)ind, ind) < 0)
+		return emit_fail(b, start);
+	return 0;
+}
+
+/* The entry: its key as lines_key wrote it, what follows the colon. */
+static int lines_line(struct buf *b, const char *key, size_t klen, const struct value *v,
+		      const struct emit_place *at, struct diags *d)
+{
+	struct yctx c = { b, d, at->memo };
+	size_t start = b->len;
+	buf_add(b, key, klen);
+	if (at->depth > EMIT_MAX_DEPTH || yaml_after_colon(&c, v, at->ind, at->depth) < 0)
+		return emit_fail(b, start);
+	return 0;
+}
+
+const struct emit_lines emit_yaml_lines = { lines_key, lines_line, true };

@@ -12,7 +12,7 @@ static const struct out_format formats[] = {
 	/* Block style at column 0: a list's items and a mapping's entries
 	 * are lines of their own ("[]" and "{}" only when empty). */
 	{ "yaml", { "yaml", "yml" }, emit_yaml, true, NULL, "# ", "", FMT_PARTS(V_SEQ) | FMT_PARTS(V_MAP),
-	  emit_yaml_shared, NULL },
+	  emit_yaml_shared, &emit_yaml_lines },
 	{ "json", { "json" }, emit_json, true, NULL, NULL, NULL, 0, NULL, NULL },
 	{ "hcl", { "tfvars", "hcl" }, emit_hcl, false, read_tfvars, "# ", "", 0, NULL, NULL },
 	{ "properties", { "properties" }, emit_properties, false, read_properties, "# ", "", 0, NULL,

@@ -47,9 +47,9 @@ struct out_format {
 	/* emit with a memo of shared subtrees' text for the outputs of one
 	 * render (emit.h, emit_yaml_shared), or NULL. */
 	int (*emit_shared)(struct buf *out, const struct value *doc, struct diags *d, struct emit_memo *m);
-	/* A flat key=value format written a line at a time (emit.h), for
-	 * outputs whose template is a mapping of fixed keys to scalars:
-	 * the render writes them without making their tree.  Or NULL. */
+	/* The format written an entry at a time (emit.h), for outputs
+	 * whose template is a mapping of fixed keys: the render writes
+	 * them without making their tree.  Or NULL. */
 	const struct emit_lines *lines;
 };
 

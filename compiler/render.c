@@ -198,7 +198,8 @@ static const struct emit_lines *output_lines(const char *path)
 	return f ? f->lines : NULL;
 }
 
-const struct tmpl_formats render_formats = { output_in_parts, output_lines };
+/* For a render that checks and keeps no text (validate): whole outputs. */
+const struct tmpl_formats render_check_formats = { NULL, output_lines, NULL };
 
 /* Emit one instantiated output and keep its text (the tree itself is
  * forgotten after this returns: see templates_render_each). */
@@ -265,7 +266,8 @@ int render_spec_stream(struct ctx *c, const struct value *model, const char *spe
 	struct emitting e = { c, spec_name, set, fn, fctx, 64, BUF_INIT, false, false, false,
 			      { NULL, NULL, BUF_INIT }, emit_memo_new() };
 	set->files = arena_alloc(c->arena, e.cap * sizeof *set->files);
-	int rc = templates_render_each(c->arena, &c->diags, tdir, model, NULL, emit_output, &render_formats, &e);
+	const struct tmpl_formats fm = { output_in_parts, output_lines, e.memo };
+	int rc = templates_render_each(c->arena, &c->diags, tdir, model, NULL, emit_output, &fm, &e);
 	buf_free(&e.b);
 	buf_free(&e.head.text);
 	emit_memo_free(e.memo);

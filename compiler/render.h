@@ -25,8 +25,9 @@ int render_output_text(struct arena *a, struct diags *d, const struct tmpl_outpu
 		       const char *spec_name, const char *testid, struct buf *b);
 
 /* What the formats' table allows the templates (template.h, struct
- * tmpl_formats): outputs in parts, and written from a line plan. */
-extern const struct tmpl_formats render_formats;
+ * tmpl_formats) for a render that only checks (validate): outputs
+ * written from their plans, whole. */
+extern const struct tmpl_formats render_check_formats;
 
 /* Render the model of a checked spec (model_load) into set: set->dir is
  * outdir/<env>, each file's text exactly as `asbgen render` writes it.

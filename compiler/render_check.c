@@ -30,7 +30,7 @@ int spec_render_check(struct ctx *c, const struct value *model, const char *tdir
 	struct diags *d = &c->diags;
 	size_t ndiag = d->n;
 	struct checking k = { c->arena, d, BUF_INIT };
-	int rendered = templates_render_each(scratch, d, tdir, model, tc, check_output, &render_formats, &k);
+	int rendered = templates_render_each(scratch, d, tdir, model, tc, check_output, &render_check_formats, &k);
 	buf_free(&k.b);
 	/* Keep what new diagnostics point at.  The template files and their
 	 * text (d's sources) live in the cache, not in the scratch arena. */

@@ -697,6 +697,8 @@ static const struct lplan *plan_for(struct tctx *c, struct tfile *tf, const stru
  * is the same for every output of the render. */
 static bool reads_loop(const struct lent *e, const struct scope *sc)
 {
+	if (e->opaque)
+		return true; /* an include() reads what its file reads */
 	for (size_t i = 0; i < e->nnames; i++)
 		for (const struct scope *s = sc; s; s = s->up)
 			if (s->name[0] == e->names[i][0] && (!s->name[0] || (s->name[1] == e->names[i][1] &&
@@ -705,14 +707,23 @@ static bool reads_loop(const struct lent *e, const struct scope *sc)
 	return false;
 }
 
-/* p's lines onto b, evaluated as inst() would (the same order, the same
- * conditions); false at the first thing only the tree can report: a
- * failed evaluation (quiet), a key met twice (seen: the keys written), a
- * value the format's line refuses (said to q, not reported).  What reads
- * the model only is evaluated once per render (struct lent, gen). */
-static bool write_lines(struct tctx *c, const struct lplan *p, const struct emit_lines *el,
-			const struct scope *sc, struct buf *b, uint64_t *seen, struct diags *q)
+/* What writing an output from its plan needs besides the plan. */
+struct lwrite {
+	const struct emit_lines *el;
+	struct emit_memo *memo;
+	struct buf *b;
+	uint64_t seen;  /* the keys written (struct lent, key) */
+	struct diags q; /* what the format's code says: not reported */
+};
+
+/* p's entries onto w->b, evaluated as inst() would (the same order, the
+ * same conditions); false at the first thing only the tree can report: a
+ * failed evaluation (quiet), a key met twice, a value the format
+ * refuses.  What reads the model only is evaluated once per render
+ * (struct lent, gen). */
+static bool write_lines(struct tctx *c, const struct lplan *p, const struct scope *sc, struct lwrite *w)
 {
+	struct buf *b = w->b;
 	for (size_t i = 0; i < p->n; i++) {
 		struct lent *e = &p->ents[i]; /* its memo only, as an expr's hint */
 		bool same = !reads_loop(e, sc), ok;
@@ -728,18 +739,34 @@ static bool write_lines(struct tctx *c, const struct lplan *p, const struct emit
 				}
 			}
 			const struct lplan *body = yes ? e->then : e->els;
-			if (body && !write_lines(c, body, el, sc, b, seen, q))
+			if (body && !write_lines(c, body, sc, w))
 				return false;
 			continue;
 		}
 		assert(e->key < LPLAN_MAX_KEYS);
 		uint64_t bit = (uint64_t)1 << e->key;
-		if (*seen & bit)
+		if (w->seen & bit)
 			return false;
-		*seen |= bit;
-		if (e->kind == LN_TEXT) {
+		w->seen |= bit;
+		switch (e->kind) {
+		case LN_TEXT:
 			buf_add(b, e->text, e->len);
 			continue;
+		case LN_MAP: {
+			/* "key:", then its entries below; none: "key: {}". */
+			buf_add(b, e->text, e->len);
+			buf_putc(b, '\n');
+			size_t below = b->len;
+			if (!write_lines(c, e->then, sc, w))
+				return false;
+			if (b->len == below) {
+				b->len = below - 1;
+				buf_add(b, " {}\n", 4);
+			}
+			continue;
+		}
+		default:
+			break;
 		}
 		if (same && e->gen == c->gen) {
 			buf_add(b, e->memo, e->memo_len);
@@ -747,7 +774,8 @@ static bool write_lines(struct tctx *c, const struct lplan *p, const struct emit
 		}
 		size_t at = b->len;
 		struct value *v = inst(c, e->val, sc);
-		if (c->env.failed || el->line(b, e->text, e->len, v, q) < 0)
+		const struct emit_place place = { e->ind, e->depth, w->memo };
+		if (c->env.failed || w->el->line(b, e->text, e->len, v, &place, &w->q) < 0)
 			return false;
 		if (same) {
 			e->memo = arena_strndup(c->keep, b->data + at, b->len - at);
@@ -769,15 +797,17 @@ static bool try_lines(struct tctx *c, struct tfile *tf, const char *path, const 
 	if (!p)
 		return false;
 	assert(!c->env.failed);
-	struct diags q;
-	diags_init(&q, c->env.a);
+	struct lwrite w = { el, c->fmts->memo, &c->lb, 0, { 0 } };
+	diags_init(&w.q, c->env.a);
 	buf_reset(&c->lb);
-	uint64_t seen = 0;
 	c->env.quiet = true;
-	bool ok = write_lines(c, p, el, sc, &c->lb, &seen, &q);
+	bool ok = write_lines(c, p, sc, &w);
 	c->env.quiet = false;
 	c->env.failed = false;
-	diags_free(&q);
+	diags_free(&w.q);
+	/* An empty mapping is "{}" in YAML, nothing in the others. */
+	if (ok && el->nests && !c->lb.len)
+		buf_add(&c->lb, "{}\n", 3);
 	if (!ok)
 		return false;
 	t->text = c->lb.data ? c->lb.data : "";
@@ -1055,6 +1085,12 @@ static struct value *hook_include(struct expr_env *env, const char *path, const 
 		return NULL;
 	}
 	struct tfile *tf = get_tfile(c, path);
+	/* A try that reports nothing (quiet) leaves loading to the tree:
+	 * what the first load finds is reported once. */
+	if (c->env.quiet && !tf->loaded) {
+		c->env.failed = true;
+		return NULL;
+	}
 	bool first = !tf->loaded;
 	size_t from = c->env.d->n;
 	bool ok = tf_load(c, tf);

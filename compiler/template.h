@@ -82,16 +82,19 @@ typedef void (*tmpl_each_fn)(void *ctx, const struct tmpl_output *o);
  * items, o->more set on all but the last (which has no doc when the
  * output failed), and no part is kept after fn returns.  A mapping's keys
  * are checked for duplicates across its parts.
- * lines: the line writer of path's format (format.h, lines), or NULL.
+ * lines: the entry writer of path's format (format.h, lines), or NULL.
  * An output of such a format whose template is a mapping of fixed keys
- * to scalars is then written line by line without its tree, and fn gets
- * its text (o->text) instead; when anything is amiss the tree is made
- * after all, as it would have been, and reports it. */
+ * is then written entry by entry without its tree (memo: the shared
+ * subtrees' text, emit.h), and fn gets its text (o->text) instead; when
+ * anything is amiss the tree is made after all, as it would have been,
+ * and reports it. */
 typedef bool (*tmpl_parts_fn)(const char *path, enum vkind kind);
 struct emit_lines;
+struct emit_memo;
 struct tmpl_formats {
 	tmpl_parts_fn in_parts;
 	const struct emit_lines *(*lines)(const char *path);
+	struct emit_memo *memo;
 };
 int templates_render_each(struct arena *a, struct diags *d, const char *dir,
 			  const struct value *model, struct tmpl_cache *tc,

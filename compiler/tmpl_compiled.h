@@ -56,32 +56,39 @@ struct tnode {
 };
 
 
-/* A template written a line at a time, for a flat key=value format
- * (emit.h, struct emit_lines): a mapping of fixed keys to scalars, some
- * under $if (the client files, 30,000 of 10,000 users' 40,000 outputs).
- * Its lines are in the order the tree's would be emitted, each key
- * escaped once and each line of fixed text written once; a render writes
- * an output from it without making the tree (template.c). */
-enum lkind { LN_TEXT, LN_VALUE, LN_IF };
+/* A template written an entry at a time, for a format that can (emit.h,
+ * struct emit_lines): a mapping of fixed keys, some under $if, their
+ * values scalars, fixed subtrees, or (YAML) mappings of the same kind
+ * (the client files, the KafkaUsers: 40,000 of 10,000 users' outputs).
+ * Its entries are in the order the tree's would be emitted, each key
+ * written once and each entry of fixed text written once; a render
+ * writes an output from it without making the tree (template.c). */
+enum lkind { LN_TEXT, LN_VALUE, LN_MAP, LN_IF };
 
 struct lplan;
 
 struct lent {
 	enum lkind kind;
-	const char *text;          /* LN_TEXT: the whole line; LN_VALUE: the escaped key */
+	/* LN_TEXT: the whole entry; LN_VALUE: its key as the format writes
+	 * it (YAML: indented, with the colon); LN_MAP: the same, its
+	 * entries below it (then) */
+	const char *text;
 	size_t len;
-	unsigned key;              /* LN_TEXT, LN_VALUE: the key's number (one per key text) */
+	unsigned key;              /* LN_TEXT, LN_VALUE, LN_MAP: the key's number (per mapping, per text) */
+	int ind, depth;            /* of the mapping it is in */
 	const struct tnode *val;   /* LN_VALUE: an expression or an interpolation */
 	const struct tent *en;     /* LN_IF: the directive */
-	const struct lplan *then, *els; /* LN_IF: the bodies (els may be NULL) */
+	const struct lplan *then, *els; /* LN_IF: the bodies (els may be NULL); LN_MAP: its entries */
 	/* LN_VALUE, LN_IF: the variables its expressions read.  One that
-	 * reads no loop variable is the same for every output of a render
-	 * (the bootstrap servers, whether the registry is enabled): its
-	 * line or its condition is kept, for the render numbered gen. */
+	 * reads no loop variable (and includes nothing: opaque) is the same
+	 * for every output of a render (the bootstrap servers, whether the
+	 * registry is enabled): its entry or its condition is kept, for the
+	 * render numbered gen. */
 	const char **names;
 	size_t nnames;
+	bool opaque;
 	unsigned long gen;
-	const char *memo; /* LN_VALUE: the line */
+	const char *memo; /* LN_VALUE: the entry */
 	size_t memo_len;
 	bool memo_true;   /* LN_IF: the condition */
 };
@@ -95,9 +102,9 @@ struct lplan {
 };
 
 /* The plan of root for el, in a; NULL when root is not such a mapping
- * (anything else: a loop, a computed key, a nested mapping, an include(),
- * a fixed line the format cannot write): the tree is made then, and
- * reports what is wrong.  Reports nothing. */
+ * (anything else: a loop, a computed key, a sequence made by the
+ * template, files(), a fixed entry the format cannot write): the tree is
+ * made then, and reports what is wrong.  Reports nothing. */
 const struct lplan *tmpl_lines_plan(struct arena *a, const struct tnode *root, const struct emit_lines *el);
 
 /* Report an error at m (sets env->failed). */

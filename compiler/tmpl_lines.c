@@ -1,18 +1,19 @@
-/* tmpl_lines.c - a flat template's line plan (tmpl_compiled.h, struct
- * lplan): what a key=value output is, line by line, made once per
- * template and format.
+/* tmpl_lines.c - a template's line plan (tmpl_compiled.h, struct lplan):
+ * what an output of fixed keys is, entry by entry, made once per template
+ * and format.
  *
  * A client file is a dozen lines, most of them fixed text; made as a
  * tree it cost 11,000 instructions (a mapping built, its keys checked
  * for duplicates, escaped, every line written by walking it), a third of
- * a render of 10,000 users.  The plan keeps the order the tree's lines
- * would have, its keys escaped and its fixed lines written by the
- * format's own code (emit.h, struct emit_lines), so the bytes are the
- * same; only the values are left to compute.  Whatever the plan cannot
- * say for sure is left to the tree, which reports it: a template that is
- * not such a mapping gets no plan, and a render that meets a surprise
- * (a failed expression, a value that is not a scalar, a key twice) makes
- * the tree instead (template.c).
+ * a render of 10,000 users; a KafkaUser, 16,000, a fifth.  The plan keeps
+ * the order the tree's entries would have, its keys and its fixed
+ * entries written once by the format's own code (emit.h, struct
+ * emit_lines), so the bytes are the same; only the values are left to
+ * compute and write.  Whatever the plan cannot say for sure is left to
+ * the tree, which reports it: a template that is not such a mapping gets
+ * no plan, and a render that meets a surprise (a failed expression, a
+ * value the format refuses, a key twice) makes the tree instead
+ * (template.c).
  */
 #include "tmpl_compiled.h"
 
@@ -26,22 +27,28 @@
 struct builder {
 	struct arena *a;
 	const struct emit_lines *el;
-	struct diags d; /* what the format's code says of a fixed line: not reported */
+	struct diags d; /* what the format's code says of a fixed entry: not reported */
 	struct buf b;
-	const struct value *keys[LPLAN_MAX_KEYS];
-	unsigned nkeys;
+	/* The keys numbered so far, each with the mapping it is in. */
+	struct {
+		const struct value *k;
+		unsigned map;
+	} keys[LPLAN_MAX_KEYS];
+	unsigned nkeys, nmaps;
 };
 
-/* The number of key k (raw text: the tree's duplicate check compares
- * that), or -1 past LPLAN_MAX_KEYS. */
-static int key_number(struct builder *bd, const struct value *k)
+/* The number of key k of mapping map (raw text: the tree's duplicate
+ * check compares that), or -1 past LPLAN_MAX_KEYS. */
+static int key_number(struct builder *bd, const struct value *k, unsigned map)
 {
 	for (unsigned i = 0; i < bd->nkeys; i++)
-		if (bd->keys[i]->str.len == k->str.len && !memcmp(bd->keys[i]->str.s, k->str.s, k->str.len))
+		if (bd->keys[i].map == map && bd->keys[i].k->str.len == k->str.len &&
+		    !memcmp(bd->keys[i].k->str.s, k->str.s, k->str.len))
 			return (int)i;
 	if (bd->nkeys == LPLAN_MAX_KEYS)
 		return -1;
-	bd->keys[bd->nkeys] = k;
+	bd->keys[bd->nkeys].k = k;
+	bd->keys[bd->nkeys].map = map;
 	return (int)bd->nkeys++;
 }
 
@@ -69,11 +76,11 @@ static void saw_name(void *ctx, const char *name, bool is_include)
 	ns->v[ns->n++] = name;
 }
 
-/* Does e read only the model and the loop variables?  include() and
- * files() report their own errors and keep memos: left to the tree. */
+/* Does e read only the model, the loop variables and included files of a
+ * fixed path?  files() and a computed include() are left to the tree. */
 static bool plain_expr(struct names *ns, const struct expr *e)
 {
-	return e && expr_names(e, saw_name, ns) && !ns->include;
+	return e && expr_names(e, saw_name, ns);
 }
 
 static bool plain_value(struct names *ns, const struct tnode *t)
@@ -88,8 +95,9 @@ static bool plain_value(struct names *ns, const struct tnode *t)
 	return true;
 }
 
-/* Keep ns's names in e (in the plan's arena); true for the caller's
- * result ok, which it passes on. */
+/* Keep ns's names in e (in the plan's arena); an include() reads what
+ * its file reads, which only the render knows: e is never kept for the
+ * render then.  Returns ok. */
 static bool keep_names(struct builder *bd, struct names *ns, struct lent *e, bool ok)
 {
 	if (ok && ns->n) {
@@ -97,13 +105,9 @@ static bool keep_names(struct builder *bd, struct names *ns, struct lent *e, boo
 		memcpy(e->names, ns->v, ns->n * sizeof *e->names);
 		e->nnames = ns->n;
 	}
+	e->opaque = ns->include;
 	free(ns->v);
 	return ok;
-}
-
-static bool is_scalar(const struct value *v)
-{
-	return v->kind == V_BOOL || v->kind == V_INT || v->kind == V_FLOAT || v->kind == V_STRING;
 }
 
 static struct lent *add(struct lent **ents, size_t *n, size_t *cap)
@@ -117,27 +121,37 @@ static struct lent *add(struct lent **ents, size_t *n, size_t *cap)
 	return e;
 }
 
-/* The escaped key of k into bd->b (reset); false if the format cannot
- * write it or it is one key too many. */
-static bool key_text(struct builder *bd, const struct value *k, struct lent *e)
+/* Where the entries of a mapping go. */
+struct at {
+	int ind, depth;
+	unsigned map;
+};
+
+/* The key of k (with its indentation: YAML) into bd->b (reset); false if
+ * the format cannot write it or it is one key too many. */
+static bool key_text(struct builder *bd, const struct value *k, const struct at *at, struct lent *e)
 {
-	int num = k->kind == V_STRING ? key_number(bd, k) : -1;
+	int num = k->kind == V_STRING ? key_number(bd, k, at->map) : -1;
 	buf_reset(&bd->b);
-	if (num < 0 || bd->el->key(&bd->b, k, &bd->d) < 0)
+	if (num < 0 || bd->el->key(&bd->b, k, at->ind, &bd->d) < 0)
 		return false;
 	e->key = (unsigned)num;
+	e->ind = at->ind;
+	e->depth = at->depth;
 	return true;
 }
 
-/* A line of fixed text: key k, scalar v. */
-static bool fixed_line(struct builder *bd, const struct value *k, const struct value *v, struct lent *e)
+/* A fixed entry: key k, value v (a template's static subtree). */
+static bool fixed_entry(struct builder *bd, const struct value *k, const struct value *v, const struct at *at,
+			struct lent *e)
 {
-	if (!is_scalar(v) || !key_text(bd, k, e))
+	if (!key_text(bd, k, at, e))
 		return false;
 	size_t klen = bd->b.len;
 	char *key = arena_strndup(bd->a, bd->b.data ? bd->b.data : "", klen);
 	buf_reset(&bd->b);
-	if (bd->el->line(&bd->b, key, klen, v, &bd->d) < 0)
+	const struct emit_place place = { at->ind, at->depth, NULL };
+	if (bd->el->line(&bd->b, key, klen, v, &place, &bd->d) < 0)
 		return false;
 	e->kind = LN_TEXT;
 	e->text = arena_strndup(bd->a, bd->b.data, bd->b.len);
@@ -145,43 +159,51 @@ static bool fixed_line(struct builder *bd, const struct value *k, const struct v
 	return true;
 }
 
-static const struct lplan *plan(struct builder *bd, const struct tnode *t);
+static const struct lplan *plan(struct builder *bd, const struct tnode *t, const struct at *at);
 
-/* A directive's body: a mapping, or nothing. */
-static bool body(struct builder *bd, const struct tnode *t, const struct lplan **out)
+/* A directive's body (NULL: none): more entries of the same mapping. */
+static bool body(struct builder *bd, const struct tnode *t, const struct at *at, const struct lplan **out)
 {
-	if (!t) {
-		*out = NULL;
+	*out = NULL;
+	if (!t)
 		return true;
-	}
-	if (!t->src || t->src->kind != V_MAP)
-		return false;
-	return (*out = plan(bd, t)) != NULL;
+	return t->src && t->src->kind == V_MAP && (*out = plan(bd, t, at)) != NULL;
 }
 
-static bool entry(struct builder *bd, const struct tent *en, struct lent *e)
+static bool entry(struct builder *bd, const struct tent *en, const struct at *at, struct lent *e)
 {
 	switch (en->kind) {
 	case EN_PLAIN: {
 		if (!en->key || en->key->kind != TN_STATIC || !en->val)
 			return false;
 		const struct value *k = en->key->src;
-		if (en->val->kind == TN_STATIC)
-			return fixed_line(bd, k, en->val->src, e);
+		const struct tnode *t = en->val;
+		if (t->kind == TN_STATIC)
+			return fixed_entry(bd, k, t->src, at, e);
+		if (t->kind == TN_MAP && bd->el->nests) {
+			/* Its entries below its key, in a mapping of their own. */
+			if (!key_text(bd, k, at, e) || bd->nmaps == LPLAN_MAX_KEYS)
+				return false;
+			e->kind = LN_MAP;
+			e->text = arena_strndup(bd->a, bd->b.data, bd->b.len);
+			e->len = bd->b.len;
+			struct at in = { at->ind + 2, at->depth + 1, bd->nmaps++ };
+			return (e->then = plan(bd, t, &in)) != NULL;
+		}
 		struct names ns = { 0 };
-		if (!plain_value(&ns, en->val) || !key_text(bd, k, e))
+		if (!plain_value(&ns, t) || !key_text(bd, k, at, e))
 			return keep_names(bd, &ns, e, false);
 		e->kind = LN_VALUE;
 		e->text = arena_strndup(bd->a, bd->b.data, bd->b.len);
 		e->len = bd->b.len;
-		e->val = en->val;
+		e->val = t;
 		return keep_names(bd, &ns, e, true);
 	}
 	case EN_IF: {
 		e->kind = LN_IF;
 		e->en = en;
 		struct names ns = { 0 };
-		bool ok = plain_expr(&ns, en->e) && body(bd, en->val, &e->then) && body(bd, en->els, &e->els);
+		bool ok = plain_expr(&ns, en->e) && body(bd, en->val, at, &e->then) && body(bd, en->els, at, &e->els);
 		return keep_names(bd, &ns, e, ok);
 	}
 	case EN_FOR:
@@ -190,17 +212,19 @@ static bool entry(struct builder *bd, const struct tent *en, struct lent *e)
 	return false;
 }
 
-static const struct lplan *plan(struct builder *bd, const struct tnode *t)
+/* A mapping's entries, at. */
+static const struct lplan *plan(struct builder *bd, const struct tnode *t, const struct at *at)
 {
 	struct lent *ents = NULL;
 	size_t n = 0, cap = 0;
 	bool ok = true;
 	if (t->kind == TN_STATIC && t->src->kind == V_MAP) {
 		for (size_t i = 0; ok && i < t->src->map.n; i++)
-			ok = fixed_line(bd, t->src->map.items[i].key, t->src->map.items[i].val, add(&ents, &n, &cap));
+			ok = fixed_entry(bd, t->src->map.items[i].key, t->src->map.items[i].val, at,
+					 add(&ents, &n, &cap));
 	} else if (t->kind == TN_MAP) {
 		for (size_t i = 0; ok && i < t->nents; i++)
-			ok = entry(bd, &t->ents[i], add(&ents, &n, &cap));
+			ok = entry(bd, &t->ents[i], at, add(&ents, &n, &cap));
 	} else {
 		ok = false;
 	}
@@ -221,10 +245,11 @@ const struct lplan *tmpl_lines_plan(struct arena *a, const struct tnode *root, c
 	/* A template without expressions is its own tree: nothing to plan. */
 	if (!root || root->kind != TN_MAP || !el)
 		return NULL;
-	struct builder bd = { .a = a, .el = el, .b = BUF_INIT };
+	struct builder bd = { .a = a, .el = el, .b = BUF_INIT, .nmaps = 1 };
 	struct arena *scratch = arena_new();
 	diags_init(&bd.d, scratch);
-	const struct lplan *p = plan(&bd, root);
+	const struct at top = { 0, 0, 0 };
+	const struct lplan *p = plan(&bd, root, &top);
 	diags_free(&bd.d);
 	arena_free(scratch);
 	buf_free(&bd.b);

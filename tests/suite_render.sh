@@ -369,13 +369,21 @@ fi
 # both copies the same way and renders 1,000 users (LP: plans, LT: trees).
 LP=$TMP/lines-plan
 LT=$TMP/lines-tree
-lines_copies() { # fresh copies of the templates, LT's first keys computed
+lines_copies() { # fresh copies of the templates, LT's first top-level keys computed
 	rm -rf "$LP" "$LT"
 	cp -R templates "$LP"
 	cp -R templates "$LT"
-	for t in client.properties librdkafka.conf connect-worker.properties; do
-		sed "s/^bootstrap\.servers:/\${'bootstrap.servers'}:/" "templates/clients/$t.yaml" >"$LT/clients/$t.yaml"
-	done
+	python3 - "$LT" <<'PY'
+import os, re, sys
+for d, _, fs in os.walk(sys.argv[1]):
+    for f in fs:
+        p = os.path.join(d, f)
+        if f == "files.yaml" or not f.endswith(".yaml"):
+            continue
+        text = open(p).read()
+        new = re.sub(r"^([A-Za-z][\w.-]*):(?=\s)", r"${'\1'}:", text, count=1, flags=re.M)
+        open(p, "w").write(new)
+PY
 }
 lines_both() { # SPEC NAME: render with both; "" when the outputs, messages and exit codes agree
 	"$ASBGEN" render --stdout --no-cache --templates "$LP" "$1" >"$TMP/$2.lp.out" 2>"$TMP/$2.lp.err"
@@ -388,15 +396,16 @@ lines_both() { # SPEC NAME: render with both; "" when the outputs, messages and 
 }
 lines_copies
 differs=""
-grep -q "^\${'bootstrap.servers'}:" "$LT/clients/librdkafka.conf.yaml" || differs="the tree copy was not made"
+grep -q "^\${'bootstrap.servers'}:" "$LT/clients/librdkafka.conf.yaml" && grep -q "^\${'apiVersion'}:" "$LT/kubernetes/kafkauser.yaml" ||
+	differs="the tree copy was not made"
 for spec in "$big" "$ROOT"/environments/*.yaml; do
 	differs="$differs$(lines_both "$spec" "lines-$(basename "$spec" .yaml)")"
 done
 n=$(grep -c '^sasl.username=user-' "$TMP/lines-stdout-big.lp.out")
 if [ -z "$differs" ] && [ "$n" = 1000 ]; then
-	ok "render: client files written line by line are the bytes of their trees (1,000 users, every environment)"
+	ok "render: outputs written entry by entry (client files, Kubernetes objects) are the bytes of their trees (1,000 users, every environment)"
 else
-	notok "render: client files written line by line are the bytes of their trees (1,000 users, every environment)" \
+	notok "render: outputs written entry by entry (client files, Kubernetes objects) are the bytes of their trees (1,000 users, every environment)" \
 		"$differs; $n librdkafka files"
 fi
 # name | what is added to client.properties.yaml (\n: a line break) | what stderr must say
@@ -420,6 +429,37 @@ a mapping value (flattened)|extra: ${env}|^exit 0
 CASES
 grep -q '^extra.testInstance.storageScale=1$' "$TMP/lines-a mapping value (flattened).lp.out" ||
 	notok "render: a client file line by line, a mapping value: flattened" "$(grep -m 3 '^extra' "$TMP/lines-a mapping value (flattened).lp.out")"
+# The same for a KafkaUser: lines added below its metadata's name.
+while IFS='|' read -r name add want; do
+	lines_copies
+	for tp in "$LP" "$LT"; do
+		python3 - "$tp/kubernetes/kafkauser.yaml" "$add" <<'PY'
+import sys
+p, add = sys.argv[1], sys.argv[2].replace("\\n", "\n")
+text = open(p).read()
+at = text.index("  name: ${u.name}\n") + len("  name: ${u.name}\n")
+open(p, "w").write(text[:at] + add + "\n" + text[at:])
+PY
+	done
+	differs=$(lines_both "$big" "ylines-$name")
+	if [ -z "$differs" ] && grep -q -- "$want" "$TMP/ylines-$name.lp.err"; then
+		ok "render: a KafkaUser entry by entry, $name: as its tree"
+	else
+		notok "render: a KafkaUser entry by entry, $name: as its tree" "$differs; $(head -n 3 "$TMP/ylines-$name.lp.err")"
+	fi
+done <<'CASES'
+a failed expression|  extra: ${u.nothere}|kafkauser.yaml:11:12: error: the model has no 'nothere' in 'u.nothere' \[tmpl-missing\]
+a key twice in a nested mapping|  $if true:\n    namespace: again|duplicate key 'namespace' in the output mapping \[tmpl-duplicate-key\]
+a nested mapping left empty|  extra:\n    $if false:\n      x: y|^exit 0
+a mapping value|  extra: ${env}|^exit 0
+an include() of no file|  extra: ${include('common/no-such.yaml')}|there is no file
+CASES
+grep -q '^  extra: {}$' "$TMP/ylines-a nested mapping left empty.lp.out" &&
+	grep -q '^    testInstance:$' "$TMP/ylines-a mapping value.lp.out" ||
+	notok "render: a KafkaUser entry by entry: an empty mapping is {}, a mapping value below its key" \
+		"$(grep -m 2 -A 2 '^  extra:' "$TMP/ylines-a nested mapping left empty.lp.out" "$TMP/ylines-a mapping value.lp.out")"
+[ "$(grep -c 'there is no file' "$TMP/ylines-an include() of no file.lp.err")" = 1 ] ||
+	notok "render: a KafkaUser entry by entry: a missing include reported once" "$(grep -c 'there is no file' "$TMP/ylines-an include() of no file.lp.err") reports"
 # librdkafka refuses a line longer than kcat reads.
 lines_copies
 long=$(printf '%0600d' 0)

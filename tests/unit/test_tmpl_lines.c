@@ -43,13 +43,19 @@ static void show(struct buf *b, const struct lplan *p)
 			buf_printf(b, "T%u:%.*s", e->key, (int)e->len, e->text);
 		else if (e->kind == LN_VALUE)
 			buf_printf(b, "V%u:%.*s", e->key, (int)e->len, e->text);
+		else if (e->kind == LN_MAP)
+			buf_printf(b, "M%u:%.*s", e->key, (int)e->len, e->text);
 		else
 			buf_puts(b, "I");
-		if (e->kind != LN_TEXT) {
+		if (e->kind == LN_MAP) {
+			buf_putc(b, '{');
+			show(b, e->then);
+			buf_putc(b, '}');
+		} else if (e->kind != LN_TEXT) {
 			buf_putc(b, '(');
 			for (size_t k = 0; k < e->nnames; k++)
 				buf_printf(b, "%s%s", k ? "," : "", e->names[k]);
-			buf_putc(b, ')');
+			buf_puts(b, e->opaque ? "+)" : ")");
 		}
 		if (e->kind == LN_IF) {
 			buf_putc(b, '[');
@@ -101,9 +107,9 @@ static void test_plans(void)
 		{ "a fixed nested mapping", "a: {b: c}\nd: ${x}\n" },
 		{ "a fixed null", "a: null\nd: ${x}\n" },
 		{ "a fixed sequence", "a: [1]\nd: ${x}\n" },
-		{ "an include()", "a: ${include('x.yaml')}\n" },
 		{ "files()", "a: ${files('x')}\n" },
-		{ "an include() in a condition", "$if include('x.yaml'):\n  a: ${x}\n" },
+		{ "files() in a condition", "$if files('x'):\n  a: ${x}\n" },
+		{ "a computed include()", "a: ${include(x)}\n" },
 		{ "no expressions (the tree is the template's)", "a: b\nc: d\n" },
 	};
 	int bad = 0;
@@ -114,8 +120,20 @@ static void test_plans(void)
 			bad++;
 		}
 	}
-	CHECK("lines: no plan for a loop, a computed key, a nested or null or sequence value, include(), files(), "
-	      "or a template without expressions", bad == 0);
+	CHECK("lines: no key=value plan for a loop, a computed key, a nested or null or sequence value, files(), "
+	      "a computed include(), or a template without expressions", bad == 0);
+	CHECK_STR("lines: an include() of a fixed path is planned, never kept for the render (its file reads what "
+		  "only the render knows: +)",
+		  plan_str("a: ${include('x.yaml')}\n", &emit_properties_lines), "V0:a(+) ");
+	CHECK_STR("lines: YAML: a nested mapping below its key, its keys numbered apart (the same key in two "
+		  "mappings), indented; fixed subtrees whole; keys and values that must be quoted (y is a YAML 1.1 boolean)",
+		  plan_str("kind: User\nmetadata:\n  name: ${u.name}\n  labels: {a: b}\n  $if u.x:\n    kind: y\n"
+			   "spec:\n  acls: ${u.acls}\n'7': x\n",
+			   &emit_yaml_lines),
+		  "T0:kind: User\n M1:metadata:{V2:  name:(u) T3:  labels:\n    a: b\n I(u)[T4:  kind: \"y\"\n ] } "
+		  "M5:spec:{V6:  acls:(u) } T7:\"7\": x\n ");
+	CHECK_STR("lines: YAML: a sequence made by the template: no plan",
+		  plan_str("a:\n  - ${x}\n", &emit_yaml_lines), "(none)");
 	struct buf b = BUF_INIT;
 	for (int i = 0; i < LPLAN_MAX_KEYS; i++)
 		buf_printf(&b, "k%d: ${x}\n", i);
