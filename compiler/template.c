@@ -220,17 +220,19 @@ static void inst_seq_into(struct tctx *c, const struct tnode *t, const struct sc
 static struct value *interpolate(struct tctx *c, const struct tnode *t, const struct scope *sc)
 {
 	size_t base = c->sb.len;
-	bool ok = true, line = true;
+	bool ok = true, line = true, kv = true;
 	for (size_t i = 0; i < t->nparts; i++) {
 		const struct tpart *p = &t->parts[i];
 		if (p->lit) {
 			buf_add(&c->sb, p->lit, p->len);
 			line = line && p->line;
+			kv = kv && p->kv;
 			continue;
 		}
 		struct value *v = expr_eval(&c->env, t->site, p->e, sc);
 		/* A number or a boolean is ASCII; a string checked before says so. */
 		line = line && v && (v->kind != V_STRING || (v->flags & VF_TEXT));
+		kv = kv && v && (v->kind != V_STRING || (v->flags & VF_KV_VAL));
 		if (!v) {
 			ok = false;
 		} else if (!expr_scalar_text(&c->sb, v)) {
@@ -245,9 +247,13 @@ static struct value *interpolate(struct tctx *c, const struct tnode *t, const st
 	}
 	struct value *r = NULL;
 	if (ok) {
-		r = v_strn(c->env.a, &t->src->mark, c->sb.data + base, c->sb.len - base);
+		size_t n = c->sb.len - base;
+		r = v_strn(c->env.a, &t->src->mark, c->sb.data + base, n);
 		if (line)
 			r->flags |= VF_TEXT_LINE;
+		/* Blanks at its ends are a key=value value's to decide. */
+		if (kv && (!n || (r->str.s[0] != ' ' && r->str.s[n - 1] != ' ')))
+			r->flags |= VF_KV_VAL;
 	}
 	c->sb.len = base;
 	if (c->sb.data)

@@ -63,12 +63,15 @@ static bool has_expr(const char *s, size_t n)
 	return false;
 }
 
-/* A literal part of an interpolation (struct tpart, line). */
+/* A literal part of an interpolation (struct tpart, line and kv). */
 static struct tpart lit_part(struct expr_env *env, const struct buf *lit)
 {
 	bool line = utf8_check(lit->data, lit->len) == lit->len && !memchr(lit->data, '\n', lit->len) &&
 		    !memchr(lit->data, '\r', lit->len);
-	return (struct tpart){ arena_strndup(env->a, lit->data, lit->len), lit->len, NULL, line };
+	bool kv = true;
+	for (size_t i = 0; i < lit->len && kv; i++)
+		kv = lit->data[i] >= 0x20 && lit->data[i] < 0x7F && lit->data[i] != '\\';
+	return (struct tpart){ arena_strndup(env->a, lit->data, lit->len), lit->len, NULL, line, kv };
 }
 
 struct tnode *tmpl_compile_scalar(struct expr_env *env, const struct value *v)
@@ -113,7 +116,7 @@ struct tnode *tmpl_compile_scalar(struct expr_env *env, const struct value *v)
 			bad = true;
 			break;
 		}
-		pp[np++] = (struct tpart){ NULL, 0, e, false };
+		pp[np++] = (struct tpart){ NULL, 0, e, false, false };
 		i = pos;
 	}
 	if (!bad && lit.len) {

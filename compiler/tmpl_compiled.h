@@ -28,6 +28,10 @@ struct tpart {
 	 * of values known to be so is a line emit_text writes as it is
 	 * (VF_TEXT_LINE), the clients' README's lines of each user. */
 	bool line;
+	/* lit is printable ASCII without a backslash: a text of such parts
+	 * and of values known to be so, without a blank at either end, is a
+	 * key=value value written as it is (VF_KV_VAL), the JAAS lines. */
+	bool kv;
 };
 
 struct tnode;

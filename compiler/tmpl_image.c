@@ -33,7 +33,7 @@ uint32_t tmpl_image_layout(void)
 	const size_t v[] = {
 		sizeof(void *), sizeof(struct value), offsetof(struct value, mark), offsetof(struct value, str),
 		sizeof(struct pair), sizeof(struct tnode), offsetof(struct tnode, ents),
-		sizeof(struct tent), offsetof(struct tent, v2), sizeof(struct tpart), offsetof(struct tpart, line),
+		sizeof(struct tent), offsetof(struct tent, v2), sizeof(struct tpart), offsetof(struct tpart, line), offsetof(struct tpart, kv),
 		sizeof(struct expr_site), offsetof(struct expr_site, bools), sizeof(struct expr),
 		offsetof(struct expr, args), offsetof(struct expr, hint),
 	};
@@ -301,6 +301,7 @@ static size_t lay_tnode(struct lay *L, const struct tnode *t)
 			memset(&pr, 0, sizeof pr);
 			pr.len = t->parts[i].len;
 			pr.line = t->parts[i].line;
+			pr.kv = t->parts[i].kv;
 			PUT(L, p, pr);
 			ptr_str(L, p + offsetof(struct tpart, lit), t->parts[i].lit, t->parts[i].len);
 			PTR(L, expr, p + offsetof(struct tpart, e), t->parts[i].e);

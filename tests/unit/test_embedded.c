@@ -244,7 +244,8 @@ static bool tnode_eq(struct pairs *p, const struct tnode *a, const struct tnode 
 		return false;
 	for (size_t i = 0; i < a->nparts; i++) {
 		const struct tpart *x = &a->parts[i], *y = &b->parts[i];
-		if (x->len != y->len || !x->lit != !y->lit || (x->lit && memcmp(x->lit, y->lit, x->len + 1) != 0)) {
+		if (x->len != y->len || !x->lit != !y->lit || (x->lit && memcmp(x->lit, y->lit, x->len + 1) != 0) ||
+		    x->line != y->line || x->kv != y->kv) {
 			*why = "interpolation part differs";
 			return false;
 		}

@@ -186,6 +186,25 @@ static void test_substitution(void)
 		      !(map_get(v, "line")->flags & VF_YAML_PLAIN));
 	name->flags = was;
 
+	/* A text of printable ASCII parts without a backslash, and of values
+	 * known to be so, is a key=value value written as it is, unless a
+	 * blank ends it. */
+	reset();
+	t = yaml("t.yaml", "unchecked: 'x ${kafka.name}'\n");
+	v = tmpl_instantiate(A, &D, NULL, t, model);
+	CHECK("interpolation: a string not checked yet leaves the value unchecked",
+	      v && !(map_get(v, "unchecked")->flags & VF_KV_VAL));
+	name->flags |= VF_KV_VAL;
+	t = yaml("t.yaml", "kv: 'u=\"${kafka.name}\" ${kafka.port} ${kafka.enabled};'\nlead: ' ${kafka.name}'\n"
+			   "tail: '${kafka.name} '\nslash: 'a\\${kafka.name}'\nutf8: \"\\u00e9${kafka.name}\"\n");
+	v = tmpl_instantiate(A, &D, NULL, t, model);
+	CHECK("interpolation: checked ASCII parts make a checked key=value value (VF_KV_VAL); a blank at an end, "
+	      "a backslash or non-ASCII text does not",
+	      v && (map_get(v, "kv")->flags & VF_KV_VAL) && !(map_get(v, "lead")->flags & VF_KV_VAL) &&
+		      !(map_get(v, "tail")->flags & VF_KV_VAL) && !(map_get(v, "slash")->flags & VF_KV_VAL) &&
+		      !(map_get(v, "utf8")->flags & VF_KV_VAL));
+	name->flags = was;
+
 	CHECK_STR("plain scalars are copied as typed",
 		  render("port: 9092\ncpu: \"4\"\nok: yes\nb: true\nf: 1.5\nn: ~\ns: '$x {y}'\n"),
 		  "{port: 9092, cpu: \"4\", ok: \"yes\", b: true, f: 1.5, n: null, s: \"$x {y}\"}");
