@@ -842,11 +842,8 @@ static struct value *eval(struct ev *x, const struct expr *e, const struct scope
 static struct value *eval_var(struct ev *x, const struct expr *e, const struct scope *sc,
 			      bool lenient)
 {
-	/* The first two bytes first: most names met on the way differ
-	 * there, and a loop's is often one letter (u), which they decide. */
 	for (const struct scope *s = sc; s; s = s->up)
-		if (s->name[0] == e->name[0] && (!e->name[0] || (s->name[1] == e->name[1] &&
-		    (!e->name[1] || strcmp(s->name + 2, e->name + 2) == 0))))
+		if (expr_name_eq(s->name, e->name))
 			return (struct value *)s->val;
 	const struct value *m = x->env->model;
 	if (m && m->kind == V_MAP) {

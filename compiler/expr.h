@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <string.h>
 
 #include "value.h"
 
@@ -41,6 +42,14 @@ struct scope {
 	const struct value *val;
 	const struct scope *up;
 };
+
+/* Is scope name a the name b?  The first two bytes first: most names met
+ * on the way differ there, and a loop's is often one letter (u), which
+ * they decide without a call. */
+static inline bool expr_name_eq(const char *a, const char *b)
+{
+	return a[0] == b[0] && (!a[0] || (a[1] == b[1] && (!a[1] || strcmp(a + 2, b + 2) == 0)));
+}
 
 struct expr_env;
 

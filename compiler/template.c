@@ -707,8 +707,7 @@ static bool reads_loop(const struct lent *e, const struct scope *sc)
 		return true; /* an include() reads what its file reads */
 	for (size_t i = 0; i < e->nnames; i++)
 		for (const struct scope *s = sc; s; s = s->up)
-			if (s->name[0] == e->names[i][0] && (!s->name[0] || (s->name[1] == e->names[i][1] &&
-			    (!s->name[1] || !strcmp(s->name + 2, e->names[i] + 2)))))
+			if (expr_name_eq(s->name, e->names[i]))
 				return true;
 	return false;
 }
@@ -811,11 +810,11 @@ static bool try_lines(struct tctx *c, struct tfile *tf, const char *path, const 
 	c->env.quiet = false;
 	c->env.failed = false;
 	diags_free(&w.q);
-	/* An empty mapping is "{}" in YAML, nothing in the others. */
-	if (ok && el->nests && !c->lb.len)
-		buf_add(&c->lb, "{}\n", 3);
 	if (!ok)
 		return false;
+	/* An empty mapping is "{}" in YAML, nothing in the others. */
+	if (el->nests && !c->lb.len)
+		buf_add(&c->lb, "{}\n", 3);
 	t->text = c->lb.data ? c->lb.data : "";
 	t->len = c->lb.len;
 	return true;
@@ -1059,7 +1058,7 @@ static struct memo *memo_for(struct tctx *c, struct tfile *tf, const struct scop
 	for (size_t i = 0; i < tf->ndeps; i++) {
 		key[i] = NULL;
 		for (const struct scope *s = sc; s; s = s->up)
-			if (!strcmp(s->name, tf->deps[i])) {
+			if (expr_name_eq(s->name, tf->deps[i])) {
 				key[i] = s->val;
 				break;
 			}

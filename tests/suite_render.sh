@@ -394,6 +394,14 @@ lines_both() { # SPEC NAME: render with both; "" when the outputs, messages and 
 	cmp -s "$TMP/$2.lp.out" "$TMP/$2.lt.out" || echo "$2: the outputs differ"
 	cmp -s "$TMP/$2.lp.err" "$TMP/$2.lt.err2" || echo "$2: the messages differ: $(diff "$TMP/$2.lp.err" "$TMP/$2.lt.err2" | head -n 6)"
 }
+lines_case() { # WHAT TAG WANT: both copies changed alike; the same as the tree, and stderr says WANT
+	differs=$(lines_both "$big" "$2")
+	if [ -z "$differs" ] && grep -q -- "$3" "$TMP/$2.lp.err"; then
+		ok "render: $1: as its tree"
+	else
+		notok "render: $1: as its tree" "$differs; $(head -n 3 "$TMP/$2.lp.err")"
+	fi
+}
 lines_copies
 differs=""
 grep -q "^\${'bootstrap.servers'}:" "$LT/clients/librdkafka.conf.yaml" && grep -q "^\${'apiVersion'}:" "$LT/kubernetes/kafkauser.yaml" ||
@@ -414,12 +422,7 @@ while IFS='|' read -r name add want; do
 	for tp in "$LP" "$LT"; do
 		printf "$add\n" >>"$tp/clients/client.properties.yaml"
 	done
-	differs=$(lines_both "$big" "lines-$name")
-	if [ -z "$differs" ] && grep -q -- "$want" "$TMP/lines-$name.lp.err"; then
-		ok "render: a client file line by line, $name: as its tree"
-	else
-		notok "render: a client file line by line, $name: as its tree" "$differs; $(head -n 3 "$TMP/lines-$name.lp.err")"
-	fi
+	lines_case "a client file line by line, $name" "lines-$name" "$want"
 done <<'CASES'
 a failed expression|missing.key: ${u.nothere}|client.properties.yaml:17:16: error: the model has no 'nothere' in 'u.nothere' \[tmpl-missing\]
 a failed expression for one user|$if u.name == "user-00500":\n  missing.key: ${u.nothere}|client.properties.yaml:18:18: error: the model has no 'nothere'
@@ -441,12 +444,7 @@ at = text.index("  name: ${u.name}\n") + len("  name: ${u.name}\n")
 open(p, "w").write(text[:at] + add + "\n" + text[at:])
 PY
 	done
-	differs=$(lines_both "$big" "ylines-$name")
-	if [ -z "$differs" ] && grep -q -- "$want" "$TMP/ylines-$name.lp.err"; then
-		ok "render: a KafkaUser entry by entry, $name: as its tree"
-	else
-		notok "render: a KafkaUser entry by entry, $name: as its tree" "$differs; $(head -n 3 "$TMP/ylines-$name.lp.err")"
-	fi
+	lines_case "a KafkaUser entry by entry, $name" "ylines-$name" "$want"
 done <<'CASES'
 a failed expression|  extra: ${u.nothere}|kafkauser.yaml:11:12: error: the model has no 'nothere' in 'u.nothere' \[tmpl-missing\]
 a key twice in a nested mapping|  $if true:\n    namespace: again|duplicate key 'namespace' in the output mapping \[tmpl-duplicate-key\]
@@ -466,12 +464,7 @@ long=$(printf '%0600d' 0)
 for tp in "$LP" "$LT"; do
 	echo "long.value: \${u.name}-$long" >>"$tp/clients/librdkafka.conf.yaml"
 done
-differs=$(lines_both "$big" lines-long)
-if [ -z "$differs" ] && grep -q 'emit-librdkafka-line' "$TMP/lines-long.lp.err"; then
-	ok "render: a librdkafka file line by line, a line too long for kcat: as its tree"
-else
-	notok "render: a librdkafka file line by line, a line too long for kcat: as its tree" "$differs; $(head -n 3 "$TMP/lines-long.lp.err")"
-fi
+lines_case "a librdkafka file line by line, a line too long for kcat" lines-long 'emit-librdkafka-line'
 # A line that reads only the model is made once per render, but not for
 # an index entry whose loop variable has the model's name: there `env` is
 # each user.
